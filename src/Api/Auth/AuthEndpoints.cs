@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.Mvc;
+using Assemble.Api.Common;
+using Assemble.Infrastructure.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Assemble.Api.Auth;
+
+public static class AuthEndpoints
+{
+    /// <summary>ASP.NET Core Identity's own endpoints under /api/auth, with a stable code on every error they give.</summary>
+    public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
+        => app.MapGroup("/api/auth")
+            .WithTags("Auth")
+            .MapIdentityApi<AppUser>()
+            .AddEndpointFilter(async (context, next) => AddCodes(await next(context)));
+
+    private static object? AddCodes(object? result)
+    {
+        var inner = result is INestedHttpResult nested ? nested.Result : result;
+        switch (inner)
+        {
+            case ProblemHttpResult problem when !problem.ProblemDetails.Extensions.ContainsKey(Problems.CodeKey):
+                problem.ProblemDetails.Extensions[Problems.CodeKey] = problem.ProblemDetails.Detail switch
+                {
+                    "LockedOut" => "auth.locked_out",
+                    "NotAllowed" => "auth.not_allowed",
+                    "RequiresTwoFactor" => "auth.two_factor_required",
+                    "Failed" => "auth.invalid_credentials",
+                    _ => Problems.DefaultCodeFor(problem.StatusCode),
+                };
+                problem.ProblemDetails.Title ??= Problems.TitleOf(problem.StatusCode);
+                return result;
+            case ValidationProblem validation:
+                var errors = validation.ProblemDetails.Errors;
+                if (errors.ContainsKey("DuplicateUserName") || errors.ContainsKey("DuplicateEmail"))
+                {
+                    var conflict = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status409Conflict,
+                        Title = Problems.TitleOf(409),
+                        Detail = "An account with this e-mail address already exists.",
+                    };
+                    conflict.Extensions[Problems.CodeKey] = "auth.email_taken";
+                    return TypedResults.Problem(conflict);
+                }
+                validation.ProblemDetails.Extensions[Problems.CodeKey] = errors.Keys.Any(k => k.StartsWith("Password", StringComparison.Ordinal))
+                    ? "auth.weak_password"
+                    : errors.ContainsKey("InvalidToken") ? "auth.invalid_token" : "auth.invalid";
+                return result;
+            default:
+                return result;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using System.Security.Claims;
+using Assemble.Api.Common;
+using Assemble.Api.Features.Credentials;
+using Assemble.Domain.Credentials;
+using Assemble.Domain.Members;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Assemble.Api.Features.Admin;
+
+public static class AdminEndpoints
+{
+    public const string AdminPolicy = "admin";
+
+    public static IServiceCollection AddAdmin(this IServiceCollection services) => services
+        .AddScoped<CredentialDecisions>()
+        .AddScoped<ListCredentials.Handler>()
+        .AddScoped<VerifyCredential.Handler>()
+        .AddScoped<RejectCredential.Handler>()
+        .AddScoped<SetMemberRoles.Handler>()
+        .AddScoped<ListAuditLog.Handler>();
+
+    public static void MapAdminEndpoints(this IEndpointRouteBuilder app)
+    {
+        var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(AdminPolicy);
+
+        admin.MapGet("/credentials", async Task<Results<Ok<Page<ListCredentials.Item>>, ProblemHttpResult>> (
+                ClaimsPrincipal user, ListCredentials.Handler handler, CancellationToken ct, string? status, string? cursor, int? limit) =>
+            {
+                if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
+                if (!QueryValues.TryEnum<CredentialStatus>(status, "status", out var wanted, out problem)) return problem!;
+                return TypedResults.Ok(await handler.HandleAsync(user, wanted, after, take, ct));
+            })
+            .WithName(nameof(ListCredentials)).ProducesProblems(400, 401, 403);
+
+        admin.MapPost("/credentials/{id:guid}/verify", async Task<Results<Ok<CredentialView>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, VerifyCredential.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, id, ct);
+                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+            })
+            .WithName(nameof(VerifyCredential)).ProducesProblems(401, 403, 404, 409, 422);
+
+        admin.MapPost("/credentials/{id:guid}/reject", async Task<Results<Ok<CredentialView>, ProblemHttpResult>> (
+                Guid id, RejectCredential.Request request, ClaimsPrincipal user, RejectCredential.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, id, request, ct);
+                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+            })
+            .WithName(nameof(RejectCredential)).ProducesProblems(400, 401, 403, 404, 409);
+
+        admin.MapPost("/members/{id:guid}/roles", async Task<Results<Ok<SetMemberRoles.Response>, ProblemHttpResult>> (
+                Guid id, SetMemberRoles.Request request, ClaimsPrincipal user, SetMemberRoles.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, id, request, ct);
+                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+            })
+            .WithName(nameof(SetMemberRoles)).ProducesProblems(400, 401, 403, 404, 422);
+
+        admin.MapGet("/audit-log", async Task<Results<Ok<Page<ListAuditLog.Item>>, ProblemHttpResult>> (
+                ListAuditLog.Handler handler, CancellationToken ct, Guid? targetId, string? cursor, int? limit) =>
+            {
+                if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
+                return TypedResults.Ok(await handler.HandleAsync(targetId, after, take, ct));
+            })
+            .WithName(nameof(ListAuditLog)).ProducesProblems(400, 401, 403);
+    }
+
+    public static void AddAdminPolicy(Microsoft.AspNetCore.Authorization.AuthorizationOptions options)
+        => options.AddPolicy(AdminPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Admin));
+}

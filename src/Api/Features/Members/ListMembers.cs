@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using Assemble.Api.Common;
+using Assemble.Domain.Credentials;
+using Assemble.Domain.Members;
+using Assemble.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Assemble.Api.Features.Members;
+
+public static class ListMembers
+{
+    public sealed record Query(Profession? Profession, Prefecture? Prefecture, string? Q, Guid? After, int Take);
+
+    /// <summary>
+    /// The members' directory, newest first. Filters only match fields the viewer may see, so a filter can never
+    /// reveal a value the member keeps from that viewer; hidden profiles never appear (except to admins).
+    /// </summary>
+    public sealed class Handler(AppDbContext db, Viewers viewers)
+    {
+        public async Task<Page<MemberProfileView>> HandleAsync(ClaimsPrincipal user, Query query, CancellationToken cancellationToken)
+        {
+            var viewer = await viewers.LevelOfAsync(user, cancellationToken);
+            var level = (Visibility)(int)viewer;
+            var today = viewers.Today();
+            var isAdmin = viewer == ViewerLevel.Owner;
+
+            var members = db.MemberProfiles.AsNoTracking().Where(p => isAdmin || !p.IsHidden);
+            if (query.After is { } after) members = members.Where(p => p.Id.CompareTo(after) < 0);
+            if (query.Profession is { } profession)
+                members = members.Where(p => p.ProfessionsVisibility <= level && (p.Professions.Contains(profession)
+                    || db.Credentials.Any(c => c.MemberId == p.Id && c.Kind == profession && c.Status == CredentialStatus.Verified
+                        && (c.ExpiresOn == null || c.ExpiresOn >= today))));
+            if (query.Prefecture is { } prefecture)
+                members = members.Where(p => p.PrefectureVisibility <= level && p.Prefecture == prefecture);
+            if (!string.IsNullOrWhiteSpace(query.Q))
+            {
+                var pattern = "%" + EscapeLike(query.Q.Trim()) + "%";
+                members = members.Where(p => EF.Functions.ILike(p.DisplayName, pattern, "\\")
+                    || (p.NameKanaVisibility <= level && EF.Functions.ILike(p.NameKana!, pattern, "\\"))
+                    || (p.OrganisationVisibility <= level && EF.Functions.ILike(p.Organisation!, pattern, "\\"))
+                    || (p.BioVisibility <= level && EF.Functions.ILike(p.Bio!, pattern, "\\")));
+            }
+
+            var rows = await members.OrderByDescending(p => p.Id).Take(query.Take + 1).ToListAsync(cancellationToken);
+            var verified = await viewers.VerifiedProfessionsAsync(rows.Select(r => r.Id).ToList(), cancellationToken);
+            var views = rows.Select(p => MemberProfileView.For(p, verified.GetValueOrDefault(p.Id) ?? [],
+                user.MemberId() == p.Id ? ViewerLevel.Owner : viewer)).ToList();
+            return Cursor.ToPage(views, query.Take, v => v.Id);
+        }
+
+        private static string EscapeLike(string value) => value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
+    }
+}

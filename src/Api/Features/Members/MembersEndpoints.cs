@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using Assemble.Api.Common;
+using Assemble.Domain.Members;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Assemble.Api.Features.Members;
+
+public static class MembersEndpoints
+{
+    public static IServiceCollection AddMembers(this IServiceCollection services) => services
+        .AddScoped<Viewers>()
+        .AddScoped<GetMyProfile.Handler>()
+        .AddScoped<UpdateMyProfile.Handler>()
+        .AddScoped<GetMemberProfile.Handler>()
+        .AddScoped<ListMembers.Handler>();
+
+    public static void MapMembersEndpoints(this IEndpointRouteBuilder app)
+    {
+        var me = app.MapGroup("/api/me").WithTags("Members").RequireAuthorization();
+        me.MapGet("/profile", async (ClaimsPrincipal user, GetMyProfile.Handler handler, CancellationToken ct)
+                => TypedResults.Ok(await handler.HandleAsync(user, ct)))
+            .WithName(nameof(GetMyProfile)).ProducesProblems(401);
+        me.MapPut("/profile", async Task<Results<Ok<GetMyProfile.Response>, ProblemHttpResult>> (
+                ClaimsPrincipal user, UpdateMyProfile.Request request, UpdateMyProfile.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, request, ct);
+                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+            })
+            .WithName(nameof(UpdateMyProfile)).ProducesProblems(400, 401);
+
+        var members = app.MapGroup("/api/members").WithTags("Members");
+        members.MapGet("/{id:guid}", async Task<Results<Ok<MemberProfileView>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, GetMemberProfile.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, id, ct);
+                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+            })
+            .WithName(nameof(GetMemberProfile)).ProducesProblems(404)
+            .WithDescription("Public fields for anonymous callers; more for members and verified professionals, as each member chose.");
+        members.MapGet("/", async Task<Results<Ok<Page<MemberProfileView>>, ProblemHttpResult>> (
+                ClaimsPrincipal user, ListMembers.Handler handler, CancellationToken ct,
+                string? profession, string? prefecture, string? q, string? cursor, int? limit) =>
+            {
+                if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
+                if (!QueryValues.TryEnum<Profession>(profession, "profession", out var wantedProfession, out problem)) return problem!;
+                if (!QueryValues.TryEnum<Prefecture>(prefecture, "prefecture", out var wantedPrefecture, out problem)) return problem!;
+                if (q?.Length > 100) return Problems.InvalidField("q", "Use at most 100 characters.");
+                return TypedResults.Ok(await handler.HandleAsync(user, new ListMembers.Query(wantedProfession, wantedPrefecture, q, after, take), ct));
+            })
+            .RequireAuthorization()
+            .WithName(nameof(ListMembers)).ProducesProblems(400, 401);
+    }
+}

@@ -1,0 +1,50 @@
+using Assemble.Api.Auth;
+using Assemble.Api.Features.Admin;
+using Assemble.Api.Features.Credentials;
+using Assemble.Api.Features.Members;
+using Assemble.Api.Hosting;
+using Assemble.Infrastructure;
+
+var builder = WebApplication.CreateBuilder(args.Where(a => !StartupTasks.Commands.Contains(a)).ToArray());
+if (!builder.Environment.IsDevelopment()) builder.Logging.ClearProviders().AddJsonConsole();
+
+builder.Services
+    .AddInfrastructure(builder.Configuration)
+    .AddApiConventions()
+    .AddAssembleIdentity()
+    .AddAuthRateLimits(builder.Configuration)
+    .AddAssembleHealthChecks()
+    .AddAssembleOpenApi()
+    .AddMembers()
+    .AddCredentials()
+    .AddAdmin();
+
+var app = builder.Build();
+if (await StartupTasks.RunCommandAsync(app, args) is { } exitCode) return exitCode;
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAccountKeyForRateLimits();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.UseSwaggerUI(o =>
+{
+    o.RoutePrefix = "docs";
+    o.SwaggerEndpoint("/openapi/v1.json", "Assemble API v1");
+});
+
+// The whole route table.
+app.MapHealthEndpoints();
+app.MapAuthEndpoints();
+app.MapMembersEndpoints();
+app.MapCredentialsEndpoints();
+app.MapAdminEndpoints();
+
+await StartupTasks.PrepareAsync(app);
+await app.RunAsync();
+return 0;
+
+public partial class Program;

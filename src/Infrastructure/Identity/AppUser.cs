@@ -1,0 +1,15 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace Assemble.Infrastructure.Identity;
+
+/// <summary>The sign-in account. The domain knows a member only by this account's id.</summary>
+public sealed class AppUser : IdentityUser<Guid>
+{
+    public AppUser()
+    {
+        Id = Guid.CreateVersion7();
+        SecurityStamp = Guid.NewGuid().ToString();
+    }
+
+    public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+}

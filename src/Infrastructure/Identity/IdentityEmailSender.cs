@@ -1,0 +1,54 @@
+using System.Net;
+using Assemble.Infrastructure.Email;
+using Microsoft.AspNetCore.Identity;
+
+namespace Assemble.Infrastructure.Identity;
+
+/// <summary>Turns Identity's account mails (confirm e-mail, reset password) into messages on the one e-mail seam.</summary>
+public sealed class IdentityEmailSender(IEmailSender sender) : IEmailSender<AppUser>
+{
+    // Identity hands over links already HTML-encoded ("&amp;"): decode them for the text part.
+    public Task SendConfirmationLinkAsync(AppUser user, string email, string confirmationLink)
+        => SendConfirmationAsync(email, WebUtility.HtmlDecode(confirmationLink));
+
+    private Task SendConfirmationAsync(string email, string confirmationLink)
+        => sender.SendAsync(new EmailMessage(
+            email,
+            "【Assemble】メールアドレスの確認 / Confirm your e-mail address",
+            $"""
+            Assemble へのご登録ありがとうございます。
+            次のリンクを開いて、メールアドレスを確認してください。
+
+            Thank you for joining Assemble. Open this link to confirm your e-mail address:
+
+            {confirmationLink}
+
+            お心当たりがない場合は、このメールを破棄してください。
+            If you did not sign up, ignore this message.
+            """,
+            $"""<p>Assemble へのご登録ありがとうございます。次のリンクを開いて、メールアドレスを確認してください。</p><p>Thank you for joining Assemble. Open this link to confirm your e-mail address:</p><p><a href="{WebUtility.HtmlEncode(confirmationLink)}">{WebUtility.HtmlEncode(confirmationLink)}</a></p>"""));
+
+    public Task SendPasswordResetLinkAsync(AppUser user, string email, string resetLink)
+        => sender.SendAsync(new EmailMessage(
+            email,
+            "【Assemble】パスワードの再設定 / Reset your password",
+            $"""
+            次のリンクからパスワードを再設定してください。
+            Open this link to reset your password:
+
+            {WebUtility.HtmlDecode(resetLink)}
+            """));
+
+    public Task SendPasswordResetCodeAsync(AppUser user, string email, string resetCode)
+        => sender.SendAsync(new EmailMessage(
+            email,
+            "【Assemble】パスワード再設定コード / Your password reset code",
+            $"""
+            パスワード再設定コード / Your password reset code:
+
+            {resetCode}
+
+            お心当たりがない場合は、このメールを破棄してください。
+            If you did not ask to reset your password, ignore this message.
+            """));
+}
