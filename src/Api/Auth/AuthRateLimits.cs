@@ -31,24 +31,12 @@ public static class AuthRateLimits
 
     public static IServiceCollection AddAuthRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
-        var limits = configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
+        services.AddOptions<RateLimitOptions>().Bind(configuration.GetSection(RateLimitOptions.Section));
         services.AddRateLimiter(options =>
         {
             options.GlobalLimiter = PartitionedRateLimiter.CreateChained(
-                PartitionedRateLimiter.Create<HttpContext, string>(context => KindOf(context) switch
-                {
-                    Kind.Login => Window($"login-ip:{Ip(context)}", limits.LoginPerIpPerMinute, TimeSpan.FromMinutes(1)),
-                    Kind.Register => Window($"register-ip:{Ip(context)}", limits.RegisterPerIpPerHour, TimeSpan.FromHours(1)),
-                    Kind.PasswordReset => Window($"reset-ip:{Ip(context)}", limits.PasswordResetPerIpPerHour, TimeSpan.FromHours(1)),
-                    _ => RateLimitPartition.GetNoLimiter("none"),
-                }),
-                PartitionedRateLimiter.Create<HttpContext, string>(context =>
-                    context.Items[AccountItem] is not string account ? RateLimitPartition.GetNoLimiter("none") : KindOf(context) switch
-                    {
-                        Kind.Login => Window($"login-account:{account}", limits.LoginPerAccountPerMinute, TimeSpan.FromMinutes(1)),
-                        Kind.PasswordReset => Window($"reset-account:{account}", limits.PasswordResetPerAccountPerHour, TimeSpan.FromHours(1)),
-                        _ => RateLimitPartition.GetNoLimiter("none"),
-                    }));
+                PartitionedRateLimiter.Create<HttpContext, string>(ByIp),
+                PartitionedRateLimiter.Create<HttpContext, string>(ByAccount));
 
             options.OnRejected = async (rejected, cancellationToken) =>
             {
@@ -109,7 +97,33 @@ public static class AuthRateLimits
         };
     }
 
-    private static string Ip(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+    private static RateLimitPartition<string> ByIp(HttpContext context)
+    {
+        var kind = KindOf(context);
+        if (kind == Kind.None) return RateLimitPartition.GetNoLimiter("none");
+        var limits = Limits(context);
+        var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        return kind switch
+        {
+            Kind.Login => Window($"login-ip:{ip}", limits.LoginPerIpPerMinute, TimeSpan.FromMinutes(1)),
+            Kind.Register => Window($"register-ip:{ip}", limits.RegisterPerIpPerHour, TimeSpan.FromHours(1)),
+            _ => Window($"reset-ip:{ip}", limits.PasswordResetPerIpPerHour, TimeSpan.FromHours(1)),
+        };
+    }
+
+    private static RateLimitPartition<string> ByAccount(HttpContext context)
+    {
+        var kind = KindOf(context);
+        if (context.Items[AccountItem] is not string account || kind is not (Kind.Login or Kind.PasswordReset))
+            return RateLimitPartition.GetNoLimiter("none");
+        var limits = Limits(context);
+        return kind == Kind.Login
+            ? Window($"login-account:{account}", limits.LoginPerAccountPerMinute, TimeSpan.FromMinutes(1))
+            : Window($"reset-account:{account}", limits.PasswordResetPerAccountPerHour, TimeSpan.FromHours(1));
+    }
+
+    private static RateLimitOptions Limits(HttpContext context)
+        => context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RateLimitOptions>>().Value;
 
     private static RateLimitPartition<string> Window(string key, int permits, TimeSpan window)
         => RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions

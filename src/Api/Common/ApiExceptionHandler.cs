@@ -49,13 +49,15 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             return other;
         }
 
-        var field = bad.InnerException is JsonException json ? FieldOf(json) : null;
+        var field = bad.InnerException is JsonException json ? FieldOf(json) : ParameterOf(bad.Message);
         var message = bad.InnerException switch
         {
             JsonException j when j.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) => "Unknown field.",
             JsonException j when j.Message.Contains("missing required properties", StringComparison.Ordinal) => "Required.",
             JsonException => "Invalid value.",
-            _ => bad.Message.Contains("was not provided", StringComparison.Ordinal) ? "A request body or parameter is missing." : "The request could not be read.",
+            _ when bad.Message.Contains("was not provided", StringComparison.Ordinal) => "A request body or parameter is missing.",
+            _ when ParameterOf(bad.Message) is not null => "Invalid value.",
+            _ => "The request could not be read.",
         };
         var details = new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field ?? "$"] = [message] })
         {
@@ -77,6 +79,16 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         var end = trimmed.IndexOfAny(['.', '[']);
         return end > 0 ? trimmed[..end] : trimmed;
     }
+
+    /// <summary>The parameter a binding failure names: 'Failed to bind parameter "int? limit" from "abc".' → "limit".</summary>
+    private static string? ParameterOf(string message)
+    {
+        var match = BindFailure().Match(message);
+        return match.Success ? match.Groups[1].Value : null;
+    }
+
+    [GeneratedRegex("""parameter "(?:[^"]*\s)?(\w+)" (?:from|was not provided)""")]
+    private static partial Regex BindFailure();
 
     [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]
     private static partial Regex UnmappedProperty();

@@ -1,0 +1,201 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task Sign_up_confirm_email_through_the_mailed_link_and_sign_in()
+    {
+        var email = api.NewEmail();
+        var client = api.CreateClient();
+        await Expect.StatusAsync(await client.PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
+
+        var mail = await Mailbox.WaitForAsync(api.MailFolder, email);
+        Assert.Contains("確認", mail.Subject);
+        var link = Mailbox.Link(mail, "/api/auth/confirmEmail");
+        Assert.DoesNotContain("&amp;", link);
+        await Expect.StatusAsync(await client.GetAsync(new Uri(link).PathAndQuery), 200);
+
+        var member = await api.SignInAsync(email);
+        var me = await Expect.JsonAsync(await member.Client.GetAsync("/api/me/profile"));
+        Assert.True(me.GetProperty("emailConfirmed").GetBoolean());
+        Assert.False(me.GetProperty("profileComplete").GetBoolean());
+        Assert.Equal(new[] { "member" }, me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
+    }
+
+    [Fact]
+    public async Task Passwords_are_hashed_with_PBKDF2_at_210000_iterations()
+    {
+        var member = await api.SignUpAsync();
+        var hash = Convert.FromBase64String((string)(await api.ScalarAsync("SELECT password_hash FROM users WHERE id = @id", ("id", member.Id)))!);
+        Assert.Equal(0x01, hash[0]); // Identity V3 format
+        var prf = (hash[1] << 24) | (hash[2] << 16) | (hash[3] << 8) | hash[4];
+        var iterations = (hash[5] << 24) | (hash[6] << 16) | (hash[7] << 8) | hash[8];
+        Assert.Equal(2, prf); // HMAC-SHA512
+        Assert.Equal(210_000, iterations);
+    }
+
+    [Theory]
+    [InlineData("short7!", "PasswordTooShort")]
+    [InlineData("password123", "PasswordTooCommon")]
+    [InlineData("iloveyou2", "PasswordTooCommon")]
+    public async Task Weak_passwords_are_refused_with_the_reason(string password, string reason)
+    {
+        var email = api.NewEmail();
+        var response = await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password });
+        var body = await Expect.FieldErrorAsync(response, reason, "auth.weak_password");
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM users WHERE email = '{email}'"));
+    }
+
+    [Fact]
+    public async Task A_long_passphrase_without_digits_or_symbols_is_accepted()
+    {
+        var response = await api.CreateClient().PostAsJsonAsync("/api/auth/register",
+            new { email = api.NewEmail(), password = "しずかな よるに ねこが ねむる" });
+        await Expect.StatusAsync(response, 200);
+    }
+
+    [Fact]
+    public async Task Registering_a_taken_email_is_a_conflict()
+    {
+        var member = await api.SignUpAsync();
+        var response = await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email = member.Email, password = ApiFactory.Password });
+        await Expect.ProblemAsync(response, 409, "auth.email_taken");
+    }
+
+    [Fact]
+    public async Task Registering_with_an_unknown_field_is_refused_and_creates_nothing()
+    {
+        var email = api.NewEmail();
+        var response = await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password, role = "admin" });
+        await Expect.FieldErrorAsync(response, "role", "request.malformed");
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM users WHERE email = '{email}'"));
+    }
+
+    [Fact]
+    public async Task A_wrong_password_is_401_and_the_sixth_attempt_after_five_failures_is_locked_out()
+    {
+        var member = await api.SignUpAsync();
+        var client = api.CreateClient();
+        for (var i = 0; i < 5; i++)
+        {
+            var wrong = await client.PostAsJsonAsync("/api/auth/login", new { email = member.Email, password = "not-the-password" });
+            await Expect.ProblemAsync(wrong, 401, i < 4 ? "auth.invalid_credentials" : "auth.locked_out");
+        }
+        var right = await client.PostAsJsonAsync("/api/auth/login", new { email = member.Email, password = ApiFactory.Password });
+        await Expect.ProblemAsync(right, 401, "auth.locked_out");
+    }
+
+    [Fact]
+    public async Task A_refresh_token_gives_a_new_access_token_that_works()
+    {
+        var email = api.NewEmail();
+        var client = api.CreateClient();
+        await client.PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password });
+        var tokens = await Expect.JsonAsync(await client.PostAsJsonAsync("/api/auth/login", new { email, password = ApiFactory.Password }));
+        var refreshed = await Expect.JsonAsync(await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = tokens.GetProperty("refreshToken").GetString() }));
+        client.DefaultRequestHeaders.Authorization = new("Bearer", refreshed.GetProperty("accessToken").GetString());
+        await Expect.StatusAsync(await client.GetAsync("/api/me/profile"), 200);
+    }
+
+    [Fact]
+    public async Task A_cookie_sign_in_works_for_browsers()
+    {
+        var member = await api.SignUpAsync();
+        var client = api.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { HandleCookies = true });
+        await Expect.StatusAsync(await client.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = member.Email, password = ApiFactory.Password }), 200);
+        await Expect.StatusAsync(await client.GetAsync("/api/me/profile"), 200);
+    }
+
+    [Fact]
+    public async Task Forgot_password_mails_a_code_that_resets_the_password()
+    {
+        var member = await api.SignUpAsync();
+        var client = api.CreateClient();
+        await Expect.StatusAsync(await client.PostAsJsonAsync("/api/auth/forgotPassword", new { email = member.Email }), 200);
+        // Unconfirmed accounts get no reset mail (Identity's rule); confirm first, as a real member would.
+        var confirm = await Mailbox.WaitForAsync(api.MailFolder, member.Email);
+        await client.GetAsync(new Uri(Mailbox.Link(confirm, "/api/auth/confirmEmail")).PathAndQuery);
+        await Expect.StatusAsync(await client.PostAsJsonAsync("/api/auth/forgotPassword", new { email = member.Email }), 200);
+        var mail = await Mailbox.WaitForAsync(api.MailFolder, member.Email, m => m.Subject.Contains("パスワード"));
+        var code = mail.Text.Split('\n').Select(l => l.Trim()).First(l => l.Length > 20 && !l.Contains(' '));
+
+        var wrongCode = await client.PostAsJsonAsync("/api/auth/resetPassword", new { email = member.Email, resetCode = "bad", newPassword = "a brand new passphrase" });
+        await Expect.StatusAsync(wrongCode, 400);
+        await Expect.StatusAsync(await client.PostAsJsonAsync("/api/auth/resetPassword", new { email = member.Email, resetCode = code, newPassword = "a brand new passphrase" }), 200);
+        await api.SignInAsync(member.Email, "a brand new passphrase");
+    }
+
+    [Fact]
+    public async Task Two_factor_setup_is_reachable_with_a_bearer_token()
+    {
+        var member = await api.SignUpAsync();
+        var status = await Expect.JsonAsync(await member.Client.PostAsJsonAsync("/api/auth/manage/2fa", new { }));
+        Assert.False(status.GetProperty("isTwoFactorEnabled").GetBoolean());
+        Assert.False(string.IsNullOrEmpty(status.GetProperty("sharedKey").GetString()));
+    }
+
+    [Fact]
+    public async Task Anonymous_callers_get_401_problem_details()
+    {
+        var response = await api.CreateClient().GetAsync("/api/me/profile");
+        await Expect.ProblemAsync(response, 401, "auth.unauthenticated");
+    }
+
+    [Fact]
+    public async Task A_made_up_token_is_401()
+    {
+        var client = api.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new("Bearer", "made-up");
+        await Expect.ProblemAsync(await client.GetAsync("/api/me/profile"), 401, "auth.unauthenticated");
+    }
+}
+
+public sealed class RateLimitedApiFactory : ApiFactory
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["RateLimits:LoginPerAccountPerMinute"] = "3",
+        ["RateLimits:LoginPerIpPerMinute"] = "8",
+        ["RateLimits:RegisterPerIpPerHour"] = "4",
+        ["RateLimits:PasswordResetPerAccountPerHour"] = "2",
+    };
+}
+
+public sealed class RateLimitTests(RateLimitedApiFactory api) : IClassFixture<RateLimitedApiFactory>
+{
+    [Fact]
+    public async Task Login_register_and_password_reset_are_rate_limited_per_account_and_per_ip_with_retry_after()
+    {
+        var client = api.CreateClient();
+        // Register: 4 per IP per hour.
+        for (var i = 0; i < 4; i++)
+            await Expect.StatusAsync(await client.PostAsJsonAsync("/api/auth/register", new { email = $"rl{i}@example.jp", password = ApiFactory.Password }), 200);
+        var fifth = await client.PostAsJsonAsync("/api/auth/register", new { email = "rl9@example.jp", password = ApiFactory.Password });
+        await Expect.ProblemAsync(fifth, 429, "rate_limited");
+        Assert.True(int.Parse(fifth.Headers.GetValues("Retry-After").Single()) > 0);
+        Assert.Equal(0, await api.CountAsync("SELECT count(*) FROM users WHERE email = 'rl9@example.jp'"));
+
+        // Login: 3 per account per minute, whether the password is right or not; another account is unaffected.
+        for (var i = 0; i < 3; i++)
+            await client.PostAsJsonAsync("/api/auth/login", new { email = "rl0@example.jp", password = "wrong-password" });
+        var limited = await client.PostAsJsonAsync("/api/auth/login", new { email = "RL0@example.jp", password = ApiFactory.Password });
+        await Expect.ProblemAsync(limited, 429, "rate_limited");
+        Assert.True(limited.Headers.Contains("Retry-After"));
+        await Expect.StatusAsync(await client.PostAsJsonAsync("/api/auth/login", new { email = "rl1@example.jp", password = ApiFactory.Password }), 200);
+
+        // Login: 8 per IP per minute across accounts (4 used above).
+        for (var i = 0; i < 4; i++)
+            await client.PostAsJsonAsync("/api/auth/login", new { email = $"other{i}@example.jp", password = "x-wrong-password" });
+        await Expect.ProblemAsync(await client.PostAsJsonAsync("/api/auth/login", new { email = "rl2@example.jp", password = ApiFactory.Password }), 429, "rate_limited");
+
+        // Password reset: 2 per account per hour.
+        for (var i = 0; i < 2; i++)
+            await Expect.StatusAsync(await client.PostAsJsonAsync("/api/auth/forgotPassword", new { email = "rl3@example.jp" }), 200);
+        await Expect.ProblemAsync(await client.PostAsJsonAsync("/api/auth/forgotPassword", new { email = "rl3@example.jp" }), 429, "rate_limited");
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Assemble.Api.Hosting;
+using Assemble.Infrastructure.Identity;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// The real API over HTTP, on its own clone of the migrated template database and its own mail pickup folder.
+/// One per test class (IClassFixture). Rate limits are raised unless a test class sets its own.
+/// </summary>
+public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
+{
+    public const string Password = "tsukue-no-ue-no-ringo";
+
+    private readonly string _mailFolder = Path.Combine(Path.GetTempPath(), "assemble-tests", Guid.NewGuid().ToString("N"));
+    private int _userCounter;
+
+    public string ConnectionString { get; private set; } = "";
+    public string MailFolder => _mailFolder;
+
+    public virtual async Task InitializeAsync() => ConnectionString = await TestDatabases.CloneAsync();
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await TestDatabases.DropAsync(ConnectionString);
+        if (Directory.Exists(_mailFolder)) Directory.Delete(_mailFolder, recursive: true);
+    }
+
+    protected virtual IDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:Default", ConnectionString);
+        builder.UseSetting("Email:PickupDirectory", _mailFolder);
+        builder.UseSetting("Database:MigrateOnStartup", "false");
+        builder.UseSetting("RateLimits:LoginPerIpPerMinute", "100000");
+        builder.UseSetting("RateLimits:LoginPerAccountPerMinute", "100000");
+        builder.UseSetting("RateLimits:RegisterPerIpPerHour", "100000");
+        builder.UseSetting("RateLimits:PasswordResetPerIpPerHour", "100000");
+        builder.UseSetting("RateLimits:PasswordResetPerAccountPerHour", "100000");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+    }
+
+    public string NewEmail(string label = "member") => $"{label}{Interlocked.Increment(ref _userCounter)}-{Guid.NewGuid():N}"[..24] + "@example.jp";
+
+    /// <summary>Signs up through /api/auth/register and signs in through /api/auth/login: a real bearer token.</summary>
+    public async Task<TestMember> SignUpAsync(string? email = null)
+    {
+        email ??= NewEmail();
+        var client = CreateClient();
+        var register = await client.PostAsJsonAsync("/api/auth/register", new { email, password = Password });
+        await Expect.StatusAsync(register, 200);
+        return await SignInAsync(email);
+    }
+
+    public async Task<TestMember> SignInAsync(string email, string password = Password)
+    {
+        var client = CreateClient();
+        var login = await client.PostAsJsonAsync("/api/auth/login", new { email, password });
+        await Expect.StatusAsync(login, 200);
+        var token = (await login.Content.ReadFromJsonAsync<TokenResponse>())!.AccessToken;
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var me = await client.GetFromJsonAsync<MeResponse>("/api/me/profile");
+        return new TestMember(me!.Id, email, client);
+    }
+
+    /// <summary>An admin made the way the create-admin command makes one, then signed in over HTTP.</summary>
+    public async Task<TestMember> AdminAsync()
+    {
+        var email = NewEmail("admin");
+        await using (var scope = Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var user = new AppUser { UserName = email, Email = email, EmailConfirmed = true };
+            var created = await users.CreateAsync(user, Password);
+            Assert.True(created.Succeeded, string.Join(",", created.Errors.Select(e => e.Code)));
+            await scope.ServiceProvider.GetRequiredService<AccountBootstrap>().EnsureAdminAsync(email);
+        }
+        return await SignInAsync(email);
+    }
+
+    /// <summary>Runs one SQL scalar query against this class's database (for "database unchanged" checks).</summary>
+    public async Task<long> CountAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return Convert.ToInt64(await command.ExecuteScalarAsync());
+    }
+
+    public async Task<object?> ScalarAsync(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return await command.ExecuteScalarAsync();
+    }
+
+    private sealed record TokenResponse(string AccessToken, string RefreshToken);
+
+    private sealed record MeResponse(Guid Id);
+}
+
+/// <summary>A signed-in member with an HttpClient that carries their bearer token.</summary>
+public sealed record TestMember(Guid Id, string Email, HttpClient Client);

@@ -1,0 +1,56 @@
+using System.Net.Http.Json;
+using System.Text;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task An_admin_grants_and_revokes_the_organizer_role_and_it_takes_effect_at_once()
+    {
+        var admin = await api.AdminAsync();
+        var member = await api.SignUpAsync();
+
+        var granted = await Expect.JsonAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", new { roles = new[] { "organizer" } }));
+        Assert.Equal(new[] { "member", "organizer" }, granted.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
+        var me = await Expect.JsonAsync(await member.Client.GetAsync("/api/me/profile"));
+        Assert.Contains("organizer", me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+
+        // Made admin: the same token reaches admin routes on its next request; revoked: it no longer does.
+        await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", new { roles = new[] { "organizer", "admin" } }), 200);
+        await Expect.StatusAsync(await member.Client.GetAsync("/api/admin/audit-log"), 200);
+        await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", new { roles = Array.Empty<string>() }), 200);
+        await Expect.ProblemAsync(await member.Client.GetAsync("/api/admin/audit-log"), 403, "auth.forbidden");
+
+        Assert.Equal(3, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'member.roles_set' AND target_id = '{member.Id}'"));
+    }
+
+    [Fact]
+    public async Task Only_admins_set_roles()
+    {
+        var member = await api.SignUpAsync();
+        var other = await api.SignUpAsync();
+        var body = new { roles = new[] { "admin" } };
+        await Expect.ProblemAsync(await api.CreateClient().PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", body), 401, "auth.unauthenticated");
+        await Expect.ProblemAsync(await member.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", body), 403, "auth.forbidden");
+        await Expect.ProblemAsync(await other.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", body), 403, "auth.forbidden");
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM user_roles WHERE user_id = '{member.Id}'"));
+    }
+
+    [Fact]
+    public async Task Bad_role_requests_are_refused_and_change_nothing()
+    {
+        var admin = await api.AdminAsync();
+        var member = await api.SignUpAsync();
+        await Expect.FieldErrorAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", new { roles = new[] { "superuser" } }), "roles", "roles.unknown");
+        await Expect.FieldErrorAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", new { }), "roles");
+        await Expect.FieldErrorAsync(await admin.Client.PostAsync($"/api/admin/members/{member.Id}/roles", new StringContent("{\"roles\": \"admin\"}", Encoding.UTF8, "application/json")), "roles");
+        await Expect.FieldErrorAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", new { roles = new[] { "admin" }, everyone = true }), "everyone");
+        await Expect.ProblemAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{Guid.NewGuid()}/roles", new { roles = new[] { "organizer" } }), 404, "member.not_found");
+        await Expect.ProblemAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{admin.Id}/roles", new { roles = new[] { "organizer" } }), 422, "roles.cannot_remove_own_admin");
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM user_roles WHERE user_id = '{member.Id}'"));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM user_roles WHERE user_id = '{admin.Id}'"));
+    }
+}

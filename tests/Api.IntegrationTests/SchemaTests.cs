@@ -1,0 +1,90 @@
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Npgsql;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+/// <summary>Hand-written migrations must build exactly the schema EF's model describes.</summary>
+public sealed class SchemaTests
+{
+    private const string Catalog = """
+        SELECT 'table ' || table_name FROM information_schema.tables
+         WHERE table_schema = 'public' AND table_name <> '__ef_migrations_history'
+        UNION ALL
+        SELECT format('column %s.%s %s nullable=%s identity=%s default=%s', table_name, column_name,
+                      CASE WHEN data_type = 'ARRAY' THEN udt_name ELSE data_type END
+                        || coalesce('(' || character_maximum_length || ')', ''),
+                      is_nullable, is_identity, coalesce(column_default, '-'))
+          FROM information_schema.columns
+         WHERE table_schema = 'public' AND table_name <> '__ef_migrations_history'
+        UNION ALL
+        SELECT 'index ' || indexdef FROM pg_indexes
+         WHERE schemaname = 'public' AND tablename <> '__ef_migrations_history'
+        UNION ALL
+        SELECT format('constraint %s on %s: %s', c.conname, t.relname, pg_get_constraintdef(c.oid))
+          FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+         WHERE n.nspname = 'public' AND t.relname <> '__ef_migrations_history'
+        ORDER BY 1
+        """;
+
+    [Fact]
+    public async Task Schema_from_migrations_equals_schema_from_model()
+    {
+        var migrated = await TestDatabases.CreateEmptyAsync("migrated");
+        var modelled = await TestDatabases.CreateEmptyAsync("modelled");
+        try
+        {
+            await TestDatabases.MigrateAsync(migrated);
+            await using (var dataSource = NpgsqlDataSource.Create(modelled))
+            await using (var db = TestDatabases.NewContext(dataSource))
+            {
+                Assert.True(await db.Database.EnsureCreatedAsync());
+            }
+
+            var fromMigrations = await CatalogAsync(migrated);
+            var fromModel = await CatalogAsync(modelled);
+            Assert.NotEmpty(fromModel);
+            var onlyInMigrations = fromMigrations.Except(fromModel).ToList();
+            var onlyInModel = fromModel.Except(fromMigrations).ToList();
+            Assert.True(onlyInMigrations.Count == 0 && onlyInModel.Count == 0,
+                "Schemas differ.\nOnly in migrations:\n  " + string.Join("\n  ", onlyInMigrations) + "\nOnly in model:\n  " + string.Join("\n  ", onlyInModel));
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(migrated);
+            await TestDatabases.DropAsync(modelled);
+        }
+    }
+
+    [Fact]
+    public async Task Two_instances_migrating_a_fresh_database_at_once_both_succeed()
+    {
+        var database = await TestDatabases.CreateEmptyAsync("racing");
+        try
+        {
+            await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => Task.Run(() => TestDatabases.MigrateAsync(database))));
+            await using var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT count(*) FROM __ef_migrations_history", connection);
+            var applied = (long)(await command.ExecuteScalarAsync())!;
+            await using var roles = new NpgsqlCommand("SELECT string_agg(name, ',' ORDER BY name) FROM roles", connection);
+            Assert.Equal("admin,organizer", await roles.ExecuteScalarAsync());
+            Assert.True(applied >= 1);
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(database);
+        }
+    }
+
+    private static async Task<List<string>> CatalogAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(Catalog, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<string>();
+        while (await reader.ReadAsync()) rows.Add(reader.GetString(0));
+        return rows;
+    }
+}
