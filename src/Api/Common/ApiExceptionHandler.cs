@@ -73,6 +73,8 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
     {
         var unknown = UnmappedProperty().Match(json.Message);
         if (unknown.Success) return unknown.Groups[1].Value;
+        var missing = MissingProperties().Match(json.Message);
+        if (missing.Success) return missing.Groups[1].Value;
         var path = json.Path;
         if (string.IsNullOrEmpty(path) || path == "$") return null;
         var trimmed = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
@@ -89,6 +91,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
 
     [GeneratedRegex("""parameter "(?:[^"]*\s)?(\w+)" (?:from|was not provided)""")]
     private static partial Regex BindFailure();
+
+    [GeneratedRegex("missing required properties[^']*'([^']+)'")]
+    private static partial Regex MissingProperties();
 
     [GeneratedRegex("The JSON property '([^']+)' could not be mapped")]
     private static partial Regex UnmappedProperty();

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -33,6 +35,11 @@ public sealed partial class DatabaseMigrator(AppDbContext db, NpgsqlDataSource d
             {
                 LogUpToDate(logger);
                 return;
+            }
+            if (!hasHistory)
+            {
+                // EF's migrator reads the history table before creating it, which logs a failed command.
+                await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(cancellationToken);
             }
             await db.Database.MigrateAsync(cancellationToken);
             LogApplied(logger, pending.Count, string.Join(", ", pending));

@@ -22,10 +22,19 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     private readonly string _mailFolder = Path.Combine(Path.GetTempPath(), "assemble-tests", Guid.NewGuid().ToString("N"));
     private int _userCounter;
 
-    public string ConnectionString { get; private set; } = "";
+    public string ConnectionString { get; protected set; } = "";
     public string MailFolder => _mailFolder;
 
+    /// <summary>Another API instance on this factory's database (two processes, one PostgreSQL).</summary>
+    public ApiFactory SecondInstance() => new SharedDatabaseFactory(this);
+
     public virtual async Task InitializeAsync() => ConnectionString = await TestDatabases.CloneAsync();
+
+    private sealed class SharedDatabaseFactory : ApiFactory
+    {
+        public SharedDatabaseFactory(ApiFactory first) => ConnectionString = first.ConnectionString;
+        public override Task InitializeAsync() => Task.CompletedTask;
+    }
 
     async Task IAsyncLifetime.DisposeAsync()
     {

@@ -1,0 +1,61 @@
+using System.Net.Http.Json;
+using System.Text;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+/// <summary>Who may call what: every member route refuses anonymous callers; tokens work across instances.</summary>
+public sealed class AccessTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    public static TheoryData<string, string> MemberRoutes => new()
+    {
+        { "GET", "/api/me/profile" },
+        { "PUT", "/api/me/profile" },
+        { "GET", "/api/members" },
+        { "GET", "/api/me/credentials" },
+        { "POST", "/api/me/credentials" },
+        { "GET", $"/api/me/credentials/{Guid.NewGuid()}" },
+        { "GET", "/api/admin/credentials" },
+        { "POST", $"/api/admin/credentials/{Guid.NewGuid()}/verify" },
+        { "POST", $"/api/admin/credentials/{Guid.NewGuid()}/reject" },
+        { "POST", $"/api/admin/members/{Guid.NewGuid()}/roles" },
+        { "GET", "/api/admin/audit-log" },
+        { "POST", "/api/auth/manage/2fa" },
+        { "GET", "/api/auth/manage/info" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MemberRoutes))]
+    public async Task Anonymous_callers_get_401_on_every_member_route(string method, string path)
+    {
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method is "PUT" or "POST") request.Content = new StringContent("{}", Encoding.UTF8, "application/json");
+        await Expect.ProblemAsync(await api.CreateClient().SendAsync(request), 401, "auth.unauthenticated");
+    }
+
+    [Fact]
+    public async Task A_token_issued_by_one_instance_is_accepted_by_another_on_the_same_database()
+    {
+        await using var second = api.SecondInstance();
+        var email = api.NewEmail();
+        // Register on one instance, sign in on the other, use the token on both.
+        await Expect.StatusAsync(await second.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
+        var member = await api.SignInAsync(email);
+        var onSecond = second.CreateClient();
+        onSecond.DefaultRequestHeaders.Authorization = member.Client.DefaultRequestHeaders.Authorization;
+        await Expect.StatusAsync(await onSecond.GetAsync("/api/me/profile"), 200);
+
+        var viaSecond = await second.SignInAsync(email);
+        var onFirst = api.CreateClient();
+        onFirst.DefaultRequestHeaders.Authorization = viaSecond.Client.DefaultRequestHeaders.Authorization;
+        await Expect.StatusAsync(await onFirst.GetAsync("/api/me/profile"), 200);
+    }
+
+    [Theory]
+    [InlineData("{\"email\": \"x@example.jp\"}", "password")]
+    [InlineData("{\"email\": 1, \"password\": \"x\"}", "email")]
+    [InlineData("{\"email\": \"x@example.jp\", \"password\": \"x\", \"isAdmin\": true}", "isAdmin")]
+    public async Task Malformed_sign_in_requests_are_400_with_the_field_named(string json, string field)
+        => await Expect.FieldErrorAsync(await api.CreateClient().PostAsync("/api/auth/login", new StringContent(json, Encoding.UTF8, "application/json")), field, "request.malformed");
+}
