@@ -59,3 +59,29 @@ public sealed class AccessTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Malformed_sign_in_requests_are_400_with_the_field_named(string json, string field)
         => await Expect.FieldErrorAsync(await api.CreateClient().PostAsync("/api/auth/login", new StringContent(json, Encoding.UTF8, "application/json")), field, "request.malformed");
 }
+
+public sealed class LoggingTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    [Fact]
+    public async Task Passwords_tokens_registration_numbers_and_addresses_never_reach_the_logs()
+    {
+        const string password = "himitsu-no-aikotoba-42";
+        const string number = "REG-98765-SECRET";
+        var email = api.NewEmail("logcheck");
+        var client = api.CreateClient();
+        await Expect.StatusAsync(await client.PostAsJsonAsync("/api/auth/register", new { email, password }), 200);
+        await client.PostAsJsonAsync("/api/auth/login", new { email, password = "wrong-" + password });
+        var member = await api.SignInAsync(email, password);
+        var token = member.Client.DefaultRequestHeaders.Authorization!.Parameter!;
+        var credential = await Expect.JsonAsync(await member.Client.PostAsJsonAsync("/api/me/credentials",
+            new { kind = "nurse", registrationNumber = number, issuer = "厚生労働省" }), 201);
+        var admin = await api.AdminAsync();
+        await Expect.StatusAsync(await admin.Client.GetAsync("/api/admin/credentials?status=pending"), 200);
+        await Expect.StatusAsync(await admin.Client.PostAsync($"/api/admin/credentials/{credential.GetProperty("id").GetString()}/verify", null), 200);
+        await member.Client.PostAsync("/api/me/credentials", new StringContent($"{{\"registrationNumber\": \"{number}\", \"kind\": 5}}", Encoding.UTF8, "application/json"));
+
+        Assert.NotEmpty(api.Logs.Lines);
+        foreach (var secret in new[] { password, number, token[..40], email })
+            Assert.DoesNotContain(api.Logs.Lines, line => line.Contains(secret, StringComparison.OrdinalIgnoreCase));
+    }
+}

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Xunit;
 
@@ -24,6 +25,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public string ConnectionString { get; protected set; } = "";
     public string MailFolder => _mailFolder;
+    public CapturedLogs Logs { get; } = new();
 
     /// <summary>Another API instance on this factory's database (two processes, one PostgreSQL).</summary>
     public ApiFactory SecondInstance() => new SharedDatabaseFactory(this);
@@ -57,6 +59,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("RateLimits:PasswordResetPerIpPerHour", "100000");
         builder.UseSetting("RateLimits:PasswordResetPerAccountPerHour", "100000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        // Everything, whatever appsettings filters for the console: the captured logs prove what never appears.
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<CapturedLogs>(null, LogLevel.Trace));
     }
 
     public string NewEmail(string label = "member") => $"{label}{Interlocked.Increment(ref _userCounter)}-{Guid.NewGuid():N}"[..24] + "@example.jp";
