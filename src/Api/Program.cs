@@ -1,7 +1,9 @@
 using Assemble.Api.Auth;
 using Assemble.Api.Features.Admin;
 using Assemble.Api.Features.Credentials;
+using Assemble.Api.Features.Events;
 using Assemble.Api.Features.Members;
+using Assemble.Api.Features.Registrations;
 using Assemble.Api.Hosting;
 using Assemble.Infrastructure;
 
@@ -17,7 +19,9 @@ builder.Services
     .AddAssembleOpenApi()
     .AddMembers()
     .AddCredentials()
-    .AddAdmin();
+    .AddAdmin()
+    .AddEvents()
+    .AddRegistrations(builder.Configuration);
 
 var app = builder.Build();
 if (await StartupTasks.RunCommandAsync(app, args) is { } exitCode) return exitCode;
@@ -42,6 +46,8 @@ app.MapAuthEndpoints();
 app.MapMembersEndpoints();
 app.MapCredentialsEndpoints();
 app.MapAdminEndpoints();
+app.MapEventsEndpoints();
+app.MapRegistrationsEndpoints();
 
 await StartupTasks.PrepareAsync(app);
 await app.RunAsync();

@@ -11,7 +11,42 @@ public static class Cursor
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
 
-    public static string Encode(Guid lastId) => Convert.ToBase64String(lastId.ToByteArray()).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string Encode(Guid lastId) => ToBase64Url(lastId.ToByteArray());
+
+    /// <summary>A cursor for lists ordered by an instant, then id.</summary>
+    public static string Encode(DateTimeOffset at, Guid lastId) => ToBase64Url([.. BitConverter.GetBytes(at.UtcTicks), .. lastId.ToByteArray()]);
+
+    /// <summary>Reads a cursor made by <see cref="Encode(DateTimeOffset, Guid)"/> and the limit.</summary>
+    public static bool TryReadTimed(string? cursor, int? limit, out (DateTimeOffset At, Guid Id)? after, out int take, out ProblemHttpResult? problem)
+    {
+        after = null;
+        if (!TryRead(null, limit, out Guid? _, out take, out problem)) return false;
+        if (string.IsNullOrEmpty(cursor)) return true;
+        var bytes = FromBase64Url(cursor);
+        if (bytes is not { Length: 24 })
+        {
+            problem = Problems.InvalidField("cursor", "This cursor is not one this API gave out.");
+            return false;
+        }
+        after = (new DateTimeOffset(BitConverter.ToInt64(bytes, 0), TimeSpan.Zero), new Guid(bytes.AsSpan(8)));
+        return true;
+    }
+
+    private static string ToBase64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static byte[]? FromBase64Url(string value)
+    {
+        var base64 = value.Replace('-', '+').Replace('_', '/');
+        base64 += new string('=', (4 - base64.Length % 4) % 4);
+        try
+        {
+            return Convert.FromBase64String(base64);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Reads <c>cursor</c> and <c>limit</c>; a bad value is a 400 naming the field.</summary>
     public static bool TryRead(string? cursor, int? limit, out Guid? after, out int take, out ProblemHttpResult? problem)
@@ -25,20 +60,13 @@ public static class Cursor
             return false;
         }
         if (string.IsNullOrEmpty(cursor)) return true;
-        try
-        {
-            var base64 = cursor.Replace('-', '+').Replace('_', '/');
-            base64 += new string('=', (4 - base64.Length % 4) % 4);
-            var bytes = Convert.FromBase64String(base64);
-            if (bytes.Length != 16) throw new FormatException();
-            after = new Guid(bytes);
-            return true;
-        }
-        catch (FormatException)
+        if (FromBase64Url(cursor) is not { Length: 16 } bytes)
         {
             problem = Problems.InvalidField("cursor", "This cursor is not one this API gave out.");
             return false;
         }
+        after = new Guid(bytes);
+        return true;
     }
 
     /// <summary>Makes a page from <paramref name="take"/> + 1 fetched rows.</summary>

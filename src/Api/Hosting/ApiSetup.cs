@@ -43,7 +43,11 @@ public static class ApiSetup
     {
         services.AddIdentityApiEndpoints<AppUser>(DependencyInjection.ConfigureIdentity).AddAssembleIdentityStores();
         services.AddScoped<IClaimsTransformation, RolesFromDatabase>();
-        services.AddAuthorization(AdminEndpoints.AddAdminPolicy);
+        services.AddAuthorization(o =>
+        {
+            AdminEndpoints.AddAdminPolicy(o);
+            Features.Events.EventsEndpoints.AddOrganizerPolicy(o);
+        });
         services.ConfigureApplicationCookie(o =>
         {
             // An API answers 401/403, never a redirect to a login page.

@@ -1,5 +1,8 @@
 using Assemble.Domain.Auditing;
+using Assemble.Domain.Common;
 using Assemble.Domain.Credentials;
+using Assemble.Domain.Events;
+using Assemble.Infrastructure.Persistence.Configurations;
 using Assemble.Domain.Members;
 using Assemble.Infrastructure.Identity;
 using Microsoft.AspNetCore.Identity;
@@ -15,6 +18,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Credential> Credentials => Set<Credential>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<Event> Events => Set<Event>();
+    public DbSet<TicketType> TicketTypes => Set<TicketType>();
+    public DbSet<EventSession> EventSessions => Set<EventSession>();
+    public DbSet<Registration> Registrations => Set<Registration>();
+    public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
+    public DbSet<CheckIn> CheckIns => Set<CheckIn>();
+    public DbSet<DomainEvent> DomainEvents => Set<DomainEvent>();
+    public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -53,6 +53,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("ConnectionStrings:Default", ConnectionString);
         builder.UseSetting("Email:PickupDirectory", _mailFolder);
         builder.UseSetting("Database:MigrateOnStartup", "false");
+        // Tests run the expiry job body themselves, at the instant they choose.
+        builder.UseSetting("Jobs:SeatExpiry:Enabled", "false");
         builder.UseSetting("RateLimits:LoginPerIpPerMinute", "100000");
         builder.UseSetting("RateLimits:LoginPerAccountPerMinute", "100000");
         builder.UseSetting("RateLimits:RegisterPerIpPerHour", "100000");

@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using Assemble.Api.Common;
+using Assemble.Api.Features.Registrations;
+using Assemble.Domain.Auditing;
+using Assemble.Domain.Common;
+using Assemble.Domain.Events;
+using Assemble.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Assemble.Api.Features.Events;
+
+/// <summary>
+/// An organizer cancels the event with a reason: every registration is cancelled and the waitlist closed in the
+/// same transaction, everyone is told (outbox rows), and paid registrations are queued for refund.
+/// </summary>
+public static class CancelEvent
+{
+    public sealed record Request(string? Reason);
+
+    public sealed class Handler(AppDbContext db, SeatKeeper seats, TimeProvider time)
+    {
+        public async Task<Result<EventView>> HandleAsync(ClaimsPrincipal user, Guid eventId, Request request, CancellationToken cancellationToken)
+        {
+            var now = time.GetUtcNow();
+            var locked = await seats.LockAsync(eventId, cancellationToken);
+            if (locked is not { } l) return EventErrors.NotFound;
+            await using var transaction = l.Transaction;
+            var e = l.Event;
+            if (EventAccess.ManageError(e, user) is { } denied) return denied;
+
+            var cancelled = e.Cancel(request.Reason ?? "", now);
+            if (!cancelled.IsSuccess) return cancelled.Error!;
+            db.DomainEvents.Add(new DomainEvent(DomainEventTypes.EventCancelled, e.Id, null, null, now));
+
+            var registrations = await db.Registrations.Where(r => r.EventId == e.Id).ToListAsync(cancellationToken);
+            foreach (var r in registrations.Where(r => r.IsActive))
+            {
+                var paid = r.Status == RegistrationStatus.Confirmed && r.AmountYen > 0;
+                r.EventCancelled(now);
+                db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RegistrationCancelled, e.Id, r.MemberId, r.Id, now, "event_cancelled"));
+                if (paid) db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundRequested, e.Id, r.MemberId, r.Id, now, $"amount={r.AmountYen}"));
+            }
+            var waitlist = await db.WaitlistEntries.Where(w => w.EventId == e.Id).ToListAsync(cancellationToken);
+            foreach (var w in waitlist.Where(w => w.IsOpen))
+            {
+                w.Close(now);
+                db.DomainEvents.Add(new DomainEvent(DomainEventTypes.EventCancelled, e.Id, w.MemberId, w.Id, now, "waitlist"));
+            }
+            db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "event.cancelled", "event", e.Id, now));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return EventView.Of(e, now);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+using System.Security.Claims;
+using Assemble.Api.Common;
+using Assemble.Domain.Common;
+using Assemble.Domain.Events;
+using Assemble.Domain.Members;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Assemble.Api.Features.Events;
+
+public static class EventsEndpoints
+{
+    public const string OrganizerPolicy = "organizer";
+
+    public static IServiceCollection AddEvents(this IServiceCollection services) => services
+        .AddScoped<ScheduleEvent.Handler>()
+        .AddScoped<UpdateEvent.Handler>()
+        .AddScoped<PublishEvent.Handler>()
+        .AddScoped<CancelEvent.Handler>()
+        .AddScoped<GetEvent.Handler>()
+        .AddScoped<ListEvents.Handler>()
+        .AddScoped<GetAttendeeInfo.Handler>()
+        .AddScoped<ListAttendees.Handler>()
+        .AddScoped<CheckInAttendee.Handler>()
+        .AddScoped<GetEventCalendar.Handler>()
+        .AddScoped<CalendarFeeds.CreateHandler>()
+        .AddScoped<CalendarFeeds.RevokeHandler>()
+        .AddScoped<CalendarFeeds.FeedHandler>();
+
+    public static void AddOrganizerPolicy(Microsoft.AspNetCore.Authorization.AuthorizationOptions options)
+        => options.AddPolicy(OrganizerPolicy, p => p.RequireAuthenticatedUser().RequireRole(Roles.Organizer, Roles.Admin));
+
+    public static void MapEventsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var events = app.MapGroup("/api/events").WithTags("Events");
+
+        events.MapGet("/", async Task<Results<Ok<Page<EventSummary>>, ProblemHttpResult>> (
+                ListEvents.Handler handler, CancellationToken ct, string? kind, string? format, string? prefecture, DateTimeOffset? from, DateTimeOffset? to,
+                string? audience, bool? free, bool? hasSeats, string? q, string? cursor, int? limit) =>
+            {
+                if (!Cursor.TryReadTimed(cursor, limit, out var after, out var take, out var problem)) return problem!;
+                if (!QueryValues.TryEnum<EventKind>(kind, "kind", out var k, out problem)) return problem!;
+                if (!QueryValues.TryEnum<EventFormat>(format, "format", out var f, out problem)) return problem!;
+                if (!QueryValues.TryEnum<Prefecture>(prefecture, "prefecture", out var p, out problem)) return problem!;
+                if (!QueryValues.TryEnum<Audience>(audience, "audience", out var a, out problem)) return problem!;
+                if (q?.Length > 100) return Problems.InvalidField("q", "Use at most 100 characters.");
+                if (from is { } fr && to is { } t && t <= fr) return Problems.InvalidField("to", "'to' must be after 'from'.");
+                return TypedResults.Ok(await handler.HandleAsync(new ListEvents.Query(k, f, p, from?.ToUniversalTime(), to?.ToUniversalTime(), a, free, hasSeats, q, after, take), ct));
+            })
+            .WithName(nameof(ListEvents)).ProducesProblems(400)
+            .WithDescription("Published events by start time (upcoming unless 'from' says otherwise), with seats left.");
+
+        events.MapGet("/{id:guid}", async Task<Results<Ok<EventView>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, GetEvent.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, ct)))
+            .WithName(nameof(GetEvent)).ProducesProblems(404);
+
+        events.MapGet("/{id:guid}.ics", async Task<Results<ContentHttpResult, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, GetEventCalendar.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, id, ct);
+                return result.IsSuccess ? TypedResults.Text(result.Value!, "text/calendar; charset=utf-8") : result.Error!.ToProblem();
+            })
+            .WithName(nameof(GetEventCalendar)).ProducesProblems(404);
+
+        var organize = events.MapGroup("").RequireAuthorization();
+        organize.MapPost("/", async Task<Results<Created<EventView>, ProblemHttpResult>> (
+                EventRequest request, ClaimsPrincipal user, ScheduleEvent.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, request, ct);
+                return result.IsSuccess ? TypedResults.Created($"/api/events/{result.Value!.Id}", result.Value) : result.Error!.ToProblem();
+            })
+            .RequireAuthorization(OrganizerPolicy)
+            .WithName(nameof(ScheduleEvent)).ProducesProblems(400, 401, 403, 422)
+            .WithDescription("Creates a draft. Organizers and admins only.");
+        organize.MapPut("/{id:guid}", async Task<Results<Ok<EventView>, ProblemHttpResult>> (
+                Guid id, EventRequest request, ClaimsPrincipal user, UpdateEvent.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, request, ct)))
+            .WithName(nameof(UpdateEvent)).ProducesProblems(400, 401, 403, 404, 409, 422);
+        organize.MapPost("/{id:guid}/publish", async Task<Results<Ok<EventView>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, PublishEvent.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, ct)))
+            .WithName(nameof(PublishEvent)).ProducesProblems(401, 403, 404, 409, 422);
+        organize.MapPost("/{id:guid}/cancel", async Task<Results<Ok<EventView>, ProblemHttpResult>> (
+                Guid id, CancelEvent.Request request, ClaimsPrincipal user, CancelEvent.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, request, ct)))
+            .WithName(nameof(CancelEvent)).ProducesProblems(400, 401, 403, 404, 409, 422);
+        organize.MapGet("/{id:guid}/attendee-info", async Task<Results<Ok<AttendeeInfoView>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, GetAttendeeInfo.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, ct)))
+            .WithName(nameof(GetAttendeeInfo)).ProducesProblems(401, 403, 404);
+        organize.MapGet("/{id:guid}/attendees", async Task<Results<Ok<IReadOnlyList<AttendeeView>>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, ListAttendees.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, id, ct);
+                return result.IsSuccess ? TypedResults.Ok(result.Value.Attendees) : result.Error!.ToProblem();
+            })
+            .WithName(nameof(ListAttendees)).ProducesProblems(401, 403, 404);
+        organize.MapGet("/{id:guid}/attendees.csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, ListAttendees.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, id, ct);
+                return result.IsSuccess
+                    ? TypedResults.File(ListAttendees.ToCsv(result.Value.Event, result.Value.Attendees), "text/csv; charset=utf-8", $"attendees-{id}.csv")
+                    : result.Error!.ToProblem();
+            })
+            .WithName("ExportAttendees").ProducesProblems(401, 403, 404);
+        organize.MapPost("/{id:guid}/check-ins", async Task<Results<Created<CheckInAttendee.Response>, Ok<CheckInAttendee.Response>, ProblemHttpResult>> (
+                Guid id, CheckInAttendee.Request request, ClaimsPrincipal user, CheckInAttendee.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, id, request, ct);
+                if (!result.IsSuccess) return result.Error!.ToProblem();
+                return result.Value!.AlreadyCheckedIn ? TypedResults.Ok(result.Value) : TypedResults.Created($"/api/registrations/{result.Value.RegistrationId}", result.Value);
+            })
+            .WithName(nameof(CheckInAttendee)).ProducesProblems(400, 401, 403, 404, 422)
+            .WithDescription("201 on the first scan; 200 with alreadyCheckedIn on a repeat, which records nothing new.");
+
+        var calendar = app.MapGroup("/api").WithTags("Calendar");
+        calendar.MapPost("/me/calendar-feed", async (ClaimsPrincipal user, CalendarFeeds.CreateHandler handler, CancellationToken ct)
+                => TypedResults.Ok(await handler.HandleAsync(user, ct)))
+            .RequireAuthorization().WithName("CreateCalendarFeed").ProducesProblems(401)
+            .WithDescription("Creates (or replaces) your private calendar feed address; the old one stops working.");
+        calendar.MapDelete("/me/calendar-feed", async (ClaimsPrincipal user, CalendarFeeds.RevokeHandler handler, CancellationToken ct) =>
+            {
+                await handler.HandleAsync(user, ct);
+                return TypedResults.NoContent();
+            })
+            .RequireAuthorization().WithName("RevokeCalendarFeed").ProducesProblems(401);
+        calendar.MapGet("/calendar/{token}.ics", async Task<Results<ContentHttpResult, ProblemHttpResult>> (
+                string token, CalendarFeeds.FeedHandler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(token, ct);
+                return result.IsSuccess ? TypedResults.Text(result.Value!, "text/calendar; charset=utf-8") : result.Error!.ToProblem();
+            })
+            .WithName("GetMemberCalendar").ProducesProblems(404);
+    }
+
+    private static Results<Ok<T>, ProblemHttpResult> Ok<T>(Result<T> result) => result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+}

@@ -1,0 +1,120 @@
+using System.Security.Claims;
+using Assemble.Api.Common;
+using Assemble.Domain.Common;
+using Assemble.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Assemble.Api.Features.Registrations;
+
+public static class RegistrationsEndpoints
+{
+    public static IServiceCollection AddRegistrations(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SeatExpiryOptions>().Bind(configuration.GetSection(SeatExpiryOptions.Section));
+        services.AddHostedService<SeatExpiryJob>();
+        return services
+            .AddScoped<RegistrationLedger>()
+            .AddScoped<SeatKeeper>()
+            .AddScoped<RegistrationChanges>()
+            .AddScoped<RegisterForEvent.Handler>()
+            .AddScoped<GetRegistration.Handler>()
+            .AddScoped<ListMyRegistrations.Handler>()
+            .AddScoped<CancelRegistration.Handler>()
+            .AddScoped<RemoveRegistration.Handler>()
+            .AddScoped<ApproveRegistration.Handler>()
+            .AddScoped<DeclineRegistration.Handler>()
+            .AddScoped<GetRegistrationQr.Handler>()
+            .AddScoped<JoinWaitlist.Handler>()
+            .AddScoped<LeaveWaitlist.Handler>()
+            .AddScoped<GetMyWaitlistPlace.Handler>()
+            .AddScoped<RespondToWaitlistOffer.Handler>();
+    }
+
+    public static void MapRegistrationsEndpoints(this IEndpointRouteBuilder app)
+    {
+        var events = app.MapGroup("/api/events/{eventId:guid}").WithTags("Registrations").RequireAuthorization();
+        events.MapPost("/registrations", async Task<Results<Created<RegistrationView>, Accepted<RegistrationView>, ProblemHttpResult>> (
+                Guid eventId, RegisterForEvent.Request request, ClaimsPrincipal user, RegisterForEvent.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, eventId, request, ct);
+                if (!result.IsSuccess) return SoldOutAware(result.Error!);
+                var r = result.Value!;
+                var location = $"/api/registrations/{r.Id}";
+                return r.Status == Domain.Events.RegistrationStatus.Confirmed ? TypedResults.Created(location, r) : TypedResults.Accepted(location, r);
+            })
+            .WithIdempotency()
+            .WithName(nameof(RegisterForEvent)).ProducesProblems(400, 401, 404, 409, 422)
+            .WithDescription("201 confirmed (free), 202 held for payment or waiting for approval. Send an Idempotency-Key header to retry safely.");
+        events.MapPost("/waitlist", async Task<Results<Created<WaitlistView>, ProblemHttpResult>> (
+                Guid eventId, JoinWaitlist.Request request, ClaimsPrincipal user, JoinWaitlist.Handler handler, CancellationToken ct) =>
+                Created(await handler.HandleAsync(user, eventId, request, ct), $"/api/events/{eventId}/waitlist"))
+            .WithIdempotency()
+            .WithName(nameof(JoinWaitlist)).ProducesProblems(400, 401, 404, 409, 422);
+        events.MapGet("/waitlist", async Task<Results<Ok<WaitlistView>, ProblemHttpResult>> (
+                Guid eventId, ClaimsPrincipal user, GetMyWaitlistPlace.Handler handler, CancellationToken ct) =>
+                Ok(await handler.HandleAsync(user, eventId, ct)))
+            .WithName(nameof(GetMyWaitlistPlace)).ProducesProblems(401, 404);
+        events.MapDelete("/waitlist", async Task<Results<NoContent, ProblemHttpResult>> (
+                Guid eventId, ClaimsPrincipal user, LeaveWaitlist.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, eventId, ct);
+                return result.IsSuccess ? TypedResults.NoContent() : result.Error!.ToProblem();
+            })
+            .WithName(nameof(LeaveWaitlist)).ProducesProblems(401, 404);
+
+        var registrations = app.MapGroup("/api/registrations/{id:guid}").WithTags("Registrations").RequireAuthorization();
+        registrations.MapGet("/", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, GetRegistration.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, ct)))
+            .WithName(nameof(GetRegistration)).ProducesProblems(401, 404);
+        registrations.MapPost("/cancel", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, CancelRegistration.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, ct)))
+            .WithName(nameof(CancelRegistration)).ProducesProblems(401, 404, 409, 422);
+        registrations.MapPost("/remove", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
+                Guid id, RemoveRegistration.Request request, ClaimsPrincipal user, RemoveRegistration.Handler handler, CancellationToken ct) =>
+                Ok(await handler.HandleAsync(user, id, request, ct)))
+            .WithName(nameof(RemoveRegistration)).ProducesProblems(400, 401, 403, 404, 409, 422);
+        registrations.MapPost("/approve", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, ApproveRegistration.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, ct)))
+            .WithName(nameof(ApproveRegistration)).ProducesProblems(401, 403, 404, 409);
+        registrations.MapPost("/decline", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
+                Guid id, DeclineRegistration.Request request, ClaimsPrincipal user, DeclineRegistration.Handler handler, CancellationToken ct) =>
+                Ok(await handler.HandleAsync(user, id, request, ct)))
+            .WithName(nameof(DeclineRegistration)).ProducesProblems(401, 403, 404, 409);
+        registrations.MapGet("/qr", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, GetRegistrationQr.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, id, ct);
+                return result.IsSuccess ? TypedResults.File(result.Value!, "image/png") : result.Error!.ToProblem();
+            })
+            .WithName(nameof(GetRegistrationQr)).ProducesProblems(401, 404, 422);
+
+        app.MapGet("/api/me/registrations", async Task<Results<Ok<Page<RegistrationView>>, ProblemHttpResult>> (
+                ClaimsPrincipal user, ListMyRegistrations.Handler handler, CancellationToken ct, string? cursor, int? limit) =>
+            {
+                if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
+                return TypedResults.Ok(await handler.HandleAsync(user, after, take, ct));
+            })
+            .RequireAuthorization().WithTags("Registrations").WithName(nameof(ListMyRegistrations)).ProducesProblems(400, 401);
+
+        var offers = app.MapGroup("/api/waitlist-offers/{id:guid}").WithTags("Registrations").RequireAuthorization();
+        offers.MapPost("/accept", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, RespondToWaitlistOffer.Handler handler, CancellationToken ct) => Ok(await handler.AcceptAsync(user, id, ct)))
+            .WithName("AcceptWaitlistOffer").ProducesProblems(401, 404, 409);
+        offers.MapPost("/decline", async Task<Results<Ok<WaitlistView>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, RespondToWaitlistOffer.Handler handler, CancellationToken ct) => Ok(await handler.DeclineAsync(user, id, ct)))
+            .WithName("DeclineWaitlistOffer").ProducesProblems(401, 404, 409);
+    }
+
+    /// <summary>Sold out says where to go next: the waitlist.</summary>
+    private static ProblemHttpResult SoldOutAware(Error error)
+    {
+        var problem = error.ToProblem();
+        if (error == Domain.Events.RegistrationErrors.SoldOut) problem.ProblemDetails.Extensions["waitlistOpen"] = true;
+        return problem;
+    }
+
+    private static Results<Ok<T>, ProblemHttpResult> Ok<T>(Result<T> result) => result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+
+    private static Results<Created<T>, ProblemHttpResult> Created<T>(Result<T> result, string location)
+        => result.IsSuccess ? TypedResults.Created(location, result.Value!) : result.Error!.ToProblem();
+}

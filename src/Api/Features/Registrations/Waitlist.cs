@@ -1,0 +1,168 @@
+using System.Security.Claims;
+using Assemble.Api.Common;
+using Assemble.Api.Features.Events;
+using Assemble.Domain.Common;
+using Assemble.Domain.Events;
+using Assemble.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Assemble.Api.Features.Registrations;
+
+public static class JoinWaitlist
+{
+    public sealed record Request(Guid? TicketTypeId, List<RegisterForEvent.AnswerRequest>? Answers, bool? PledgeAccepted);
+
+    /// <summary>Only when sold out; the same rules as registering apply, so a promoted member can take the seat as is.</summary>
+    public sealed class Handler(AppDbContext db, SeatKeeper seats, RegisterForEvent.Handler registrations, TimeProvider time)
+    {
+        public async Task<Result<WaitlistView>> HandleAsync(ClaimsPrincipal user, Guid eventId, Request request, CancellationToken cancellationToken)
+        {
+            if (request.TicketTypeId is null)
+                return Error.Validation("waitlist.invalid", new Dictionary<string, string[]> { ["ticketTypeId"] = ["Required."] });
+            if ((request.Answers ?? []).Any(a => a.QuestionId is null))
+                return Error.Validation("waitlist.invalid", new Dictionary<string, string[]> { ["answers"] = ["Each answer names its questionId."] });
+            var attempt = await registrations.AttemptAsync(user, request.TicketTypeId.Value, 1, request.Answers, request.PledgeAccepted, cancellationToken);
+            var now = time.GetUtcNow();
+
+            var locked = await seats.LockAsync(eventId, cancellationToken);
+            if (locked is not { } l) return EventErrors.NotFound;
+            await using var transaction = l.Transaction;
+            var e = l.Event;
+            if (!e.CanSee(user)) return EventErrors.NotFound;
+            var check = e.CheckRegistration(attempt, now);
+            if (!check.IsSuccess) return check.Error!;
+            var ticketType = e.TicketTypes.First(t => t.Id == attempt.TicketTypeId);
+            if (e.SeatsLeft > 0 && ticketType.HasRoomFor(1)) return WaitlistErrors.NotSoldOut;
+            if (await db.Registrations.AnyAsync(r => r.EventId == eventId && r.MemberId == attempt.MemberId
+                    && (r.Status == RegistrationStatus.Confirmed || r.Status == RegistrationStatus.PendingPayment || r.Status == RegistrationStatus.PendingApproval), cancellationToken))
+                return RegistrationErrors.AlreadyRegistered;
+
+            var entry = WaitlistEntry.Join(eventId, attempt.MemberId, ticketType.Id, attempt.Answers, attempt.PledgeAccepted, now);
+            db.WaitlistEntries.Add(entry);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+            }
+            catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+            {
+                return WaitlistErrors.AlreadyWaiting;
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return await GetMyWaitlistPlace.ViewAsync(db, entry, cancellationToken);
+        }
+    }
+}
+
+public static class LeaveWaitlist
+{
+    public sealed class Handler(AppDbContext db, SeatKeeper seats, TimeProvider time)
+    {
+        /// <summary>Leaving with an open offer gives the held seat to the next in line.</summary>
+        public async Task<Result> HandleAsync(ClaimsPrincipal user, Guid eventId, CancellationToken cancellationToken)
+        {
+            var memberId = user.RequiredMemberId();
+            var now = time.GetUtcNow();
+            var locked = await seats.LockAsync(eventId, cancellationToken);
+            if (locked is not { } l) return EventErrors.NotFound;
+            await using var transaction = l.Transaction;
+            var entry = await db.WaitlistEntries.SingleOrDefaultAsync(
+                w => w.EventId == eventId && w.MemberId == memberId && (w.Status == WaitlistStatus.Waiting || w.Status == WaitlistStatus.Offered), cancellationToken);
+            if (entry is null) return WaitlistErrors.NotWaiting;
+            var hadOffer = entry.Status == WaitlistStatus.Offered;
+            entry.Leave(now);
+            if (hadOffer)
+            {
+                l.Event.ReleaseSeats(entry.TicketTypeId, 1);
+                await seats.OfferFreeSeatsAsync(l.Event, now, cancellationToken);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return Result.Success();
+        }
+    }
+}
+
+public static class GetMyWaitlistPlace
+{
+    public sealed class Handler(AppDbContext db)
+    {
+        public async Task<Result<WaitlistView>> HandleAsync(ClaimsPrincipal user, Guid eventId, CancellationToken cancellationToken)
+        {
+            var memberId = user.RequiredMemberId();
+            var entry = await db.WaitlistEntries.AsNoTracking().SingleOrDefaultAsync(
+                w => w.EventId == eventId && w.MemberId == memberId && (w.Status == WaitlistStatus.Waiting || w.Status == WaitlistStatus.Offered), cancellationToken);
+            if (entry is null) return WaitlistErrors.NotWaiting;
+            return await ViewAsync(db, entry, cancellationToken);
+        }
+    }
+
+    /// <summary>Position 1 is next in line; members holding an offer are not counted ahead of anyone.</summary>
+    public static async Task<WaitlistView> ViewAsync(AppDbContext db, WaitlistEntry entry, CancellationToken cancellationToken)
+    {
+        int? position = null;
+        if (entry.Status == WaitlistStatus.Waiting)
+            position = 1 + await db.WaitlistEntries.CountAsync(w => w.EventId == entry.EventId && w.Status == WaitlistStatus.Waiting
+                && (w.JoinedAt < entry.JoinedAt || (w.JoinedAt == entry.JoinedAt && w.Id.CompareTo(entry.Id) < 0)), cancellationToken);
+        return new WaitlistView(entry.Id, entry.EventId, entry.Status, position, entry.JoinedAt, entry.OfferExpiresAt);
+    }
+}
+
+public static class RespondToWaitlistOffer
+{
+    /// <summary>
+    /// Accepting turns the held seat into a registration (confirmed if free, held for payment if paid); declining
+    /// passes it to the next in line. The offer is the member's own: anyone else gets 404.
+    /// </summary>
+    public sealed class Handler(AppDbContext db, SeatKeeper seats, RegisterForEvent.Handler registrations, TimeProvider time)
+    {
+        public async Task<Result<RegistrationView>> AcceptAsync(ClaimsPrincipal user, Guid offerId, CancellationToken cancellationToken)
+        {
+            var found = await FindAsync(user, offerId, cancellationToken);
+            if (found.Error is { } missing) return missing;
+            var now = time.GetUtcNow();
+            var locked = await seats.LockAsync(found.Value!.EventId, cancellationToken);
+            if (locked is not { } l) return WaitlistErrors.OfferNotFound;
+            await using var transaction = l.Transaction;
+            var e = l.Event;
+            var entry = await db.WaitlistEntries.SingleAsync(w => w.Id == offerId, cancellationToken);
+            var accepted = entry.Accept(now);
+            if (!accepted.IsSuccess) return accepted.Error!;
+            var attempt = await registrations.AttemptAsync(user, entry.TicketTypeId, 1,
+                entry.Answers.Select(a => new RegisterForEvent.AnswerRequest(a.QuestionId, a.Text, a.Choices?.ToList())).ToList(), entry.PledgeAccepted, cancellationToken);
+            // The seat is already counted for this offer; the registration takes it over.
+            var registration = Registration.Start(e, attempt, now, entry.Id);
+            db.Registrations.Add(registration);
+            db.DomainEvents.Add(new DomainEvent(registration.Status == RegistrationStatus.Confirmed ? DomainEventTypes.RegistrationConfirmed : DomainEventTypes.HoldCreated,
+                e.Id, registration.MemberId, registration.Id, now, "from_waitlist"));
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return RegistrationView.Of(registration, e);
+        }
+
+        public async Task<Result<WaitlistView>> DeclineAsync(ClaimsPrincipal user, Guid offerId, CancellationToken cancellationToken)
+        {
+            var found = await FindAsync(user, offerId, cancellationToken);
+            if (found.Error is { } missing) return missing;
+            var now = time.GetUtcNow();
+            var locked = await seats.LockAsync(found.Value!.EventId, cancellationToken);
+            if (locked is not { } l) return WaitlistErrors.OfferNotFound;
+            await using var transaction = l.Transaction;
+            var entry = await db.WaitlistEntries.SingleAsync(w => w.Id == offerId, cancellationToken);
+            var declined = entry.Decline(now);
+            if (!declined.IsSuccess) return declined.Error!;
+            l.Event.ReleaseSeats(entry.TicketTypeId, 1);
+            await seats.OfferFreeSeatsAsync(l.Event, now, cancellationToken);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return await GetMyWaitlistPlace.ViewAsync(db, entry, cancellationToken);
+        }
+
+        private async Task<Result<WaitlistEntry>> FindAsync(ClaimsPrincipal user, Guid offerId, CancellationToken cancellationToken)
+        {
+            var memberId = user.RequiredMemberId();
+            var entry = await db.WaitlistEntries.AsNoTracking().SingleOrDefaultAsync(w => w.Id == offerId && w.MemberId == memberId, cancellationToken);
+            return entry is null ? WaitlistErrors.OfferNotFound : entry;
+        }
+    }
+}

@@ -1,0 +1,139 @@
+using Assemble.Domain.Common;
+using Assemble.Domain.Events;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Assemble.Infrastructure.Persistence;
+
+/// <summary>
+/// The registration hot path, in two round trips: (1) BEGIN and lock the event row, reading the seat counts as
+/// they are now; the domain decides in memory; (2) write the counters, the registration and its outbox row, and
+/// COMMIT in one batch. Exactly one round trip is made while the seat lock is held. The CHECK constraints on the
+/// counters and the one-active-registration index back the decision up.
+/// </summary>
+public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
+{
+    private const string Active = "('PendingApproval', 'PendingPayment', 'Confirmed')";
+
+    public async Task<Result<Registration>> ReserveAsync(Event e, RegistrationAttempt attempt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var committed = false;
+        try
+        {
+            await using var read = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    new NpgsqlBatchCommand("BEGIN"),
+                    Command("SELECT status, capacity, seats_taken FROM events WHERE id = $1 FOR UPDATE", e.Id),
+                    Command("SELECT seats_taken FROM ticket_types WHERE id = $1", attempt.TicketTypeId),
+                    Command($"SELECT count(*) FROM registrations WHERE event_id = $1 AND member_id = $2 AND status IN {Active}", e.Id, attempt.MemberId),
+                },
+            };
+            string status;
+            int capacity, seatsTaken, typeSeatsTaken;
+            long active;
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                if (!await reader.ReadAsync(cancellationToken)) return EventErrors.NotFound;
+                status = reader.GetString(0);
+                capacity = reader.GetInt32(1);
+                seatsTaken = reader.GetInt32(2);
+                await reader.NextResultAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken)) return RegistrationErrors.UnknownTicketType;
+                typeSeatsTaken = reader.GetInt32(0);
+                await reader.NextResultAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                active = reader.GetInt64(0);
+            }
+
+            var lockedStatus = Enum.Parse<EventStatus>(status);
+            if (lockedStatus == EventStatus.Cancelled) return RegistrationErrors.EventCancelled;
+            if (lockedStatus != EventStatus.Published) return RegistrationErrors.NotPublished;
+            if (active > 0) return RegistrationErrors.AlreadyRegistered;
+            e.UseLockedCounts(lockedStatus, capacity, seatsTaken, attempt.TicketTypeId, typeSeatsTaken);
+            var takesSeats = !e.RequiresApproval;
+            if (takesSeats && !e.TryTakeSeats(attempt.TicketTypeId, attempt.Quantity)) return RegistrationErrors.SoldOut;
+
+            var registration = Registration.Start(e, attempt, now);
+            var outbox = new DomainEvent(
+                registration.Status switch
+                {
+                    RegistrationStatus.Confirmed => DomainEventTypes.RegistrationConfirmed,
+                    RegistrationStatus.PendingPayment => DomainEventTypes.HoldCreated,
+                    _ => DomainEventTypes.ApplicationReceived,
+                },
+                e.Id, registration.MemberId, registration.Id, now,
+                registration.HoldExpiresAt is { } expires ? $"expires={expires:O}" : null);
+
+            await using var write = new NpgsqlBatch(connection);
+            if (takesSeats)
+            {
+                write.BatchCommands.Add(Command("UPDATE events SET seats_taken = seats_taken + $2 WHERE id = $1", e.Id, attempt.Quantity));
+                write.BatchCommands.Add(Command("UPDATE ticket_types SET seats_taken = seats_taken + $2 WHERE id = $1", attempt.TicketTypeId, attempt.Quantity));
+            }
+            write.BatchCommands.Add(InsertRegistration(registration));
+            write.BatchCommands.Add(InsertDomainEvent(outbox));
+            write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await write.ExecuteNonQueryAsync(cancellationToken);
+            committed = true;
+            return registration;
+        }
+        finally
+        {
+            if (!committed && connection.State == System.Data.ConnectionState.Open)
+            {
+                await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+                await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    private static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
+    }
+
+    private static NpgsqlBatchCommand InsertRegistration(Registration r)
+    {
+        var command = new NpgsqlBatchCommand(
+            """
+            INSERT INTO registrations (id, event_id, member_id, ticket_type_id, quantity, status, amount_yen, hold_expires_at, answers,
+                pledge_version, pledge_accepted_at, check_in_code, created_at, confirmed_at, ended_at, end_reason, waitlist_entry_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, $15)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = r.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = r.EventId });
+        command.Parameters.Add(new NpgsqlParameter { Value = r.MemberId });
+        command.Parameters.Add(new NpgsqlParameter { Value = r.TicketTypeId });
+        command.Parameters.Add(new NpgsqlParameter { Value = r.Quantity });
+        command.Parameters.Add(new NpgsqlParameter { Value = r.Status.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = r.AmountYen });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)r.HoldExpiresAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = JsonColumn.Serialize(r.Answers), NpgsqlDbType = NpgsqlDbType.Jsonb });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)r.PledgeVersion ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)r.PledgeAcceptedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = r.CheckInCode });
+        command.Parameters.Add(new NpgsqlParameter { Value = r.CreatedAt });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)r.ConfirmedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)r.WaitlistEntryId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        return command;
+    }
+
+    private static NpgsqlBatchCommand InsertDomainEvent(DomainEvent d)
+    {
+        var command = new NpgsqlBatchCommand(
+            "INSERT INTO domain_events (id, type, event_id, member_id, subject_id, occurred_at, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+        command.Parameters.Add(new NpgsqlParameter { Value = d.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = d.Type });
+        command.Parameters.Add(new NpgsqlParameter { Value = d.EventId });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)d.MemberId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)d.SubjectId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
+        command.Parameters.Add(new NpgsqlParameter { Value = d.OccurredAt });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)d.Detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        return command;
+    }
+}
