@@ -12,7 +12,7 @@ public static class ConnectionStrings
     public static string Resolve(IConfiguration configuration)
     {
         var configured = configuration.GetConnectionString("Default");
-        if (!string.IsNullOrWhiteSpace(configured)) return configured;
+        if (!string.IsNullOrWhiteSpace(configured)) return WithPoolLimit(configured);
 
         var builder = new NpgsqlConnectionStringBuilder
         {
@@ -22,8 +22,22 @@ public static class ConnectionStrings
             Database = Env("PGDATABASE") ?? "assemble",
         };
         if (Env("PGPASSWORD") is { } password) builder.Password = password;
-        return builder.ConnectionString;
+        return WithPoolLimit(builder.ConnectionString);
 
         static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+    }
+
+    /// <summary>
+    /// Npgsql allows 100 connections per process by default, and PostgreSQL 100 in all: two instances under load
+    /// would run the server out. Unless the connection string says otherwise, each instance keeps at most
+    /// <see cref="DefaultMaxPoolSize"/> (requests queue for a connection rather than fail).
+    /// </summary>
+    public const int DefaultMaxPoolSize = 30;
+
+    private static string WithPoolLimit(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("pool size", StringComparison.OrdinalIgnoreCase)) builder.MaxPoolSize = DefaultMaxPoolSize;
+        return builder.ConnectionString;
     }
 }

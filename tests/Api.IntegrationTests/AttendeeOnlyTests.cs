@@ -1,0 +1,154 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+public sealed class AttendeeOnlyTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    private const string JoinUrl = "https://zoom.example/j/8123456789?pwd=secret";
+
+    [Fact]
+    public async Task The_join_url_and_materials_reach_confirmed_attendees_only_in_every_representation()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 2, priceYen: 0));
+        var paid = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 5, priceYen: 2000));
+
+        var attendee = await api.MemberAsync();
+        await Expect.StatusAsync(await attendee.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
+        var other = await api.MemberAsync();
+        await Expect.StatusAsync(await other.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
+        var waitlisted = await api.MemberAsync();
+        await Expect.StatusAsync(await waitlisted.Client.PostAsJsonAsync($"/api/events/{e.Id}/waitlist", new { ticketTypeId = e.TicketTypeId }), 201);
+        var cancelled = other;
+        var otherRegistration = (await Expect.JsonAsync(await other.Client.GetAsync("/api/me/registrations"))).GetProperty("items")[0].GetProperty("id").GetString();
+        await Expect.StatusAsync(await other.Client.PostAsync($"/api/registrations/{otherRegistration}/cancel", null), 200);
+        var holder = await api.MemberAsync();
+        await Expect.StatusAsync(await holder.Client.PostAsJsonAsync($"/api/events/{paid.Id}/registrations", new { ticketTypeId = paid.TicketTypeId }), 202);
+        var stranger = await api.MemberAsync();
+
+        // Attendee-only endpoint.
+        var info = await Expect.JsonAsync(await attendee.Client.GetAsync($"/api/events/{e.Id}/attendee-info"));
+        Assert.Equal(JoinUrl, info.GetProperty("onlineJoinUrl").GetString());
+        await Expect.StatusAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/attendee-info"), 200);
+        await Expect.ProblemAsync(await api.CreateClient().GetAsync($"/api/events/{e.Id}/attendee-info"), 401, "auth.unauthenticated");
+        foreach (var nobody in new[] { stranger, waitlisted, cancelled })
+            await Expect.ProblemAsync(await nobody.Client.GetAsync($"/api/events/{e.Id}/attendee-info"), 403, "event.attendees_only");
+        await Expect.ProblemAsync(await holder.Client.GetAsync($"/api/events/{paid.Id}/attendee-info"), 403, "event.attendees_only");
+
+        // Detail, list and public calendar: never, for anyone (attendee included).
+        foreach (var client in new[] { api.CreateClient(), stranger.Client, attendee.Client, organizer.Client })
+        {
+            foreach (var url in new[] { $"/api/events/{e.Id}", "/api/events?limit=100", $"/api/events/{e.Id}.ics" })
+            {
+                var body = await (await client.GetAsync(url)).Content.ReadAsStringAsync();
+                Assert.DoesNotContain("zoom.example", body);
+                Assert.DoesNotContain("handout.pdf", body);
+            }
+        }
+
+        // The member's own calendar feed carries the join URL; other members' feeds do not.
+        var feed = await Expect.JsonAsync(await attendee.Client.PostAsync("/api/me/calendar-feed", null));
+        var ics = await (await api.CreateClient().GetAsync(feed.GetProperty("url").GetString())).Content.ReadAsStringAsync();
+        Assert.Contains("zoom.example", Unfold(ics));
+        foreach (var m in new[] { stranger, waitlisted, cancelled, holder })
+        {
+            var theirs = await Expect.JsonAsync(await m.Client.PostAsync("/api/me/calendar-feed", null));
+            var body = await (await api.CreateClient().GetAsync(theirs.GetProperty("url").GetString())).Content.ReadAsStringAsync();
+            Assert.DoesNotContain("zoom.example", Unfold(body));
+        }
+
+        // The organizer's CSV has the answers, not the join URL.
+        var csv = await (await organizer.Client.GetAsync($"/api/events/{e.Id}/attendees.csv")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("zoom.example", csv);
+    }
+
+    [Fact]
+    public async Task A_revoked_or_replaced_calendar_feed_stops_working()
+    {
+        var member = await api.MemberAsync();
+        var first = (await Expect.JsonAsync(await member.Client.PostAsync("/api/me/calendar-feed", null))).GetProperty("url").GetString();
+        await Expect.StatusAsync(await api.CreateClient().GetAsync(first), 200);
+        var second = (await Expect.JsonAsync(await member.Client.PostAsync("/api/me/calendar-feed", null))).GetProperty("url").GetString();
+        await Expect.ProblemAsync(await api.CreateClient().GetAsync(first), 404, "calendar.not_found");
+        await Expect.StatusAsync(await member.Client.DeleteAsync("/api/me/calendar-feed"), 204);
+        await Expect.ProblemAsync(await api.CreateClient().GetAsync(second), 404, "calendar.not_found");
+        await Expect.ProblemAsync(await api.CreateClient().GetAsync("/api/calendar/made-up-token-that-is-long.ics"), 404, "calendar.not_found");
+    }
+
+    [Fact]
+    public async Task The_event_calendar_is_valid_rfc5545_in_the_events_zone_and_a_cancellation_shows()
+    {
+        var organizer = await api.OrganizerAsync();
+        var body = EventsFactory.StudySession();
+        body["title"] = "ライブスーパーヴィジョン前の予習会：精神科医と臨床心理士が一つの事例を読み解く、長いタイトルの勉強会";
+        var e = await EventsFactory.CreateEventAsync(organizer, body);
+        var ics = await (await api.CreateClient().GetAsync($"/api/events/{e.Id}.ics")).Content.ReadAsStringAsync();
+        var bytes = Encoding.UTF8.GetBytes(ics);
+        Assert.All(ics.Split("\r\n"), line => Assert.True(Encoding.UTF8.GetByteCount(line) <= 75, line));
+        Assert.DoesNotContain("\n", ics.Replace("\r\n", ""));
+        var unfolded = Unfold(ics);
+        var start = (DateTimeOffset)body["startsAt"]!;
+        var local = start.ToOffset(TimeSpan.FromHours(9));
+        Assert.Contains($"DTSTART;TZID=Asia/Tokyo:{local:yyyyMMdd'T'HHmmss}", unfolded);
+        Assert.Contains("BEGIN:VTIMEZONE", unfolded);
+        Assert.Contains("TZID:Asia/Tokyo", unfolded);
+        Assert.Contains($"UID:{e.Id}@assemble", unfolded);
+        Assert.Contains("STATUS:CONFIRMED", unfolded);
+        Assert.Contains((string)body["title"]!, unfolded);
+        var sequence = int.Parse(unfolded.Split("\r\n").First(l => l.StartsWith("SEQUENCE:"))[9..]);
+        Assert.True(bytes.Length > 0);
+
+        await Expect.StatusAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/cancel", new { reason = "講師の体調不良のため" }), 200);
+        var cancelled = Unfold(await (await api.CreateClient().GetAsync($"/api/events/{e.Id}.ics")).Content.ReadAsStringAsync());
+        Assert.Contains("STATUS:CANCELLED", cancelled);
+        Assert.True(int.Parse(cancelled.Split("\r\n").First(l => l.StartsWith("SEQUENCE:"))[9..]) > sequence);
+    }
+
+    [Fact]
+    public async Task The_attendee_csv_opens_in_excel_with_answers_and_neutralised_formulas_and_no_private_fields()
+    {
+        var organizer = await api.OrganizerAsync();
+        var body = EventsFactory.StudySession();
+        var question = Guid.NewGuid();
+        body["questions"] = new object[] { new { id = question, text = "所属機関の種別", kind = "text", required = true } };
+        var e = await EventsFactory.CreateEventAsync(organizer, body);
+        var member = await api.MemberAsync();
+        await member.Client.PutAsJsonAsync("/api/me/profile", new
+        {
+            displayName = "=HYPERLINK(\"http://evil\")",
+            nameKana = "ひみつ",
+            organisation = "非公開クリニック",
+            visibility = new { nameKana = "onlyMe", organisation = "onlyMe" },
+        });
+        await Expect.ProblemAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 400, "registration.invalid_answers");
+        await Expect.StatusAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations",
+            new { ticketTypeId = e.TicketTypeId, answers = new[] { new { questionId = question, text = "病院, \"精神科\"\n外来" } } }), 201);
+
+        var response = await organizer.Client.GetAsync($"/api/events/{e.Id}/attendees.csv");
+        await Expect.StatusAsync(response, 200);
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
+        var csv = Encoding.UTF8.GetString(bytes[3..]);
+        Assert.StartsWith("申込ID,氏名,ふりがな,所属", csv);
+        Assert.Contains("所属機関の種別", csv);
+        Assert.Contains("\"'=HYPERLINK(\"\"http://evil\"\")\"", csv);
+        Assert.Contains("\"病院, \"\"精神科\"\"\n外来\"", csv);
+        Assert.DoesNotContain("ひみつ", csv);
+        Assert.DoesNotContain("非公開クリニック", csv);
+
+        var stranger = await api.MemberAsync();
+        await Expect.ProblemAsync(await stranger.Client.GetAsync($"/api/events/{e.Id}/attendees.csv"), 403, "event.not_organizer");
+        await Expect.ProblemAsync(await member.Client.GetAsync($"/api/events/{e.Id}/attendees"), 403, "event.not_organizer");
+        await Expect.ProblemAsync(await api.CreateClient().GetAsync($"/api/events/{e.Id}/attendees"), 401, "auth.unauthenticated");
+        var list = await Expect.JsonAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/attendees"));
+        Assert.Equal(1, list.GetArrayLength());
+        Assert.False(list[0].TryGetProperty("nameKana", out _));
+    }
+
+    private static string Unfold(string ics) => ics.Replace("\r\n ", "");
+}

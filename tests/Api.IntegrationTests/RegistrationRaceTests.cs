@@ -1,0 +1,114 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+/// <summary>Capacity holds under many simultaneous requests through two API instances on one database.</summary>
+public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    private async Task<(int Created, int Accepted, int SoldOut, int Other, List<string> Unexpected)> RaceAsync(List<TestMember> members, Guid eventId, Guid ticketTypeId)
+    {
+        await using var second = api.SecondInstance();
+        var secondClient = second.CreateClient();
+        using var start = new SemaphoreSlim(0);
+        var tasks = members.Select(async (m, i) =>
+        {
+            // Half the members go through the other API process.
+            var client = i % 2 == 0 ? m.Client : secondClient;
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/events/{eventId}/registrations") { Content = JsonContent.Create(new { ticketTypeId }) };
+            request.Headers.Authorization = m.Client.DefaultRequestHeaders.Authorization;
+            await start.WaitAsync();
+            return await client.SendAsync(request);
+        }).ToList();
+        start.Release(members.Count);
+        var responses = await Task.WhenAll(tasks);
+        var unexpected = new List<string>();
+        int created = 0, accepted = 0, soldOut = 0, other = 0;
+        foreach (var r in responses)
+        {
+            switch ((int)r.StatusCode)
+            {
+                case 201: created++; break;
+                case 202: accepted++; break;
+                case 409 when (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("code").GetString() == "registration.sold_out": soldOut++; break;
+                default: other++; unexpected.Add($"{(int)r.StatusCode} {await r.Content.ReadAsStringAsync()}"); break;
+            }
+        }
+        return (created, accepted, soldOut, other, unexpected);
+    }
+
+    [Fact]
+    public async Task Last_seats_bought_concurrently_by_200_members_through_two_instances_are_sold_exactly_once()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 50));
+        var members = await api.MembersAsync(200);
+
+        var (created, accepted, soldOut, other, unexpected) = await RaceAsync(members, e.Id, e.TicketTypeId);
+
+        Assert.True(other == 0, string.Join("\n", unexpected.Take(5)) + string.Join("\n", api.Logs.Lines.Where(l => l.StartsWith("Error")).Take(3)));
+        Assert.Equal(50, created + accepted);
+        Assert.Equal(150, soldOut);
+        Assert.Equal(50, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(50, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}' AND status = 'Confirmed'"));
+        Assert.Equal(50, await api.CountAsync($"SELECT seats_taken FROM ticket_types WHERE id = '{e.TicketTypeId}'"));
+        Assert.Equal(50, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'registration.confirmed'"));
+    }
+
+    [Fact]
+    public async Task A_ticket_type_quota_inside_a_larger_capacity_is_never_exceeded()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 200, priceYen: 3000, quota: 30));
+        var members = await api.MembersAsync(120);
+
+        var (created, accepted, soldOut, other, unexpected) = await RaceAsync(members, e.Id, e.TicketTypeId);
+
+        Assert.True(other == 0, string.Join("\n", unexpected.Take(5)) + string.Join("\n", api.Logs.Lines.Where(l => l.StartsWith("Error")).Take(3)));
+        Assert.Equal(0, created);
+        Assert.Equal(30, accepted); // paid: held for payment
+        Assert.Equal(90, soldOut);
+        Assert.Equal(30, await api.CountAsync($"SELECT seats_taken FROM ticket_types WHERE id = '{e.TicketTypeId}'"));
+        Assert.Equal(30, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(30, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}' AND status = 'PendingPayment' AND amount_yen = 3000"));
+    }
+
+    [Fact]
+    public async Task One_member_pressing_register_many_times_at_once_gets_one_registration()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 10));
+        var member = await api.MemberAsync();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId })));
+        Assert.Equal(1, responses.Count(r => (int)r.StatusCode == 201));
+        foreach (var r in responses.Where(r => (int)r.StatusCode != 201)) await Expect.ProblemAsync(r, 409, "registration.already_registered");
+        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+    }
+
+    [Fact]
+    public async Task The_same_idempotency_key_gives_the_same_answer_and_one_effect()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 10));
+        var member = await api.MemberAsync();
+        var key = Guid.NewGuid().ToString();
+        async Task<HttpResponseMessage> Send(object body)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Post, $"/api/events/{e.Id}/registrations") { Content = JsonContent.Create(body) };
+            request.Headers.Add("Idempotency-Key", key);
+            return await member.Client.SendAsync(request);
+        }
+
+        var first = await Send(new { ticketTypeId = e.TicketTypeId });
+        var firstBody = await Expect.JsonAsync(first, 201);
+        var again = await Send(new { ticketTypeId = e.TicketTypeId });
+        var againBody = await Expect.JsonAsync(again, 201);
+        Assert.Equal(firstBody.GetProperty("id").GetString(), againBody.GetProperty("id").GetString());
+        Assert.Equal(first.Headers.Location, again.Headers.Location);
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}'"));
+
+        await Expect.ProblemAsync(await Send(new { ticketTypeId = e.TicketTypeId, quantity = 1, pledgeAccepted = true }), 422, "idempotency.key_reused");
+    }
+}

@@ -1,0 +1,139 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+public sealed class WaitlistTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    private static async Task<JsonElement> Register(TestMember m, EventsFactory.CreatedEvent e, int status = 201)
+        => await Expect.JsonAsync(await m.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), status);
+
+    [Fact]
+    public async Task Three_cancellations_offer_three_seats_in_order_the_public_still_sees_sold_out_and_an_expired_offer_passes_on()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 5));
+        var attendees = await api.MembersAsync(5);
+        foreach (var a in attendees) await Register(a, e);
+        var waiting = await api.MembersAsync(10);
+        await Expect.ProblemAsync(await waiting[0].Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 409, "registration.sold_out");
+        foreach (var w in waiting)
+            await Expect.StatusAsync(await w.Client.PostAsJsonAsync($"/api/events/{e.Id}/waitlist", new { ticketTypeId = e.TicketTypeId }), 201);
+        var place = await Expect.JsonAsync(await waiting[6].Client.GetAsync($"/api/events/{e.Id}/waitlist"));
+        Assert.Equal(7, place.GetProperty("position").GetInt32());
+
+        // Three attendees cancel; cancelling again changes nothing and promotes nobody extra.
+        var registrations = new List<string>();
+        foreach (var a in attendees.Take(3))
+        {
+            var mine = await Expect.JsonAsync(await a.Client.GetAsync("/api/me/registrations"));
+            var id = mine.GetProperty("items")[0].GetProperty("id").GetString()!;
+            registrations.Add(id);
+            await Expect.StatusAsync(await a.Client.PostAsync($"/api/registrations/{id}/cancel", null), 200);
+            await Expect.ProblemAsync(await a.Client.PostAsync($"/api/registrations/{id}/cancel", null), 409, "registration.not_cancellable");
+        }
+
+        var offered = await OfferedAsync(e.Id);
+        Assert.Equal(waiting.Take(3).Select(w => w.Id).ToHashSet(), offered.ToHashSet());
+        var view = await Expect.JsonAsync(await api.CreateClient().GetAsync($"/api/events/{e.Id}"));
+        Assert.Equal(0, view.GetProperty("seatsLeft").GetInt32());
+        Assert.True(view.GetProperty("soldOut").GetBoolean());
+        Assert.Equal(5, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(3, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'waitlist.offer_made'"));
+
+        // Nobody who is not first in line can take the seat meanwhile.
+        var latecomer = await api.MemberAsync();
+        await Expect.ProblemAsync(await latecomer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 409, "registration.sold_out");
+
+        // The first accepts, the second declines (the 4th gets it), the third lets it expire (the 5th gets it) in one job run.
+        var firstOffer = await Expect.JsonAsync(await waiting[0].Client.GetAsync($"/api/events/{e.Id}/waitlist"));
+        var accepted = await Expect.JsonAsync(await waiting[0].Client.PostAsync($"/api/waitlist-offers/{firstOffer.GetProperty("id").GetString()}/accept", null));
+        Assert.Equal("confirmed", accepted.GetProperty("status").GetString());
+        var secondOffer = await Expect.JsonAsync(await waiting[1].Client.GetAsync($"/api/events/{e.Id}/waitlist"));
+        await Expect.StatusAsync(await waiting[1].Client.PostAsync($"/api/waitlist-offers/{secondOffer.GetProperty("id").GetString()}/decline", null), 200);
+        Assert.Contains(waiting[3].Id, await OfferedAsync(e.Id));
+
+        var thirdOffer = await Expect.JsonAsync(await waiting[2].Client.GetAsync($"/api/events/{e.Id}/waitlist"));
+        var expiresAt = thirdOffer.GetProperty("offerExpiresAt").GetDateTimeOffset();
+        Assert.True(await api.RunSeatExpiryAsync(expiresAt.AddSeconds(1)) >= 1);
+        var nowOffered = await OfferedAsync(e.Id);
+        Assert.DoesNotContain(waiting[2].Id, nowOffered);
+        Assert.Contains(waiting[4].Id, nowOffered);
+        Assert.Equal(5, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        // Someone else's offer is not found.
+        await Expect.ProblemAsync(await waiting[9].Client.PostAsync($"/api/waitlist-offers/{thirdOffer.GetProperty("id").GetString()}/accept", null), 404, "waitlist.offer_not_found");
+        await Expect.ProblemAsync(await waiting[2].Client.PostAsync($"/api/waitlist-offers/{thirdOffer.GetProperty("id").GetString()}/accept", null), 409, "waitlist.offer_not_open");
+        // Running the job again changes nothing.
+        Assert.Equal(0, await api.RunSeatExpiryAsync(expiresAt.AddSeconds(2)));
+    }
+
+    [Fact]
+    public async Task Joining_the_waitlist_is_refused_while_seats_remain_and_leaving_frees_the_place()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 1));
+        var member = await api.MemberAsync();
+        await Expect.ProblemAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/waitlist", new { ticketTypeId = e.TicketTypeId }), 409, "waitlist.not_sold_out");
+        var holder = await api.MemberAsync();
+        await Register(holder, e);
+        await Expect.StatusAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/waitlist", new { ticketTypeId = e.TicketTypeId }), 201);
+        await Expect.ProblemAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/waitlist", new { ticketTypeId = e.TicketTypeId }), 409, "waitlist.already_waiting");
+        await Expect.ProblemAsync(await holder.Client.PostAsJsonAsync($"/api/events/{e.Id}/waitlist", new { ticketTypeId = e.TicketTypeId }), 409, "registration.already_registered");
+        await Expect.StatusAsync(await member.Client.DeleteAsync($"/api/events/{e.Id}/waitlist"), 204);
+        await Expect.ProblemAsync(await member.Client.GetAsync($"/api/events/{e.Id}/waitlist"), 404, "waitlist.not_waiting");
+    }
+
+    [Fact]
+    public async Task A_payment_hold_that_runs_out_is_released_and_its_seat_offered_to_the_first_in_line()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 1, priceYen: 3000));
+        var buyer = await api.MemberAsync();
+        var hold = await Register(buyer, e, 202);
+        Assert.Equal("pendingPayment", hold.GetProperty("status").GetString());
+        Assert.Equal(3000, hold.GetProperty("amountYen").GetInt32());
+        var expires = hold.GetProperty("holdExpiresAt").GetDateTimeOffset();
+        Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(31));
+        Assert.False(hold.TryGetProperty("checkInCode", out _));
+
+        var waiter = await api.MemberAsync();
+        await Expect.StatusAsync(await waiter.Client.PostAsJsonAsync($"/api/events/{e.Id}/waitlist", new { ticketTypeId = e.TicketTypeId }), 201);
+        Assert.Equal(0, await api.RunSeatExpiryAsync(expires.AddSeconds(-5)));
+        Assert.Equal(1, await api.RunSeatExpiryAsync(expires.AddSeconds(1)));
+        var expired = await Expect.JsonAsync(await buyer.Client.GetAsync($"/api/registrations/{hold.GetProperty("id").GetString()}"));
+        Assert.Equal("expired", expired.GetProperty("status").GetString());
+        Assert.Equal(new[] { waiter.Id }, await OfferedAsync(e.Id));
+    }
+
+    [Fact]
+    public async Task Raising_the_capacity_offers_the_new_seats_to_the_waitlist()
+    {
+        var organizer = await api.OrganizerAsync();
+        var body = EventsFactory.StudySession(capacity: 1);
+        var e = await EventsFactory.CreateEventAsync(organizer, body);
+        await Register(await api.MemberAsync(), e);
+        var waiters = await api.MembersAsync(3);
+        foreach (var w in waiters) await w.Client.PostAsJsonAsync($"/api/events/{e.Id}/waitlist", new { ticketTypeId = e.TicketTypeId });
+
+        body["capacity"] = 3;
+        body["ticketTypes"] = new object[] { new { id = e.TicketTypeId, name = "一般", priceYen = 0 } };
+        await Expect.StatusAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}", body), 200);
+        Assert.Equal(waiters.Take(2).Select(w => w.Id).ToHashSet(), (await OfferedAsync(e.Id)).ToHashSet());
+
+        body["capacity"] = 2;
+        await Expect.ProblemAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}", body), 409, "event.capacity_below_taken");
+    }
+
+    private async Task<List<Guid>> OfferedAsync(Guid eventId)
+    {
+        var ids = new List<Guid>();
+        await using var connection = new Npgsql.NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand($"SELECT member_id FROM waitlist_entries WHERE event_id = '{eventId}' AND status = 'Offered' ORDER BY joined_at", connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
+        return ids;
+    }
+}
