@@ -151,4 +151,54 @@ public sealed class AttendeeOnlyTests(EventsFactory api) : IClassFixture<EventsF
     }
 
     private static string Unfold(string ics) => ics.Replace("\r\n ", "");
+
+    /// <summary>A small RFC 5545 reader: unfolds, splits name;params:value, unescapes TEXT. Enough to check fields one by one.</summary>
+    private static List<(string Name, Dictionary<string, string> Params, string Value)> Parse(string ics)
+        => Unfold(ics).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Select(line =>
+        {
+            var colon = line.IndexOf(':');
+            var head = line[..colon].Split(';');
+            var parameters = head.Skip(1).Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+            var value = line[(colon + 1)..].Replace("\\n", "\n").Replace("\\,", ",").Replace("\\;", ";").Replace("\\\\", "\\");
+            return (head[0], parameters, value);
+        }).ToList();
+
+    [Fact]
+    public async Task The_member_feed_parses_back_field_by_field()
+    {
+        var organizer = await api.OrganizerAsync();
+        var body = EventsFactory.StudySession();
+        body["title"] = "事例検討会, 第2回; 「支援の行き詰まり」";
+        body["description"] = "一行目\n二行目";
+        var e = await EventsFactory.CreateEventAsync(organizer, body);
+        var member = await api.MemberAsync();
+        await Expect.StatusAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
+        var feed = await Expect.JsonAsync(await member.Client.PostAsync("/api/me/calendar-feed", null));
+        var response = await api.CreateClient().GetAsync(feed.GetProperty("url").GetString());
+        Assert.Equal("text/calendar", response.Content.Headers.ContentType?.MediaType);
+        var lines = Parse(await response.Content.ReadAsStringAsync());
+
+        Assert.Equal(("BEGIN", "VCALENDAR"), (lines[0].Name, lines[0].Value));
+        Assert.Equal("2.0", lines.Single(l => l.Name == "VERSION").Value);
+        var start = (DateTimeOffset)body["startsAt"]!;
+        var end = (DateTimeOffset)body["endsAt"]!;
+        var calendar = lines;
+        lines = lines.SkipWhile(l => !(l.Name == "BEGIN" && l.Value == "VEVENT")).TakeWhile(l => !(l.Name == "END" && l.Value == "VEVENT")).ToList();
+        var dtstart = lines.Single(l => l.Name == "DTSTART");
+        Assert.Equal("Asia/Tokyo", dtstart.Params["TZID"]);
+        Assert.Equal(start.ToOffset(TimeSpan.FromHours(9)).ToString("yyyyMMdd'T'HHmmss"), dtstart.Value);
+        var dtend = lines.Single(l => l.Name == "DTEND");
+        Assert.Equal(end.ToOffset(TimeSpan.FromHours(9)).ToString("yyyyMMdd'T'HHmmss"), dtend.Value);
+        Assert.Equal((string)body["title"]!, lines.Single(l => l.Name == "SUMMARY").Value);
+        Assert.StartsWith("一行目\n二行目", lines.Single(l => l.Name == "DESCRIPTION").Value);
+        Assert.Equal($"{e.Id}@assemble", lines.Single(l => l.Name == "UID").Value);
+        Assert.Equal("https://zoom.example/j/8123456789?pwd=secret", lines.Single(l => l.Name == "URL").Value);
+        Assert.Equal("CONFIRMED", lines.Single(l => l.Name == "STATUS").Value);
+        Assert.True(int.Parse(lines.Single(l => l.Name == "SEQUENCE").Value) >= 1);
+        Assert.EndsWith("Z", lines.Single(l => l.Name == "DTSTAMP").Value);
+        var zone = calendar.SkipWhile(l => !(l.Name == "BEGIN" && l.Value == "VTIMEZONE")).TakeWhile(l => !(l.Name == "END" && l.Value == "VTIMEZONE")).ToList();
+        Assert.Equal("Asia/Tokyo", zone.Single(l => l.Name == "TZID").Value);
+        Assert.Equal("+0900", zone.Single(l => l.Name == "TZOFFSETTO").Value);
+        Assert.Equal(("END", "VCALENDAR"), (calendar[^1].Name, calendar[^1].Value));
+    }
 }
