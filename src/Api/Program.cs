@@ -48,6 +48,9 @@ app.MapCredentialsEndpoints();
 app.MapAdminEndpoints();
 app.MapEventsEndpoints();
 app.MapRegistrationsEndpoints();
+#if BENCHMARK
+Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);
+#endif
 
 await StartupTasks.PrepareAsync(app);
 await app.RunAsync();

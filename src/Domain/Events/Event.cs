@@ -115,6 +115,7 @@ public sealed class Event
 
     public bool IsOrganizer(Guid memberId) => memberId == OrganizerId || CoOrganizerIds.Contains(memberId);
 
+    /// <summary>Whether the member speaks at the event (a speaker or a panelist): they see the attendee-only materials.</summary>
     public bool IsPanelist(Guid memberId) => Speakers.Any(s => s.MemberId == memberId);
 
     public bool HasStarted(DateTimeOffset now) => now >= StartsAt;
@@ -130,7 +131,13 @@ public sealed class Event
         if (d.Capacity < SeatsTaken) return EventErrors.CapacityBelowTaken(SeatsTaken);
 
         var ordered = d.Sessions.OrderBy(s => s.StartsAt).ToList();
-        if (Status == EventStatus.Published && ordered[0].StartsAt <= now) return EventErrors.StartsInPast;
+        if (Status == EventStatus.Published)
+        {
+            // A published event keeps what publishing required.
+            if (ordered[0].StartsAt <= now) return EventErrors.StartsInPast;
+            if (d.Format is EventFormat.InPerson or EventFormat.Hybrid && string.IsNullOrWhiteSpace(d.Venue?.Name)) return EventErrors.VenueRequired;
+            if (d.Format is EventFormat.Online or EventFormat.Hybrid && string.IsNullOrWhiteSpace(d.OnlineJoinUrl)) return EventErrors.JoinUrlRequired;
+        }
 
         Kind = d.Kind;
         Format = d.Format;
@@ -301,11 +308,15 @@ public sealed class Event
         _ticketTypes.First(t => t.Id == ticketTypeId).SetTaken(ticketTypeSeatsTaken);
     }
 
+    /// <summary>Whether the event and the ticket type both have room for <paramref name="quantity"/> more seats.</summary>
+    public bool CanTakeSeats(Guid ticketTypeId, int quantity)
+        => SeatsTaken + quantity <= Capacity && _ticketTypes.First(t => t.Id == ticketTypeId).HasRoomFor(quantity);
+
     /// <summary>Takes seats from the event and the ticket type when both have room.</summary>
     public bool TryTakeSeats(Guid ticketTypeId, int quantity)
     {
         var ticketType = _ticketTypes.First(t => t.Id == ticketTypeId);
-        if (SeatsTaken + quantity > Capacity || !ticketType.HasRoomFor(quantity)) return false;
+        if (!CanTakeSeats(ticketTypeId, quantity)) return false;
         SeatsTaken += quantity;
         ticketType.Take(quantity);
         return true;

@@ -36,7 +36,7 @@ public sealed class Registration
     public List<Answer> Answers { get; private set; } = [];
     public int? PledgeVersion { get; private set; }
     public DateTimeOffset? PledgeAcceptedAt { get; private set; }
-    /// <summary>Unguessable (128 random bits); shown to its holder as text and QR code.</summary>
+    /// <summary>Unguessable (20 characters of a 32-letter alphabet: 100 random bits); shown to its holder as text and QR code.</summary>
     public string CheckInCode { get; private set; } = "";
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset? ConfirmedAt { get; private set; }
@@ -85,6 +85,7 @@ public sealed class Registration
     public Result Approve(Event e, DateTimeOffset now)
     {
         if (Status != RegistrationStatus.PendingApproval) return RegistrationErrors.NotPendingApproval;
+        if (e.HasStarted(now)) return RegistrationErrors.EventStarted;
         Status = AmountYen == 0 ? RegistrationStatus.Confirmed : RegistrationStatus.PendingPayment;
         HoldExpiresAt = Status == RegistrationStatus.PendingPayment ? e.HoldDeadline(now) : null;
         ConfirmedAt = Status == RegistrationStatus.Confirmed ? now : null;

@@ -3,6 +3,7 @@ using Assemble.Api.Common;
 using Assemble.Api.Features.Events;
 using Assemble.Api.Features.Members;
 using Assemble.Domain.Common;
+using Assemble.Domain.Credentials;
 using Assemble.Domain.Events;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -28,12 +29,16 @@ public static class RegisterForEvent
             if ((request.Answers ?? []).Any(a => a.QuestionId is null))
                 return Error.Validation("registration.invalid", new Dictionary<string, string[]> { ["answers"] = ["Each answer names its questionId."] });
 
-            var e = await db.FindAsync(eventId, cancellationToken);
+            // One query: the event with its ticket types (sessions are not needed to register).
+            var e = await db.Events.AsNoTracking().Include(x => x.TicketTypes).SingleOrDefaultAsync(x => x.Id == eventId, cancellationToken);
             if (e is null || !e.CanSee(user)) return EventErrors.NotFound;
             var attempt = await AttemptAsync(user, request.TicketTypeId.Value, request.Quantity ?? 1, request.Answers, request.PledgeAccepted, cancellationToken);
             var now = time.GetUtcNow();
             var check = e.CheckRegistration(attempt, now);
             if (!check.IsSuccess) return check.Error!;
+            // Sold out as last read: answer without queueing for the event's lock. (A seat freed a moment ago
+            // goes to the waitlist anyway; the lock below is what guarantees there is no oversell.)
+            if (!e.RequiresApproval && !e.CanTakeSeats(attempt.TicketTypeId, attempt.Quantity)) return RegistrationErrors.SoldOut;
 
             var reserved = await ledger.ReserveAsync(e, attempt, now, cancellationToken);
             if (!reserved.IsSuccess) return reserved.Error!;
@@ -44,9 +49,19 @@ public static class RegisterForEvent
         public async Task<RegistrationAttempt> AttemptAsync(ClaimsPrincipal user, Guid ticketTypeId, int quantity, List<AnswerRequest>? answers, bool? pledge, CancellationToken cancellationToken)
         {
             var memberId = user.RequiredMemberId();
-            var confirmed = await db.Users.Where(u => u.Id == memberId).Select(u => u.EmailConfirmed).SingleAsync(cancellationToken);
-            var verified = (await viewers.VerifiedProfessionsAsync([memberId], cancellationToken)).GetValueOrDefault(memberId) ?? [];
-            return new RegistrationAttempt(memberId, confirmed, verified, ticketTypeId, quantity,
+            var today = viewers.Today();
+            // One query: the e-mail confirmation and the verified, unexpired credential kinds.
+            var member = await db.Users.Where(u => u.Id == memberId)
+                .Select(u => new
+                {
+                    u.EmailConfirmed,
+                    Verified = db.Credentials
+                        .Where(c => c.MemberId == memberId && c.Status == CredentialStatus.Verified && (c.ExpiresOn == null || c.ExpiresOn >= today))
+                        .Select(c => c.Kind).ToList(),
+                })
+                .SingleAsync(cancellationToken);
+            var verified = member.Verified.Distinct().Order().ToList();
+            return new RegistrationAttempt(memberId, member.EmailConfirmed, verified, ticketTypeId, quantity,
                 (answers ?? []).Select(a => new Answer(a.QuestionId!.Value, a.Text?.Trim(), a.Choices)).ToList(), pledge ?? false);
         }
     }

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Load benchmark of the events API beside raw-SQL baselines, in one go, against a Release build:
+#   1. GET /api/events (20 a page, filtered) vs the same SQL through raw Npgsql, at 64 connections;
+#   2. POST registrations for one 1,000-seat event by many members (then the sold-out phase) vs a one-statement
+#      raw baseline, at 256 connections; then checks that no seat was sold twice.
+# Usage: bash bench/run.sh        (env: DURATION=15s, MEMBERS=4000, LIST_EVENTS=300)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$(pwd -P)"
+DURATION="${DURATION:-15s}"
+MEMBERS="${MEMBERS:-4000}"
+LIST_EVENTS="${LIST_EVENTS:-300}"
+PORT="${BENCH_PORT:-5090}"
+
+if ! command -v wrk >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq --no-install-recommends wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
+  else echo "bench: install wrk (Debian package 'wrk')" >&2; exit 1; fi
+fi
+# shellcheck source=scripts/pg.sh
+source "$ROOT/scripts/pg.sh"
+assemble_pg_ensure_installed
+if [ -z "${PGHOST:-}" ]; then
+  exec env LC_ALL=C.UTF-8 pg_virtualenv -t -v 15 -i "--encoding=UTF8 --locale=C.UTF-8" -o "max_connections=200" bash "$0" "$@"
+fi
+
+OUT="$ROOT/bench/.artifacts"
+echo "bench: building Release with the baselines (AssembleBenchmark=true)"
+dotnet build "$ROOT/src/Api/Api.csproj" -c Release -p:AssembleBenchmark=true --artifacts-path "$OUT" -v quiet -nologo >/dev/null
+DLL="$(find "$OUT/bin/Api" -name Assemble.Api.dll | head -1)"
+WORK="$(mktemp -d)"
+trap 'kill "${API_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+export ConnectionStrings__Default="Host=${PGHOST};Port=${PGPORT};Username=${PGUSER};Password=${PGPASSWORD};Database=assemble_bench"
+ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Email__PickupDirectory="$WORK/mail" \
+  Jobs__SeatExpiry__Enabled=false dotnet "$DLL" --urls "http://127.0.0.1:$PORT" >"$WORK/api.log" 2>&1 &
+API_PID=$!
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.5; done
+curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null || { cat "$WORK/api.log"; exit 1; }
+
+echo "bench: seeding $MEMBERS members, $LIST_EVENTS listed events, two 1,000-seat events"
+curl -sf -X POST "http://127.0.0.1:$PORT/bench/seed" -H 'content-type: application/json' \
+  -d "{\"members\": $MEMBERS, \"listEvents\": $LIST_EVENTS, \"capacity\": 1000}" >"$WORK/seed.json"
+json() { grep -o "\"$1\":\"[^\"]*\"" "$WORK/seed.json" | head -1 | cut -d'"' -f4; }
+EVENT="$(json registrationEventId)"; TICKET="$(json registrationTicketTypeId)"
+BASE_EVENT="$(json baselineEventId)"; BASE_TICKET="$(json baselineTicketTypeId)"
+WARM_EVENT="$(json warmupEventId)"; WARM_TICKET="$(json warmupTicketTypeId)"
+WARM_BASE_EVENT="$(json warmupBaselineEventId)"; WARM_BASE_TICKET="$(json warmupBaselineTicketTypeId)"
+grep -o '"tokens":\[[^]]*\]' "$WORK/seed.json" | sed 's/"tokens":\[//; s/\]$//' | tr ',' '\n' | tr -d '"' >"$WORK/tokens.txt"
+echo "bench: $(wc -l <"$WORK/tokens.txt") tokens"
+
+run() { # name connections script url [env...]
+  local name="$1" conns="$2" script="$3" url="$4"; shift 4
+  local line
+  line="$(env WRK_THREADS=2 "$@" wrk -t2 -c"$conns" -d"$DURATION" --timeout 10s -s "$ROOT/bench/wrk/$script" "$url" | grep '^RESULT')"
+  echo "$name $line" | tee -a "$WORK/results.txt"
+}
+
+QUERY="limit=20&format=online&hasSeats=true"
+# Warm-up: every measured path runs for WARMUP first (JIT tiering), on events that are not measured.
+WARMUP="${WARMUP:-8s}"
+echo "bench: warming up ($WARMUP per path)"
+warm() { env WRK_THREADS=2 "${@:4}" wrk -t2 -c"$1" -d"$WARMUP" --timeout 10s -s "$ROOT/bench/wrk/$2" "$3" >/dev/null; }
+warm 64 get.lua "http://127.0.0.1:$PORT/api/events?$QUERY"
+warm 64 get.lua "http://127.0.0.1:$PORT/bench/baseline/events?$QUERY"
+warm 64 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$WARM_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_TICKET\"}"
+warm 64 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/bench/baseline/events/$WARM_BASE_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_BASE_TICKET\"}"
+run list 64 get.lua "http://127.0.0.1:$PORT/api/events?$QUERY"
+run list-baseline 64 get.lua "http://127.0.0.1:$PORT/bench/baseline/events?$QUERY"
+run register 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$EVENT/registrations" BODY="{\"ticketTypeId\":\"$TICKET\"}"
+run register-baseline 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/bench/baseline/events/$BASE_EVENT/registrations" BODY="{\"ticketTypeId\":\"$BASE_TICKET\"}"
+
+psql -qtA -d assemble_bench -c "SELECT 'oversell check: capacity=' || capacity || ' seats_taken=' || seats_taken || ' active_registrations=' ||
+  (SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status IN ('Confirmed','PendingPayment')) FROM events e WHERE id = '$EVENT'" | tee -a "$WORK/results.txt"
+
+field() { grep "^$1 " "$WORK/results.txt" | grep -o "$2=[0-9.]*" | cut -d= -f2; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+echo
+echo "| scenario | req/s | p50 ms | p99 ms | baseline req/s | baseline p99 ms | ratio |"
+echo "|---|---|---|---|---|---|---|"
+for s in list register; do
+  echo "| $s | $(field "$s" rps) | $(field "$s" p50_ms) | $(field "$s" p99_ms) | $(field "$s-baseline" rps) | $(field "$s-baseline" p99_ms) | $(ratio "$(field "$s" rps)" "$(field "$s-baseline" rps)") |"
+done
+grep '^register ' "$WORK/results.txt" | grep -o 'statuses=.*' | sed 's/^/register /'
+grep 'oversell' "$WORK/results.txt"
