@@ -13,7 +13,7 @@ if (!builder.Environment.IsDevelopment()) builder.Logging.ClearProviders().AddJs
 builder.Services
     .AddInfrastructure(builder.Configuration)
     .AddApiConventions()
-    .AddAssembleIdentity()
+    .AddAssembleIdentity(builder.Configuration)
     .AddAuthRateLimits(builder.Configuration)
     .AddAssembleHealthChecks()
     .AddAssembleOpenApi()

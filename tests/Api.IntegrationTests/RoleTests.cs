@@ -54,3 +54,23 @@ public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM user_roles WHERE user_id = '{admin.Id}'"));
     }
 }
+
+public sealed class CachedRolesFactory : ApiFactory
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Auth:RoleCacheSeconds"] = "300" };
+}
+
+public sealed class RoleCacheTests(CachedRolesFactory api) : IClassFixture<CachedRolesFactory>
+{
+    [Fact]
+    public async Task With_roles_cached_a_change_made_through_this_instance_still_applies_on_the_next_request()
+    {
+        var admin = await api.AdminAsync();
+        var member = await api.SignUpAsync();
+        await Expect.ProblemAsync(await member.Client.GetAsync("/api/admin/audit-log"), 403, "auth.forbidden");
+        await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", new { roles = new[] { "admin" } }), 200);
+        await Expect.StatusAsync(await member.Client.GetAsync("/api/admin/audit-log"), 200);
+        await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", new { roles = Array.Empty<string>() }), 200);
+        await Expect.ProblemAsync(await member.Client.GetAsync("/api/admin/audit-log"), 403, "auth.forbidden");
+    }
+}

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Identity;
 namespace Assemble.Api.Hosting;
 
 /// <summary>Creates accounts outside the sign-up flow: the first admin and the demo members. Passwords are random, never in code.</summary>
-public sealed class AccountBootstrap(UserManager<AppUser> users, AppDbContext db, TimeProvider time)
+public sealed class AccountBootstrap(UserManager<AppUser> users, AppDbContext db, TimeProvider time, Auth.RoleCache roleCache)
 {
     /// <summary>Makes the account an admin, creating it (e-mail confirmed) when missing. Returns the new password, or null when the account existed.</summary>
     public async Task<string?> EnsureAdminAsync(string email)
@@ -19,6 +19,7 @@ public sealed class AccountBootstrap(UserManager<AppUser> users, AppDbContext db
             Ensure(await users.AddToRoleAsync(user, Roles.Admin));
             db.AuditEntries.Add(new AuditEntry(null, "member.admin_bootstrapped", "member", user.Id, time.GetUtcNow()));
             await db.SaveChangesAsync();
+            roleCache.Forget(user.Id);
         }
         return password;
     }

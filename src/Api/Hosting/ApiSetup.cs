@@ -39,10 +39,13 @@ public static class ApiSetup
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
     }
 
-    public static IServiceCollection AddAssembleIdentity(this IServiceCollection services)
+    public static IServiceCollection AddAssembleIdentity(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<RoleCacheOptions>().Bind(configuration.GetSection(RoleCacheOptions.Section));
         services.AddIdentityApiEndpoints<AppUser>(DependencyInjection.ConfigureIdentity).AddAssembleIdentityStores();
         services.AddScoped<IClaimsTransformation, RolesFromDatabase>();
+        services.AddMemoryCache();
+        services.AddSingleton<RoleCache>();
         services.AddAuthorization(o =>
         {
             AdminEndpoints.AddAdminPolicy(o);

@@ -55,6 +55,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Database:MigrateOnStartup", "false");
         // Tests run the expiry job body themselves, at the instant they choose.
         builder.UseSetting("Jobs:SeatExpiry:Enabled", "false");
+        // Arrange steps change roles behind the API's back; RoleTests checks the cache itself.
+        builder.UseSetting("Auth:RoleCacheSeconds", "0");
         builder.UseSetting("RateLimits:LoginPerIpPerMinute", "100000");
         builder.UseSetting("RateLimits:LoginPerAccountPerMinute", "100000");
         builder.UseSetting("RateLimits:RegisterPerIpPerHour", "100000");

@@ -17,7 +17,7 @@ public static class SetMemberRoles
 
     public sealed record Response(Guid MemberId, IReadOnlyList<string> Roles);
 
-    public sealed class Handler(AppDbContext db, UserManager<AppUser> users, TimeProvider time)
+    public sealed class Handler(AppDbContext db, UserManager<AppUser> users, TimeProvider time, Auth.RoleCache roleCache)
     {
         public async Task<Result<Response>> HandleAsync(ClaimsPrincipal admin, Guid memberId, Request request, CancellationToken cancellationToken)
         {
@@ -43,6 +43,7 @@ public static class SetMemberRoles
                 wanted.Count == 0 ? "member" : string.Join(',', wanted.Order())));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            roleCache.Forget(memberId);
             return new Response(memberId, [Roles.Member, .. wanted.Order()]);
         }
 

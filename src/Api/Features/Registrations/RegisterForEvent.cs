@@ -29,6 +29,18 @@ public static class RegisterForEvent
             if ((request.Answers ?? []).Any(a => a.QuestionId is null))
                 return Error.Validation("registration.invalid", new Dictionary<string, string[]> { ["answers"] = ["Each answer names its questionId."] });
 
+            // Sold out as last read: answer from a small read of the two counters, before anything else is loaded
+            // and without queueing for the event's lock. (A seat freed a moment ago goes to the waitlist anyway;
+            // the lock in the ledger is what guarantees there is no oversell.)
+            var quantity = Math.Max(1, request.Quantity ?? 1);
+            var seats = await db.TicketTypes.AsNoTracking()
+                .Where(t => t.Id == request.TicketTypeId && t.EventId == eventId)
+                .Join(db.Events, t => t.EventId, x => x.Id, (t, x) => new { x.Status, x.RequiresApproval, x.Capacity, EventTaken = x.SeatsTaken, t.Quota, TypeTaken = t.SeatsTaken })
+                .SingleOrDefaultAsync(cancellationToken);
+            if (seats is { Status: EventStatus.Published, RequiresApproval: false }
+                && (seats.EventTaken + quantity > seats.Capacity || (seats.Quota is { } quota && seats.TypeTaken + quantity > quota)))
+                return RegistrationErrors.SoldOut;
+
             // One query: the event with its ticket types (sessions are not needed to register).
             var e = await db.Events.AsNoTracking().Include(x => x.TicketTypes).SingleOrDefaultAsync(x => x.Id == eventId, cancellationToken);
             if (e is null || !e.CanSee(user)) return EventErrors.NotFound;
@@ -36,9 +48,6 @@ public static class RegisterForEvent
             var now = time.GetUtcNow();
             var check = e.CheckRegistration(attempt, now);
             if (!check.IsSuccess) return check.Error!;
-            // Sold out as last read: answer without queueing for the event's lock. (A seat freed a moment ago
-            // goes to the waitlist anyway; the lock below is what guarantees there is no oversell.)
-            if (!e.RequiresApproval && !e.CanTakeSeats(attempt.TicketTypeId, attempt.Quantity)) return RegistrationErrors.SoldOut;
 
             var reserved = await ledger.ReserveAsync(e, attempt, now, cancellationToken);
             if (!reserved.IsSuccess) return reserved.Error!;
