@@ -145,9 +145,11 @@ public sealed class AttendeeOnlyTests(EventsFactory api) : IClassFixture<EventsF
         await Expect.ProblemAsync(await stranger.Client.GetAsync($"/api/events/{e.Id}/attendees.csv"), 403, "event.not_organizer");
         await Expect.ProblemAsync(await member.Client.GetAsync($"/api/events/{e.Id}/attendees"), 403, "event.not_organizer");
         await Expect.ProblemAsync(await api.CreateClient().GetAsync($"/api/events/{e.Id}/attendees"), 401, "auth.unauthenticated");
-        var list = await Expect.JsonAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/attendees"));
+        var list = (await Expect.JsonAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/attendees?limit=10"))).GetProperty("items");
         Assert.Equal(1, list.GetArrayLength());
         Assert.False(list[0].TryGetProperty("nameKana", out _));
+        Assert.Equal("所属機関の種別", e.View.GetProperty("questions")[0].GetProperty("text").GetString());
+        await Expect.StatusAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/attendees?limit=1000"), 400);
     }
 
     private static string Unfold(string ics) => ics.Replace("\r\n ", "");

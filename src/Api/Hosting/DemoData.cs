@@ -1,4 +1,5 @@
 using Assemble.Domain.Credentials;
+using Assemble.Domain.Events;
 using Assemble.Domain.Members;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Identity;
@@ -80,7 +81,59 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
             db.Credentials.Add(credential);
         }
         await db.SaveChangesAsync();
+        await SeedEventsAsync(now);
         return created;
+    }
+
+    /// <summary>A study session with a few attendees, a live supervision with its panel, a coaching cohort and a draft meetup.</summary>
+    private async Task SeedEventsAsync(DateTimeOffset now)
+    {
+        var ids = await db.Users.Where(u => u.Email!.EndsWith("@assemble.example")).ToDictionaryAsync(u => u.Email!, u => u.Id);
+        Guid Id(string email) => ids[email];
+        var tokyo = TimeSpan.FromHours(9);
+        // Tokyo wall-clock time, N days from today (Tokyo's today).
+        DateTimeOffset At(int days, int hour)
+            => new DateTimeOffset(now.ToOffset(tokyo).Date.AddDays(days).AddHours(hour), tokyo).ToUniversalTime();
+
+        Event Make(string organizer, EventKind kind, EventFormat format, string title, string description, IReadOnlyList<(string?, DateTimeOffset, DateTimeOffset)> sessions,
+            Venue? venue, int capacity, int price, int? memberPrice, bool approval, IReadOnlyList<Speaker> speakers, IReadOnlyList<Question> questions, bool publish)
+        {
+            var e = Event.Create(Guid.CreateVersion7(now), Id(organizer), new EventDetails(kind, format, title, description, Event.DefaultTimeZone, sessions, venue,
+                format == EventFormat.InPerson ? null : "https://zoom.example/j/demo-" + capacity, "資料は開催3日前に公開します。", venue is null ? null : "受付は会場入口右手です。",
+                Audience.AllMembers, [], capacity, approval, speakers, questions, [], 24, 30, 24), now).Value!;
+            e.DefineTicketType(null, price == 0 ? "無料" : "一般", price, memberPrice, null, null, null, 1, "ticketTypes[0]", now);
+            if (publish)
+            {
+                var panel = speakers.Where(s => s.MemberId is not null).ToDictionary(
+                    s => s.MemberId!.Value,
+                    s => (IReadOnlyList<Profession>)People.Where(p => Id(p.Email) == s.MemberId && p.Verified).Select(p => p.Profession).ToList());
+                e.Publish(panel, now);
+            }
+            db.Events.Add(e);
+            return e;
+        }
+
+        var study = Make("organizer1@assemble.example", EventKind.StudySession, EventFormat.Online, "相談記録の書き方 勉強会",
+            "支援記録をどう書くか、実際の記録例をもとに学びます。", [(null, At(14, 19), At(14, 21))], null, 40, 0, null, false,
+            [new Speaker(Id("member13@assemble.example"), "吉田 麻衣", "臨床心理士", "仙台心理臨床センター", SpeakerRole.Speaker)],
+            [new Question(Guid.CreateVersion7(now), "普段の所属機関の種別を教えてください", QuestionKind.SingleChoice, ["医療", "福祉", "教育", "産業", "その他"], false)], true);
+        Make("organizer1@assemble.example", EventKind.LiveSupervision, EventFormat.Hybrid, "【精神科医VS臨床心理士】ライブスーパーヴィジョン",
+            "精神科医と臨床心理士が一つの匿名化された事例をもとに意見を交わします。", [(null, At(30, 14), At(30, 17))],
+            new Venue("Assemble 会議室", "東京都千代田区丸の内1-1-1", Prefecture.Tokyo), 60, 4000, 3500, false,
+            [new Speaker(Id("member01@assemble.example"), "阿部 健一", "精神科医", "あべメンタルクリニック", SpeakerRole.Panelist),
+             new Speaker(Id("member02@assemble.example"), "岩倉 美香", "臨床心理士", "岩倉心理相談室", SpeakerRole.Panelist)], [], true);
+        Make("organizer2@assemble.example", EventKind.CoachingCohort, EventFormat.Online, "キャリアコーチング 第一期",
+            "支援職としての強みと価値観を見つめ直す、4回の少人数プログラムです。",
+            Enumerable.Range(0, 4).Select(i => ((string?)$"第{i + 1}回", At(21 + 7 * i, 20), At(21 + 7 * i, 22))).ToList(), null, 8, 30000, null, true, [], [], true);
+        Make("organizer2@assemble.example", EventKind.Meetup, EventFormat.InPerson, "大阪 支援職交流会", "職種をこえて気軽に話しましょう。",
+            [(null, At(45, 19), At(45, 21))], new Venue("梅田の貸会議室", "大阪市北区梅田", Prefecture.Osaka), 30, 1000, 500, false, [], [], false);
+
+        foreach (var email in new[] { "member03@assemble.example", "member07@assemble.example", "member19@assemble.example" })
+        {
+            study.TryTakeSeats(study.TicketTypes[0].Id, 1);
+            db.Registrations.Add(Registration.Start(study, new RegistrationAttempt(Id(email), true, [], study.TicketTypes[0].Id, 1, [], false), now));
+        }
+        await db.SaveChangesAsync();
     }
 
     private static List<string> InterestsFor(Profession profession) => profession switch

@@ -30,14 +30,18 @@ public static class ListAttendees
 {
     public sealed class Handler(AppDbContext db)
     {
-        /// <summary>Active registrations (confirmed, held, waiting for approval), oldest first.</summary>
-        public async Task<Result<(Event Event, IReadOnlyList<AttendeeView> Attendees)>> HandleAsync(ClaimsPrincipal user, Guid eventId, CancellationToken cancellationToken)
+        /// <summary>Active registrations (confirmed, held, waiting for approval), oldest first; a page of them, or all (for the CSV).</summary>
+        public async Task<Result<(Event Event, IReadOnlyList<AttendeeView> Attendees)>> HandleAsync(
+            ClaimsPrincipal user, Guid eventId, CancellationToken cancellationToken, Guid? after = null, int? take = null)
         {
             var e = await db.FindAsync(eventId, cancellationToken);
             if (EventAccess.ManageError(e, user) is { } denied) return denied;
-            var rows = await db.Registrations.AsNoTracking()
-                .Where(r => r.EventId == eventId && (r.Status == RegistrationStatus.Confirmed || r.Status == RegistrationStatus.PendingPayment || r.Status == RegistrationStatus.PendingApproval))
-                .OrderBy(r => r.Id)
+            var active = db.Registrations.AsNoTracking()
+                .Where(r => r.EventId == eventId && (r.Status == RegistrationStatus.Confirmed || r.Status == RegistrationStatus.PendingPayment || r.Status == RegistrationStatus.PendingApproval));
+            if (after is { } a) active = active.Where(r => r.Id.CompareTo(a) > 0);
+            active = active.OrderBy(r => r.Id);
+            if (take is { } t) active = active.Take(t);
+            var rows = await active
                 .GroupJoin(db.MemberProfiles, r => r.MemberId, p => p.Id, (r, p) => new { r, p })
                 .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.r, p })
                 .ToListAsync(cancellationToken);

@@ -83,13 +83,14 @@ public static class EventsEndpoints
         organize.MapGet("/{id:guid}/attendee-info", async Task<Results<Ok<AttendeeInfoView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, GetAttendeeInfo.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, ct)))
             .WithName(nameof(GetAttendeeInfo)).ProducesProblems(401, 403, 404);
-        organize.MapGet("/{id:guid}/attendees", async Task<Results<Ok<IReadOnlyList<AttendeeView>>, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, ListAttendees.Handler handler, CancellationToken ct) =>
+        organize.MapGet("/{id:guid}/attendees", async Task<Results<Ok<Page<AttendeeView>>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, ListAttendees.Handler handler, CancellationToken ct, string? cursor, int? limit) =>
             {
-                var result = await handler.HandleAsync(user, id, ct);
-                return result.IsSuccess ? TypedResults.Ok(result.Value.Attendees) : result.Error!.ToProblem();
+                if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
+                var result = await handler.HandleAsync(user, id, ct, after, take + 1);
+                return result.IsSuccess ? TypedResults.Ok(Cursor.ToPage(result.Value.Attendees, take, a => a.RegistrationId)) : result.Error!.ToProblem();
             })
-            .WithName(nameof(ListAttendees)).ProducesProblems(401, 403, 404);
+            .WithName(nameof(ListAttendees)).ProducesProblems(400, 401, 403, 404);
         organize.MapGet("/{id:guid}/attendees.csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, ListAttendees.Handler handler, CancellationToken ct) =>
             {
