@@ -116,31 +116,34 @@ public static class RespondToWaitlistOffer
     /// </summary>
     public sealed class Handler(AppDbContext db, SeatKeeper seats, RegisterForEvent.Handler registrations, TimeProvider time)
     {
-        public async Task<Result<RegistrationView>> AcceptAsync(ClaimsPrincipal user, Guid offerId, CancellationToken cancellationToken)
-        {
-            var found = await FindAsync(user, offerId, cancellationToken);
-            if (found.Error is { } missing) return missing;
-            var now = time.GetUtcNow();
-            var locked = await seats.LockAsync(found.Value!.EventId, cancellationToken);
-            if (locked is not { } l) return WaitlistErrors.OfferNotFound;
-            await using var transaction = l.Transaction;
-            var e = l.Event;
-            var entry = await db.WaitlistEntries.SingleAsync(w => w.Id == offerId, cancellationToken);
-            var accepted = entry.Accept(now);
-            if (!accepted.IsSuccess) return accepted.Error!;
-            var attempt = await registrations.AttemptAsync(user, entry.TicketTypeId, 1,
-                entry.Answers.Select(a => new RegisterForEvent.AnswerRequest(a.QuestionId, a.Text, a.Choices?.ToList())).ToList(), entry.PledgeAccepted, cancellationToken);
-            // The seat is already counted for this offer; the registration takes it over.
-            var registration = Registration.Start(e, attempt, now, entry.Id);
-            db.Registrations.Add(registration);
-            db.DomainEvents.Add(new DomainEvent(registration.Status == RegistrationStatus.Confirmed ? DomainEventTypes.RegistrationConfirmed : DomainEventTypes.HoldCreated,
-                e.Id, registration.MemberId, registration.Id, now, "from_waitlist"));
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return RegistrationView.Of(registration, e);
-        }
+        public Task<Result<RegistrationView>> AcceptAsync(ClaimsPrincipal user, Guid offerId, CancellationToken cancellationToken)
+            => RespondAsync(user, offerId, async (e, entry, now) =>
+            {
+                var accepted = entry.Accept(now);
+                if (!accepted.IsSuccess) return accepted.Error!;
+                var attempt = await registrations.AttemptAsync(user, entry.TicketTypeId, 1,
+                    entry.Answers.Select(a => new RegisterForEvent.AnswerRequest(a.QuestionId, a.Text, a.Choices?.ToList())).ToList(), entry.PledgeAccepted, cancellationToken);
+                // The seat is already counted for this offer; the registration takes it over.
+                var registration = Registration.Start(e, attempt, now, entry.Id);
+                db.Registrations.Add(registration);
+                db.DomainEvents.Add(new DomainEvent(registration.Status == RegistrationStatus.Confirmed ? DomainEventTypes.RegistrationConfirmed : DomainEventTypes.HoldCreated,
+                    e.Id, registration.MemberId, registration.Id, now, "from_waitlist"));
+                return Result<Func<Task<RegistrationView>>>.Success(() => Task.FromResult(RegistrationView.Of(registration, e)));
+            }, cancellationToken);
 
-        public async Task<Result<WaitlistView>> DeclineAsync(ClaimsPrincipal user, Guid offerId, CancellationToken cancellationToken)
+        public Task<Result<WaitlistView>> DeclineAsync(ClaimsPrincipal user, Guid offerId, CancellationToken cancellationToken)
+            => RespondAsync(user, offerId, async (e, entry, now) =>
+            {
+                var declined = entry.Decline(now);
+                if (!declined.IsSuccess) return declined.Error!;
+                e.ReleaseSeats(entry.TicketTypeId, 1);
+                await seats.OfferFreeSeatsAsync(e, now, cancellationToken);
+                return Result<Func<Task<WaitlistView>>>.Success(() => GetMyWaitlistPlace.ViewAsync(db, entry, cancellationToken));
+            }, cancellationToken);
+
+        /// <summary>Finds the member's own offer, locks its event, applies the response, commits, then builds the answer.</summary>
+        private async Task<Result<T>> RespondAsync<T>(
+            ClaimsPrincipal user, Guid offerId, Func<Event, WaitlistEntry, DateTimeOffset, Task<Result<Func<Task<T>>>>> respond, CancellationToken cancellationToken)
         {
             var found = await FindAsync(user, offerId, cancellationToken);
             if (found.Error is { } missing) return missing;
@@ -149,13 +152,11 @@ public static class RespondToWaitlistOffer
             if (locked is not { } l) return WaitlistErrors.OfferNotFound;
             await using var transaction = l.Transaction;
             var entry = await db.WaitlistEntries.SingleAsync(w => w.Id == offerId, cancellationToken);
-            var declined = entry.Decline(now);
-            if (!declined.IsSuccess) return declined.Error!;
-            l.Event.ReleaseSeats(entry.TicketTypeId, 1);
-            await seats.OfferFreeSeatsAsync(l.Event, now, cancellationToken);
+            var responded = await respond(l.Event, entry, now);
+            if (!responded.IsSuccess) return responded.Error!;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return await GetMyWaitlistPlace.ViewAsync(db, entry, cancellationToken);
+            return await responded.Value!();
         }
 
         private async Task<Result<WaitlistEntry>> FindAsync(ClaimsPrincipal user, Guid offerId, CancellationToken cancellationToken)
