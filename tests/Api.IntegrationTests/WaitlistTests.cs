@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Assemble.Api.IntegrationTests.Infrastructure;
@@ -135,5 +136,37 @@ public sealed class WaitlistTests(EventsFactory api) : IClassFixture<EventsFacto
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
         return ids;
+    }
+}
+
+public sealed class SeatExpiryConcurrencyTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    [Fact]
+    public async Task Two_instances_expiring_the_same_holds_at_once_release_each_seat_once_and_offer_it_once()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 20, priceYen: 2000));
+        var buyers = await api.MembersAsync(20);
+        var holds = await Task.WhenAll(buyers.Select(b => b.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId })));
+        Assert.All(holds, h => Assert.Equal(202, (int)h.StatusCode));
+        var waiters = await api.MembersAsync(30);
+        foreach (var w in waiters) await Expect.StatusAsync(await w.Client.PostAsJsonAsync($"/api/events/{e.Id}/waitlist", new { ticketTypeId = e.TicketTypeId }), 201);
+
+        await using var second = api.SecondInstance();
+        _ = second.Services; // start the second API process
+        var at = DateTimeOffset.UtcNow.AddHours(1);
+        var ended = await Task.WhenAll(
+            api.RunSeatExpiryAsync(at),
+            Api.Features.Registrations.SeatExpiryJob.RunOnceAsync(second.Services.GetRequiredService<IServiceScopeFactory>(), at, CancellationToken.None),
+            api.RunSeatExpiryAsync(at));
+
+        Assert.Equal(20, ended.Sum());
+        Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}' AND status = 'Expired'"));
+        Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'hold.expired'"));
+        Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM waitlist_entries WHERE event_id = '{e.Id}' AND status = 'Offered'"));
+        Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'waitlist.offer_made'"));
+        Assert.Equal(20, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        // The first twenty in line got the offers.
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM waitlist_entries WHERE event_id = '{e.Id}' AND status = 'Offered' AND member_id IN ({string.Join(",", waiters.Skip(20).Select(w => $"'{w.Id}'"))})"));
     }
 }
