@@ -3,6 +3,7 @@ using Assemble.Api.Features.Admin;
 using Assemble.Api.Features.Credentials;
 using Assemble.Api.Features.Events;
 using Assemble.Api.Features.Members;
+using Assemble.Api.Features.Payments;
 using Assemble.Api.Features.Registrations;
 using Assemble.Api.Hosting;
 using Assemble.Infrastructure;
@@ -21,7 +22,8 @@ builder.Services
     .AddCredentials()
     .AddAdmin()
     .AddEvents()
-    .AddRegistrations(builder.Configuration);
+    .AddRegistrations(builder.Configuration)
+    .AddPayments(builder.Configuration, builder.Environment);
 
 var app = builder.Build();
 if (await StartupTasks.RunCommandAsync(app, args) is { } exitCode) return exitCode;
@@ -48,6 +50,7 @@ app.MapCredentialsEndpoints();
 app.MapAdminEndpoints();
 app.MapEventsEndpoints();
 app.MapRegistrationsEndpoints();
+app.MapPaymentsEndpoints(app.Environment);
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);
 #endif

@@ -135,13 +135,42 @@ public sealed class Registration
         if (IsActive) End(RegistrationStatus.Cancelled, "event_cancelled", now);
     }
 
-    /// <summary>Payment arrived (payments work).</summary>
-    public void ConfirmPayment(DateTimeOffset now)
+    /// <summary>Payment arrived for a held seat. Returns false when there was no hold to confirm.</summary>
+    public bool ConfirmPayment(DateTimeOffset now)
     {
-        if (Status != RegistrationStatus.PendingPayment) return;
+        if (Status != RegistrationStatus.PendingPayment) return false;
         Status = RegistrationStatus.Confirmed;
         HoldExpiresAt = null;
         ConfirmedAt = now;
+        return true;
+    }
+
+    /// <summary>
+    /// Payment arrived after the hold had expired: the registration comes back, confirmed, if the caller found a
+    /// seat for it (under the event's lock). Returns false when it was not an expired hold.
+    /// </summary>
+    public bool ConfirmLatePayment(DateTimeOffset now)
+    {
+        if (Status != RegistrationStatus.Expired) return false;
+        Status = RegistrationStatus.Confirmed;
+        ConfirmedAt = now;
+        EndedAt = null;
+        EndReason = null;
+        return true;
+    }
+
+    /// <summary>A Checkout Session lasts at least 30 minutes; the hold must last at least as long as the session.</summary>
+    public void ExtendHold(DateTimeOffset until)
+    {
+        if (Status == RegistrationStatus.PendingPayment && HoldExpiresAt < until) HoldExpiresAt = until;
+    }
+
+    /// <summary>The delayed payment failed or the session expired: the hold ends now.</summary>
+    public bool EndHoldUnpaid(DateTimeOffset now)
+    {
+        if (Status != RegistrationStatus.PendingPayment) return false;
+        End(RegistrationStatus.Expired, "payment_not_completed", now);
+        return true;
     }
 
     private void End(RegistrationStatus status, string? reason, DateTimeOffset now)

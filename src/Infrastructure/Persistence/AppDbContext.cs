@@ -2,6 +2,7 @@ using Assemble.Domain.Auditing;
 using Assemble.Domain.Common;
 using Assemble.Domain.Credentials;
 using Assemble.Domain.Events;
+using Assemble.Domain.Payments;
 using Assemble.Infrastructure.Persistence.Configurations;
 using Assemble.Domain.Members;
 using Assemble.Infrastructure.Identity;
@@ -27,6 +28,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<DomainEvent> DomainEvents => Set<DomainEvent>();
     public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -21,7 +21,8 @@ public sealed record RegistrationView(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ConfirmedAt,
     DateTimeOffset? EndedAt,
-    string? EndReason)
+    string? EndReason,
+    string? CheckoutUrl = null)
 {
     public static RegistrationView Of(Registration r, Event e, IReadOnlyList<Guid>? checkedIn = null) => new(
         r.Id, e.Id, e.Title, EventTime.Of(e.StartsAt, e.TimeZone), r.Status, r.TicketTypeId,

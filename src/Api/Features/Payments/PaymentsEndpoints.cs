@@ -1,0 +1,134 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using Assemble.Api.Common;
+using Assemble.Api.Features.Registrations;
+using Assemble.Domain.Common;
+using Assemble.Domain.Events;
+using Assemble.Infrastructure.Payments;
+using Assemble.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Assemble.Api.Features.Payments;
+
+public static class PaymentsEndpoints
+{
+    public const string SelfClient = "self";
+
+    public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
+    {
+        services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section));
+        var stripe = configuration.GetSection(StripeOptions.Section).Get<StripeOptions>() ?? new StripeOptions();
+        if (stripe.UsesSimulatedCheckout && !environment.IsProduction())
+        {
+            services.AddSingleton<SimulatedCheckoutGateway>();
+            services.AddSingleton<IPaymentGateway>(sp => sp.GetRequiredService<SimulatedCheckoutGateway>());
+        }
+        else
+        {
+            // In Production without a key every checkout fails with payment.unavailable (and is logged): never simulated.
+            services.AddHttpClient<IPaymentGateway, StripeClient>();
+        }
+        services.AddHttpClient(SelfClient);
+        return services
+            .AddScoped<StartCheckout.Handler>()
+            .AddScoped<HandleStripeWebhook.Handler>();
+    }
+
+    public static void MapPaymentsEndpoints(this IEndpointRouteBuilder app, IHostEnvironment environment)
+    {
+        app.MapPost("/api/payments/stripe/webhook", async Task<Results<Ok, ProblemHttpResult>> (HttpRequest request, HandleStripeWebhook.Handler handler, CancellationToken ct) =>
+            {
+                if (request.ContentLength > HandleStripeWebhook.MaxBodyBytes) return Problems.InvalidField("body", "Too large.", "webhook.invalid");
+                using var buffer = new MemoryStream();
+                await request.Body.CopyToAsync(buffer, ct);
+                var outcome = await handler.HandleAsync(buffer.ToArray(), request.Headers["Stripe-Signature"].ToString(), ct);
+                return outcome switch
+                {
+                    HandleStripeWebhook.Outcome.BadSignature => new Error("webhook.bad_signature", "The Stripe-Signature header does not match.", ErrorKind.Validation).ToProblem(),
+                    HandleStripeWebhook.Outcome.Malformed => new Error("webhook.malformed", "Not a Stripe event.", ErrorKind.Validation).ToProblem(),
+                    _ => TypedResults.Ok(),
+                };
+            })
+            .WithTags("Payments").WithName("HandleStripeWebhook").ProducesProblems(400).DisableAntiforgery()
+            .WithDescription("Stripe's webhook. Verifies Stripe-Signature on the raw body; repeats of an event id answer 200 and change nothing.");
+
+        app.MapPost("/api/registrations/{id:guid}/checkout", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
+                Guid id, HttpRequest request, ClaimsPrincipal user, AppDbContext db, StartCheckout.Handler checkout, GetRegistration.Handler registrations, CancellationToken ct) =>
+            {
+                var view = await registrations.HandleAsync(user, id, ct);
+                if (!view.IsSuccess || view.Value!.Status != RegistrationStatus.PendingPayment || !await db.Registrations.AnyAsync(r => r.Id == id && r.MemberId == user.RequiredMemberId(), ct))
+                    return (view.Error ?? RegistrationErrors.NotCancellable).ToProblem();
+                var payment = await checkout.HandleAsync(id, BaseUrl(request), ct);
+                return payment.IsSuccess ? TypedResults.Ok(view.Value with { CheckoutUrl = payment.Value!.CheckoutUrl }) : payment.Error!.ToProblem();
+            })
+            .RequireAuthorization().WithTags("Payments").WithName(nameof(StartCheckout)).ProducesProblems(401, 404, 409)
+            .WithDescription("The checkout address for your held registration (created once; the same session on every call).");
+
+        if (environment.IsProduction()) return;
+        var dev = app.MapGroup("/dev/checkout").ExcludeFromDescription();
+        dev.MapGet("/{sessionId}", (string sessionId, IServiceProvider services) =>
+        {
+            if (services.GetService<SimulatedCheckoutGateway>()?.Find(sessionId) is not { } found) return Results.NotFound();
+            var (request, session) = found;
+            var html = $$"""
+                <!doctype html><html lang="ja"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+                <title>Assemble 模擬決済</title>
+                <body style="font-family:sans-serif;max-width:28rem;margin:2rem auto">
+                <h1>模擬決済 / Simulated checkout</h1>
+                <p>{{WebUtility.HtmlEncode(request.ProductName)}}</p>
+                <p><strong>¥{{(request.UnitAmountYen * request.Quantity):N0}}</strong> ({{request.Quantity}})</p>
+                <p>状態 / status: {{session.Status}} / {{session.PaymentStatus}}</p>
+                <form method="post" action="/dev/checkout/{{sessionId}}/pay"><button>支払う / Pay</button></form>
+                <form method="post" action="/dev/checkout/{{sessionId}}/cancel"><button>キャンセル / Cancel</button></form>
+                <p><small>開発用の模擬画面です。本番では Stripe Checkout に置き換わります。</small></p>
+                </body></html>
+                """;
+            return Results.Content(html, "text/html; charset=utf-8");
+        });
+        dev.MapPost("/{sessionId}/pay", (string sessionId, HttpRequest request, IServiceProvider services, CancellationToken ct)
+            => SendAsync(sessionId, "checkout.session.completed", "complete", "paid", request, services, ct)).DisableAntiforgery();
+        dev.MapPost("/{sessionId}/cancel", (string sessionId, HttpRequest request, IServiceProvider services, CancellationToken ct)
+            => SendAsync(sessionId, "checkout.session.expired", "expired", "unpaid", request, services, ct)).DisableAntiforgery();
+    }
+
+    /// <summary>The simulated page's buttons: a correctly signed Stripe event, sent to our own webhook endpoint over HTTP.</summary>
+    private static async Task<IResult> SendAsync(string sessionId, string type, string status, string paymentStatus, HttpRequest request, IServiceProvider services, CancellationToken ct)
+    {
+        var simulated = services.GetService<SimulatedCheckoutGateway>();
+        if (simulated?.Find(sessionId) is null) return Results.NotFound();
+        var secret = services.GetRequiredService<IOptions<StripeOptions>>().Value.WebhookSecrets.FirstOrDefault();
+        if (string.IsNullOrEmpty(secret)) return Results.Problem("Set Stripe:WebhookSecrets to use the simulated checkout.", statusCode: 500);
+        var session = simulated.Complete(sessionId, status, paymentStatus);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+        {
+            ["id"] = "evt_sim_" + Guid.NewGuid().ToString("N"),
+            ["object"] = "event",
+            ["type"] = type,
+            ["created"] = now.ToUnixTimeSeconds(),
+            ["livemode"] = false,
+            ["data"] = new Dictionary<string, object?>
+            {
+                ["object"] = new Dictionary<string, object?>
+                {
+                    ["id"] = session.Id, ["object"] = "checkout.session", ["client_reference_id"] = session.ClientReferenceId,
+                    ["status"] = session.Status, ["payment_status"] = session.PaymentStatus, ["payment_intent"] = session.PaymentIntentId,
+                    ["amount_total"] = session.AmountTotal, ["currency"] = "jpy",
+                },
+            },
+        });
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"{BaseUrl(request)}/api/payments/stripe/webhook") { Content = new ByteArrayContent(body) };
+        message.Content.Headers.ContentType = new("application/json");
+        message.Headers.Add("Stripe-Signature", StripeSignature.Sign(body, secret, now));
+        using var response = await services.GetRequiredService<IHttpClientFactory>().CreateClient(SelfClient).SendAsync(message, ct);
+        var done = paymentStatus == "paid" ? "お支払いが完了しました / Payment complete." : "キャンセルしました / Cancelled.";
+        return Results.Content($"<!doctype html><meta charset=\"utf-8\"><p>{done}</p><p>webhook: {(int)response.StatusCode}</p>", "text/html; charset=utf-8",
+            Encoding.UTF8, response.IsSuccessStatusCode ? 200 : 502);
+    }
+
+    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
+}

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+
+namespace Assemble.Infrastructure.Payments;
+
+/// <summary>
+/// Stands in for Stripe when no key is configured (development and the demo; refused in Production): sessions
+/// live in this process's memory and their checkout URL is the API's own /dev/checkout/{id} page, whose "pay"
+/// button sends a correctly signed webhook to the real webhook endpoint.
+/// </summary>
+public sealed class SimulatedCheckoutGateway(TimeProvider time) : IPaymentGateway
+{
+    private readonly ConcurrentDictionary<string, (CheckoutRequest Request, CheckoutSession Session)> _sessions = new();
+    private readonly ConcurrentDictionary<string, string> _byKey = new();
+
+    public Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var id = _byKey.GetOrAdd(idempotencyKey, _ => "cs_sim_" + Guid.NewGuid().ToString("N"));
+        var entry = _sessions.GetOrAdd(id, _ => (request, new CheckoutSession(id, $"/dev/checkout/{id}", "open", "unpaid", null,
+            (long)request.UnitAmountYen * request.Quantity, request.RegistrationId.ToString())));
+        return Task.FromResult(entry.Session);
+    }
+
+    public Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken cancellationToken)
+        => _sessions.TryGetValue(sessionId, out var entry)
+            ? Task.FromResult(entry.Request.ExpiresAt <= time.GetUtcNow() && entry.Session.Status == "open" ? entry.Session with { Status = "expired" } : entry.Session)
+            : throw new PaymentGatewayException("No such checkout session.", 404, "invalid_request_error", "resource_missing", "id", null);
+
+    public Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, string idempotencyKey, CancellationToken cancellationToken)
+        => Task.FromResult(Complete(sessionId, "expired", "unpaid"));
+
+    public Task<Refund> CreateRefundAsync(string paymentIntentId, long amountYen, string idempotencyKey, CancellationToken cancellationToken)
+        => Task.FromResult(new Refund("re_sim_" + Guid.NewGuid().ToString("N"), "succeeded", amountYen, paymentIntentId));
+
+    public Task<IReadOnlyList<Refund>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<Refund>>([]);
+
+    /// <summary>What the simulated page shows and what its buttons turn the session into.</summary>
+    public (CheckoutRequest Request, CheckoutSession Session)? Find(string sessionId) => _sessions.TryGetValue(sessionId, out var entry) ? entry : null;
+
+    public CheckoutSession Complete(string sessionId, string status, string paymentStatus)
+    {
+        var (request, session) = _sessions[sessionId];
+        var done = session with { Status = status, PaymentStatus = paymentStatus, PaymentIntentId = paymentStatus == "paid" ? "pi_sim_" + sessionId[7..] : null };
+        _sessions[sessionId] = (request, done);
+        return done;
+    }
+}

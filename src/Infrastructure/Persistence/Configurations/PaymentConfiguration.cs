@@ -1,0 +1,46 @@
+using Assemble.Domain.Events;
+using Assemble.Domain.Payments;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Assemble.Infrastructure.Persistence.Configurations;
+
+public sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
+{
+    public void Configure(EntityTypeBuilder<Payment> builder)
+    {
+        builder.ToTable("Payments", t => t.HasCheckConstraint("ck_payments_amount", "amount_yen > 0"));
+        builder.HasKey(p => p.Id);
+        builder.Property(p => p.Id).ValueGeneratedNever();
+        builder.HasOne<Registration>().WithMany().HasForeignKey(p => p.RegistrationId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(p => p.Status).HasConversion<string>().HasMaxLength(30);
+        builder.Property(p => p.CheckoutIdempotencyKey).HasMaxLength(100).IsRequired();
+        builder.Property(p => p.CheckoutSessionId).HasMaxLength(255);
+        builder.Property(p => p.CheckoutUrl).HasMaxLength(2000);
+        builder.Property(p => p.PaymentIntentId).HasMaxLength(255);
+        builder.Ignore(p => p.IsSettled);
+        // One payment per registration; Stripe's ids are unique too.
+        builder.HasIndex(p => p.RegistrationId).IsUnique();
+        builder.HasIndex(p => p.CheckoutSessionId).IsUnique();
+        builder.HasIndex(p => p.EventId);
+    }
+}
+
+/// <summary>A Stripe event already handled: its id is the deduplication key, written in the same transaction as its effect.</summary>
+public sealed class ProcessedStripeEvent
+{
+    public string Id { get; set; } = "";
+    public string Type { get; set; } = "";
+    public DateTimeOffset ProcessedAt { get; set; }
+}
+
+public sealed class ProcessedStripeEventConfiguration : IEntityTypeConfiguration<ProcessedStripeEvent>
+{
+    public void Configure(EntityTypeBuilder<ProcessedStripeEvent> builder)
+    {
+        builder.ToTable("ProcessedStripeEvents");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).HasMaxLength(255);
+        builder.Property(e => e.Type).HasMaxLength(100).IsRequired();
+    }
+}
