@@ -30,7 +30,11 @@ public sealed class PaymentsFactory : EventsFactory
         ["Stripe:WebhookSecrets:1"] = Secret,
         ["Stripe:InitialRetryDelay"] = "00:00:00.050",
         ["Stripe:Timeout"] = "00:00:01",
+        ["Payments:CancellationFeeYen"] = "500",
     };
+
+    public Task<Api.Features.Payments.PaymentJobs.Report> RunPaymentJobsAsync(DateTimeOffset? at = null)
+        => Api.Features.Payments.PaymentJobs.RunOnceAsync(Services.GetRequiredService<IServiceScopeFactory>(), at ?? DateTimeOffset.UtcNow, CancellationToken.None);
 
     /// <summary>Posts a Stripe event for a checkout session to the webhook, signed as Stripe would (or with the given header).</summary>
     public async Task<HttpResponseMessage> DeliverAsync(string eventId, string type, string sessionId, string? registrationId, string paymentStatus = "paid", string? header = null, DateTimeOffset? signedAt = null)
@@ -44,6 +48,17 @@ public sealed class PaymentsFactory : EventsFactory
         content.Headers.ContentType = new("application/json");
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = content };
         request.Headers.TryAddWithoutValidation("Stripe-Signature", header ?? StripeSignature.Sign(body, Secret, signedAt ?? DateTimeOffset.UtcNow));
+        return await CreateClient().SendAsync(request);
+    }
+
+    /// <summary>Posts any Stripe event (signed) with the given data.object.</summary>
+    public async Task<HttpResponseMessage> DeliverRawAsync(string type, object dataObject, string? eventId = null)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new { id = eventId ?? "evt_" + Guid.NewGuid().ToString("N"), @object = "event", type, data = new { @object = dataObject } });
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = content };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSignature.Sign(body, Secret, DateTimeOffset.UtcNow));
         return await CreateClient().SendAsync(request);
     }
 }
@@ -206,6 +221,154 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         Assert.NotNull(retried.GetProperty("checkoutUrl").GetString());
         var stranger = await api.MemberAsync();
         await Expect.ProblemAsync(await stranger.Client.PostAsync($"/api/registrations/{id}/checkout", null), 404, "registration.not_found");
+    }
+}
+
+public sealed class RefundTests(PaymentsFactory api) : IClassFixture<PaymentsFactory>
+{
+    private async Task<(EventsFactory.CreatedEvent Event, TestMember Organizer, List<(TestMember Member, string RegistrationId)> Paid)> PaidAsync(int count, int price = 3000)
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: count, priceYen: price));
+        var members = await api.MembersAsync(count);
+        var paid = new List<(TestMember, string)>();
+        foreach (var m in members)
+        {
+            var hold = await Expect.JsonAsync(await m.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
+            var id = hold.GetProperty("id").GetString()!;
+            await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", hold.GetProperty("checkoutUrl").GetString()!.Split('/')[^1], id), 200);
+            paid.Add((m, id));
+        }
+        return (e, organizer, paid);
+    }
+
+    [Fact]
+    public async Task Cancelling_an_event_with_40_paid_registrations_sends_40_refunds_and_a_rerun_sends_none()
+    {
+        var (e, organizer, paid) = await PaidAsync(40);
+        await Expect.StatusAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/cancel", new { reason = "会場の都合により中止します" }), 200);
+        Assert.Equal(40, await api.CountAsync($"SELECT count(*) FROM refunds WHERE event_id = '{e.Id}' AND status = 'Requested' AND amount_yen = 3000"));
+
+        // Other tests of this class share the fake Stripe: count this event's refunds by their idempotency keys.
+        var keys = new HashSet<string>();
+        await using (var connection = new Npgsql.NpgsqlConnection(api.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var command = new Npgsql.NpgsqlCommand($"SELECT idempotency_key FROM refunds WHERE event_id = '{e.Id}'", connection);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync()) keys.Add(reader.GetString(0));
+        }
+        List<FakeStripe.Recorded> Calls() => api.Stripe.Requests.Where(r => r.Path == "/v1/refunds" && keys.Contains(r.IdempotencyKey ?? "")).ToList();
+
+        var first = await api.RunPaymentJobsAsync();
+        Assert.True(first.RefundsSent >= 40);
+        Assert.Equal(40, Calls().Count);
+        Assert.Equal(40, Calls().Select(r => r.IdempotencyKey).Distinct().Count());
+        Assert.All(Calls(), r => Assert.Contains("amount=3000", r.Body));
+
+        await api.RunPaymentJobsAsync();
+        Assert.Equal(40, Calls().Count);
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM refunds WHERE event_id = '{e.Id}' AND status = 'Requested'"));
+        Assert.Equal(40, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'refund.requested'"));
+
+        var report = await Expect.JsonAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/payments?limit=5"));
+        Assert.Equal(40, report.GetProperty("totals").GetProperty("paidCount").GetInt32());
+        Assert.Equal(120_000, report.GetProperty("totals").GetProperty("refundedYen").GetInt64());
+        Assert.Equal(40, report.GetProperty("totals").GetProperty("refundsSucceeded").GetInt32());
+        Assert.Equal(5, report.GetProperty("items").GetArrayLength());
+        var csv = await organizer.Client.GetAsync($"/api/events/{e.Id}/payments.csv");
+        Assert.Equal(41, (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+        await Expect.ProblemAsync(await paid[0].Member.Client.GetAsync($"/api/events/{e.Id}/payments"), 403, "event.not_organizer");
+    }
+
+    [Fact]
+    public async Task Organizers_refund_partly_never_beyond_what_was_paid_and_members_cancelling_keep_the_fee()
+    {
+        var (e, organizer, paid) = await PaidAsync(2);
+        var (member, id) = paid[0];
+        await Expect.ProblemAsync(await member.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 1000 }), 403, "event.not_organizer");
+        var stranger = await api.MemberAsync();
+        await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 1000 }), 404, "registration.not_found");
+        var part = await Expect.JsonAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 1000 }), 201);
+        Assert.Equal(2000, part.GetProperty("refundableYenLeft").GetInt32());
+        await Expect.ProblemAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 2001 }), 422, "payment.refund_too_large");
+        await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 0 }), "amountYen");
+        await Expect.StatusAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { }), 201);
+        await Expect.ProblemAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 1 }), 422, "payment.refund_too_large");
+        Assert.Equal(3000, await api.CountAsync($"SELECT refunded_yen FROM payments WHERE registration_id = '{id}'"));
+
+        // The other member cancels before the deadline: refunded minus the ¥500 fee.
+        var (other, otherId) = paid[1];
+        await Expect.StatusAsync(await other.Client.PostAsync($"/api/registrations/{otherId}/cancel", null), 200);
+        Assert.Equal(2500, await api.CountAsync($"SELECT amount_yen FROM refunds WHERE registration_id = '{otherId}' AND reason = 'MemberCancelled'"));
+    }
+
+    [Fact]
+    public async Task Refund_updates_move_forward_and_a_failed_refund_can_be_refunded_again()
+    {
+        var (_, organizer, paid) = await PaidAsync(1);
+        var id = paid[0].RegistrationId;
+        await Expect.StatusAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 3000 }), 201);
+        await api.RunPaymentJobsAsync();
+        var stripeRefund = (string)(await api.ScalarAsync($"SELECT stripe_refund_id FROM refunds WHERE registration_id = '{id}'"))!;
+        // The fake answers "succeeded" at once; a refund.failed afterwards must not move it back.
+        Assert.Equal("Succeeded", await api.ScalarAsync($"SELECT status FROM refunds WHERE registration_id = '{id}'"));
+        await Expect.StatusAsync(await api.DeliverRawAsync("refund.failed", new { id = stripeRefund, @object = "refund", status = "failed", failure_reason = "expired_or_canceled_card" }), 200);
+        Assert.Equal("Succeeded", await api.ScalarAsync($"SELECT status FROM refunds WHERE registration_id = '{id}'"));
+
+        // A refund Stripe reports failed while pending gives its yen back to refund again.
+        await api.ScalarAsync($"UPDATE refunds SET status = 'Pending' WHERE registration_id = '{id}'");
+        var eventId = "evt_" + Guid.NewGuid().ToString("N");
+        await Expect.StatusAsync(await api.DeliverRawAsync("refund.failed", new { id = stripeRefund, @object = "refund", status = "failed", failure_reason = "expired_or_canceled_card" }, eventId), 200);
+        await Expect.StatusAsync(await api.DeliverRawAsync("refund.failed", new { id = stripeRefund, @object = "refund", status = "failed", failure_reason = "expired_or_canceled_card" }, eventId), 200);
+        Assert.Equal("Failed", await api.ScalarAsync($"SELECT status FROM refunds WHERE registration_id = '{id}'"));
+        Assert.Equal(0, await api.CountAsync($"SELECT refunded_yen FROM payments WHERE registration_id = '{id}'"));
+        await Expect.StatusAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { }), 201);
+    }
+
+    [Fact]
+    public async Task A_hold_whose_webhook_never_came_is_settled_by_asking_stripe()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 5, priceYen: 2000));
+        var buyer = await api.MemberAsync();
+        var hold = await Expect.JsonAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
+        var session = hold.GetProperty("checkoutUrl").GetString()!.Split('/')[^1];
+        api.Stripe.MarkPaid(session);
+        var expires = hold.GetProperty("holdExpiresAt").GetDateTimeOffset();
+        Assert.Equal(0, (await api.RunPaymentJobsAsync(expires.AddMinutes(-5))).SessionsSettled);
+        Assert.Equal(1, (await api.RunPaymentJobsAsync(expires.AddSeconds(1))).SessionsSettled);
+        Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{hold.GetProperty("id").GetString()}'"));
+        Assert.Contains(api.Stripe.Requests, r => r.Method == "GET" && r.Path == $"/v1/checkout/sessions/{session}");
+    }
+
+    [Fact]
+    public async Task A_stripe_that_never_answers_leaves_the_seat_held_without_a_checkout_after_three_tries()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 5, priceYen: 2000));
+        var buyer = await api.MemberAsync();
+        api.Stripe.Delay = TimeSpan.FromSeconds(3);
+        try
+        {
+            var hold = await Expect.JsonAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
+            Assert.False(hold.TryGetProperty("checkoutUrl", out _));
+            var id = hold.GetProperty("id").GetString()!;
+            var attempts = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id)).ToList();
+            Assert.Equal(3, attempts.Count);
+            Assert.Single(attempts.Select(a => a.IdempotencyKey).Distinct());
+        }
+        finally
+        {
+            api.Stripe.Delay = null;
+        }
+    }
+
+    [Fact]
+    public async Task A_paid_price_under_stripes_50_yen_minimum_is_refused()
+    {
+        var organizer = await api.OrganizerAsync();
+        await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync("/api/events", EventsFactory.StudySession(priceYen: 30)), "ticketTypes[0].priceYen", "event.invalid");
     }
 }
 

@@ -9,6 +9,10 @@ namespace Assemble.Domain.Events;
 public sealed class TicketType
 {
     public const int NameMaxLength = 100;
+    /// <summary>Stripe's minimum charge in JPY.</summary>
+    public const int MinimumPaidYen = 50;
+    /// <summary>Stripe's amounts have at most 8 digits.</summary>
+    public const int MaximumYen = 99_999_999;
 
     private TicketType() { }
 
@@ -34,7 +38,10 @@ public sealed class TicketType
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > NameMaxLength) errors[$"{field}.name"] = [$"Give a name of 1 to {NameMaxLength} characters."];
         if (priceYen < 0) errors[$"{field}.priceYen"] = ["A price is 0 (free) or more, in whole yen."];
+        else if (priceYen is > 0 and < MinimumPaidYen) errors[$"{field}.priceYen"] = [$"A paid ticket costs at least ¥{MinimumPaidYen} (Stripe's minimum for JPY)."];
         if (memberPriceYen is < 0) errors[$"{field}.memberPriceYen"] = ["A price is 0 (free) or more, in whole yen."];
+        else if (memberPriceYen is > 0 and < MinimumPaidYen) errors[$"{field}.memberPriceYen"] = [$"A paid ticket costs at least ¥{MinimumPaidYen} (Stripe's minimum for JPY)."];
+        if (priceYen > MaximumYen || memberPriceYen > MaximumYen) errors[$"{field}.priceYen"] = [$"At most ¥{MaximumYen:N0}."];
         if (memberPriceYen > priceYen) errors[$"{field}.memberPriceYen"] = ["The member price is at most the regular price."];
         if (quota is < 1) errors[$"{field}.quota"] = ["A quota is at least 1 (leave it out for no quota)."];
         if (maxPerMember is < 1 or > 10) errors[$"{field}.maxPerMember"] = ["From 1 to 10."];

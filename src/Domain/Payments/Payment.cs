@@ -1,3 +1,5 @@
+using Assemble.Domain.Common;
+
 namespace Assemble.Domain.Payments;
 
 public enum PaymentStatus
@@ -89,4 +91,23 @@ public sealed class Payment
     }
 
     public void MarkRefundDue() => RefundDue = true;
+
+    /// <summary>Yen already promised back (every refund that has not failed). Never above <see cref="AmountYen"/>.</summary>
+    public int RefundedYen { get; private set; }
+
+    public int RefundableYen => Status == PaymentStatus.Paid ? AmountYen - RefundedYen : 0;
+
+    /// <summary>A refund of <paramref name="amountYen"/> (whole yen); the total never exceeds what was paid.</summary>
+    public Result<Refund> RequestRefund(int amountYen, RefundReason reason, DateTimeOffset now)
+    {
+        if (Status != PaymentStatus.Paid) return PaymentErrors.NotPaid;
+        if (amountYen <= 0)
+            return Error.Validation("payment.invalid", new Dictionary<string, string[]> { ["amountYen"] = ["A refund is at least ¥1."] });
+        if (amountYen > RefundableYen) return PaymentErrors.RefundTooLarge(RefundableYen);
+        RefundedYen += amountYen;
+        return Refund.Create(this, amountYen, reason, now);
+    }
+
+    /// <summary>A refund failed for good: its yen can be refunded again.</summary>
+    public void RefundFailed(int amountYen) => RefundedYen = Math.Max(0, RefundedYen - amountYen);
 }

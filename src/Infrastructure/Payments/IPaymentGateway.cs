@@ -14,7 +14,7 @@ public sealed record CheckoutRequest(
 
 public sealed record CheckoutSession(string Id, string? Url, string Status, string PaymentStatus, string? PaymentIntentId, long? AmountTotal, string? ClientReferenceId);
 
-public sealed record Refund(string Id, string Status, long Amount, string? PaymentIntentId);
+public sealed record GatewayRefund(string Id, string Status, long Amount, string? PaymentIntentId);
 
 /// <summary>A failure Stripe reported (type, code, param from its error body) or could not be reached.</summary>
 public sealed class PaymentGatewayException(string message, int? status, string? type, string? code, string? param, string? requestId, Exception? inner = null)
@@ -37,6 +37,6 @@ public interface IPaymentGateway
     Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken);
     Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken cancellationToken);
     Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, string idempotencyKey, CancellationToken cancellationToken);
-    Task<Refund> CreateRefundAsync(string paymentIntentId, long amountYen, string idempotencyKey, CancellationToken cancellationToken);
-    Task<IReadOnlyList<Refund>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken);
+    Task<GatewayRefund> CreateRefundAsync(string paymentIntentId, long amountYen, string idempotencyKey, CancellationToken cancellationToken);
+    Task<IReadOnlyList<GatewayRefund>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken);
 }

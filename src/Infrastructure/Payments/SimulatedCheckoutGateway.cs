@@ -28,11 +28,11 @@ public sealed class SimulatedCheckoutGateway(TimeProvider time) : IPaymentGatewa
     public Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, string idempotencyKey, CancellationToken cancellationToken)
         => Task.FromResult(Complete(sessionId, "expired", "unpaid"));
 
-    public Task<Refund> CreateRefundAsync(string paymentIntentId, long amountYen, string idempotencyKey, CancellationToken cancellationToken)
-        => Task.FromResult(new Refund("re_sim_" + Guid.NewGuid().ToString("N"), "succeeded", amountYen, paymentIntentId));
+    public Task<GatewayRefund> CreateRefundAsync(string paymentIntentId, long amountYen, string idempotencyKey, CancellationToken cancellationToken)
+        => Task.FromResult(new GatewayRefund("re_sim_" + Guid.NewGuid().ToString("N"), "succeeded", amountYen, paymentIntentId));
 
-    public Task<IReadOnlyList<Refund>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken)
-        => Task.FromResult<IReadOnlyList<Refund>>([]);
+    public Task<IReadOnlyList<GatewayRefund>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<GatewayRefund>>([]);
 
     /// <summary>What the simulated page shows and what its buttons turn the session into.</summary>
     public (CheckoutRequest Request, CheckoutSession Session)? Find(string sessionId) => _sessions.TryGetValue(sessionId, out var entry) ? entry : null;

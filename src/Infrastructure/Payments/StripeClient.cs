@@ -44,7 +44,7 @@ public sealed partial class StripeClient(HttpClient http, IOptions<StripeOptions
     public async Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, string idempotencyKey, CancellationToken cancellationToken)
         => ReadSession(await SendAsync(HttpMethod.Post, $"/v1/checkout/sessions/{Uri.EscapeDataString(sessionId)}/expire", [], idempotencyKey, cancellationToken));
 
-    public async Task<Refund> CreateRefundAsync(string paymentIntentId, long amountYen, string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<GatewayRefund> CreateRefundAsync(string paymentIntentId, long amountYen, string idempotencyKey, CancellationToken cancellationToken)
     {
         var form = new List<KeyValuePair<string, string>>
         {
@@ -55,7 +55,7 @@ public sealed partial class StripeClient(HttpClient http, IOptions<StripeOptions
         return ReadRefund((await SendAsync(HttpMethod.Post, "/v1/refunds", form, idempotencyKey, cancellationToken)).RootElement);
     }
 
-    public async Task<IReadOnlyList<Refund>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<GatewayRefund>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken)
     {
         using var doc = await SendAsync(HttpMethod.Get, $"/v1/refunds?payment_intent={Uri.EscapeDataString(paymentIntentId)}&limit=100", null, null, cancellationToken);
         return doc.RootElement.GetProperty("data").EnumerateArray().Select(ReadRefund).ToList();
@@ -160,7 +160,7 @@ public sealed partial class StripeClient(HttpClient http, IOptions<StripeOptions
         }
     }
 
-    private static Refund ReadRefund(JsonElement r) => new(
+    private static GatewayRefund ReadRefund(JsonElement r) => new(
         r.GetProperty("id").GetString()!,
         r.TryGetProperty("status", out var s) ? s.GetString() ?? "" : "",
         r.TryGetProperty("amount", out var a) ? a.GetInt64() : 0,

@@ -57,6 +57,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Jobs:SeatExpiry:Enabled", "false");
         // Arrange steps change roles behind the API's back; RoleTests checks the cache itself.
         builder.UseSetting("Auth:RoleCacheSeconds", "0");
+        builder.UseSetting("Payments:JobsEnabled", "false");
         builder.UseSetting("RateLimits:LoginPerIpPerMinute", "100000");
         builder.UseSetting("RateLimits:LoginPerAccountPerMinute", "100000");
         builder.UseSetting("RateLimits:RegisterPerIpPerHour", "100000");

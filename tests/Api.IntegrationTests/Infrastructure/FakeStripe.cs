@@ -104,6 +104,15 @@ public sealed class FakeStripe : IAsyncDisposable
         ? (200, SessionJson(s, s.GetValueOrDefault("status", "open"), s.GetValueOrDefault("payment_status", "unpaid"), s.GetValueOrDefault("payment_intent")))
         : (404, JsonSerializer.Serialize(new { error = new { type = "invalid_request_error", code = "resource_missing", message = "No such checkout.session." } }));
 
+    /// <summary>What Stripe would report once the buyer has paid (for the reconciliation job to find).</summary>
+    public void MarkPaid(string sessionId)
+    {
+        var s = _sessions[sessionId];
+        s["status"] = "complete";
+        s["payment_status"] = "paid";
+        s["payment_intent"] = "pi_" + sessionId[8..];
+    }
+
     private static string SessionJson(Dictionary<string, string> s, string status, string paymentStatus, string? paymentIntent) => JsonSerializer.Serialize(new
     {
         id = s["id"], @object = "checkout.session", url = $"https://checkout.stripe.test/c/pay/{s["id"]}", status, payment_status = paymentStatus,

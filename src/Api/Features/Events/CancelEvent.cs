@@ -38,7 +38,11 @@ public static class CancelEvent
                 var paid = r.Status == RegistrationStatus.Confirmed && r.AmountYen > 0;
                 r.EventCancelled(now);
                 db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RegistrationCancelled, e.Id, r.MemberId, r.Id, now, "event_cancelled"));
-                if (paid) db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundRequested, e.Id, r.MemberId, r.Id, now, $"amount={r.AmountYen}"));
+                if (paid)
+                {
+                    await Payments.RefundRequests.RequestAsync(db, r.Id, Domain.Payments.RefundReason.EventCancelled, null, now, cancellationToken);
+                    db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundRequested, e.Id, r.MemberId, r.Id, now, $"amount={r.AmountYen}"));
+                }
             }
             var waitlist = await db.WaitlistEntries.Where(w => w.EventId == e.Id).ToListAsync(cancellationToken);
             foreach (var w in waitlist.Where(w => w.IsOpen))

@@ -33,8 +33,14 @@ public static class PaymentsEndpoints
             services.AddHttpClient<IPaymentGateway, StripeClient>();
         }
         services.AddHttpClient(SelfClient);
+        services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section));
+        services.AddHostedService<PaymentJobs>();
         return services
             .AddScoped<StartCheckout.Handler>()
+            .AddScoped<PaymentSettlement>()
+            .AddScoped<RefundUpdates>()
+            .AddScoped<RefundRegistration.Handler>()
+            .AddScoped<ListEventPayments.Handler>()
             .AddScoped<HandleStripeWebhook.Handler>();
     }
 
@@ -67,6 +73,31 @@ public static class PaymentsEndpoints
             })
             .RequireAuthorization().WithTags("Payments").WithName(nameof(StartCheckout)).ProducesProblems(401, 404, 409)
             .WithDescription("The checkout address for your held registration (created once; the same session on every call).");
+
+        app.MapPost("/api/registrations/{id:guid}/refunds", async Task<Results<Created<RefundRegistration.Response>, ProblemHttpResult>> (
+                Guid id, RefundRegistration.Request request, ClaimsPrincipal user, RefundRegistration.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, id, request, ct);
+                return result.IsSuccess ? TypedResults.Created($"/api/registrations/{id}", result.Value!) : result.Error!.ToProblem();
+            })
+            .RequireAuthorization().WithTags("Payments").WithName(nameof(RefundRegistration)).ProducesProblems(400, 401, 403, 404, 409, 422)
+            .WithDescription("Organizers refund a registration fully (no amount) or partly (amountYen); sent to Stripe by the payment job.");
+
+        app.MapGet("/api/events/{id:guid}/payments", async Task<Results<Ok<ListEventPayments.Response>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, ListEventPayments.Handler handler, CancellationToken ct, string? cursor, int? limit) =>
+            {
+                if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
+                var result = await handler.HandleAsync(user, id, after, take, ct);
+                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+            })
+            .RequireAuthorization().WithTags("Payments").WithName(nameof(ListEventPayments)).ProducesProblems(400, 401, 403, 404);
+        app.MapGet("/api/events/{id:guid}/payments.csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, ListEventPayments.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, id, null, int.MaxValue - 1, ct);
+                return result.IsSuccess ? TypedResults.File(ListEventPayments.ToCsv(result.Value!), "text/csv; charset=utf-8", $"payments-{id}.csv") : result.Error!.ToProblem();
+            })
+            .RequireAuthorization().WithTags("Payments").WithName("ExportEventPayments").ProducesProblems(401, 403, 404);
 
         if (environment.IsProduction()) return;
         var dev = app.MapGroup("/dev/checkout").ExcludeFromDescription();

@@ -12,7 +12,7 @@ namespace Assemble.Api.Features.Registrations;
 /// What cancelling, removing, approving and declining share: find the registration, lock its event, change it
 /// through the domain, free or take seats, offer freed seats to the waitlist, write the outbox row, commit.
 /// </summary>
-public sealed class RegistrationChanges(AppDbContext db, SeatKeeper seats, TimeProvider time)
+public sealed class RegistrationChanges(AppDbContext db, SeatKeeper seats, TimeProvider time, Microsoft.Extensions.Options.IOptions<Payments.PaymentOptions> paymentOptions)
 {
     public enum Actor { Member, Organizer }
 
@@ -32,7 +32,8 @@ public sealed class RegistrationChanges(AppDbContext db, SeatKeeper seats, TimeP
         var memberId = user.RequiredMemberId();
         var mine = registration.MemberId == memberId;
         if (actor == Actor.Member && !mine) return RegistrationErrors.NotFound;
-        if (actor == Actor.Organizer && !e.CanManage(user)) return mine || e.CanSee(user) ? EventErrors.NotOrganizer : RegistrationErrors.NotFound;
+        // The registration is visible to its member (403 for them); for anyone else it does not exist.
+        if (actor == Actor.Organizer && !e.CanManage(user)) return mine ? EventErrors.NotOrganizer : RegistrationErrors.NotFound;
 
         var heldBefore = registration.HoldsSeats;
         var paidBefore = registration.Status == RegistrationStatus.Confirmed && registration.AmountYen > 0;
@@ -42,7 +43,17 @@ public sealed class RegistrationChanges(AppDbContext db, SeatKeeper seats, TimeP
         if (heldBefore && !registration.HoldsSeats)
         {
             e.ReleaseSeats(registration.TicketTypeId, registration.Quantity);
-            if (paidBefore) db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundRequested, e.Id, registration.MemberId, registration.Id, now, $"amount={registration.AmountYen}"));
+            if (paidBefore)
+            {
+                // A member's own cancellation may keep the configured fee; an organizer's removal refunds everything.
+                var fee = actor == Actor.Member ? Math.Clamp(paymentOptions.Value.CancellationFeeYen, 0, registration.AmountYen) : 0;
+                var refund = registration.AmountYen - fee > 0
+                    ? await Payments.RefundRequests.RequestAsync(db, registration.Id,
+                        actor == Actor.Member ? Domain.Payments.RefundReason.MemberCancelled : Domain.Payments.RefundReason.OrganizerRefund,
+                        registration.AmountYen - fee, now, cancellationToken)
+                    : null;
+                db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundRequested, e.Id, registration.MemberId, registration.Id, now, $"amount={refund?.AmountYen ?? 0};fee={fee}"));
+            }
             await seats.OfferFreeSeatsAsync(e, now, cancellationToken);
         }
         else if (!heldBefore && registration.HoldsSeats && !e.TryTakeSeats(registration.TicketTypeId, registration.Quantity))

@@ -9,7 +9,12 @@ public sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
 {
     public void Configure(EntityTypeBuilder<Payment> builder)
     {
-        builder.ToTable("Payments", t => t.HasCheckConstraint("ck_payments_amount", "amount_yen > 0"));
+        builder.ToTable("Payments", t =>
+        {
+            t.HasCheckConstraint("ck_payments_amount", "amount_yen > 0");
+            // Refund totals never exceed what was paid.
+            t.HasCheckConstraint("ck_payments_refunds", "refunded_yen >= 0 AND refunded_yen <= amount_yen");
+        });
         builder.HasKey(p => p.Id);
         builder.Property(p => p.Id).ValueGeneratedNever();
         builder.HasOne<Registration>().WithMany().HasForeignKey(p => p.RegistrationId).OnDelete(DeleteBehavior.Cascade);
@@ -19,6 +24,7 @@ public sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         builder.Property(p => p.CheckoutUrl).HasMaxLength(2000);
         builder.Property(p => p.PaymentIntentId).HasMaxLength(255);
         builder.Ignore(p => p.IsSettled);
+        builder.Ignore(p => p.RefundableYen);
         // One payment per registration; Stripe's ids are unique too.
         builder.HasIndex(p => p.RegistrationId).IsUnique();
         builder.HasIndex(p => p.CheckoutSessionId).IsUnique();
@@ -42,5 +48,27 @@ public sealed class ProcessedStripeEventConfiguration : IEntityTypeConfiguration
         builder.HasKey(e => e.Id);
         builder.Property(e => e.Id).HasMaxLength(255);
         builder.Property(e => e.Type).HasMaxLength(100).IsRequired();
+    }
+}
+
+public sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
+{
+    public void Configure(EntityTypeBuilder<Refund> builder)
+    {
+        builder.ToTable("Refunds", t => t.HasCheckConstraint("ck_refunds_amount", "amount_yen > 0"));
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Id).ValueGeneratedNever();
+        builder.HasOne<Payment>().WithMany().HasForeignKey(r => r.PaymentId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(r => r.Reason).HasConversion<string>().HasMaxLength(30);
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.IdempotencyKey).HasMaxLength(100).IsRequired();
+        builder.Property(r => r.StripeRefundId).HasMaxLength(255);
+        builder.Property(r => r.FailureReason).HasMaxLength(300);
+        builder.HasIndex(r => r.StripeRefundId).IsUnique();
+        builder.HasIndex(r => new { r.EventId, r.Status });
+        builder.HasIndex(r => r.CreatedAt).HasFilter("status = 'Requested'").HasDatabaseName("ix_refunds_to_send");
+        // One refund per registration for each automatic reason, so a re-run cannot add a second.
+        builder.HasIndex(r => new { r.RegistrationId, r.Reason }).IsUnique().HasFilter("reason IN ('EventCancelled', 'LatePaymentNoSeat', 'MemberCancelled')")
+            .HasDatabaseName("ix_refunds_one_automatic_per_reason");
     }
 }
