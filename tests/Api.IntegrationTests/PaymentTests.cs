@@ -123,7 +123,23 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         var (_, _, hold) = await HoldAsync();
         var id = hold.GetProperty("id").GetString()!;
         var eventId = "evt_" + Guid.NewGuid().ToString("N");
-        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id)));
+        // Two API processes on one database receive the same delivery.
+        await using var second = api.SecondInstance();
+        var secondClient = second.CreateClient();
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            id = eventId, @object = "event", type = "checkout.session.completed",
+            data = new { @object = new { id = SessionOf(hold), @object = "checkout.session", client_reference_id = id, payment_status = "paid", status = "complete", payment_intent = "pi_dup", amount_total = 3000 } },
+        });
+        async Task<HttpResponseMessage> ViaSecond()
+        {
+            var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new("application/json");
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = content };
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSignature.Sign(body, PaymentsFactory.Secret, DateTimeOffset.UtcNow));
+            return await secondClient.SendAsync(request);
+        }
+        var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => i % 2 == 0 ? api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id) : ViaSecond()));
         Assert.All(responses, r => Assert.Equal(200, (int)r.StatusCode));
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE subject_id = '{id}' AND type = 'registration.confirmed'"));
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM processed_stripe_events WHERE id = '{eventId}'"));
@@ -138,6 +154,18 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.expired", SessionOf(hold), id, "unpaid"), 200);
         Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
         Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+    }
+
+    [Fact]
+    public async Task A_refund_event_arriving_before_anything_it_refers_to_is_accepted_and_changes_nothing()
+    {
+        var (_, _, hold) = await HoldAsync();
+        var id = hold.GetProperty("id").GetString()!;
+        await Expect.StatusAsync(await api.DeliverRawAsync("refund.updated", new { id = "re_unknown_" + Guid.NewGuid().ToString("N"), @object = "refund", status = "succeeded" }), 200);
+        await Expect.StatusAsync(await api.DeliverRawAsync("charge.refunded", new { id = "ch_x", @object = "charge", payment_intent = "pi_not_ours", amount_refunded = 3000 }), 200);
+        await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(hold), id), 200);
+        Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
+        Assert.Equal(0, await api.CountAsync($"SELECT refunded_yen FROM payments WHERE registration_id = '{id}'"));
     }
 
     [Fact]

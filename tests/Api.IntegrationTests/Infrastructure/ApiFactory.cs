@@ -32,9 +32,19 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     public virtual async Task InitializeAsync() => ConnectionString = await TestDatabases.CloneAsync();
 
+    /// <summary>The same settings (Stripe, secrets, limits) and database as the first instance.</summary>
     private sealed class SharedDatabaseFactory : ApiFactory
     {
-        public SharedDatabaseFactory(ApiFactory first) => ConnectionString = first.ConnectionString;
+        private readonly ApiFactory _first;
+
+        public SharedDatabaseFactory(ApiFactory first)
+        {
+            _first = first;
+            ConnectionString = first.ConnectionString;
+        }
+
+        protected override IDictionary<string, string?> Settings => _first.Settings;
+
         public override Task InitializeAsync() => Task.CompletedTask;
     }
 
