@@ -169,6 +169,26 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
     }
 
     [Fact]
+    public async Task A_delayed_payment_waits_then_confirms_or_releases_the_seat()
+    {
+        var (e, _, hold) = await HoldAsync();
+        var id = hold.GetProperty("id").GetString()!;
+        await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(hold), id, "unpaid");
+        Assert.Equal("PendingPayment", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
+        Assert.Equal("AwaitingAsyncPayment", await api.ScalarAsync($"SELECT status FROM payments WHERE registration_id = '{id}'"));
+        await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.async_payment_succeeded", SessionOf(hold), id);
+        Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
+
+        var (failedEvent, _, other) = await HoldAsync();
+        var otherId = other.GetProperty("id").GetString()!;
+        await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(other), otherId, "unpaid");
+        await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.async_payment_failed", SessionOf(other), otherId, "unpaid");
+        Assert.Equal("Expired", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{otherId}'"));
+        Assert.Equal(0, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{failedEvent.Id}'"));
+        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+    }
+
+    [Fact]
     public async Task An_expired_session_releases_the_hold()
     {
         var (e, _, hold) = await HoldAsync();
@@ -397,6 +417,34 @@ public sealed class RefundTests(PaymentsFactory api) : IClassFixture<PaymentsFac
     {
         var organizer = await api.OrganizerAsync();
         await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync("/api/events", EventsFactory.StudySession(priceYen: 30)), "ticketTypes[0].priceYen", "event.invalid");
+    }
+}
+
+public sealed class ProductionWithoutStripeFactory : EventsFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseEnvironment("Production");
+    }
+}
+
+public sealed class ProductionCheckoutTests(ProductionWithoutStripeFactory api) : IClassFixture<ProductionWithoutStripeFactory>
+{
+    [Fact]
+    public async Task In_production_the_simulated_checkout_does_not_exist_and_without_a_key_no_checkout_is_made()
+    {
+        Assert.Null(api.Services.GetService<SimulatedCheckoutGateway>());
+        Assert.IsType<StripeClient>(api.Services.CreateScope().ServiceProvider.GetRequiredService<IPaymentGateway>());
+        await Expect.StatusAsync(await api.CreateClient().GetAsync("/dev/checkout/cs_sim_anything"), 404);
+        await Expect.StatusAsync(await api.CreateClient().PostAsync("/dev/checkout/cs_sim_anything/pay", null), 404);
+
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(priceYen: 2000));
+        var buyer = await api.MemberAsync();
+        var hold = await Expect.JsonAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
+        Assert.False(hold.TryGetProperty("checkoutUrl", out _));
+        await Expect.ProblemAsync(await buyer.Client.PostAsync($"/api/registrations/{hold.GetProperty("id").GetString()}/checkout", null), 409, "payment.unavailable");
     }
 }
 

@@ -68,7 +68,11 @@ public sealed partial class StripeClient(HttpClient http, IOptions<StripeOptions
     private async Task<JsonDocument> SendAsync(HttpMethod method, string path, List<KeyValuePair<string, string>>? form, string? idempotencyKey, CancellationToken cancellationToken)
     {
         var o = options.Value;
-        if (string.IsNullOrWhiteSpace(o.ApiKey)) throw new InvalidOperationException("Stripe:ApiKey is not configured.");
+        if (string.IsNullOrWhiteSpace(o.ApiKey))
+        {
+            LogNoKey(logger);
+            throw new PaymentGatewayException("Stripe:ApiKey is not configured.", null, null, "not_configured", null, null);
+        }
         var delay = o.InitialRetryDelay;
         for (var attempt = 0; ; attempt++)
         {
@@ -165,6 +169,9 @@ public sealed partial class StripeClient(HttpClient http, IOptions<StripeOptions
         r.TryGetProperty("status", out var s) ? s.GetString() ?? "" : "",
         r.TryGetProperty("amount", out var a) ? a.GetInt64() : 0,
         r.TryGetProperty("payment_intent", out var pi) && pi.ValueKind == JsonValueKind.String ? pi.GetString() : null);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stripe:ApiKey is not configured: paid checkouts cannot be created.")]
+    private static partial void LogNoKey(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe {Method} {Path} answered {Status} (Request-Id {RequestId}); retry {Attempt}")]
     private static partial void LogRetry(ILogger logger, string method, string path, int? status, string? requestId, int attempt);
