@@ -1,6 +1,7 @@
 using Assemble.Api.Auth;
 using Assemble.Api.Features.Admin;
 using Assemble.Api.Features.Credentials;
+using Assemble.Api.Features.Email;
 using Assemble.Api.Features.Events;
 using Assemble.Api.Features.Members;
 using Assemble.Api.Features.Payments;
@@ -23,7 +24,8 @@ builder.Services
     .AddAdmin()
     .AddEvents()
     .AddRegistrations(builder.Configuration)
-    .AddPayments(builder.Configuration, builder.Environment);
+    .AddPayments(builder.Configuration, builder.Environment)
+    .AddOutbox(builder.Configuration);
 
 var app = builder.Build();
 if (await StartupTasks.RunCommandAsync(app, args) is { } exitCode) return exitCode;
@@ -51,6 +53,7 @@ app.MapAdminEndpoints();
 app.MapEventsEndpoints();
 app.MapRegistrationsEndpoints();
 app.MapPaymentsEndpoints(app.Environment);
+app.MapOutboxEndpoints();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);
 #endif

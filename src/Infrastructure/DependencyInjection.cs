@@ -26,8 +26,11 @@ public static class DependencyInjection
         services.AddScoped<DatabaseMigrator>();
 
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
-        services.AddSingleton<IEmailSender, PickupDirectoryEmailSender>();
-        services.AddSingleton<IEmailSender<AppUser>, IdentityEmailSender>();
+        services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section));
+        services.AddScoped<IEmailSender, OutboxEmailSender>();
+        services.AddScoped<IEmailSender<AppUser>, IdentityEmailSender>();
+        if (string.IsNullOrWhiteSpace(configuration.GetSection(SmtpOptions.Section)["Host"])) services.AddSingleton<IMailTransport, PickupTransport>();
+        else services.AddSingleton<IMailTransport, SmtpTransport>();
 
         services.AddDataProtection().SetApplicationName("Assemble");
         services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>

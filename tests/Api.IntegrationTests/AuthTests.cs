@@ -14,7 +14,7 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>
         var client = api.CreateClient();
         await Expect.StatusAsync(await client.PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
 
-        var mail = await Mailbox.WaitForAsync(api.MailFolder, email);
+        var mail = await api.MailAsync(email);
         Assert.Contains("確認", mail.Subject);
         var link = Mailbox.Link(mail, "/api/auth/confirmEmail");
         Assert.DoesNotContain("&amp;", link);
@@ -118,10 +118,10 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>
         var client = api.CreateClient();
         await Expect.StatusAsync(await client.PostAsJsonAsync("/api/auth/forgotPassword", new { email = member.Email }), 200);
         // Unconfirmed accounts get no reset mail (Identity's rule); confirm first, as a real member would.
-        var confirm = await Mailbox.WaitForAsync(api.MailFolder, member.Email);
+        var confirm = await api.MailAsync(member.Email);
         await client.GetAsync(new Uri(Mailbox.Link(confirm, "/api/auth/confirmEmail")).PathAndQuery);
         await Expect.StatusAsync(await client.PostAsJsonAsync("/api/auth/forgotPassword", new { email = member.Email }), 200);
-        var mail = await Mailbox.WaitForAsync(api.MailFolder, member.Email, m => m.Subject.Contains("パスワード"));
+        var mail = await api.MailAsync(member.Email, m => m.Subject.Contains("パスワード"));
         var code = mail.Text.Split('\n').Select(l => l.Trim()).First(l => l.Length > 20 && !l.Contains(' '));
 
         var wrongCode = await client.PostAsJsonAsync("/api/auth/resetPassword", new { email = member.Email, resetCode = "bad", newPassword = "a brand new passphrase" });

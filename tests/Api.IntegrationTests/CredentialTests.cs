@@ -40,7 +40,7 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal("certifiedPublicPsychologist", seenByOthers.GetProperty("verifiedProfessions")[0].GetString());
         Assert.DoesNotContain("12345", seenByOthers.ToString());
 
-        var mail = await Mailbox.WaitForAsync(api.MailFolder, member.Email, m => m.Subject.Contains("資格"));
+        var mail = await api.MailAsync(member.Email, m => m.Subject.Contains("資格"));
         Assert.Contains("verified", mail.Subject);
 
         var audit = await Expect.JsonAsync(await admin.Client.GetAsync($"/api/admin/audit-log?targetId={id}"));

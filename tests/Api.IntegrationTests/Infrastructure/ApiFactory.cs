@@ -68,6 +68,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Arrange steps change roles behind the API's back; RoleTests checks the cache itself.
         builder.UseSetting("Auth:RoleCacheSeconds", "0");
         builder.UseSetting("Payments:JobsEnabled", "false");
+        builder.UseSetting("Jobs:Outbox:Enabled", "false");
         builder.UseSetting("RateLimits:LoginPerIpPerMinute", "100000");
         builder.UseSetting("RateLimits:LoginPerAccountPerMinute", "100000");
         builder.UseSetting("RateLimits:RegisterPerIpPerHour", "100000");
@@ -114,6 +115,13 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
             await scope.ServiceProvider.GetRequiredService<AccountBootstrap>().EnsureAdminAsync(email);
         }
         return await SignInAsync(email);
+    }
+
+    /// <summary>Sends the outbox (as the dispatcher job would), then waits for a message to that address in the pickup folder.</summary>
+    public async Task<Mailbox.Mail> MailAsync(string to, Func<Mailbox.Mail, bool>? match = null)
+    {
+        await Assemble.Api.Features.Email.OutboxDispatcher.RunOnceAsync(Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, 50, CancellationToken.None);
+        return await Mailbox.WaitForAsync(MailFolder, to, match);
     }
 
     /// <summary>Runs one SQL scalar query against this class's database (for "database unchanged" checks).</summary>

@@ -34,7 +34,7 @@ public static class RejectCredential
 /// What verifying and rejecting share: load, decide, write the decision and its audit line in one transaction,
 /// then tell the member. Two admins deciding at once: the second gets 409.
 /// </summary>
-public sealed partial class CredentialDecisions(AppDbContext db, TimeProvider time, IEmailSender email, ILogger<CredentialDecisions> logger)
+public sealed class CredentialDecisions(AppDbContext db, TimeProvider time, IEmailSender email)
 {
     public async Task<Result<CredentialView>> DecideAsync(
         ClaimsPrincipal admin, Guid id, string action, Func<Credential, Guid, DateTimeOffset, Result> decide, CancellationToken cancellationToken)
@@ -50,39 +50,25 @@ public sealed partial class CredentialDecisions(AppDbContext db, TimeProvider ti
         db.AuditEntries.Add(new AuditEntry(adminId, action, "credential", credential.Id, now, credential.Kind.ToString()));
         try
         {
-            await db.SaveChangesAsync(cancellationToken);
+            // The decision, its audit line and the member's mail are saved together: all or nothing.
+            await email.SendAsync(await MessageAsync(credential, cancellationToken), cancellationToken);
         }
         catch (DbUpdateConcurrencyException)
         {
             return CredentialErrors.AlreadyDecided(CredentialStatus.Pending == credential.Status ? CredentialStatus.Verified : credential.Status);
         }
-
-        await NotifyMemberAsync(credential, cancellationToken);
         return CredentialView.Of(credential, DateOnly.FromDateTime(now.UtcDateTime));
     }
 
-    private async Task NotifyMemberAsync(Credential credential, CancellationToken cancellationToken)
+    private async Task<EmailMessage> MessageAsync(Credential credential, CancellationToken cancellationToken)
     {
         var address = await db.Users.Where(u => u.Id == credential.MemberId).Select(u => u.Email).SingleAsync(cancellationToken);
-        if (address is null) return;
         var verified = credential.Status == CredentialStatus.Verified;
-        var message = new EmailMessage(
-            address,
+        return new EmailMessage(
+            address!,
             verified ? "【Assemble】資格が確認されました / Your credential is verified" : "【Assemble】資格を確認できませんでした / Your credential could not be verified",
             verified
                 ? "ご提出いただいた資格を確認しました。プロフィールに確認済みの職種として表示されます。\n\nWe verified the credential you submitted. It now shows on your profile as a verified profession."
                 : $"ご提出いただいた資格を確認できませんでした。理由 / Reason:\n\n{credential.RejectionReason}\n\n内容を確認のうえ、再度ご提出ください。 / Please check the details and submit again.");
-        try
-        {
-            await email.SendAsync(message, cancellationToken);
-        }
-        catch (Exception e) when (e is IOException or System.Net.Mail.SmtpException or UnauthorizedAccessException)
-        {
-            // The decision stands; the outbox (reminders-and-email work) will make this mail durable.
-            LogMailFailed(logger, credential.Id, e);
-        }
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not send the decision mail for credential {CredentialId}")]
-    private static partial void LogMailFailed(ILogger logger, Guid credentialId, Exception exception);
 }

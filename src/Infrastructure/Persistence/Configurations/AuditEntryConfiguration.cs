@@ -29,3 +29,21 @@ public sealed class DataProtectionKeyConfiguration : IEntityTypeConfiguration<Da
         builder.Property(k => k.Xml).IsRequired();
     }
 }
+
+public sealed class OutboxEmailConfiguration : IEntityTypeConfiguration<Assemble.Domain.Common.OutboxEmail>
+{
+    public void Configure(EntityTypeBuilder<Assemble.Domain.Common.OutboxEmail> builder)
+    {
+        builder.ToTable("OutboxEmails");
+        builder.HasKey(e => e.Id);
+        builder.Property(e => e.Id).ValueGeneratedNever();
+        builder.Property(e => e.To).HasMaxLength(320).IsRequired();
+        builder.Property(e => e.Subject).HasMaxLength(500).IsRequired();
+        builder.Property(e => e.TextBody).IsRequired();
+        builder.Property(e => e.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(e => e.LastError).HasMaxLength(500);
+        // The dispatcher's queue: pending rows that are due, oldest first.
+        builder.HasIndex(e => e.NextAttemptAt).HasFilter("status = 'Pending'").HasDatabaseName("ix_outbox_emails_due");
+        builder.HasIndex(e => new { e.Status, e.Id });
+    }
+}
