@@ -1,0 +1,156 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.RegularExpressions;
+using Assemble.Api.Features.Email;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Infrastructure.Email;
+using Assemble.Infrastructure.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+/// <summary>The API sending through a real SMTP server on 127.0.0.1.</summary>
+public sealed class SmtpFactory : ApiFactory
+{
+    public SmtpCatcher Smtp { get; } = SmtpCatcher.Start();
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Smtp:Host"] = "127.0.0.1",
+        ["Smtp:Port"] = Smtp.Port.ToString(),
+        ["Smtp:EnableSsl"] = "false",
+        ["Smtp:TimeoutMilliseconds"] = "3000",
+        ["Email:FromAddress"] = "no-reply@assemble.test",
+    };
+
+    public Task<OutboxDispatcher.Report> DispatchAsync(DateTimeOffset? at = null)
+        => OutboxDispatcher.RunOnceAsync(Services.GetRequiredService<IServiceScopeFactory>(), at ?? DateTimeOffset.UtcNow, 50, CancellationToken.None);
+}
+
+public sealed class OutboxTests(SmtpFactory api) : IClassFixture<SmtpFactory>
+{
+    private static string Decode(string raw)
+    {
+        var subject = string.Concat(Regex.Matches(raw, @"=\?utf-8\?B\?([^?]+)\?=", RegexOptions.IgnoreCase).Select(m => Encoding.UTF8.GetString(Convert.FromBase64String(m.Groups[1].Value))));
+        return subject;
+    }
+
+    private async Task<Guid> EnqueueAsync(string to, string subject)
+    {
+        await using var scope = api.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IEmailSender>().SendAsync(new EmailMessage(to, subject, "本文 / body"));
+        return (Guid)(await api.ScalarAsync($"SELECT id FROM outbox_emails WHERE \"to\" = '{to}' ORDER BY id DESC LIMIT 1"))!;
+    }
+
+    [Fact]
+    public async Task A_confirmation_mail_goes_out_by_smtp_with_japanese_text_and_a_message_id_from_its_row()
+    {
+        var email = api.NewEmail();
+        await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
+        var row = (Guid)(await api.ScalarAsync($"SELECT id FROM outbox_emails WHERE \"to\" = '{email}'"))!;
+        var report = await api.DispatchAsync();
+        Assert.True(report.Sent >= 1);
+        var raw = api.Smtp.Messages.Single(m => m.Contains(email));
+        Assert.Contains("メールアドレスの確認", Decode(raw));
+        Assert.Contains($"Message-ID: <{row:N}@assemble.test>", raw);
+        Assert.Equal("Sent", await api.ScalarAsync($"SELECT status FROM outbox_emails WHERE id = '{row}'"));
+        // Sending again finds nothing to send.
+        var before = api.Smtp.Messages.Count;
+        await api.DispatchAsync();
+        Assert.Equal(before, api.Smtp.Messages.Count);
+    }
+
+    [Fact]
+    public async Task A_451_is_retried_later_and_a_550_goes_to_the_dead_letters_an_admin_can_retry()
+    {
+        var temporary = await EnqueueAsync("temp-" + Guid.NewGuid().ToString("N")[..8] + "@example.jp", "一時エラー");
+        api.Smtp.Failures.Enqueue(451);
+        var now = DateTimeOffset.UtcNow;
+        var first = await api.DispatchAsync(now);
+        Assert.True(first.Retrying >= 1);
+        Assert.Equal("Pending", await api.ScalarAsync($"SELECT status FROM outbox_emails WHERE id = '{temporary}'"));
+        Assert.Equal(1L, Convert.ToInt64(await api.ScalarAsync($"SELECT attempts FROM outbox_emails WHERE id = '{temporary}'")));
+        await api.DispatchAsync(now.AddSeconds(5)); // not due yet: backoff
+        Assert.Equal("Pending", await api.ScalarAsync($"SELECT status FROM outbox_emails WHERE id = '{temporary}'"));
+        await api.DispatchAsync(now.AddMinutes(2));
+        Assert.Equal("Sent", await api.ScalarAsync($"SELECT status FROM outbox_emails WHERE id = '{temporary}'"));
+
+        var permanent = await EnqueueAsync("dead-" + Guid.NewGuid().ToString("N")[..8] + "@example.jp", "恒久エラー");
+        api.Smtp.Failures.Enqueue(550);
+        await api.DispatchAsync();
+        Assert.Equal("Dead", await api.ScalarAsync($"SELECT status FROM outbox_emails WHERE id = '{permanent}'"));
+
+        var admin = await api.AdminAsync();
+        var dead = await Expect.JsonAsync(await admin.Client.GetAsync("/api/admin/outbox?status=dead"));
+        Assert.Contains(dead.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetString() == permanent.ToString());
+        Assert.DoesNotContain("本文", dead.ToString());
+        var member = await api.SignUpAsync();
+        await Expect.ProblemAsync(await member.Client.GetAsync("/api/admin/outbox?status=dead"), 403, "auth.forbidden");
+        await Expect.StatusAsync(await admin.Client.PostAsync($"/api/admin/outbox/{permanent}/retry", null), 200);
+        await Expect.ProblemAsync(await admin.Client.PostAsync($"/api/admin/outbox/{temporary}/retry", null), 409, "outbox.not_dead");
+        await api.DispatchAsync();
+        Assert.Equal("Sent", await api.ScalarAsync($"SELECT status FROM outbox_emails WHERE id = '{permanent}'"));
+    }
+
+    [Fact]
+    public async Task A_rolled_back_change_sends_no_mail()
+    {
+        var to = "rollback-" + Guid.NewGuid().ToString("N")[..8] + "@example.jp";
+        await using (var scope = api.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await scope.ServiceProvider.GetRequiredService<IEmailSender>().SendAsync(new EmailMessage(to, "取り消されるメール", "x"));
+            await transaction.RollbackAsync();
+        }
+        await api.DispatchAsync();
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{to}'"));
+        Assert.DoesNotContain(api.Smtp.Messages, m => m.Contains(to));
+    }
+}
+
+/// <summary>An SMTP server that is down for a while: nothing is lost, everything goes once it is back.</summary>
+public sealed class SmtpDownFactory : ApiFactory
+{
+    public int Port { get; } = FreePort();
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Smtp:Host"] = "127.0.0.1",
+        ["Smtp:Port"] = Port.ToString(),
+        ["Smtp:EnableSsl"] = "false",
+        ["Smtp:TimeoutMilliseconds"] = "2000",
+    };
+
+    private static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+}
+
+public sealed class SmtpDownTests(SmtpDownFactory api) : IClassFixture<SmtpDownFactory>
+{
+    [Fact]
+    public async Task Mail_queued_while_the_server_is_down_is_all_sent_once_it_returns()
+    {
+        for (var i = 0; i < 3; i++)
+            await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email = api.NewEmail("down"), password = ApiFactory.Password }), 200);
+        var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
+        var now = DateTimeOffset.UtcNow;
+        var down = await OutboxDispatcher.RunOnceAsync(scopes, now, 50, CancellationToken.None);
+        Assert.Equal(0, down.Sent);
+        Assert.Equal(3, down.Retrying);
+
+        // The server comes back on the same port.
+        await using var smtp = SmtpCatcher.StartOn(api.Port);
+        var back = await OutboxDispatcher.RunOnceAsync(scopes, now.AddMinutes(5), 50, CancellationToken.None);
+        Assert.Equal(3, back.Sent);
+        Assert.Equal(3, smtp.Messages.Count);
+        Assert.Equal(0, await api.CountAsync("SELECT count(*) FROM outbox_emails WHERE status <> 'Sent'"));
+    }
+}
