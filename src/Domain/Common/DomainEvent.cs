@@ -30,6 +30,9 @@ public sealed class DomainEvent
     public DateTimeOffset OccurredAt { get; private set; }
     public string? Detail { get; private set; }
     public DateTimeOffset? ProcessedAt { get; private set; }
+
+    /// <summary>The notifications for this event have been written to the mail outbox.</summary>
+    public void MarkProcessed(DateTimeOffset now) => ProcessedAt ??= now;
 }
 
 public static class DomainEventTypes

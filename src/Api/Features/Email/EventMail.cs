@@ -1,0 +1,84 @@
+using System.Globalization;
+using Assemble.Domain.Events;
+using Assemble.Domain.Members;
+
+namespace Assemble.Api.Features.Email;
+
+/// <summary>The texts of event mails, in Japanese or English by the member's preferred language.</summary>
+public static class EventMail
+{
+    private static readonly CultureInfo Japanese = CultureInfo.GetCultureInfo("ja-JP");
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
+
+    /// <summary>"2026年12月8日(火) 19:00 JST" or "Tue 8 Dec 2026, 19:00 JST": the event's zone, named.</summary>
+    public static string When(DateTimeOffset instant, string timeZone, PreferredLanguage language)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+        var local = TimeZoneInfo.ConvertTime(instant, zone);
+        var name = timeZone == "Asia/Tokyo" ? "JST" : $"{timeZone} (UTC{local:zzz})";
+        return language == PreferredLanguage.Ja
+            ? $"{local.ToString("yyyy年M月d日(ddd) HH:mm", Japanese)} {name}"
+            : $"{local.ToString("ddd d MMM yyyy, HH:mm", English)} {name}";
+    }
+
+    public sealed record Text(string Subject, string Body);
+
+    /// <summary>The yen in a refund row's detail ("amount=2500;fee=500").</summary>
+    private static int Amount(string? detail)
+        => System.Text.RegularExpressions.Regex.Match(detail ?? "", @"amount=(\d+)") is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+
+    /// <summary>The mail for one domain event to one member; null when that event sends nothing to members.</summary>
+    public static Text? For(string type, Event e, PreferredLanguage language, bool confirmedAttendee, string? detail, Registration? registration, WaitlistEntry? offer)
+    {
+        var ja = language == PreferredLanguage.Ja;
+        var when = When(e.StartsAt, e.TimeZone, language);
+        var where = e.Format == EventFormat.Online ? (ja ? "オンライン" : "Online") : $"{e.VenueName} {e.VenueAddress}".Trim();
+        // The join URL only ever goes to confirmed attendees.
+        var join = confirmedAttendee && e.OnlineJoinUrl is not null ? (ja ? $"\n参加URL: {e.OnlineJoinUrl}" : $"\nJoin: {e.OnlineJoinUrl}") : "";
+        var head = ja ? $"{e.Title}\n日時: {when}\n場所: {where}" : $"{e.Title}\nWhen: {when}\nWhere: {where}";
+        string Deadline(DateTimeOffset? at) => at is { } t ? When(t, e.TimeZone, language) : "";
+        return type switch
+        {
+            Domain.Common.DomainEventTypes.RegistrationConfirmed => ja
+                ? new Text($"【Assemble】お申込みが確定しました：{e.Title}", $"{head}{join}\n\n当日はチェックインコード {registration?.CheckInCode} をご提示ください。")
+                : new Text($"[Assemble] You're registered: {e.Title}", $"{head}{join}\n\nShow your check-in code {registration?.CheckInCode} at the door."),
+            Domain.Common.DomainEventTypes.HoldCreated => ja
+                ? new Text($"【Assemble】お支払いをお待ちしています：{e.Title}", $"{head}\n\nお席を {Deadline(registration?.HoldExpiresAt)} までお取り置きしています。期限までにお支払いください。")
+                : new Text($"[Assemble] Complete your payment: {e.Title}", $"{head}\n\nYour seat is held until {Deadline(registration?.HoldExpiresAt)}. Please pay before then."),
+            Domain.Common.DomainEventTypes.HoldExpired => ja
+                ? new Text($"【Assemble】お支払い期限が過ぎました：{e.Title}", $"{head}\n\nお支払いが確認できなかったため、お取り置きを終了しました。")
+                : new Text($"[Assemble] Your held seat was released: {e.Title}", $"{head}\n\nWe did not receive the payment in time, so the held seat was released."),
+            Domain.Common.DomainEventTypes.WaitlistOfferMade => ja
+                ? new Text($"【Assemble】キャンセル待ちの順番が来ました：{e.Title}", $"{head}\n\n{Deadline(offer?.OfferExpiresAt)} までに承諾すると参加できます。")
+                : new Text($"[Assemble] A seat is available for you: {e.Title}", $"{head}\n\nAccept by {Deadline(offer?.OfferExpiresAt)} to take it."),
+            Domain.Common.DomainEventTypes.WaitlistOfferExpired => ja
+                ? new Text($"【Assemble】お席のご案内の期限が過ぎました：{e.Title}", $"{head}\n\n期限までに承諾がなかったため、次の方にご案内しました。")
+                : new Text($"[Assemble] Your seat offer expired: {e.Title}", $"{head}\n\nThe offer was not accepted in time and has passed to the next person."),
+            Domain.Common.DomainEventTypes.RegistrationCancelled when detail == "event_cancelled" => ja
+                ? new Text($"【Assemble】開催中止のお知らせ：{e.Title}", $"{head}\n\n誠に申し訳ございませんが、本イベントは中止となりました。理由: {e.CancellationReason}\nお支払い済みの方には全額返金いたします。")
+                : new Text($"[Assemble] Cancelled: {e.Title}", $"{head}\n\nWe are sorry: this event has been cancelled. Reason: {e.CancellationReason}\nPaid tickets are refunded in full."),
+            Domain.Common.DomainEventTypes.EventCancelled when detail == "waitlist" => ja
+                ? new Text($"【Assemble】開催中止のお知らせ：{e.Title}", $"{head}\n\n本イベントは中止となりました。キャンセル待ちも終了しました。理由: {e.CancellationReason}")
+                : new Text($"[Assemble] Cancelled: {e.Title}", $"{head}\n\nThis event has been cancelled, and its waitlist closed. Reason: {e.CancellationReason}"),
+            Domain.Common.DomainEventTypes.RegistrationCancelled => ja
+                ? new Text($"【Assemble】キャンセルを承りました：{e.Title}", $"{head}\n\nお申込みをキャンセルしました。")
+                : new Text($"[Assemble] Registration cancelled: {e.Title}", $"{head}\n\nYour registration has been cancelled."),
+            Domain.Common.DomainEventTypes.RegistrationRemoved => ja
+                ? new Text($"【Assemble】お申込みについて：{e.Title}", $"{head}\n\n主催者によりお申込みが取り消されました。理由: {detail}")
+                : new Text($"[Assemble] About your registration: {e.Title}", $"{head}\n\nThe organizers removed your registration. Reason: {detail}"),
+            Domain.Common.DomainEventTypes.ApplicationReceived => ja
+                ? new Text($"【Assemble】お申込みを受け付けました：{e.Title}", $"{head}\n\n主催者の承認をお待ちください。")
+                : new Text($"[Assemble] Application received: {e.Title}", $"{head}\n\nThe organizers will review your application."),
+            Domain.Common.DomainEventTypes.ApplicationDeclined => ja
+                ? new Text($"【Assemble】お申込みの結果：{e.Title}", $"{head}\n\n今回はお申込みをお受けできませんでした。")
+                : new Text($"[Assemble] About your application: {e.Title}", $"{head}\n\nWe could not accept your application this time."),
+            Domain.Common.DomainEventTypes.EventChanged => ja
+                ? new Text($"【Assemble】内容が変更されました：{e.Title}", $"{head}{join}\n\nお申込み済みのイベントの内容が変更されました。最新の情報をご確認ください。")
+                : new Text($"[Assemble] Event updated: {e.Title}", $"{head}{join}\n\nAn event you registered for has changed. Please check the details."),
+            Domain.Common.DomainEventTypes.RefundRequested => ja
+                ? new Text($"【Assemble】返金のお知らせ：{e.Title}", $"{head}\n\n返金の手続きを開始しました。返金額: ¥{Amount(detail):N0}{(detail?.StartsWith("late_payment") == true ? "\nお支払いの確認がお取り置き期限の後となり、満席のためお席をご用意できませんでした。" : "")}")
+                : new Text($"[Assemble] Refund on its way: {e.Title}", $"{head}\n\nWe have started your refund of ¥{Amount(detail):N0}.{(detail?.StartsWith("late_payment") == true ? "\nYour payment arrived after the hold ended and the event had filled up." : "")}"),
+            _ => null,
+        };
+    }
+}

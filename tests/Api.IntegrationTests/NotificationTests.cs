@@ -1,0 +1,54 @@
+using System.Net.Http.Json;
+using Assemble.Api.Features.Email;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+public sealed class NotificationTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    [Fact]
+    public async Task A_confirmed_attendee_is_mailed_in_japanese_with_the_join_url_a_holder_without_it()
+    {
+        var organizer = await api.OrganizerAsync();
+        var free = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession());
+        var attendee = await api.MemberAsync();
+        await Expect.StatusAsync(await attendee.Client.PostAsJsonAsync($"/api/events/{free.Id}/registrations", new { ticketTypeId = free.TicketTypeId }), 201);
+        var mail = await api.MailAsync(attendee.Email, m => m.Subject.Contains("確定"));
+        Assert.Contains("相談記録の書き方 勉強会", mail.Subject);
+        Assert.Matches(@"日時: \d{4}年\d{1,2}月\d{1,2}日\(.\) 19:00 JST", mail.Text);
+        Assert.Contains("https://zoom.example/j/8123456789?pwd=secret", mail.Text);
+
+        var paid = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(priceYen: 3000));
+        var holder = await api.MemberAsync();
+        await Expect.StatusAsync(await holder.Client.PostAsJsonAsync($"/api/events/{paid.Id}/registrations", new { ticketTypeId = paid.TicketTypeId }), 202);
+        var hold = await api.MailAsync(holder.Email, m => m.Subject.Contains("お支払い"));
+        Assert.DoesNotContain("zoom.example", hold.Text);
+        Assert.Contains("JST", hold.Text);
+    }
+
+    [Fact]
+    public async Task An_english_speaking_member_gets_english_and_a_change_reaches_every_confirmed_attendee_once()
+    {
+        var organizer = await api.OrganizerAsync();
+        var body = EventsFactory.StudySession();
+        var e = await EventsFactory.CreateEventAsync(organizer, body);
+        var english = await api.MemberAsync();
+        await english.Client.PutAsJsonAsync("/api/me/profile", new { displayName = "Emma", preferredLanguage = "en" });
+        var japanese = await api.MemberAsync();
+        foreach (var m in new[] { english, japanese })
+            await Expect.StatusAsync(await m.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
+        var confirmed = await api.MailAsync(english.Email, m => m.Subject.Contains("registered"));
+        Assert.Matches(@"When: \w{3} \d{1,2} \w{3} \d{4}, 19:00 JST", confirmed.Text);
+
+        body["title"] = "相談記録の書き方 勉強会（会場変更）";
+        body["ticketTypes"] = new object[] { new { id = e.TicketTypeId, name = "一般", priceYen = 0 } };
+        await Expect.StatusAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}", body), 200);
+        await api.MailAsync(japanese.Email, m => m.Subject.Contains("変更"));
+        await api.MailAsync(english.Email, m => m.Subject.Contains("updated"));
+        var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
+        Assert.Equal(0, await NotificationMailer.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{japanese.Email}' AND subject LIKE '%変更%'"));
+    }
+}
