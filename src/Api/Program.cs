@@ -54,6 +54,7 @@ app.MapEventsEndpoints();
 app.MapRegistrationsEndpoints();
 app.MapPaymentsEndpoints(app.Environment);
 app.MapOutboxEndpoints();
+app.MapReminderEndpoints();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);
 #endif

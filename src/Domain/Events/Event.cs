@@ -85,6 +85,8 @@ public sealed class Event
     public bool RequiresApproval { get; private set; }
     public List<Speaker> Speakers { get; private set; } = [];
     public List<Question> Questions { get; private set; } = [];
+    /// <summary>When attendees are reminded; moving the event moves the reminders, cancelling it stops them.</summary>
+    public List<ReminderRule> ReminderRules { get; private set; } = [.. ReminderRule.Defaults];
     public string? PledgeText { get; private set; }
     public int PledgeVersion { get; private set; }
     public int CancellationDeadlineHours { get; private set; }
@@ -176,6 +178,15 @@ public sealed class Event
         StartsAt = ordered[0].StartsAt;
         EndsAt = ordered.Max(s => s.EndsAt);
         Touch(now);
+        return Result.Success();
+    }
+
+    public Result SetReminderRules(IReadOnlyList<ReminderRule> rules, DateTimeOffset now)
+    {
+        var valid = ReminderRule.Validate(rules);
+        if (!valid.IsSuccess) return valid;
+        ReminderRules = [.. rules];
+        UpdatedAt = now;
         return Result.Success();
     }
 

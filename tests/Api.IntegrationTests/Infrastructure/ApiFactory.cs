@@ -118,11 +118,11 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     }
 
     /// <summary>Sends the outbox (as the dispatcher job would), then waits for a message to that address in the pickup folder.</summary>
-    public async Task<Mailbox.Mail> MailAsync(string to, Func<Mailbox.Mail, bool>? match = null)
+    public async Task<Mailbox.Mail> MailAsync(string to, Func<Mailbox.Mail, bool>? match = null, DateTimeOffset? at = null)
     {
         var scopes = Services.GetRequiredService<IServiceScopeFactory>();
-        await Assemble.Api.Features.Email.NotificationMailer.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None);
-        await Assemble.Api.Features.Email.OutboxDispatcher.RunOnceAsync(scopes, DateTimeOffset.UtcNow, 50, CancellationToken.None);
+        await Assemble.Api.Features.Email.NotificationMailer.RunOnceAsync(scopes, at ?? DateTimeOffset.UtcNow, CancellationToken.None);
+        await Assemble.Api.Features.Email.OutboxDispatcher.RunOnceAsync(scopes, at ?? DateTimeOffset.UtcNow, 50, CancellationToken.None);
         return await Mailbox.WaitForAsync(MailFolder, to, match);
     }
 

@@ -35,6 +35,7 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
             try
             {
                 await NotificationMailer.RunOnceAsync(scopes, time.GetUtcNow(), stoppingToken);
+                await ReminderMailer.RunOnceAsync(scopes, time.GetUtcNow(), stoppingToken);
                 await RunOnceAsync(scopes, time.GetUtcNow(), options.Value.BatchSize, stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)

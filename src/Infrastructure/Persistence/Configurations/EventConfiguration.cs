@@ -37,6 +37,7 @@ public sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         builder.PrimitiveCollection(e => e.CoOrganizerIds).IsRequired();
         builder.Property(e => e.Speakers).AsJson().IsRequired();
         builder.Property(e => e.Questions).AsJson().IsRequired();
+        builder.Property(e => e.ReminderRules).AsJson().IsRequired();
         builder.Ignore(e => e.SeatsLeft);
         builder.Ignore(e => e.VenueDisplay);
 
@@ -206,5 +207,41 @@ public sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<Id
         builder.Property(r => r.ContentType).HasMaxLength(100);
         builder.Property(r => r.Location).HasMaxLength(300);
         builder.HasIndex(r => r.CreatedAt);
+    }
+}
+
+/// <summary>A reminder sent: one row per event and due instant, so each reminder goes out once whatever runs it.</summary>
+public sealed class ReminderSend
+{
+    public Guid EventId { get; set; }
+    public DateTimeOffset DueAt { get; set; }
+    public int Recipients { get; set; }
+    public DateTimeOffset SentAt { get; set; }
+}
+
+public sealed class ReminderSendConfiguration : IEntityTypeConfiguration<ReminderSend>
+{
+    public void Configure(EntityTypeBuilder<ReminderSend> builder)
+    {
+        builder.ToTable("ReminderSends");
+        builder.HasKey(r => new { r.EventId, r.DueAt });
+        builder.HasOne<Event>().WithMany().HasForeignKey(r => r.EventId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+/// <summary>A member's mail choices: reminders can be turned off; essential mail (payment, cancellation) cannot.</summary>
+public sealed class MailPreference
+{
+    public Guid MemberId { get; set; }
+    public bool Reminders { get; set; } = true;
+}
+
+public sealed class MailPreferenceConfiguration : IEntityTypeConfiguration<MailPreference>
+{
+    public void Configure(EntityTypeBuilder<MailPreference> builder)
+    {
+        builder.ToTable("MailPreferences");
+        builder.HasKey(m => m.MemberId);
+        builder.HasOne<AppUser>().WithOne().HasForeignKey<MailPreference>(m => m.MemberId).OnDelete(DeleteBehavior.Cascade);
     }
 }

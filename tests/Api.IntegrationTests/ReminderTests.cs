@@ -1,0 +1,64 @@
+using System.Net.Http.Json;
+using Assemble.Api.Features.Email;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    private Task<int> RunAsync(DateTimeOffset at) => ReminderMailer.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), at, CancellationToken.None);
+
+    [Fact]
+    public async Task The_day_before_reminder_goes_once_to_confirmed_attendees_who_want_it()
+    {
+        var organizer = await api.OrganizerAsync();
+        var body = EventsFactory.StudySession();
+        var e = await EventsFactory.CreateEventAsync(organizer, body);
+        var members = await api.MembersAsync(3);
+        foreach (var m in members) await Expect.StatusAsync(await m.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
+        var cancelled = (await Expect.JsonAsync(await members[1].Client.GetAsync("/api/me/registrations"))).GetProperty("items")[0].GetProperty("id").GetString();
+        await Expect.StatusAsync(await members[1].Client.PostAsync($"/api/registrations/{cancelled}/cancel", null), 200);
+        await Expect.StatusAsync(await members[2].Client.PutAsJsonAsync("/api/me/mail-preferences", new { reminders = false }), 200);
+
+        var rules = await Expect.JsonAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/reminder-rules"));
+        var dayBefore = rules.GetProperty("nextReminders")[0].GetProperty("utc").GetDateTimeOffset();
+        Assert.EndsWith("T18:00:00+09:00", rules.GetProperty("nextReminders")[0].GetProperty("local").GetString());
+        Assert.Equal(((DateTimeOffset)body["startsAt"]!).AddDays(-1).AddHours(-1), dayBefore);
+
+        Assert.Equal(0, await RunAsync(dayBefore.AddMinutes(-1)));
+        var sent = await Task.WhenAll(RunAsync(dayBefore.AddSeconds(1)), RunAsync(dayBefore.AddSeconds(2)));
+        Assert.Equal(1, sent.Sum());
+        Assert.Equal(0, await RunAsync(dayBefore.AddMinutes(10)));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{members[0].Email}' AND subject LIKE '%リマインド%' AND NOT essential"));
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" IN ('{members[1].Email}', '{members[2].Email}') AND subject LIKE '%リマインド%'"));
+        var mail = await api.MailAsync(members[0].Email, m => m.Subject.Contains("リマインド"), dayBefore.AddMinutes(11));
+        Assert.Contains("zoom.example", mail.Text);
+    }
+
+    [Fact]
+    public async Task Moving_the_event_moves_its_reminders_and_organizers_set_the_rules()
+    {
+        var organizer = await api.OrganizerAsync();
+        var body = EventsFactory.StudySession();
+        var e = await EventsFactory.CreateEventAsync(organizer, body);
+        var member = await api.MemberAsync();
+        await Expect.StatusAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
+        var oldDue = (await Expect.JsonAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/reminder-rules"))).GetProperty("nextReminders")[0].GetProperty("utc").GetDateTimeOffset();
+
+        var later = ((DateTimeOffset)body["startsAt"]!).AddDays(3);
+        body["startsAt"] = later;
+        body["endsAt"] = later.AddHours(2);
+        body["ticketTypes"] = new object[] { new { id = e.TicketTypeId, name = "一般", priceYen = 0 } };
+        await Expect.StatusAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}", body), 200);
+        Assert.Equal(0, await RunAsync(oldDue.AddSeconds(1)));
+        Assert.Equal(1, await RunAsync(oldDue.AddDays(3).AddSeconds(1)));
+
+        await Expect.ProblemAsync(await member.Client.PutAsJsonAsync($"/api/events/{e.Id}/reminder-rules", new { rules = Array.Empty<object>() }), 403, "event.not_organizer");
+        await Expect.FieldErrorAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}/reminder-rules", new { rules = new[] { new { daysBefore = 1 } } }), "rules[0]", "reminders.invalid");
+        var set = await Expect.JsonAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}/reminder-rules", new { rules = new[] { new { daysBefore = 2, at = "09:30:00" } } }));
+        Assert.EndsWith("T09:30:00+09:00", set.GetProperty("nextReminders")[0].GetProperty("local").GetString());
+        await Expect.ProblemAsync(await api.CreateClient().GetAsync("/api/me/mail-preferences"), 401, "auth.unauthenticated");
+    }
+}
