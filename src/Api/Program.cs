@@ -55,6 +55,7 @@ app.MapRegistrationsEndpoints();
 app.MapPaymentsEndpoints(app.Environment);
 app.MapOutboxEndpoints();
 app.MapReminderEndpoints();
+app.MapMessageEndpoints();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);
 #endif
