@@ -32,7 +32,7 @@ trap 'kill "${API_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 export ConnectionStrings__Default="Host=${PGHOST};Port=${PGPORT};Username=${PGUSER};Password=${PGPASSWORD};Database=assemble_bench"
 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Email__PickupDirectory="$WORK/mail" \
-  Jobs__SeatExpiry__Enabled=false dotnet "$DLL" --urls "http://127.0.0.1:$PORT" >"$WORK/api.log" 2>&1 &
+  Jobs__Scheduler__Enabled=false dotnet "$DLL" --urls "http://127.0.0.1:$PORT" >"$WORK/api.log" 2>&1 &
 API_PID=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null || { cat "$WORK/api.log"; exit 1; }

@@ -25,7 +25,8 @@ builder.Services
     .AddEvents()
     .AddRegistrations(builder.Configuration)
     .AddPayments(builder.Configuration, builder.Environment)
-    .AddOutbox(builder.Configuration);
+    .AddOutbox(builder.Configuration)
+    .AddScheduledJobs(builder.Configuration);
 
 var app = builder.Build();
 if (await StartupTasks.RunCommandAsync(app, args) is { } exitCode) return exitCode;

@@ -28,7 +28,7 @@ public static class DependencyInjection
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section));
         services.AddScoped<IEmailSender, OutboxEmailSender>();
-        services.AddScoped<IEmailSender<AppUser>, IdentityEmailSender>();
+        services.AddSingleton<IEmailSender<AppUser>, IdentityEmailSender>();
         if (string.IsNullOrWhiteSpace(configuration.GetSection(SmtpOptions.Section)["Host"])) services.AddSingleton<IMailTransport, PickupTransport>();
         else services.AddSingleton<IMailTransport, SmtpTransport>();
 

@@ -1,18 +1,28 @@
 using System.Net;
 using Assemble.Infrastructure.Email;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Assemble.Infrastructure.Identity;
 
-/// <summary>Turns Identity's account mails (confirm e-mail, reset password) into messages on the one e-mail seam.</summary>
-public sealed class IdentityEmailSender(IEmailSender sender) : IEmailSender<AppUser>
+/// <summary>
+/// Turns Identity's account mails (confirm e-mail, reset password) into messages on the one e-mail seam.
+/// Identity resolves this once, from the root provider, so each mail gets a scope (and DbContext) of its own.
+/// </summary>
+public sealed class IdentityEmailSender(IServiceScopeFactory scopes) : IEmailSender<AppUser>
 {
+    private async Task SendAsync(EmailMessage message)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<IEmailSender>().SendAsync(message);
+    }
+
     // Identity hands over links already HTML-encoded ("&amp;"): decode them for the text part.
     public Task SendConfirmationLinkAsync(AppUser user, string email, string confirmationLink)
         => SendConfirmationAsync(email, WebUtility.HtmlDecode(confirmationLink));
 
     private Task SendConfirmationAsync(string email, string confirmationLink)
-        => sender.SendAsync(new EmailMessage(
+        => SendAsync(new EmailMessage(
             email,
             "【Assemble】メールアドレスの確認 / Confirm your e-mail address",
             $"""
@@ -29,7 +39,7 @@ public sealed class IdentityEmailSender(IEmailSender sender) : IEmailSender<AppU
             $"""<p>Assemble へのご登録ありがとうございます。次のリンクを開いて、メールアドレスを確認してください。</p><p>Thank you for joining Assemble. Open this link to confirm your e-mail address:</p><p><a href="{WebUtility.HtmlEncode(confirmationLink)}">{WebUtility.HtmlEncode(confirmationLink)}</a></p>"""));
 
     public Task SendPasswordResetLinkAsync(AppUser user, string email, string resetLink)
-        => sender.SendAsync(new EmailMessage(
+        => SendAsync(new EmailMessage(
             email,
             "【Assemble】パスワードの再設定 / Reset your password",
             $"""
@@ -40,7 +50,7 @@ public sealed class IdentityEmailSender(IEmailSender sender) : IEmailSender<AppU
             """));
 
     public Task SendPasswordResetCodeAsync(AppUser user, string email, string resetCode)
-        => sender.SendAsync(new EmailMessage(
+        => SendAsync(new EmailMessage(
             email,
             "【Assemble】パスワード再設定コード / Your password reset code",
             $"""

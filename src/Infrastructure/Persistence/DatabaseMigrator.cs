@@ -31,6 +31,7 @@ public sealed partial class DatabaseMigrator(AppDbContext db, NpgsqlDataSource d
             var pending = hasHistory
                 ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList()
                 : db.Database.GetMigrations().ToList();
+            await QuartzSchema.EnsureAsync(connection, cancellationToken);
             if (pending.Count == 0)
             {
                 LogUpToDate(logger);

@@ -20,7 +20,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string Password = "tsukue-no-ue-no-ringo";
 
-    private readonly string _mailFolder = Path.Combine(Path.GetTempPath(), "assemble-tests", Guid.NewGuid().ToString("N"));
+    private string _mailFolder = Path.Combine(Path.GetTempPath(), "assemble-tests", Guid.NewGuid().ToString("N"));
+    private bool _ownsDatabase = true;
     private int _userCounter;
 
     public string ConnectionString { get; protected set; } = "";
@@ -41,6 +42,8 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         {
             _first = first;
             ConnectionString = first.ConnectionString;
+            _mailFolder = first.MailFolder;
+            _ownsDatabase = false;
         }
 
         protected override IDictionary<string, string?> Settings => _first.Settings;
@@ -51,6 +54,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     async Task IAsyncLifetime.DisposeAsync()
     {
         await base.DisposeAsync();
+        if (!_ownsDatabase) return;
         await TestDatabases.DropAsync(ConnectionString);
         if (Directory.Exists(_mailFolder)) Directory.Delete(_mailFolder, recursive: true);
     }
@@ -60,15 +64,19 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // As strict as Development: a scoped service captured by a singleton fails the tests, not production.
+        builder.UseDefaultServiceProvider(o =>
+        {
+            o.ValidateScopes = true;
+            o.ValidateOnBuild = true;
+        });
         builder.UseSetting("ConnectionStrings:Default", ConnectionString);
         builder.UseSetting("Email:PickupDirectory", _mailFolder);
         builder.UseSetting("Database:MigrateOnStartup", "false");
         // Tests run the expiry job body themselves, at the instant they choose.
-        builder.UseSetting("Jobs:SeatExpiry:Enabled", "false");
+        builder.UseSetting("Jobs:Scheduler:Enabled", "false");
         // Arrange steps change roles behind the API's back; RoleTests checks the cache itself.
         builder.UseSetting("Auth:RoleCacheSeconds", "0");
-        builder.UseSetting("Payments:JobsEnabled", "false");
-        builder.UseSetting("Jobs:Outbox:Enabled", "false");
         builder.UseSetting("RateLimits:LoginPerIpPerMinute", "100000");
         builder.UseSetting("RateLimits:LoginPerAccountPerMinute", "100000");
         builder.UseSetting("RateLimits:RegisterPerIpPerHour", "100000");

@@ -13,9 +13,10 @@ public static partial class Mailbox
             ? Directory.GetFiles(folder, "*.eml").Order().Select(f => Parse(File.ReadAllText(f))).ToList()
             : [];
 
-    public static async Task<Mail> WaitForAsync(string folder, string to, Func<Mail, bool>? match = null)
+    public static async Task<Mail> WaitForAsync(string folder, string to, Func<Mail, bool>? match = null, TimeSpan? timeout = null)
     {
-        for (var i = 0; i < 50; i++)
+        var tries = (int)((timeout ?? TimeSpan.FromSeconds(5)).TotalMilliseconds / 100);
+        for (var i = 0; i < tries; i++)
         {
             var mail = Read(folder).LastOrDefault(m => m.To.Equals(to, StringComparison.OrdinalIgnoreCase) && (match?.Invoke(m) ?? true));
             if (mail is not null) return mail;

@@ -19,7 +19,6 @@ public static class OutboxAdmin
     public static IServiceCollection AddOutbox(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));
-        services.AddHostedService<OutboxDispatcher>();
         return services;
     }
 

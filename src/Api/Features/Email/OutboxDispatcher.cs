@@ -10,7 +10,6 @@ public sealed class OutboxOptions
 {
     public const string Section = "Jobs:Outbox";
 
-    public bool Enabled { get; set; } = true;
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>Messages claimed per transaction.</summary>
     public int BatchSize { get; set; } = 20;
@@ -22,28 +21,9 @@ public sealed class OutboxOptions
 /// failure, exponential backoff) or dead (permanent failure or too many attempts). A crash after sending and
 /// before the commit sends that message again with the same Message-ID.
 /// </summary>
-public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxDispatcher> logger) : BackgroundService
+public static class OutboxDispatcher
 {
     public sealed record Report(int Sent, int Retrying, int Dead);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled) return;
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
-        do
-        {
-            try
-            {
-                await NotificationMailer.RunOnceAsync(scopes, time.GetUtcNow(), stoppingToken);
-                await ReminderMailer.RunOnceAsync(scopes, time.GetUtcNow(), stoppingToken);
-                await RunOnceAsync(scopes, time.GetUtcNow(), options.Value.BatchSize, stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
 
     public static async Task<Report> RunOnceAsync(IServiceScopeFactory scopes, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
@@ -81,6 +61,4 @@ public sealed partial class OutboxDispatcher(IServiceScopeFactory scopes, TimePr
         return new Report(sent, retrying, dead);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Sending the outbox failed; the next run tries again.")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

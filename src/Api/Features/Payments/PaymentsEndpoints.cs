@@ -34,7 +34,6 @@ public static class PaymentsEndpoints
         }
         services.AddHttpClient(SelfClient);
         services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section));
-        services.AddHostedService<PaymentJobs>();
         return services
             .AddScoped<StartCheckout.Handler>()
             .AddScoped<PaymentSettlement>()

@@ -19,8 +19,6 @@ public sealed class PaymentOptions
     /// <summary>Kept from a member's own cancellation refund (whole yen; never more than was paid).</summary>
     public int CancellationFeeYen { get; set; }
 
-    public bool JobsEnabled { get; set; } = true;
-
     public TimeSpan JobInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
@@ -116,26 +114,9 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
 /// row claimed with FOR UPDATE SKIP LOCKED, sent with its own idempotency key), and settle holds whose webhook
 /// never came by asking Stripe for their Checkout Session.
 /// </summary>
-public sealed partial class PaymentJobs(IServiceScopeFactory scopes, TimeProvider time, IOptions<PaymentOptions> options, ILogger<PaymentJobs> logger) : BackgroundService
+public static class PaymentJobs
 {
     public sealed record Report(int RefundsSent, int RefundsFailed, int SessionsSettled);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.JobsEnabled) return;
-        using var timer = new PeriodicTimer(options.Value.JobInterval, time);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(scopes, time.GetUtcNow(), stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
 
     public static async Task<Report> RunOnceAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -205,6 +186,4 @@ public sealed partial class PaymentJobs(IServiceScopeFactory scopes, TimeProvide
         return new Report(sent, failed, settled);
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The payment jobs failed; the next run tries again.")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }

@@ -11,7 +11,6 @@ public static class RegistrationsEndpoints
     public static IServiceCollection AddRegistrations(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SeatExpiryOptions>().Bind(configuration.GetSection(SeatExpiryOptions.Section));
-        services.AddHostedService<SeatExpiryJob>();
         return services
             .AddScoped<RegistrationLedger>()
             .AddScoped<SeatKeeper>()

@@ -12,33 +12,15 @@ public sealed class SeatExpiryOptions
     /// <summary>How often due holds and offers are looked for; a hold ends within this long of its expiry.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(20);
 
-    public bool Enabled { get; set; } = true;
 }
 
 /// <summary>
 /// Releases expired payment holds and waitlist offers, and passes each freed seat to the next in line. Safe on
 /// any number of API instances: each event is handled under its row lock and every transition checks the state.
-/// (The reminders-and-email work moves this body onto Quartz; <see cref="RunOnceAsync"/> is the job body.)
+/// Quartz runs <see cref="RunOnceAsync"/> (see ScheduledJobs).
 /// </summary>
-public sealed partial class SeatExpiryJob(IServiceScopeFactory scopes, TimeProvider time, IOptions<SeatExpiryOptions> options, ILogger<SeatExpiryJob> logger) : BackgroundService
+public static class SeatExpiryJob
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled) return;
-        using var timer = new PeriodicTimer(options.Value.Interval, time);
-        do
-        {
-            try
-            {
-                await RunOnceAsync(scopes, time.GetUtcNow(), stoppingToken);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogFailed(logger, e);
-            }
-        } while (await timer.WaitForNextTickAsync(stoppingToken));
-    }
-
     /// <summary>One pass: every event with a due hold or offer. Returns how many holds and offers ended.</summary>
     public static async Task<int> RunOnceAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -48,7 +30,7 @@ public sealed partial class SeatExpiryJob(IServiceScopeFactory scopes, TimeProvi
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
             due = await db.Registrations.Where(r => r.Status == RegistrationStatus.PendingPayment && r.HoldExpiresAt <= now).Select(r => r.EventId)
                 .Union(db.WaitlistEntries.Where(w => w.Status == WaitlistStatus.Offered && w.OfferExpiresAt <= now).Select(w => w.EventId))
-                .Distinct().Take(500).ToListAsync(cancellationToken);
+                .Distinct().OrderBy(id => id).Take(500).ToListAsync(cancellationToken);
         }
         var ended = 0;
         foreach (var eventId in due)
@@ -59,6 +41,4 @@ public sealed partial class SeatExpiryJob(IServiceScopeFactory scopes, TimeProvi
         return ended;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Releasing expired holds and offers failed; the next run tries again.")]
-    private static partial void LogFailed(ILogger logger, Exception exception);
 }
