@@ -79,6 +79,43 @@ public static class BenchEndpoints
                 warmup.Id, warmup.TicketTypes[0].Id, warmupBaseline.Id, warmupBaseline.TicketTypes[0].Id, tokens));
         });
 
+        // An event with N confirmed attendees whose "1 hour before" reminder is already due (reminder fan-out benchmark).
+        bench.MapPost("/seed-reminder", async (int attendees, AppDbContext db, NpgsqlDataSource dataSource, TimeProvider time) =>
+        {
+            var now = time.GetUtcNow();
+            var organizer = new AppUser { UserName = $"rem-org-{Guid.NewGuid():N}@example.jp", Email = $"rem-org-{Guid.NewGuid():N}@example.jp", EmailConfirmed = true };
+            db.Users.Add(organizer);
+            var start = now.AddHours(1).AddSeconds(-30);
+            var e = Event.Create(Guid.CreateVersion7(now), organizer.Id, new EventDetails(EventKind.StudySession, EventFormat.Online, "リマインド負荷試験",
+                null, "Asia/Tokyo", [(null, start, start.AddHours(2))], null, "https://zoom.example/j/bench", null, null, Audience.AllMembers, [],
+                attendees, false, [], [], [], 24, 30, 24), now).Value!;
+            e.DefineTicketType(null, "無料", 0, null, null, null, null, 1, "ticketTypes[0]", now);
+            e.Publish(new Dictionary<Guid, IReadOnlyList<Profession>>(), now);
+            e.SetReminderRules([new ReminderRule(null, null, 1)], now);
+            db.Events.Add(e);
+            await db.SaveChangesAsync();
+            await using var command = dataSource.CreateCommand("""
+                WITH u AS (
+                    INSERT INTO users (id, created_at, user_name, normalized_user_name, email, normalized_email, email_confirmed, security_stamp,
+                                       phone_number_confirmed, two_factor_enabled, lockout_enabled, access_failed_count)
+                    SELECT gen_random_uuid(), now(), 'rem' || g || '-' || $3 || '@example.jp', upper('rem' || g || '-' || $3 || '@example.jp'),
+                           'rem' || g || '-' || $3 || '@example.jp', upper('rem' || g || '-' || $3 || '@example.jp'), true, md5(g::text), false, false, true, 0
+                    FROM generate_series(1, $2) AS g
+                    RETURNING id)
+                INSERT INTO registrations (id, event_id, member_id, ticket_type_id, quantity, status, amount_yen, answers, check_in_code, created_at, confirmed_at)
+                SELECT gen_random_uuid(), $1, u.id, $4, 1, 'Confirmed', 0, '[]', upper(substr(md5(u.id::text), 1, 20)), now(), now() FROM u
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = e.Id });
+            command.Parameters.Add(new NpgsqlParameter { Value = attendees });
+            command.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid().ToString("N")[..8] });
+            command.Parameters.Add(new NpgsqlParameter { Value = e.TicketTypes[0].Id });
+            await command.ExecuteNonQueryAsync();
+            await using var seats = dataSource.CreateCommand("UPDATE events SET seats_taken = capacity WHERE id = $1");
+            seats.Parameters.Add(new NpgsqlParameter { Value = e.Id });
+            await seats.ExecuteNonQueryAsync();
+            return TypedResults.Ok(new { eventId = e.Id, attendees });
+        });
+
         // GET /api/events as raw SQL: the same columns, filters, order and limit, mapped to the same JSON.
         bench.MapGet("/baseline/events", async (NpgsqlDataSource dataSource, TimeProvider time, string? format, bool? hasSeats, int? limit) =>
         {

@@ -57,7 +57,7 @@ public static class ScheduledJobs
     private static void Every<T>(IQuartzBuilder q, string name, TimeSpan interval) where T : class, IJob
         => q.ScheduleJob<T>(
             t => t.WithIdentity(name).StartNow().WithSimpleSchedule(x => x.WithInterval(interval).RepeatForever()),
-            j => j.WithIdentity(name).DisallowConcurrentExecution());
+            j => j.WithIdentity(name).DisallowConcurrentExecution(typeof(T).IsDefined(typeof(DisallowConcurrentExecutionAttribute), false)));
 
     [DisallowConcurrentExecution]
     public sealed class SeatExpiryRun(IServiceScopeFactory scopes, TimeProvider time) : IJob
@@ -73,8 +73,11 @@ public static class ScheduledJobs
             => await PaymentJobs.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
     }
 
-    /// <summary>Domain events into mail, due reminders into mail, then the outbox out.</summary>
-    [DisallowConcurrentExecution]
+    /// <summary>
+    /// Domain events into mail, due reminders into mail, then the outbox out. Runs may overlap (a long send on one
+    /// node, the next firing on another): every step claims its rows with SKIP LOCKED or ON CONFLICT, so
+    /// overlapping runs share a large fan-out instead of queueing behind it.
+    /// </summary>
     public sealed class MailRun(IServiceScopeFactory scopes, TimeProvider time, IOptions<OutboxOptions> options) : IJob
     {
         public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Reminder fan-out: one event with ATTENDEES confirmed attendees (default 5,000) whose reminder is due now, two API
+# processes (Quartz clustered on one PostgreSQL), a local SMTP sink. Prints the time until the last message is
+# received, messages per second, and duplicates by Message-ID.
+# Usage: bash bench/reminders.sh
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT="$(pwd -P)"
+ATTENDEES="${ATTENDEES:-5000}"
+# shellcheck source=scripts/pg.sh
+source "$ROOT/scripts/pg.sh"
+assemble_pg_ensure_installed
+if ! /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq --no-install-recommends python3-aiosmtpd >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-aiosmtpd >/dev/null; }
+  else echo "bench: install python3-aiosmtpd" >&2; exit 1; fi
+fi
+if [ -z "${PGHOST:-}" ]; then
+  exec env LC_ALL=C.UTF-8 pg_virtualenv -t -v 15 -i "--encoding=UTF8 --locale=C.UTF-8" -o "max_connections=200" bash "$0" "$@"
+fi
+
+OUT="$ROOT/bench/.artifacts"
+echo "bench: building Release (AssembleBenchmark=true)"
+dotnet build "$ROOT/src/Api/Api.csproj" -c Release -p:AssembleBenchmark=true --artifacts-path "$OUT" -v quiet -nologo >/dev/null
+DLL="$(find "$OUT/bin/Api" -name Assemble.Api.dll | head -1)"
+WORK="$(mktemp -d)"
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+SMTP_PORT=2525
+/usr/bin/python3 "$ROOT/bench/smtp_sink.py" "$SMTP_PORT" "$WORK/received.txt" & PIDS+=($!)
+export ConnectionStrings__Default="Host=${PGHOST};Port=${PGPORT};Username=${PGUSER};Password=${PGPASSWORD};Database=assemble_reminders"
+# The first process migrates; the second starts once it is ready (it would wait on the advisory lock anyway).
+for port in 5090 5091; do
+  ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Smtp__Host=127.0.0.1 Smtp__Port=$SMTP_PORT Smtp__EnableSsl=false \
+    Jobs__Outbox__Interval=00:00:01 Jobs__Outbox__BatchSize=50 dotnet "$DLL" --urls "http://127.0.0.1:$port" >"$WORK/api-$port.log" 2>&1 & PIDS+=($!)
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+done
+
+echo "bench: seeding an event with $ATTENDEES confirmed attendees, reminder due now"
+START=$(date +%s.%N)
+curl -sf -X POST "http://127.0.0.1:5090/bench/seed-reminder?attendees=$ATTENDEES" >/dev/null
+SEEDED=$(date +%s.%N)
+for _ in $(seq 1 600); do
+  [ -f "$WORK/received.txt" ] && [ "$(wc -l <"$WORK/received.txt")" -ge "$ATTENDEES" ] && break
+  sleep 0.2
+done
+RECEIVED=$(wc -l <"$WORK/received.txt" 2>/dev/null || echo 0)
+LAST=$(sort -n "$WORK/received.txt" | tail -1 | cut -d' ' -f1)
+DISTINCT=$(cut -d' ' -f2 "$WORK/received.txt" | sort -u | wc -l)
+awk -v s="$SEEDED" -v l="$LAST" -v n="$RECEIVED" -v d="$DISTINCT" -v a="$ATTENDEES" 'BEGIN {
+  t = l - s; printf "reminders: %d of %d received, %d distinct Message-IDs (%d duplicates), last %.1f s after seeding, %.0f messages/s\n", n, a, d, n - d, t, (t > 0 ? n / t : 0) }'
+psql -qtA -d assemble_reminders -c "SELECT 'outbox: ' || string_agg(status || '=' || c, ', ') FROM (SELECT status, count(*) c FROM outbox_emails GROUP BY status) x"
+psql -qtA -d assemble_reminders -c "SELECT 'nodes: ' || count(*) FROM qrtz_scheduler_state"
