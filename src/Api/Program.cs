@@ -57,6 +57,7 @@ app.MapPaymentsEndpoints(app.Environment);
 app.MapOutboxEndpoints();
 app.MapReminderEndpoints();
 app.MapMessageEndpoints();
+app.MapUnsubscribeEndpoints();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);
 #endif

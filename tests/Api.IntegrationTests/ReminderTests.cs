@@ -38,6 +38,14 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" IN ('{members[1].Email}', '{members[2].Email}') AND subject LIKE '%リマインド%'"));
         var mail = await api.MailAsync(members[0].Email, m => m.Subject.Contains("リマインド"), dayBefore.AddMinutes(11));
         Assert.Contains("zoom.example", mail.Text);
+        Assert.Contains(Directory.GetFiles(api.MailFolder, "*.eml").Select(File.ReadAllText), eml => eml.Contains("text/html") && eml.Contains(members[0].Email));
+
+        // The unsubscribe link turns reminders off without signing in; a forged one does nothing.
+        var link = System.Text.RegularExpressions.Regex.Match(mail.Text, @"/api/mail/unsubscribe\?token=\S+").Value;
+        await Expect.StatusAsync(await api.CreateClient().GetAsync("/api/mail/unsubscribe?token=forged"), 400);
+        await Expect.StatusAsync(await api.CreateClient().GetAsync(link), 200);
+        var prefs = await Expect.JsonAsync(await members[0].Client.GetAsync("/api/me/mail-preferences"));
+        Assert.False(prefs.GetProperty("reminders").GetBoolean());
     }
 
     [Fact]

@@ -33,9 +33,17 @@ public static class MailMessages
         };
         message.To.Add(new MailAddress(email.To));
         message.Headers.Add("Message-ID", email.MessageId(options.FromAddress.Split('@').Last()));
-        if (email.HtmlBody is not null)
-            message.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(email.HtmlBody, Encoding.UTF8, "text/html"));
+        // Every message has a plain-text part and an HTML part (the HTML is made from the text when none was written).
+        message.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(email.HtmlBody ?? Html(email.TextBody), Encoding.UTF8, "text/html"));
         return message;
+    }
+
+    /// <summary>The text as HTML: escaped, line breaks kept, links clickable.</summary>
+    public static string Html(string text)
+    {
+        var escaped = WebUtility.HtmlEncode(text);
+        var linked = System.Text.RegularExpressions.Regex.Replace(escaped, @"https?://[^\s<]+", m => $"<a href=\"{m.Value}\">{m.Value}</a>");
+        return $"<!doctype html><html><body style=\"font-family:sans-serif;line-height:1.6\">{linked.Replace("\n", "<br>\n")}</body></html>";
     }
 }
 

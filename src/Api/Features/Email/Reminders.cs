@@ -44,14 +44,17 @@ public static class ReminderMailer
                     .Where(r => !db.MailPreferences.Any(p => p.MemberId == r.MemberId && !p.Reminders))
                     .Join(db.Users, r => r.MemberId, u => u.Id, (r, u) => new { u.Id, u.Email })
                     .GroupJoin(db.MemberProfiles, x => x.Id, p => p.Id, (x, p) => new { x, p })
-                    .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.x.Email, Language = p == null ? PreferredLanguage.Ja : p.PreferredLanguage })
+                    .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.x.Id, x.x.Email, Language = p == null ? PreferredLanguage.Ja : p.PreferredLanguage })
                     .ToListAsync(cancellationToken);
+                var protection = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>();
+                var baseUrl = scope.ServiceProvider.GetRequiredService<IConfiguration>()["App:PublicBaseUrl"]?.TrimEnd('/') ?? "";
                 foreach (var r in recipients.Where(r => r.Email is not null))
                 {
                     var ja = r.Language == PreferredLanguage.Ja;
                     var when = EventMail.When(e.StartsAt, e.TimeZone, r.Language);
                     var join = e.OnlineJoinUrl is null ? "" : (ja ? $"\n参加URL: {e.OnlineJoinUrl}" : $"\nJoin: {e.OnlineJoinUrl}");
-                    var stop = ja ? "\n\nリマインドメールが不要な方は、マイページの「メール設定」から停止できます。" : "\n\nTo stop reminders, turn them off under Mail settings in your account.";
+                    var link = $"{baseUrl}/api/mail/unsubscribe?token={Uri.EscapeDataString(Unsubscribe.Token(protection, r.Id))}";
+                    var stop = ja ? $"\n\nリマインドメールの停止: {link}" : $"\n\nStop reminders: {link}";
                     db.OutboxEmails.Add(new OutboxEmail(r.Email!,
                         ja ? $"【Assemble】リマインド：{e.Title}" : $"[Assemble] Reminder: {e.Title}",
                         (ja ? $"{e.Title}\n日時: {when}" : $"{e.Title}\nWhen: {when}") + join + stop,
