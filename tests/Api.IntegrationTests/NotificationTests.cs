@@ -19,6 +19,11 @@ public sealed class NotificationTests(EventsFactory api) : IClassFixture<EventsF
         Assert.Contains("相談記録の書き方 勉強会", mail.Subject);
         Assert.Matches(@"日時: \d{4}年\d{1,2}月\d{1,2}日\(.\) 19:00 JST", mail.Text);
         Assert.Contains("https://zoom.example/j/8123456789?pwd=secret", mail.Text);
+        // The confirmation carries the event as an iCalendar file.
+        var ics = await api.ScalarAsync($"SELECT attachment_content FROM outbox_emails WHERE \"to\" = '{attendee.Email}' AND attachment_name = 'event.ics'");
+        Assert.StartsWith("BEGIN:VCALENDAR", (string)ics!);
+        Assert.Contains($"UID:{free.Id}@assemble", (string)ics!);
+        Assert.Contains(Directory.GetFiles(api.MailFolder, "*.eml").Select(File.ReadAllText), eml => eml.Contains("text/calendar") && eml.Contains("event.ics"));
 
         var paid = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(priceYen: 3000));
         var holder = await api.MemberAsync();

@@ -45,6 +45,18 @@ public sealed class OutboxEmail
     public DateTimeOffset NextAttemptAt { get; private set; }
     public DateTimeOffset? SentAt { get; private set; }
     public string? LastError { get; private set; }
+    /// <summary>One text attachment at most (the iCalendar file of a confirmation).</summary>
+    public string? AttachmentName { get; private set; }
+    public string? AttachmentContentType { get; private set; }
+    public string? AttachmentContent { get; private set; }
+
+    public OutboxEmail WithAttachment(string name, string contentType, string content)
+    {
+        AttachmentName = name;
+        AttachmentContentType = contentType;
+        AttachmentContent = content;
+        return this;
+    }
 
     public string MessageId(string domain) => $"<{Id:N}@{domain}>";
 

@@ -35,6 +35,12 @@ public static class MailMessages
         message.Headers.Add("Message-ID", email.MessageId(options.FromAddress.Split('@').Last()));
         // Every message has a plain-text part and an HTML part (the HTML is made from the text when none was written).
         message.AlternateViews.Add(AlternateView.CreateAlternateViewFromString(email.HtmlBody ?? Html(email.TextBody), Encoding.UTF8, "text/html"));
+        if (email.AttachmentContent is { } content)
+        {
+            var attachment = new Attachment(new MemoryStream(Encoding.UTF8.GetBytes(content)), email.AttachmentName, email.AttachmentContentType);
+            attachment.ContentType.CharSet = "utf-8";
+            message.Attachments.Add(attachment);
+        }
         return message;
     }
 

@@ -58,7 +58,11 @@ public static class NotificationMailer
         {
             var text = EventMail.For(row.Type, e, m.Language, confirmed.Contains(m.Id), row.Detail, registration, offer);
             if (text is null) continue;
-            db.OutboxEmails.Add(new OutboxEmail(m.Email!, text.Subject, text.Body, null, essential: true, now));
+            var mail = new OutboxEmail(m.Email!, text.Subject, text.Body, null, essential: true, now);
+            // A confirmation carries the event as an iCalendar file (with the join URL: the member is confirmed).
+            if (row.Type == DomainEventTypes.RegistrationConfirmed && confirmed.Contains(m.Id))
+                mail.WithAttachment("event.ics", "text/calendar", Common.Calendar.ICalendarWriter.Write([Events.EventCalendar.ToCalendarEvent(e, e.OnlineJoinUrl)], e.Title));
+            db.OutboxEmails.Add(mail);
             count++;
         }
         return count;

@@ -42,6 +42,8 @@ public sealed class OutboxEmailConfiguration : IEntityTypeConfiguration<Assemble
         builder.Property(e => e.TextBody).IsRequired();
         builder.Property(e => e.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(e => e.LastError).HasMaxLength(500);
+        builder.Property(e => e.AttachmentName).HasMaxLength(200);
+        builder.Property(e => e.AttachmentContentType).HasMaxLength(100);
         // The dispatcher's queue: pending rows that are due, oldest first.
         builder.HasIndex(e => e.NextAttemptAt).HasFilter("status = 'Pending'").HasDatabaseName("ix_outbox_emails_due");
         builder.HasIndex(e => new { e.Status, e.Id });
