@@ -318,6 +318,10 @@ public sealed class RefundTests(PaymentsFactory api) : IClassFixture<PaymentsFac
         Assert.Equal(40, Calls().Count);
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM refunds WHERE event_id = '{e.Id}' AND status = 'Requested'"));
         Assert.Equal(40, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'refund.requested'"));
+        // Each member is told once the money is back.
+        Assert.Equal(40, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'refund.completed'"));
+        var refunded = await api.MailAsync(paid[0].Member.Email, m => m.Subject.Contains("返金が完了"));
+        Assert.Contains("¥3,000", refunded.Text);
 
         var report = await Expect.JsonAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/payments?limit=5"));
         Assert.Equal(40, report.GetProperty("totals").GetProperty("paidCount").GetInt32());

@@ -76,6 +76,25 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
     }
 
     [Fact]
+    public async Task A_rule_can_remind_holders_yet_to_pay_without_giving_them_the_join_url()
+    {
+        var organizer = await api.OrganizerAsync();
+        var body = EventsFactory.StudySession(priceYen: 2000);
+        var e = await EventsFactory.CreateEventAsync(organizer, body);
+        var holder = await api.MemberAsync();
+        await Expect.StatusAsync(await holder.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
+        var set = await Expect.JsonAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}/reminder-rules",
+            new { rules = new[] { new { daysBefore = (int?)null, at = (string?)null, hoursBefore = (int?)24, statuses = new[] { "pendingPayment" } } } }));
+        var due = set.GetProperty("nextReminders")[0].GetProperty("utc").GetDateTimeOffset();
+        await RunAsync(due.AddSeconds(1));
+        Assert.Equal(1, await api.CountAsync($"SELECT recipients FROM reminder_sends WHERE event_id = '{e.Id}'"));
+        var body2 = (string)(await api.ScalarAsync($"SELECT text_body FROM outbox_emails WHERE \"to\" = '{holder.Email}' AND subject LIKE '%リマインド%'"))!;
+        Assert.DoesNotContain("zoom.example", body2);
+        await Expect.FieldErrorAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}/reminder-rules",
+            new { rules = new[] { new { hoursBefore = 2, statuses = new[] { "cancelled" } } } }), "rules[0].statuses", "reminders.invalid");
+    }
+
+    [Fact]
     public async Task An_organizer_messages_confirmed_attendees_through_the_outbox_within_a_limit()
     {
         var organizer = await api.OrganizerAsync();

@@ -45,6 +45,7 @@ public static class DomainEventTypes
     public const string HoldCreated = "hold.created";
     public const string HoldExpired = "hold.expired";
     public const string RefundRequested = "refund.requested";
+    public const string RefundCompleted = "refund.completed";
     public const string WaitlistOfferMade = "waitlist.offer_made";
     public const string WaitlistOfferExpired = "waitlist.offer_expired";
     public const string EventChanged = "event.changed";

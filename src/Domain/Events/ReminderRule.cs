@@ -6,8 +6,11 @@ namespace Assemble.Domain.Events;
 /// When to remind attendees (pretix-style): "N days before the start, at HH:MM in the event's zone", or
 /// "N hours before the start".
 /// </summary>
-public sealed record ReminderRule(int? DaysBefore, TimeOnly? At, int? HoursBefore)
+public sealed record ReminderRule(int? DaysBefore, TimeOnly? At, int? HoursBefore, IReadOnlyList<RegistrationStatus>? Statuses = null)
 {
+    /// <summary>Who is reminded: confirmed attendees unless the rule names other statuses (e.g. holders yet to pay).</summary>
+    public IReadOnlyList<RegistrationStatus> Recipients => Statuses is { Count: > 0 } s ? s : [RegistrationStatus.Confirmed];
+
     /// <summary>A new event reminds the day before at 18:00 and an hour before.</summary>
     public static readonly IReadOnlyList<ReminderRule> Defaults = [new(1, new TimeOnly(18, 0), null), new(null, null, 1)];
 
@@ -34,6 +37,8 @@ public sealed record ReminderRule(int? DaysBefore, TimeOnly? At, int? HoursBefor
             if (!byDays && !byHours) errors[$"rules[{i}]"] = ["Give daysBefore with at (HH:mm), or hoursBefore."];
             else if (r.DaysBefore is < 0 or > 30) errors[$"rules[{i}].daysBefore"] = ["From 0 to 30."];
             else if (r.HoursBefore is < 1 or > 72) errors[$"rules[{i}].hoursBefore"] = ["From 1 to 72."];
+            else if (r.Statuses?.Any(st => st is not (RegistrationStatus.Confirmed or RegistrationStatus.PendingPayment or RegistrationStatus.PendingApproval)) == true)
+                errors[$"rules[{i}].statuses"] = ["Only confirmed, pendingPayment or pendingApproval registrations can be reminded."];
         }
         return errors.Count == 0 ? Result.Success() : Error.Validation("reminders.invalid", errors);
     }

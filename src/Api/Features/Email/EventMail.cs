@@ -75,6 +75,9 @@ public static class EventMail
             Domain.Common.DomainEventTypes.EventChanged => ja
                 ? new Text($"【Assemble】内容が変更されました：{e.Title}", $"{head}{join}\n\nお申込み済みのイベントの内容が変更されました。最新の情報をご確認ください。")
                 : new Text($"[Assemble] Event updated: {e.Title}", $"{head}{join}\n\nAn event you registered for has changed. Please check the details."),
+            Domain.Common.DomainEventTypes.RefundCompleted => ja
+                ? new Text($"【Assemble】返金が完了しました：{e.Title}", $"{head}\n\n返金が完了しました。返金額: ¥{Amount(detail):N0}\nカード会社によっては、明細への反映に数日かかることがあります。")
+                : new Text($"[Assemble] Refund completed: {e.Title}", $"{head}\n\nYour refund of ¥{Amount(detail):N0} is complete. Your card statement may take a few days to show it."),
             Domain.Common.DomainEventTypes.RefundRequested => ja
                 ? new Text($"【Assemble】返金のお知らせ：{e.Title}", $"{head}\n\n返金の手続きを開始しました。返金額: ¥{Amount(detail):N0}{(detail?.StartsWith("late_payment") == true ? "\nお支払いの確認がお取り置き期限の後となり、満席のためお席をご用意できませんでした。" : "")}")
                 : new Text($"[Assemble] Refund on its way: {e.Title}", $"{head}\n\nWe have started your refund of ¥{Amount(detail):N0}.{(detail?.StartsWith("late_payment") == true ? "\nYour payment arrived after the hold ended and the event had filled up." : "")}"),

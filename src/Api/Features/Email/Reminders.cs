@@ -32,19 +32,21 @@ public static class ReminderMailer
         var written = 0;
         foreach (var e in upcoming)
         {
-            foreach (var due in e.ReminderRules.Select(r => r.DueAt(e.StartsAt, e.TimeZone)).Where(d => d <= now).Distinct())
+            // Rules falling on the same instant share one send (the first rule's recipients).
+            foreach (var (due, rule) in e.ReminderRules.Select(r => (Due: r.DueAt(e.StartsAt, e.TimeZone), Rule: r)).Where(x => x.Due <= now).DistinctBy(x => x.Due))
             {
+                var statuses = rule.Recipients.ToList();
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
                 await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
                 var claimed = await db.Database.ExecuteSqlAsync(
                     $"INSERT INTO reminder_sends (event_id, due_at, recipients, sent_at) VALUES ({e.Id}, {due}, 0, {now}) ON CONFLICT DO NOTHING", cancellationToken);
                 if (claimed == 0) continue;
-                var recipients = await db.Registrations.Where(r => r.EventId == e.Id && r.Status == RegistrationStatus.Confirmed)
+                var recipients = await db.Registrations.Where(r => r.EventId == e.Id && statuses.Contains(r.Status))
                     .Where(r => !db.MailPreferences.Any(p => p.MemberId == r.MemberId && !p.Reminders))
-                    .Join(db.Users, r => r.MemberId, u => u.Id, (r, u) => new { u.Id, u.Email })
+                    .Join(db.Users, r => r.MemberId, u => u.Id, (r, u) => new { u.Id, u.Email, Confirmed = r.Status == RegistrationStatus.Confirmed })
                     .GroupJoin(db.MemberProfiles, x => x.Id, p => p.Id, (x, p) => new { x, p })
-                    .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.x.Id, x.x.Email, Language = p == null ? PreferredLanguage.Ja : p.PreferredLanguage })
+                    .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.x.Id, x.x.Email, x.x.Confirmed, Language = p == null ? PreferredLanguage.Ja : p.PreferredLanguage })
                     .ToListAsync(cancellationToken);
                 var protection = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>();
                 var baseUrl = scope.ServiceProvider.GetRequiredService<IConfiguration>()["App:PublicBaseUrl"]?.TrimEnd('/') ?? "";
@@ -52,7 +54,8 @@ public static class ReminderMailer
                 {
                     var ja = r.Language == PreferredLanguage.Ja;
                     var when = EventMail.When(e.StartsAt, e.TimeZone, r.Language);
-                    var join = e.OnlineJoinUrl is null ? "" : (ja ? $"\n参加URL: {e.OnlineJoinUrl}" : $"\nJoin: {e.OnlineJoinUrl}");
+                    // The join URL only for confirmed attendees (a rule may also remind holders yet to pay).
+                    var join = e.OnlineJoinUrl is null || !r.Confirmed ? "" : (ja ? $"\n参加URL: {e.OnlineJoinUrl}" : $"\nJoin: {e.OnlineJoinUrl}");
                     var link = $"{baseUrl}/api/mail/unsubscribe?token={Uri.EscapeDataString(Unsubscribe.Token(protection, r.Id))}";
                     var stop = ja ? $"\n\nリマインドメールの停止: {link}" : $"\n\nStop reminders: {link}";
                     db.OutboxEmails.Add(new OutboxEmail(r.Email!,

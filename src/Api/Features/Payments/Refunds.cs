@@ -69,6 +69,10 @@ public static class RefundRegistration
 /// <summary>refund.updated / refund.failed / charge.refunded: move our refund rows forward (never back).</summary>
 public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement, TimeProvider time)
 {
+    /// <summary>The member is told once the money is back (an outbox notice, in the same transaction).</summary>
+    public static void Completed(AppDbContext db, Payment payment, Refund refund, DateTimeOffset now)
+        => db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundCompleted, payment.EventId, payment.MemberId, payment.RegistrationId, now, $"amount={refund.AmountYen}"));
+
     public async Task<bool> ApplyAsync(string stripeEventId, string type, JsonElement obj, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -87,7 +91,7 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
                 foreach (var r in sent)
                 {
                     covered += r.AmountYen;
-                    if (covered <= refunded) r.Apply("succeeded", null, now);
+                    if (covered <= refunded && r.Apply("succeeded", null, now)) Completed(db, payment, r, now);
                 }
             }
         }
@@ -97,10 +101,11 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
             var status = obj.TryGetProperty("status", out var st) ? st.GetString() ?? "" : "";
             var reason = obj.TryGetProperty("failure_reason", out var fr) && fr.ValueKind == JsonValueKind.String ? fr.GetString() : null;
             var refund = await db.Refunds.SingleOrDefaultAsync(r => r.StripeRefundId == id, cancellationToken);
-            if (refund is not null && refund.Apply(type == "refund.failed" ? "failed" : status, reason, now) && refund.Status == RefundStatus.Failed)
+            if (refund is not null && refund.Apply(type == "refund.failed" ? "failed" : status, reason, now))
             {
                 var payment = await db.Payments.SingleAsync(p => p.Id == refund.PaymentId, cancellationToken);
-                payment.RefundFailed(refund.AmountYen);
+                if (refund.Status == RefundStatus.Failed) payment.RefundFailed(refund.AmountYen);
+                if (refund.Status == RefundStatus.Succeeded) Completed(db, payment, refund, now);
             }
         }
         await db.SaveChangesAsync(cancellationToken);
@@ -135,6 +140,7 @@ public static class PaymentJobs
             {
                 var result = await gateway.CreateRefundAsync(payment.PaymentIntentId ?? "", refund.AmountYen, refund.IdempotencyKey, cancellationToken);
                 refund.Sent(result.Id, result.Status, now);
+                if (refund.Status == RefundStatus.Succeeded) RefundUpdates.Completed(db, payment, refund, now);
                 sent++;
             }
             catch (PaymentGatewayException e)
