@@ -5,6 +5,7 @@ using Assemble.Api.Features.Email;
 using Assemble.Api.Features.Events;
 using Assemble.Api.Features.Members;
 using Assemble.Api.Features.Payments;
+using Assemble.Api.Features.Referrals;
 using Assemble.Api.Features.Registrations;
 using Assemble.Api.Hosting;
 using Assemble.Infrastructure;
@@ -58,6 +59,7 @@ app.MapOutboxEndpoints();
 app.MapReminderEndpoints();
 app.MapMessageEndpoints();
 app.MapUnsubscribeEndpoints();
+app.MapPracticeProfileEndpoints();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);
 #endif

@@ -3,6 +3,7 @@ using Assemble.Domain.Common;
 using Assemble.Domain.Credentials;
 using Assemble.Domain.Events;
 using Assemble.Domain.Payments;
+using Assemble.Domain.Referrals;
 using Assemble.Infrastructure.Persistence.Configurations;
 using Assemble.Domain.Members;
 using Assemble.Infrastructure.Identity;
@@ -33,6 +34,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<ReminderSend> ReminderSends => Set<ReminderSend>();
     public DbSet<MailPreference> MailPreferences => Set<MailPreference>();
+    public DbSet<VocabularyTerm> VocabularyTerms => Set<VocabularyTerm>();
+    public DbSet<PracticeProfile> PracticeProfiles => Set<PracticeProfile>();
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)

@@ -1,0 +1,66 @@
+using System.Net.Http.Json;
+using System.Text;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+public sealed class PracticeProfileTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    private static object Practice(params string[] specialties) => new
+    {
+        specialties = specialties.Length == 0 ? new[] { "trauma-ptsd", "child-adolescent" } : specialties,
+        modalities = new[] { "tf-cbt", "emdr" },
+        ageGroups = new[] { "adolescent" },
+        languages = new[] { "ja", "en" },
+        delivery = new[] { "inPerson", "online" },
+        locations = new[] { new { prefecture = "osaka", city = "大阪市北区", latitude = 34.7025, longitude = 135.4959 } },
+        onlinePrefectures = new[] { "osaka", "hyogo", "kyoto" },
+        settings = new[] { "privatePractice" },
+        feeMinYen = 8000,
+        feeMaxYen = 12000,
+        insuranceCovered = false,
+        acceptance = "accepting",
+        typicalWaitWeeks = 2,
+    };
+
+    [Fact]
+    public async Task A_verified_psychologist_lists_her_practice_and_an_unverified_member_cannot()
+    {
+        var unverified = await api.MemberAsync();
+        await Expect.ProblemAsync(await unverified.Client.PutAsJsonAsync("/api/me/practice-profile", Practice()), 422, "referral.not_verified");
+        await Expect.ProblemAsync(await unverified.Client.GetAsync("/api/me/practice-profile"), 404, "practice.not_found");
+        await Expect.ProblemAsync(await api.CreateClient().GetAsync("/api/me/practice-profile"), 401, "auth.unauthenticated");
+
+        var psychologist = await api.VerifiedAsync("certifiedPublicPsychologist");
+        var saved = await Expect.JsonAsync(await psychologist.Client.PutAsJsonAsync("/api/me/practice-profile", Practice()));
+        Assert.True(saved.GetProperty("listed").GetBoolean());
+        Assert.Equal("certifiedPublicPsychologist", saved.GetProperty("professions")[0].GetString());
+        Assert.Equal("accepting", saved.GetProperty("acceptanceAsShown").GetString());
+
+        // An acceptance status older than 30 days reads as unknown; an expired credential unlists the profile.
+        await api.ScalarAsync($"UPDATE practice_profiles SET acceptance_confirmed_at = now() - interval '31 days' WHERE member_id = '{psychologist.Id}'");
+        var stale = await Expect.JsonAsync(await psychologist.Client.GetAsync("/api/me/practice-profile"));
+        Assert.False(stale.TryGetProperty("acceptanceAsShown", out _));
+        await api.ScalarAsync($"UPDATE credentials SET expires_on = CURRENT_DATE - 1 WHERE member_id = '{psychologist.Id}'");
+        var unlisted = await Expect.JsonAsync(await psychologist.Client.GetAsync("/api/me/practice-profile"));
+        Assert.False(unlisted.GetProperty("listed").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Vocabulary_is_data_with_both_labels_and_unknown_terms_or_patient_fields_are_refused()
+    {
+        var terms = await Expect.JsonAsync(await api.CreateClient().GetAsync("/api/vocabularies"));
+        var trauma = terms.EnumerateArray().Single(t => t.GetProperty("code").GetString() == "trauma-ptsd");
+        Assert.Equal("トラウマ・PTSD", trauma.GetProperty("labelJa").GetString());
+        Assert.Equal("Trauma / PTSD", trauma.GetProperty("labelEn").GetString());
+
+        var psychologist = await api.VerifiedAsync("clinicalPsychologist");
+        await Expect.FieldErrorAsync(await psychologist.Client.PutAsJsonAsync("/api/me/practice-profile", Practice("astrology")), "specialties", "practice.invalid");
+        await Expect.FieldErrorAsync(await psychologist.Client.PutAsync("/api/me/practice-profile",
+            new StringContent("{\"specialties\": [\"grief\"], \"patientName\": \"x\"}", Encoding.UTF8, "application/json")), "patientName", "request.malformed");
+        await Expect.FieldErrorAsync(await psychologist.Client.PutAsJsonAsync("/api/me/practice-profile",
+            new { specialties = new[] { "grief" }, ageGroups = new[] { "adult" }, delivery = new[] { "inPerson" } }), "locations", "practice.invalid");
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM practice_profiles WHERE member_id = '{psychologist.Id}'"));
+    }
+}
