@@ -27,7 +27,8 @@ builder.Services
     .AddRegistrations(builder.Configuration)
     .AddPayments(builder.Configuration, builder.Environment)
     .AddOutbox(builder.Configuration)
-    .AddScheduledJobs(builder.Configuration);
+    .AddScheduledJobs(builder.Configuration)
+    .AddScoped<SearchDirectory.Handler>();
 
 var app = builder.Build();
 if (await StartupTasks.RunCommandAsync(app, args) is { } exitCode) return exitCode;
@@ -60,6 +61,7 @@ app.MapReminderEndpoints();
 app.MapMessageEndpoints();
 app.MapUnsubscribeEndpoints();
 app.MapPracticeProfileEndpoints();
+app.MapDirectoryEndpoints();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);
 #endif

@@ -64,3 +64,58 @@ public sealed class PracticeProfileTests(EventsFactory api) : IClassFixture<Even
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM practice_profiles WHERE member_id = '{psychologist.Id}'"));
     }
 }
+
+public sealed class DirectoryTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    private async Task<TestMember> ListAsync(string profession, string[] specialties, string[] modalities, string prefecture, double lat, double lon, string acceptance = "accepting")
+    {
+        var member = await api.VerifiedAsync(profession);
+        await member.Client.PutAsJsonAsync("/api/me/profile", new { displayName = $"{profession}-{member.Id.ToString()[..4]}" });
+        await Expect.StatusAsync(await member.Client.PutAsJsonAsync("/api/me/practice-profile", new
+        {
+            specialties, modalities, ageGroups = new[] { "adolescent", "adult" }, languages = new[] { "ja" }, delivery = new[] { "inPerson", "online" },
+            locations = new[] { new { prefecture, city = "市内", latitude = lat, longitude = lon } }, onlinePrefectures = new[] { prefecture },
+            feeMinYen = 6000, feeMaxYen = 10000, acceptance,
+        }), 200);
+        return member;
+    }
+
+    [Fact]
+    public async Task A_psychiatrist_in_osaka_finds_trauma_therapists_ranked_with_reasons()
+    {
+        var umeda = await ListAsync("clinicalPsychologist", ["trauma-ptsd", "child-adolescent"], ["tf-cbt", "emdr"], "osaka", 34.7025, 135.4959);
+        var kobe = await ListAsync("certifiedPublicPsychologist", ["trauma-ptsd"], ["cbt"], "hyogo", 34.6913, 135.1830);
+        var tokyo = await ListAsync("clinicalPsychologist", ["depression"], ["cbt"], "tokyo", 35.6812, 139.7671);
+        var psychiatrist = await api.VerifiedAsync("psychiatrist");
+
+        var found = await Expect.JsonAsync(await psychiatrist.Client.GetAsync(
+            "/api/directory?specialty=trauma-ptsd,child-adolescent&modality=tf-cbt,emdr,cbt&ageGroup=adolescent&near=34.7025,135.4959&limit=10"));
+        var items = found.GetProperty("items").EnumerateArray().ToList();
+        var ids = items.Select(i => i.GetProperty("memberId").GetString()).ToList();
+        Assert.Equal(umeda.Id.ToString(), ids[0]);
+        Assert.Contains(kobe.Id.ToString(), ids);
+        Assert.DoesNotContain(tokyo.Id.ToString(), ids); // no wanted specialty: AND across facets
+        var why = items[0].GetProperty("why");
+        Assert.Equal(2, why.GetProperty("matchedSpecialties").GetArrayLength());
+        Assert.Equal(0.0, why.GetProperty("distanceKm").GetDouble());
+        Assert.Equal("Accepting", why.GetProperty("acceptance").GetString());
+        var kobeWhy = items.Single(i => i.GetProperty("memberId").GetString() == kobe.Id.ToString()).GetProperty("why");
+        Assert.InRange(kobeWhy.GetProperty("distanceKm").GetDouble(), 25, 32);
+
+        // An area facet: Hyogo only.
+        var hyogo = await Expect.JsonAsync(await psychiatrist.Client.GetAsync("/api/directory?specialty=trauma-ptsd&prefecture=hyogo"));
+        Assert.Equal(kobe.Id.ToString(), Assert.Single(hyogo.GetProperty("items").EnumerateArray()).GetProperty("memberId").GetString());
+
+        // Stale acceptance reads as unknown and drops out of "accepting".
+        await api.ScalarAsync($"UPDATE practice_profiles SET acceptance_confirmed_at = now() - interval '40 days' WHERE member_id = '{kobe.Id}'");
+        var accepting = await Expect.JsonAsync(await psychiatrist.Client.GetAsync("/api/directory?specialty=trauma-ptsd&accepting=true"));
+        Assert.DoesNotContain(accepting.GetProperty("items").EnumerateArray(), i => i.GetProperty("memberId").GetString() == kobe.Id.ToString());
+
+        // Only verified professionals search; bad facet values are 400.
+        var member = await api.MemberAsync();
+        await Expect.ProblemAsync(await member.Client.GetAsync("/api/directory"), 403, "directory.verified_only");
+        await Expect.ProblemAsync(await api.CreateClient().GetAsync("/api/directory"), 401, "auth.unauthenticated");
+        await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync("/api/directory?near=north"), "near");
+        await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync("/api/directory?ageGroup=toddler"), "ageGroup");
+    }
+}
