@@ -62,6 +62,7 @@ app.MapMessageEndpoints();
 app.MapUnsubscribeEndpoints();
 app.MapPracticeProfileEndpoints();
 app.MapDirectoryEndpoints();
+app.MapReferralRequestEndpoints();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);
 #endif

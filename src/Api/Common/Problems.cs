@@ -22,7 +22,7 @@ public static class Problems
     public static ProblemHttpResult ToProblem(this Error error)
     {
         var status = StatusOf(error.Kind);
-        ProblemDetails details = error.Kind == ErrorKind.Validation
+        ProblemDetails details = error.Kind == ErrorKind.Validation || error.Fields.Count > 0
             ? new HttpValidationProblemDetails(error.Fields.ToDictionary(f => f.Key, f => f.Value))
             : new ProblemDetails();
         details.Status = status;

@@ -36,6 +36,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<MailPreference> MailPreferences => Set<MailPreference>();
     public DbSet<VocabularyTerm> VocabularyTerms => Set<VocabularyTerm>();
     public DbSet<PracticeProfile> PracticeProfiles => Set<PracticeProfile>();
+    public DbSet<ReferralRequest> ReferralRequests => Set<ReferralRequest>();
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)

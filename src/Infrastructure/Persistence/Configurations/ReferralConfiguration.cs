@@ -39,3 +39,25 @@ public sealed class PracticeProfileConfiguration : IEntityTypeConfiguration<Prac
         builder.HasIndex(p => p.Modalities).HasMethod("gin");
     }
 }
+
+public sealed class ReferralRequestConfiguration : IEntityTypeConfiguration<ReferralRequest>
+{
+    public void Configure(EntityTypeBuilder<ReferralRequest> builder)
+    {
+        builder.ToTable("ReferralRequests");
+        builder.HasKey(r => r.Id);
+        builder.Property(r => r.Id).ValueGeneratedNever();
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(r => r.RequesterId).OnDelete(DeleteBehavior.Cascade);
+        builder.PrimitiveCollection(r => r.WantedProfessions).IsRequired().ElementType(e => e.HasConversion<string>());
+        builder.PrimitiveCollection(r => r.Specialties).IsRequired();
+        builder.PrimitiveCollection(r => r.Modalities).IsRequired();
+        builder.PrimitiveCollection(r => r.Languages).IsRequired();
+        builder.PrimitiveCollection(r => r.Delivery).IsRequired().ElementType(e => e.HasConversion<string>());
+        builder.PrimitiveCollection(r => r.Area).IsRequired().ElementType(e => e.HasConversion<string>());
+        builder.Property(r => r.AgeGroup).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.Urgency).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(r => r.Note).HasMaxLength(ReferralRequest.NoteMaxLength);
+        builder.HasIndex(r => new { r.RequesterId, r.Id });
+    }
+}

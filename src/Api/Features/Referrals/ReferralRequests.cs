@@ -1,0 +1,80 @@
+using System.Security.Claims;
+using Assemble.Api.Common;
+using Assemble.Api.Features.Members;
+using Assemble.Domain.Auditing;
+using Assemble.Domain.Common;
+using Assemble.Domain.Members;
+using Assemble.Domain.Referrals;
+using Assemble.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Assemble.Api.Features.Referrals;
+
+public static class ReferralRequests
+{
+    public const string CrisisNotice =
+        "この掲示板は緊急の対応には使えません。自殺の危険など緊急の場合は 119 番、または地域の精神科救急医療体制（精神科救急情報センター）にご連絡ください。 / " +
+        "This board is not for crises. In an emergency call 119 or your prefecture's psychiatric emergency information centre.";
+
+    public static readonly Error NotFound = new("referral.not_found", "No such referral request.", ErrorKind.NotFound);
+
+    /// <summary>The need. There is deliberately no field for anything about the client as a person.</summary>
+    public sealed record Request(
+        List<Profession>? WantedProfessions, List<string>? Specialties, List<string>? Modalities, AgeGroup? AgeGroup, List<string>? Languages,
+        List<Delivery>? Delivery, List<Prefecture>? Area, int? MaxFeeYen, bool? InsuranceNeeded, Urgency? Urgency, string? Note);
+
+    public sealed record View(
+        Guid Id, ReferralStatus Status, IReadOnlyList<Profession> WantedProfessions, IReadOnlyList<string> Specialties, IReadOnlyList<string> Modalities,
+        AgeGroup? AgeGroup, IReadOnlyList<string> Languages, IReadOnlyList<Delivery> Delivery, IReadOnlyList<Prefecture> Area, int? MaxFeeYen,
+        bool InsuranceNeeded, Urgency Urgency, string? Note, DateTimeOffset CreatedAt, string CrisisNotice)
+    {
+        public static View Of(ReferralRequest r) => new(r.Id, r.Status, r.WantedProfessions, r.Specialties, r.Modalities, r.AgeGroup, r.Languages,
+            r.Delivery, r.Area, r.MaxFeeYen, r.InsuranceNeeded, r.Urgency, r.Note, r.CreatedAt, ReferralRequests.CrisisNotice);
+    }
+
+    public static void MapReferralRequestEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/referral-requests").WithTags("Referrals").RequireAuthorization();
+        group.MapPost("/", async Task<Results<Created<View>, ProblemHttpResult>> (Request request, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+            {
+                var id = user.RequiredMemberId();
+                if (!await viewers.IsVerifiedProfessionalAsync(id, ct)) return ReferralErrors.NotVerified.ToProblem();
+                var terms = await db.VocabularyTerms.AsNoTracking().Where(t => t.Active).ToListAsync(ct);
+                var now = time.GetUtcNow();
+                var created = ReferralRequest.Create(id, request.WantedProfessions ?? [], request.Specialties ?? [], request.Modalities ?? [], request.AgeGroup,
+                    request.Languages ?? [], request.Delivery ?? [], request.Area ?? [], request.MaxFeeYen, request.InsuranceNeeded ?? false,
+                    request.Urgency ?? Urgency.Routine, request.Note,
+                    terms.Where(t => t.Kind == VocabularyKind.Specialty).Select(t => t.Code).ToHashSet(),
+                    terms.Where(t => t.Kind == VocabularyKind.Modality).Select(t => t.Code).ToHashSet(), now);
+                if (!created.IsSuccess) return created.Error!.ToProblem();
+                db.ReferralRequests.Add(created.Value!);
+                db.AuditEntries.Add(new AuditEntry(id, "referral.created", "referral_request", created.Value!.Id, now));
+                await db.SaveChangesAsync(ct);
+                return TypedResults.Created($"/api/referral-requests/{created.Value.Id}", View.Of(created.Value));
+            })
+            .WithName("CreateReferralRequest").ProducesProblems(400, 401, 422)
+            .WithDescription("A need, never a person: no client data; the note is screened for personal data (422 referral.personal_data_suspected). Not for crises.");
+
+        group.MapGet("/{id:guid}", async Task<Results<Ok<View>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
+            {
+                var request = await db.ReferralRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
+                if (request is null || (request.RequesterId != user.RequiredMemberId() && !user.IsAdmin())) return NotFound.ToProblem();
+                // Every read of a request is in the access log.
+                db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "referral.read", "referral_request", id, time.GetUtcNow()));
+                await db.SaveChangesAsync(ct);
+                return TypedResults.Ok(View.Of(request));
+            })
+            .WithName("GetReferralRequest").ProducesProblems(401, 404);
+
+        group.MapGet("/{id:guid}/matches", async Task<Results<Ok<Page<SearchDirectory.Match>>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, SearchDirectory.Handler directory, CancellationToken ct) =>
+            {
+                var r = await db.ReferralRequests.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
+                if (r is null || (r.RequesterId != user.RequiredMemberId() && !user.IsAdmin())) return NotFound.ToProblem();
+                var result = await directory.HandleAsync(user, new SearchDirectory.Query(r.WantedProfessions, r.Specialties, r.Modalities,
+                    r.AgeGroup is { } a ? [a] : [], r.Languages, r.Delivery, r.Area, null, r.MaxFeeYen, r.InsuranceNeeded ? true : null, null, 0, 20), ct);
+                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+            })
+            .WithName("ListReferralMatches").ProducesProblems(401, 403, 404);
+    }
+}

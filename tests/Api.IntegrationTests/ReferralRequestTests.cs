@@ -1,0 +1,93 @@
+using System.Net.Http.Json;
+using System.Text;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Npgsql;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+public sealed class ReferralRequestTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    private static object Need(string? note) => new
+    {
+        wantedProfessions = new[] { "clinicalPsychologist", "certifiedPublicPsychologist" },
+        specialties = new[] { "trauma-ptsd" },
+        modalities = new[] { "tf-cbt" },
+        ageGroup = "adolescent",
+        languages = new[] { "ja" },
+        delivery = new[] { "inPerson", "online" },
+        area = new[] { "osaka" },
+        maxFeeYen = 10000,
+        urgency = "withinTwoWeeks",
+        note,
+    };
+
+    [Fact]
+    public async Task A_psychiatrist_posts_a_need_reads_it_back_and_sees_matches_and_strangers_get_404()
+    {
+        var psychiatrist = await api.VerifiedAsync("psychiatrist");
+        var created = await Expect.JsonAsync(await psychiatrist.Client.PostAsJsonAsync("/api/referral-requests",
+            Need("思春期のトラウマに対するTF-CBTを、梅田近辺かオンラインでお願いできる方を探しています。")), 201);
+        Assert.Contains("119", created.GetProperty("crisisNotice").GetString());
+        var id = created.GetProperty("id").GetString();
+
+        await Expect.StatusAsync(await psychiatrist.Client.GetAsync($"/api/referral-requests/{id}"), 200);
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.read' AND target_id = '{id}'"));
+        await Expect.StatusAsync(await psychiatrist.Client.GetAsync($"/api/referral-requests/{id}/matches"), 200);
+
+        var stranger = await api.VerifiedAsync("clinicalPsychologist");
+        await Expect.ProblemAsync(await stranger.Client.GetAsync($"/api/referral-requests/{id}"), 404, "referral.not_found");
+        await Expect.ProblemAsync(await stranger.Client.GetAsync($"/api/referral-requests/{id}/matches"), 404, "referral.not_found");
+        await Expect.ProblemAsync(await api.CreateClient().GetAsync($"/api/referral-requests/{id}"), 401, "auth.unauthenticated");
+        var unverified = await api.MemberAsync();
+        await Expect.ProblemAsync(await unverified.Client.PostAsJsonAsync("/api/referral-requests", Need(null)), 422, "referral.not_verified");
+    }
+
+    [Theory]
+    [InlineData("連絡先は taro.yamada@example.jp です", "email")]
+    [InlineData("電話 090-1234-5678 までお願いします", "phone")]
+    [InlineData("電話０６－１２３４－５６７８", "phone")]
+    [InlineData("〒530-0001 在住", "postcode")]
+    [InlineData("2010年4月5日生まれの方です", "date")]
+    [InlineData("平成22年4月生", "date")]
+    [InlineData("カルテ番号 12345678", "number")]
+    public async Task A_note_with_personal_data_is_refused_naming_what_was_found_and_nothing_is_stored(string note, string kind)
+    {
+        var psychiatrist = await api.VerifiedAsync("psychiatrist");
+        var before = await api.CountAsync("SELECT count(*) FROM referral_requests");
+        var body = await Expect.ProblemAsync(await psychiatrist.Client.PostAsJsonAsync("/api/referral-requests", Need(note)), 422, "referral.personal_data_suspected");
+        Assert.Contains(kind, body.GetProperty("errors").GetProperty("note").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(before, await api.CountAsync("SELECT count(*) FROM referral_requests"));
+    }
+
+    [Theory]
+    [InlineData("patientName")]
+    [InlineData("birthDate")]
+    [InlineData("diagnosisCode")]
+    [InlineData("insuranceNumber")]
+    public async Task A_field_for_a_patient_does_not_exist(string field)
+    {
+        var psychiatrist = await api.VerifiedAsync("psychiatrist");
+        var json = $"{{\"wantedProfessions\": [\"clinicalPsychologist\"], \"{field}\": \"x\"}}";
+        await Expect.FieldErrorAsync(await psychiatrist.Client.PostAsync("/api/referral-requests", new StringContent(json, Encoding.UTF8, "application/json")), field, "request.malformed");
+    }
+
+    [Fact]
+    public async Task No_referral_table_has_a_column_that_looks_like_a_patient_identifier()
+    {
+        await using var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("""
+            SELECT table_name || '.' || column_name FROM information_schema.columns
+            WHERE table_schema = 'public' AND (table_name LIKE 'referral%' OR table_name LIKE 'practice%' OR table_name LIKE 'introduction%')
+            """, connection);
+        var columns = new List<string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) columns.Add(reader.GetString(0));
+        Assert.NotEmpty(columns);
+        var suspicious = new System.Text.RegularExpressions.Regex(
+            @"\.(patient|client|name|kana|birth|dob|^age$|age_years|phone|tel|mobile|address|email|zip|postcode|insurance_(no|number)|record|chart|karte|diagnos|icd|disease|my_number)",
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        Assert.DoesNotContain(columns, c => suspicious.IsMatch(c));
+    }
+}
