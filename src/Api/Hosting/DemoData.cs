@@ -1,5 +1,6 @@
 using Assemble.Domain.Credentials;
 using Assemble.Domain.Events;
+using Assemble.Infrastructure.Identity;
 using Assemble.Domain.Members;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Identity;
@@ -82,7 +83,58 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
         }
         await db.SaveChangesAsync();
         await SeedEventsAsync(now);
+        await SeedReferralBoardAsync(admin.Id, now);
         return created;
+    }
+
+    /// <summary>
+    /// About 50 practice profiles of verified demo practitioners across prefectures (accounts without passwords:
+    /// listings only) and one open referral request from the demo psychiatrist.
+    /// </summary>
+    private async Task SeedReferralBoardAsync(Guid adminId, DateTimeOffset now)
+    {
+        var specialties = await db.VocabularyTerms.Where(t => t.Kind == Domain.Referrals.VocabularyKind.Specialty).Select(t => t.Code).ToListAsync();
+        var modalities = await db.VocabularyTerms.Where(t => t.Kind == Domain.Referrals.VocabularyKind.Modality).Select(t => t.Code).ToListAsync();
+        (Prefecture Prefecture, string City, double Lat, double Lon)[] places =
+        [
+            (Prefecture.Osaka, "大阪市北区", 34.7025, 135.4959), (Prefecture.Osaka, "大阪市中央区", 34.6813, 135.5097), (Prefecture.Hyogo, "神戸市中央区", 34.6913, 135.1830),
+            (Prefecture.Kyoto, "京都市下京区", 34.9858, 135.7588), (Prefecture.Tokyo, "千代田区", 35.6812, 139.7671), (Prefecture.Tokyo, "新宿区", 35.6896, 139.7006),
+            (Prefecture.Kanagawa, "横浜市西区", 35.4660, 139.6223), (Prefecture.Aichi, "名古屋市中村区", 35.1709, 136.8815), (Prefecture.Fukuoka, "福岡市博多区", 33.5902, 130.4207),
+            (Prefecture.Hokkaido, "札幌市北区", 43.0687, 141.3508),
+        ];
+        Profession[] kinds = [Profession.ClinicalPsychologist, Profession.CertifiedPublicPsychologist, Profession.PsychiatricSocialWorker, Profession.CertifiedSocialWorker];
+        var random = new Random(20191006);
+        var users = new List<AppUser>();
+        for (var i = 0; i < 50; i++)
+        {
+            var email = $"practitioner{i + 1:00}@assemble.example";
+            var user = new AppUser { UserName = email, Email = email, NormalizedEmail = email.ToUpperInvariant(), NormalizedUserName = email.ToUpperInvariant(), EmailConfirmed = true, CreatedAt = now };
+            users.Add(user);
+            db.Users.Add(user);
+            var place = places[i % places.Length];
+            var kind = kinds[i % kinds.Length];
+            db.MemberProfiles.Add(MemberProfile.Create(user.Id, new ProfileDetails($"支援者 {i + 1:00}", null, [kind], null, place.Prefecture, null, [],
+                PreferredLanguage.Ja, new Dictionary<ProfileField, Visibility> { [ProfileField.Professions] = Visibility.Public }, false), now).Value!);
+            var credential = Credential.Submit(user.Id, kind, $"DEMO-P{i + 1:000}", IssuerFor(kind), DateOnly.FromDateTime(now.UtcDateTime).AddYears(2), now).Value!;
+            credential.Verify(adminId, now);
+            db.Credentials.Add(credential);
+            var details = new Domain.Referrals.PracticeDetails(
+                specialties.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToList(),
+                modalities.OrderBy(_ => random.Next()).Take(random.Next(1, 3)).ToList(),
+                [(Domain.Referrals.AgeGroup)random.Next(0, 4), Domain.Referrals.AgeGroup.Adult],
+                i % 5 == 0 ? ["ja", "en"] : ["ja"],
+                i % 3 == 0 ? [Domain.Referrals.Delivery.Online] : [Domain.Referrals.Delivery.InPerson, Domain.Referrals.Delivery.Online],
+                [new Domain.Referrals.PracticeLocation(place.Prefecture, place.City, place.Lat + random.NextDouble() * 0.05, place.Lon + random.NextDouble() * 0.05)],
+                [place.Prefecture], [(Domain.Referrals.PracticeSetting)(i % 6)], 5000 + 1000 * (i % 6), 8000 + 1000 * (i % 6), i % 4 == 0,
+                (Domain.Referrals.Acceptance)(i % 3), i % 3 == 1 ? 4 : 1);
+            db.PracticeProfiles.Add(Domain.Referrals.PracticeProfile.Create(user.Id, details, specialties.ToHashSet(), modalities.ToHashSet(), now).Value!);
+        }
+        var psychiatrist = await db.Users.SingleAsync(u => u.Email == "member01@assemble.example");
+        db.ReferralRequests.Add(Domain.Referrals.ReferralRequest.Create(psychiatrist.Id, [Profession.ClinicalPsychologist, Profession.CertifiedPublicPsychologist],
+            ["trauma-ptsd"], ["tf-cbt", "emdr"], Domain.Referrals.AgeGroup.Adolescent, ["ja"], [Domain.Referrals.Delivery.InPerson, Domain.Referrals.Delivery.Online],
+            [Prefecture.Osaka], 10000, false, Domain.Referrals.Urgency.WithinTwoWeeks, "思春期のトラウマに対応できる心理職の方を、梅田近辺かオンラインで探しています。",
+            specialties.ToHashSet(), modalities.ToHashSet(), now).Value!);
+        await db.SaveChangesAsync();
     }
 
     /// <summary>A study session with a few attendees, a live supervision with its panel, a coaching cohort and a draft meetup.</summary>
