@@ -32,6 +32,10 @@ public static class Problems
         return TypedResults.Problem(details);
     }
 
+    /// <summary>200 with the value, or the error as problem details.</summary>
+    public static Results<Ok<T>, ProblemHttpResult> ToOk<T>(this Result<T> result)
+        => result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+
     /// <summary>A 400 naming one malformed field (query strings, cursors).</summary>
     public static ProblemHttpResult InvalidField(string field, string message, string code = "request.invalid")
         => Error.Validation(code, new Dictionary<string, string[]> { [field] = [message] }).ToProblem();

@@ -69,7 +69,6 @@ public sealed class FakeStripe : IAsyncDisposable
         if (Failures.TryDequeue(out var failure))
         {
             var failed = JsonSerializer.Serialize(new { error = new { type = failure >= 500 ? "api_error" : "invalid_request_error", message = "Injected failure." } });
-            if (failure >= 500 && key is not null) { /* Stripe does not store responses it never started executing; nor do we. */ }
             await Write(context, failure, failed);
             return;
         }
@@ -135,6 +134,4 @@ public sealed class FakeStripe : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
-
-    public static HttpStatusCode Status(int code) => (HttpStatusCode)code;
 }

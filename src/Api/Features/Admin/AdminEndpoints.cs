@@ -36,7 +36,7 @@ public static class AdminEndpoints
                 Guid id, ClaimsPrincipal user, VerifyCredential.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, id, ct);
-                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+                return result.ToOk();
             })
             .WithName(nameof(VerifyCredential)).ProducesProblems(401, 403, 404, 409, 422);
 
@@ -44,7 +44,7 @@ public static class AdminEndpoints
                 Guid id, RejectCredential.Request request, ClaimsPrincipal user, RejectCredential.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, id, request, ct);
-                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+                return result.ToOk();
             })
             .WithName(nameof(RejectCredential)).ProducesProblems(400, 401, 403, 404, 409);
 
@@ -52,7 +52,7 @@ public static class AdminEndpoints
                 Guid id, SetMemberRoles.Request request, ClaimsPrincipal user, SetMemberRoles.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, id, request, ct);
-                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+                return result.ToOk();
             })
             .WithName(nameof(SetMemberRoles)).ProducesProblems(400, 401, 403, 404, 422);
 

@@ -32,7 +32,7 @@ public static class CredentialsEndpoints
                 Guid id, ClaimsPrincipal user, GetMyCredential.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, id, ct);
-                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+                return result.ToOk();
             })
             .WithName(nameof(GetMyCredential)).ProducesProblems(401, 404);
     }

@@ -23,6 +23,4 @@ public static class EventAccess
     /// <summary>The event for an organizer's action: 404 when the caller cannot see it, 403 when they can but do not run it.</summary>
     public static Error? ManageError(Event? e, ClaimsPrincipal user)
         => e is null || !e.CanSee(user) ? EventErrors.NotFound : e.CanManage(user) ? null : EventErrors.NotOrganizer;
-
-    public static bool CanOrganize(ClaimsPrincipal user) => user.IsInRole(Roles.Organizer) || user.IsAdmin();
 }

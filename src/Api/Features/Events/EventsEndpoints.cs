@@ -50,7 +50,7 @@ public static class EventsEndpoints
             .WithDescription("Published events by start time (upcoming unless 'from' says otherwise), with seats left.");
 
         events.MapGet("/{id:guid}", async Task<Results<Ok<EventView>, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, GetEvent.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, ct)))
+                Guid id, ClaimsPrincipal user, GetEvent.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, ct)).ToOk())
             .WithName(nameof(GetEvent)).ProducesProblems(404);
 
         events.MapGet("/{id:guid}.ics", async Task<Results<ContentHttpResult, ProblemHttpResult>> (
@@ -72,16 +72,16 @@ public static class EventsEndpoints
             .WithName(nameof(ScheduleEvent)).ProducesProblems(400, 401, 403, 422)
             .WithDescription("Creates a draft. Organizers and admins only.");
         organize.MapPut("/{id:guid}", async Task<Results<Ok<EventView>, ProblemHttpResult>> (
-                Guid id, EventRequest request, ClaimsPrincipal user, UpdateEvent.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, request, ct)))
+                Guid id, EventRequest request, ClaimsPrincipal user, UpdateEvent.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, request, ct)).ToOk())
             .WithName(nameof(UpdateEvent)).ProducesProblems(400, 401, 403, 404, 409, 422);
         organize.MapPost("/{id:guid}/publish", async Task<Results<Ok<EventView>, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, PublishEvent.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, ct)))
+                Guid id, ClaimsPrincipal user, PublishEvent.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, ct)).ToOk())
             .WithName(nameof(PublishEvent)).ProducesProblems(401, 403, 404, 409, 422);
         organize.MapPost("/{id:guid}/cancel", async Task<Results<Ok<EventView>, ProblemHttpResult>> (
-                Guid id, CancelEvent.Request request, ClaimsPrincipal user, CancelEvent.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, request, ct)))
+                Guid id, CancelEvent.Request request, ClaimsPrincipal user, CancelEvent.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, request, ct)).ToOk())
             .WithName(nameof(CancelEvent)).ProducesProblems(400, 401, 403, 404, 409, 422);
         organize.MapGet("/{id:guid}/attendee-info", async Task<Results<Ok<AttendeeInfoView>, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, GetAttendeeInfo.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, ct)))
+                Guid id, ClaimsPrincipal user, GetAttendeeInfo.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, ct)).ToOk())
             .WithName(nameof(GetAttendeeInfo)).ProducesProblems(401, 403, 404);
         organize.MapGet("/{id:guid}/attendees", async Task<Results<Ok<Page<AttendeeView>>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, ListAttendees.Handler handler, CancellationToken ct, string? cursor, int? limit) =>
@@ -130,5 +130,4 @@ public static class EventsEndpoints
             .WithName("GetMemberCalendar").ProducesProblems(404);
     }
 
-    private static Results<Ok<T>, ProblemHttpResult> Ok<T>(Result<T> result) => result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
 }

@@ -24,7 +24,7 @@ public static class MembersEndpoints
                 ClaimsPrincipal user, UpdateMyProfile.Request request, UpdateMyProfile.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, request, ct);
-                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+                return result.ToOk();
             })
             .WithName(nameof(UpdateMyProfile)).ProducesProblems(400, 401);
 
@@ -33,7 +33,7 @@ public static class MembersEndpoints
                 Guid id, ClaimsPrincipal user, GetMemberProfile.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, id, ct);
-                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+                return result.ToOk();
             })
             .WithName(nameof(GetMemberProfile)).ProducesProblems(404)
             .WithDescription("Public fields for anonymous callers; more for members and verified professionals, as each member chose.");

@@ -87,7 +87,7 @@ public static class PaymentsEndpoints
             {
                 if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
                 var result = await handler.HandleAsync(user, id, after, take, ct);
-                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+                return result.ToOk();
             })
             .RequireAuthorization().WithTags("Payments").WithName(nameof(ListEventPayments)).ProducesProblems(400, 401, 403, 404);
         app.MapGet("/api/events/{id:guid}/payments.csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (

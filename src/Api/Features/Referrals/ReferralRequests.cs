@@ -73,7 +73,7 @@ public static class ReferralRequests
                 if (r is null || (r.RequesterId != user.RequiredMemberId() && !user.IsAdmin())) return NotFound.ToProblem();
                 var result = await directory.HandleAsync(user, new SearchDirectory.Query(r.WantedProfessions, r.Specialties, r.Modalities,
                     r.AgeGroup is { } a ? [a] : [], r.Languages, r.Delivery, r.Area, null, r.MaxFeeYen, r.InsuranceNeeded ? true : null, null, 0, 20), ct);
-                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+                return result.ToOk();
             })
             .WithName("ListReferralMatches").ProducesProblems(401, 403, 404);
     }

@@ -163,7 +163,7 @@ public static class SearchDirectory
                 }
                 var result = await handler.HandleAsync(user, new Query(professions, Strings("specialty"), Strings("modality"), ageGroups, Strings("language"),
                     delivery, prefectures, near, maxFee, Flag("insurance"), Flag("accepting"), offset, take), ct);
-                return result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
+                return result.ToOk();
             })
             .RequireAuthorization().WithTags("Referrals").WithName(nameof(SearchDirectory)).ProducesProblems(400, 401, 403)
             .WithDescription("Facets: profession, specialty, modality, ageGroup, language, delivery, prefecture (comma-separated values are OR), near=lat,lon, maxFee, insurance, accepting.");

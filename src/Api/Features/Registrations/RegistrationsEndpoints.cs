@@ -52,7 +52,7 @@ public static class RegistrationsEndpoints
             .WithName(nameof(JoinWaitlist)).ProducesProblems(400, 401, 404, 409, 422);
         events.MapGet("/waitlist", async Task<Results<Ok<WaitlistView>, ProblemHttpResult>> (
                 Guid eventId, ClaimsPrincipal user, GetMyWaitlistPlace.Handler handler, CancellationToken ct) =>
-                Ok(await handler.HandleAsync(user, eventId, ct)))
+                (await handler.HandleAsync(user, eventId, ct)).ToOk())
             .WithName(nameof(GetMyWaitlistPlace)).ProducesProblems(401, 404);
         events.MapDelete("/waitlist", async Task<Results<NoContent, ProblemHttpResult>> (
                 Guid eventId, ClaimsPrincipal user, LeaveWaitlist.Handler handler, CancellationToken ct) =>
@@ -64,21 +64,21 @@ public static class RegistrationsEndpoints
 
         var registrations = app.MapGroup("/api/registrations/{id:guid}").WithTags("Registrations").RequireAuthorization();
         registrations.MapGet("/", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, GetRegistration.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, ct)))
+                Guid id, ClaimsPrincipal user, GetRegistration.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, ct)).ToOk())
             .WithName(nameof(GetRegistration)).ProducesProblems(401, 404);
         registrations.MapPost("/cancel", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, CancelRegistration.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, ct)))
+                Guid id, ClaimsPrincipal user, CancelRegistration.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, ct)).ToOk())
             .WithName(nameof(CancelRegistration)).ProducesProblems(401, 404, 409, 422);
         registrations.MapPost("/remove", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
                 Guid id, RemoveRegistration.Request request, ClaimsPrincipal user, RemoveRegistration.Handler handler, CancellationToken ct) =>
-                Ok(await handler.HandleAsync(user, id, request, ct)))
+                (await handler.HandleAsync(user, id, request, ct)).ToOk())
             .WithName(nameof(RemoveRegistration)).ProducesProblems(400, 401, 403, 404, 409, 422);
         registrations.MapPost("/approve", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, ApproveRegistration.Handler handler, CancellationToken ct) => Ok(await handler.HandleAsync(user, id, ct)))
+                Guid id, ClaimsPrincipal user, ApproveRegistration.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, ct)).ToOk())
             .WithName(nameof(ApproveRegistration)).ProducesProblems(401, 403, 404, 409);
         registrations.MapPost("/decline", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
                 Guid id, DeclineRegistration.Request request, ClaimsPrincipal user, DeclineRegistration.Handler handler, CancellationToken ct) =>
-                Ok(await handler.HandleAsync(user, id, request, ct)))
+                (await handler.HandleAsync(user, id, request, ct)).ToOk())
             .WithName(nameof(DeclineRegistration)).ProducesProblems(401, 403, 404, 409);
         registrations.MapGet("/qr", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, GetRegistrationQr.Handler handler, CancellationToken ct) =>
@@ -105,7 +105,7 @@ public static class RegistrationsEndpoints
             })
             .WithName("AcceptWaitlistOffer").ProducesProblems(401, 404, 409);
         offers.MapPost("/decline", async Task<Results<Ok<WaitlistView>, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, RespondToWaitlistOffer.Handler handler, CancellationToken ct) => Ok(await handler.DeclineAsync(user, id, ct)))
+                Guid id, ClaimsPrincipal user, RespondToWaitlistOffer.Handler handler, CancellationToken ct) => (await handler.DeclineAsync(user, id, ct)).ToOk())
             .WithName("DeclineWaitlistOffer").ProducesProblems(401, 404, 409);
     }
 
@@ -125,7 +125,6 @@ public static class RegistrationsEndpoints
         return problem;
     }
 
-    private static Results<Ok<T>, ProblemHttpResult> Ok<T>(Result<T> result) => result.IsSuccess ? TypedResults.Ok(result.Value!) : result.Error!.ToProblem();
 
     private static Results<Created<T>, ProblemHttpResult> Created<T>(Result<T> result, string location)
         => result.IsSuccess ? TypedResults.Created(location, result.Value!) : result.Error!.ToProblem();
