@@ -63,6 +63,7 @@ app.MapUnsubscribeEndpoints();
 app.MapPracticeProfileEndpoints();
 app.MapDirectoryEndpoints();
 app.MapReferralRequestEndpoints();
+app.MapIntroductionEndpoints();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);
 #endif

@@ -7,7 +7,7 @@ namespace Assemble.Api.IntegrationTests;
 
 public sealed class PracticeProfileTests(EventsFactory api) : IClassFixture<EventsFactory>
 {
-    private static object Practice(params string[] specialties) => new
+    internal static object Practice(params string[] specialties) => new
     {
         specialties = specialties.Length == 0 ? new[] { "trauma-ptsd", "child-adolescent" } : specialties,
         modalities = new[] { "tf-cbt", "emdr" },

@@ -49,6 +49,7 @@ public static class ScheduledJobs
             Every<PaymentsRun>(q, "payments", paymentInterval);
             Every<MailRun>(q, "mail", mailInterval);
             Every<CleanupRun>(q, "cleanup", TimeSpan.FromDays(1));
+            Every<ReferralRun>(q, "referrals", TimeSpan.FromHours(1));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
@@ -86,6 +87,14 @@ public static class ScheduledJobs
             await ReminderMailer.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
             await OutboxDispatcher.RunOnceAsync(scopes, time.GetUtcNow(), options.Value.BatchSize, cancellationToken);
         }
+    }
+
+    /// <summary>Hourly: overdue introductions expire; free text of requests closed 90 days ago is deleted.</summary>
+    [DisallowConcurrentExecution]
+    public sealed class ReferralRun(IServiceScopeFactory scopes, TimeProvider time) : IJob
+    {
+        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+            => await Features.Referrals.ReferralJobs.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Daily: sent mail older than 30 days and answered idempotency records older than a day go.</summary>

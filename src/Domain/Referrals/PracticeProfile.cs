@@ -125,9 +125,3 @@ public sealed class PracticeProfile
     /// <summary>The acceptance status as others should read it: unknown (null) once it is older than 30 days.</summary>
     public Acceptance? AcceptanceAsOf(DateTimeOffset now) => now - AcceptanceConfirmedAt > AcceptanceFreshFor ? null : Acceptance;
 }
-
-public static class ReferralErrors
-{
-    public static readonly Error NotVerified = new("referral.not_verified", "Only verified professionals can list a practice. Submit your credential first.", ErrorKind.Rule);
-    public static readonly Error NoPracticeProfile = new("practice.not_found", "You have no practice profile yet.", ErrorKind.NotFound);
-}

@@ -37,6 +37,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<VocabularyTerm> VocabularyTerms => Set<VocabularyTerm>();
     public DbSet<PracticeProfile> PracticeProfiles => Set<PracticeProfile>();
     public DbSet<ReferralRequest> ReferralRequests => Set<ReferralRequest>();
+    public DbSet<Introduction> Introductions => Set<Introduction>();
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)

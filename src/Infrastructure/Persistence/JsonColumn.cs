@@ -25,5 +25,11 @@ public static class JsonColumn
                     v => JsonSerializer.Serialize(v, Options).GetHashCode(),
                     v => JsonSerializer.Deserialize<List<T>>(JsonSerializer.Serialize(v, Options), Options)!));
 
+    /// <summary>One small immutable value (a record with value equality) as jsonb.</summary>
+    public static PropertyBuilder<T?> AsJsonValue<T>(this PropertyBuilder<T?> property) where T : class
+        => property
+            .HasColumnType("jsonb")
+            .HasConversion(v => JsonSerializer.Serialize(v, Options), v => JsonSerializer.Deserialize<T>(v, Options));
+
     public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
 }

@@ -27,10 +27,10 @@ public static class ReferralRequests
     public sealed record View(
         Guid Id, ReferralStatus Status, IReadOnlyList<Profession> WantedProfessions, IReadOnlyList<string> Specialties, IReadOnlyList<string> Modalities,
         AgeGroup? AgeGroup, IReadOnlyList<string> Languages, IReadOnlyList<Delivery> Delivery, IReadOnlyList<Prefecture> Area, int? MaxFeeYen,
-        bool InsuranceNeeded, Urgency Urgency, string? Note, DateTimeOffset CreatedAt, string CrisisNotice)
+        bool InsuranceNeeded, Urgency Urgency, string? Note, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, ReferralOutcome? Outcome, string CrisisNotice)
     {
         public static View Of(ReferralRequest r) => new(r.Id, r.Status, r.WantedProfessions, r.Specialties, r.Modalities, r.AgeGroup, r.Languages,
-            r.Delivery, r.Area, r.MaxFeeYen, r.InsuranceNeeded, r.Urgency, r.Note, r.CreatedAt, ReferralRequests.CrisisNotice);
+            r.Delivery, r.Area, r.MaxFeeYen, r.InsuranceNeeded, r.Urgency, r.Note, r.CreatedAt, r.ClosedAt, r.Outcome, ReferralRequests.CrisisNotice);
     }
 
     public static void MapReferralRequestEndpoints(this IEndpointRouteBuilder app)
@@ -58,8 +58,12 @@ public static class ReferralRequests
 
         group.MapGet("/{id:guid}", async Task<Results<Ok<View>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
-                var request = await db.ReferralRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
-                if (request is null || (request.RequesterId != user.RequiredMemberId() && !user.IsAdmin())) return NotFound.ToProblem();
+                var me = user.RequiredMemberId();
+                // The requester, an admin, or a professional invited to it (who sees the need, which is all this view holds).
+                var request = await db.ReferralRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id
+                    && (r.RequesterId == me || r.Introductions.Any(i => i.InviteeId == me)), ct);
+                if (request is null && user.IsAdmin()) request = await db.ReferralRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
+                if (request is null) return NotFound.ToProblem();
                 // Every read of a request is in the access log.
                 db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "referral.read", "referral_request", id, time.GetUtcNow()));
                 await db.SaveChangesAsync(ct);

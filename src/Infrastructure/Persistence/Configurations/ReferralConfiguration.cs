@@ -58,6 +58,31 @@ public sealed class ReferralRequestConfiguration : IEntityTypeConfiguration<Refe
         builder.Property(r => r.Urgency).HasConversion<string>().HasMaxLength(20);
         builder.Property(r => r.Status).HasConversion<string>().HasMaxLength(20);
         builder.Property(r => r.Note).HasMaxLength(ReferralRequest.NoteMaxLength);
+        builder.Property(r => r.Outcome).HasConversion<string>().HasMaxLength(30);
+        builder.Property(r => r.RequesterContact).AsJsonValue();
         builder.HasIndex(r => new { r.RequesterId, r.Id });
+        // The retention job's scan.
+        builder.HasIndex(r => r.ClosedAt).HasFilter("closed_at IS NOT NULL");
+        builder.HasMany(r => r.Introductions).WithOne().HasForeignKey(i => i.RequestId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(r => r.Introductions).AutoInclude(false);
+    }
+}
+
+public sealed class IntroductionConfiguration : IEntityTypeConfiguration<Introduction>
+{
+    public void Configure(EntityTypeBuilder<Introduction> builder)
+    {
+        builder.ToTable("Introductions");
+        builder.HasKey(i => i.Id);
+        builder.Property(i => i.Id).ValueGeneratedNever();
+        builder.HasOne<AppUser>().WithMany().HasForeignKey(i => i.InviteeId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(i => i.Status).HasConversion<string>().HasMaxLength(20);
+        builder.Property(i => i.DeclineReason).HasConversion<string>().HasMaxLength(20);
+        builder.Property(i => i.InviteeContact).AsJsonValue();
+        // Nobody is invited twice to one request; "my introductions" reads by invitee.
+        builder.HasIndex(i => new { i.RequestId, i.InviteeId }).IsUnique();
+        builder.HasIndex(i => new { i.InviteeId, i.Id });
+        // The expiry job's scan.
+        builder.HasIndex(i => i.RespondBy).HasFilter("status = 'Sent'");
     }
 }

@@ -1,0 +1,277 @@
+using System.Security.Claims;
+using Assemble.Api.Common;
+using Assemble.Api.Features.Members;
+using Assemble.Domain.Auditing;
+using Assemble.Domain.Common;
+using Assemble.Domain.Members;
+using Assemble.Domain.Referrals;
+using Assemble.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace Assemble.Api.Features.Referrals;
+
+/// <summary>
+/// Double opt-in introductions: the requester invites up to five listed professionals at once; each sees the need
+/// (never the requester's identity or contact) and accepts or declines within 72 hours. Only on accept does each
+/// side see the other's contact channel, and every such reveal goes to the access log.
+/// </summary>
+public static class Introductions
+{
+    public sealed record ContactRequest(ContactKind? Kind, string? Value);
+
+    public sealed record SendRequest(List<Guid>? ProfileIds, ContactRequest? Contact);
+
+    public sealed record AcceptRequest(ContactRequest? Contact);
+
+    public sealed record DeclineRequest(DeclineReason? Reason);
+
+    public sealed record CloseRequest(ReferralOutcome? Outcome);
+
+    /// <summary>The requester's view of one introduction: whom they invited, where it stands, and the contact once accepted.</summary>
+    public sealed record SentView(
+        Guid Id, Guid ProfileId, string? DisplayName, IReadOnlyList<Profession> Professions, IntroductionStatus Status, DateTimeOffset SentAt,
+        DateTimeOffset RespondBy, DateTimeOffset? AnsweredAt, DeclineReason? DeclineReason, ContactChannel? Contact);
+
+    public sealed record Requester(string? DisplayName, IReadOnlyList<Profession> Professions, ContactChannel? Contact);
+
+    /// <summary>The invited professional's view: the need; who asked and how to reach them only after accepting.</summary>
+    public sealed record ReceivedView(
+        Guid Id, Guid RequestId, IntroductionStatus Status, DateTimeOffset SentAt, DateTimeOffset RespondBy, DateTimeOffset? AnsweredAt,
+        DeclineReason? DeclineReason, ReferralRequests.View Need, Requester? Requester);
+
+    public static void MapIntroductionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var requests = app.MapGroup("/api/referral-requests/{id:guid}").WithTags("Referrals").RequireAuthorization();
+
+        requests.MapPost("/introductions", async Task<Results<Created<IReadOnlyList<SentView>>, ProblemHttpResult>> (
+                Guid id, SendRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+            {
+                var me = user.RequiredMemberId();
+                var contact = await ContactAsync(db, me, body.Contact, ct);
+                if (!contact.IsSuccess) return contact.Error!.ToProblem();
+                var profileIds = body.ProfileIds ?? [];
+                var listed = await viewers.VerifiedProfessionsAsync(profileIds, ct);
+                var withProfile = await db.PracticeProfiles.Where(p => profileIds.Contains(p.MemberId)).Select(p => p.MemberId).ToListAsync(ct);
+                if (profileIds.FirstOrDefault(p => p != me && (!listed.ContainsKey(p) || !withProfile.Contains(p))) is var missing && missing != Guid.Empty)
+                    return (ReferralErrors.NotListed with { Fields = new Dictionary<string, string[]> { ["profileIds"] = [missing.ToString()] } }).ToProblem();
+
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (await LockAsync(db, id, me, user.IsAdmin(), requesterOnly: true, ct) is not { } request) return ReferralRequests.NotFound.ToProblem();
+                var now = time.GetUtcNow();
+                var sent = request.Introduce(profileIds, contact.Value!, now);
+                if (!sent.IsSuccess) return sent.Error!.ToProblem();
+                db.AuditEntries.Add(new AuditEntry(me, "referral.introductions_sent", "referral_request", id, now, $"count={sent.Value!.Count}"));
+                await ReferralMail.InvitedAsync(db, sent.Value, now, ct);
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return TypedResults.Created($"/api/referral-requests/{id}/introductions", await SentViewsAsync(db, viewers, me, sent.Value, now, ct));
+            })
+            .WithName("SendIntroductions").ProducesProblems(400, 401, 404, 409, 422)
+            .WithDescription("Requester only. At most 5 introductions wait for an answer at once; each has 72 hours. contact defaults to your account e-mail.");
+
+        requests.MapGet("/introductions", async Task<Results<Ok<IReadOnlyList<SentView>>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+            {
+                var me = user.RequiredMemberId();
+                var request = await db.ReferralRequests.AsNoTracking().Include(r => r.Introductions).SingleOrDefaultAsync(r => r.Id == id, ct);
+                if (request is null || (request.RequesterId != me && !user.IsAdmin())) return ReferralRequests.NotFound.ToProblem();
+                var now = time.GetUtcNow();
+                request.ExpireOverdue(now);
+                db.AuditEntries.Add(new AuditEntry(me, "referral.read", "referral_request", id, now, "introductions"));
+                var views = await SentViewsAsync(db, viewers, me, request.Introductions.OrderBy(i => i.SentAt).ThenBy(i => i.Id).ToList(), now, ct);
+                await db.SaveChangesAsync(ct);
+                return TypedResults.Ok(views);
+            })
+            .WithName("ListSentIntroductions").ProducesProblems(401, 404);
+
+        requests.MapPost("/introductions/{introductionId:guid}/withdraw", async Task<Results<Ok<SentView>, ProblemHttpResult>> (
+                Guid id, Guid introductionId, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+            {
+                var me = user.RequiredMemberId();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (await LockAsync(db, id, me, user.IsAdmin(), requesterOnly: true, ct) is not { } request) return ReferralRequests.NotFound.ToProblem();
+                var now = time.GetUtcNow();
+                var withdrawn = request.WithdrawIntroduction(introductionId, now);
+                if (!withdrawn.IsSuccess) return withdrawn.Error!.ToProblem();
+                db.AuditEntries.Add(new AuditEntry(me, "referral.introduction_withdrawn", "introduction", introductionId, now));
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return TypedResults.Ok((await SentViewsAsync(db, viewers, me, [request.Introductions.Single(i => i.Id == introductionId)], now, ct))[0]);
+            })
+            .WithName("WithdrawIntroduction").ProducesProblems(401, 404, 409);
+
+        requests.MapPost("/withdraw", async Task<Results<Ok<ReferralRequests.View>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
+            {
+                var me = user.RequiredMemberId();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (await LockAsync(db, id, me, user.IsAdmin(), requesterOnly: true, ct) is not { } request) return ReferralRequests.NotFound.ToProblem();
+                var now = time.GetUtcNow();
+                var withdrawn = request.Withdraw(now);
+                if (!withdrawn.IsSuccess) return withdrawn.Error!.ToProblem();
+                db.AuditEntries.Add(new AuditEntry(me, "referral.withdrawn", "referral_request", id, now));
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return TypedResults.Ok(ReferralRequests.View.Of(request));
+            })
+            .WithName("WithdrawReferralRequest").ProducesProblems(401, 404, 409);
+
+        requests.MapPost("/close", async Task<Results<Ok<ReferralRequests.View>, ProblemHttpResult>> (
+                Guid id, CloseRequest body, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
+            {
+                if (body.Outcome is not { } outcome) return Problems.InvalidField("outcome", "Give the outcome: firstSessionBooked, didNotProceed or unknown.");
+                var me = user.RequiredMemberId();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                if (await LockAsync(db, id, me, user.IsAdmin(), requesterOnly: true, ct) is not { } request) return ReferralRequests.NotFound.ToProblem();
+                var now = time.GetUtcNow();
+                var closed = request.Close(outcome, now);
+                if (!closed.IsSuccess) return closed.Error!.ToProblem();
+                db.AuditEntries.Add(new AuditEntry(me, "referral.closed", "referral_request", id, now, outcome.ToString()));
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return TypedResults.Ok(ReferralRequests.View.Of(request));
+            })
+            .WithName("CloseReferralRequest").ProducesProblems(400, 401, 404, 409)
+            .WithDescription("Once one introduction is accepted: outcome firstSessionBooked | didNotProceed | unknown. Free text is deleted 90 days later.");
+
+        var mine = app.MapGroup("/api/me/introductions").WithTags("Referrals").RequireAuthorization();
+
+        mine.MapGet("/", async Task<Results<Ok<IReadOnlyList<ReceivedView>>, ProblemHttpResult>> (
+                IntroductionStatus? status, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+            {
+                var me = user.RequiredMemberId();
+                var requestIds = await db.Introductions.Where(i => i.InviteeId == me).OrderByDescending(i => i.Id).Select(i => i.RequestId).Take(200).ToListAsync(ct);
+                var requests = await db.ReferralRequests.AsNoTracking().Include(r => r.Introductions.Where(i => i.InviteeId == me))
+                    .Where(r => requestIds.Contains(r.Id)).ToListAsync(ct);
+                var now = time.GetUtcNow();
+                var views = await ReceivedViewsAsync(db, viewers, me, requests, now, ct);
+                await db.SaveChangesAsync(ct);
+                return TypedResults.Ok((IReadOnlyList<ReceivedView>)views.Where(v => status is null || v.Status == status).OrderByDescending(v => v.SentAt).ToList());
+            })
+            .WithName("ListMyIntroductions").ProducesProblems(401)
+            .WithDescription("Introductions you were invited to (newest first, at most 200): the need, and who asked only after you accept.");
+
+        mine.MapGet("/{introductionId:guid}", async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> (
+                Guid introductionId, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+            {
+                var me = user.RequiredMemberId();
+                var request = await db.ReferralRequests.AsNoTracking().Include(r => r.Introductions.Where(i => i.InviteeId == me))
+                    .SingleOrDefaultAsync(r => r.Introductions.Any(i => i.Id == introductionId && i.InviteeId == me), ct);
+                if (request is null) return ReferralErrors.IntroductionNotFound.ToProblem();
+                var views = await ReceivedViewsAsync(db, viewers, me, [request], time.GetUtcNow(), ct);
+                await db.SaveChangesAsync(ct);
+                return TypedResults.Ok(views[0]);
+            })
+            .WithName("GetMyIntroduction").ProducesProblems(401, 404);
+
+        mine.MapPost("/{introductionId:guid}/accept", async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> (
+                Guid introductionId, AcceptRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+            {
+                var me = user.RequiredMemberId();
+                var contact = await ContactAsync(db, me, body.Contact, ct);
+                if (!contact.IsSuccess) return contact.Error!.ToProblem();
+                return await AnswerAsync(db, viewers, me, introductionId, time.GetUtcNow(),
+                    (r, now) => r.Accept(introductionId, me, contact.Value!, now), "referral.introduction_accepted", ct);
+            })
+            .WithName("AcceptIntroduction").ProducesProblems(400, 401, 404, 409)
+            .WithDescription("contact defaults to your account e-mail. After accepting, each side sees the other's contact (logged).");
+
+        mine.MapPost("/{introductionId:guid}/decline", async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> (
+                Guid introductionId, DeclineRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+            {
+                if (body.Reason is not { } reason) return Problems.InvalidField("reason", "Give a reason: noCapacity, notMySpecialty, area, fee or other.");
+                var me = user.RequiredMemberId();
+                return await AnswerAsync(db, viewers, me, introductionId, time.GetUtcNow(),
+                    (r, now) => r.Decline(introductionId, me, reason, now), "referral.introduction_declined", ct);
+            })
+            .WithName("DeclineIntroduction").ProducesProblems(400, 401, 404, 409);
+    }
+
+    private static async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> AnswerAsync(AppDbContext db, Viewers viewers, Guid me, Guid introductionId, DateTimeOffset now,
+        Func<ReferralRequest, DateTimeOffset, Result> answer, string action, CancellationToken ct)
+    {
+        var requestId = await db.Introductions.Where(i => i.Id == introductionId && i.InviteeId == me).Select(i => (Guid?)i.RequestId).SingleOrDefaultAsync(ct);
+        if (requestId is null) return ReferralErrors.IntroductionNotFound.ToProblem();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var request = (await LockAsync(db, requestId.Value, me, isAdmin: false, requesterOnly: false, ct))!;
+        var answered = answer(request, now);
+        if (!answered.IsSuccess)
+        {
+            // A refused late answer still records that the introduction expired.
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+            return answered.Error!.ToProblem();
+        }
+        db.AuditEntries.Add(new AuditEntry(me, action, "introduction", introductionId, now));
+        await ReferralMail.AnsweredAsync(db, request, request.Introductions.Single(i => i.Id == introductionId), now, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        var views = await ReceivedViewsAsync(db, viewers, me, [request], now, ct);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(views.Single(v => v.Id == introductionId));
+    }
+
+    /// <summary>
+    /// Locks the request row for the change (so five-open and answer-versus-withdraw races serialise) and loads it
+    /// with its introductions. Null when the caller may not act on it: only the requester (or an admin) changes a
+    /// request; the invited professional only answers their own introduction.
+    /// </summary>
+    private static async Task<ReferralRequest?> LockAsync(AppDbContext db, Guid id, Guid me, bool isAdmin, bool requesterOnly, CancellationToken ct)
+    {
+        var locked = await db.Database.SqlQuery<Guid>($"SELECT id AS \"Value\" FROM referral_requests WHERE id = {id} FOR UPDATE").ToListAsync(ct);
+        if (locked.Count == 0) return null;
+        var request = await db.ReferralRequests.Include(r => r.Introductions).SingleAsync(r => r.Id == id, ct);
+        if (requesterOnly && request.RequesterId != me && !isAdmin) return null;
+        return request;
+    }
+
+    /// <summary>The contact channel given, or the caller's account e-mail.</summary>
+    private static async Task<Result<ContactChannel>> ContactAsync(AppDbContext db, Guid me, ContactRequest? given, CancellationToken ct)
+    {
+        if (given is not null)
+        {
+            if (given.Kind is not { } kind) return Error.Validation("contact.invalid", new Dictionary<string, string[]> { ["contact.kind"] = ["Give email, phone, website or other."] });
+            return ContactChannel.Create(kind, given.Value);
+        }
+        var email = await db.Users.Where(u => u.Id == me).Select(u => u.Email).SingleAsync(ct);
+        return new ContactChannel(ContactKind.Email, email!);
+    }
+
+    private static async Task<IReadOnlyList<SentView>> SentViewsAsync(AppDbContext db, Viewers viewers, Guid me, IReadOnlyList<Introduction> introductions, DateTimeOffset now, CancellationToken ct)
+    {
+        var ids = introductions.Select(i => i.InviteeId).ToList();
+        var professions = await viewers.VerifiedProfessionsAsync(ids, ct);
+        var names = await db.MemberProfiles.AsNoTracking().Where(m => ids.Contains(m.Id) && !m.IsHidden).ToDictionaryAsync(m => m.Id, m => m.DisplayName, ct);
+        return introductions.Select(i =>
+        {
+            // Contact only after the invited professional accepted; each reveal is logged.
+            if (i.ContactsRevealed && i.InviteeContact is not null)
+                db.AuditEntries.Add(new AuditEntry(me, "referral.contact_revealed", "introduction", i.Id, now, "invitee_contact"));
+            return new SentView(i.Id, i.InviteeId, names.GetValueOrDefault(i.InviteeId), professions.GetValueOrDefault(i.InviteeId) ?? [], i.Status, i.SentAt,
+                i.RespondBy, i.AnsweredAt, i.DeclineReason, i.ContactsRevealed ? i.InviteeContact : null);
+        }).ToList();
+    }
+
+    private static async Task<IReadOnlyList<ReceivedView>> ReceivedViewsAsync(AppDbContext db, Viewers viewers, Guid me, IReadOnlyList<ReferralRequest> requests, DateTimeOffset now, CancellationToken ct)
+    {
+        var revealedTo = requests.Where(r => r.Introductions.Any(i => i.InviteeId == me && i.ContactsRevealed)).Select(r => r.RequesterId).Distinct().ToList();
+        var professions = await viewers.VerifiedProfessionsAsync(revealedTo, ct);
+        var names = await db.MemberProfiles.AsNoTracking().Where(m => revealedTo.Contains(m.Id)).ToDictionaryAsync(m => m.Id, m => m.DisplayName, ct);
+        var views = new List<ReceivedView>();
+        foreach (var r in requests)
+        {
+            r.ExpireOverdue(now);
+            var i = r.Introductions.Single(x => x.InviteeId == me);
+            db.AuditEntries.Add(new AuditEntry(me, "referral.read", "referral_request", r.Id, now, "invitee"));
+            Requester? requester = null;
+            if (i.ContactsRevealed)
+            {
+                db.AuditEntries.Add(new AuditEntry(me, "referral.contact_revealed", "introduction", i.Id, now, "requester_contact"));
+                requester = new Requester(names.GetValueOrDefault(r.RequesterId), professions.GetValueOrDefault(r.RequesterId) ?? [], r.RequesterContact);
+            }
+            views.Add(new ReceivedView(i.Id, r.Id, i.Status, i.SentAt, i.RespondBy, i.AnsweredAt, i.DeclineReason, ReferralRequests.View.Of(r), requester));
+        }
+        return views;
+    }
+}

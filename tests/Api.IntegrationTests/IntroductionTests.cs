@@ -1,0 +1,249 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Assemble.Api.Features.Referrals;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    private static object Need(string note = "思春期のトラウマに対するTF-CBTをお願いできる方を探しています。") => new
+    {
+        wantedProfessions = new[] { "clinicalPsychologist" },
+        specialties = new[] { "trauma-ptsd" },
+        ageGroup = "adolescent",
+        area = new[] { "osaka" },
+        urgency = "routine",
+        note,
+    };
+
+    private async Task<TestMember> ListedAsync()
+    {
+        var psychologist = await api.VerifiedAsync("clinicalPsychologist");
+        await Expect.StatusAsync(await psychologist.Client.PutAsJsonAsync("/api/me/practice-profile", PracticeProfileTests.Practice()), 200);
+        return psychologist;
+    }
+
+    private async Task<(TestMember Requester, string RequestId)> RequestAsync()
+    {
+        var psychiatrist = await api.VerifiedAsync("psychiatrist");
+        var created = await Expect.JsonAsync(await psychiatrist.Client.PostAsJsonAsync("/api/referral-requests", Need()), 201);
+        Assert.Equal("draft", created.GetProperty("status").GetString());
+        return (psychiatrist, created.GetProperty("id").GetString()!);
+    }
+
+    private static async Task<JsonElement> SendAsync(TestMember requester, string requestId, params TestMember[] invitees)
+        => await Expect.JsonAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions",
+            new { profileIds = invitees.Select(i => i.Id), contact = new { kind = "phone", value = "06-6123-4567" } }), 201);
+
+    private static bool Absent(JsonElement e, string name) => !e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null;
+
+    private static async Task<JsonElement> MineAsync(TestMember invitee)
+        => (await Expect.JsonAsync(await invitee.Client.GetAsync("/api/me/introductions"))).EnumerateArray().Single();
+
+    [Fact]
+    public async Task Double_opt_in_contacts_are_revealed_only_after_accept_only_to_the_two_sides_and_every_reveal_is_logged()
+    {
+        var (requester, requestId) = await RequestAsync();
+        var accepting = await ListedAsync();
+        var declining = await ListedAsync();
+        var sent = await SendAsync(requester, requestId, accepting, declining);
+        Assert.All(sent.EnumerateArray(), i => Assert.Equal("sent", i.GetProperty("status").GetString()));
+        Assert.All(sent.EnumerateArray(), i => Assert.True(Absent(i, "contact")));
+        Assert.Equal(2, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" IN ('{accepting.Email}', '{declining.Email}') AND subject LIKE '%紹介%'"));
+
+        // The invitee sees the need, with 72 hours to answer, but not who asked or how to reach them.
+        var invited = await MineAsync(accepting);
+        Assert.Equal(requestId, invited.GetProperty("requestId").GetString());
+        Assert.Contains("TF-CBT", invited.GetProperty("need").GetProperty("note").GetString());
+        Assert.True(Absent(invited, "requester"));
+        var deadline = invited.GetProperty("respondBy").GetDateTimeOffset() - invited.GetProperty("sentAt").GetDateTimeOffset();
+        Assert.Equal(TimeSpan.FromHours(72), deadline);
+        await Expect.StatusAsync(await accepting.Client.GetAsync($"/api/referral-requests/{requestId}"), 200);
+        Assert.Equal(0, await api.CountAsync("SELECT count(*) FROM audit_log WHERE action = 'referral.contact_revealed'"
+            + $" AND actor_id IN ('{requester.Id}', '{accepting.Id}', '{declining.Id}')"));
+
+        var introductionId = invited.GetProperty("id").GetString();
+        var accepted = await Expect.JsonAsync(await accepting.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/accept",
+            new { contact = new { kind = "email", value = "office@counselling.example.jp" } }));
+        Assert.Equal("accepted", accepted.GetProperty("status").GetString());
+        Assert.Equal("06-6123-4567", accepted.GetProperty("requester").GetProperty("contact").GetProperty("value").GetString());
+        Assert.Contains("psychiatrist", accepted.GetProperty("requester").GetProperty("professions").EnumerateArray().Select(p => p.GetString()));
+
+        var declineId = (await MineAsync(declining)).GetProperty("id").GetString();
+        var declined = await Expect.JsonAsync(await declining.Client.PostAsJsonAsync($"/api/me/introductions/{declineId}/decline", new { reason = "noCapacity" }));
+        Assert.Equal("declined", declined.GetProperty("status").GetString());
+        Assert.True(Absent(declined, "requester"));
+
+        var seen = (await Expect.JsonAsync(await requester.Client.GetAsync($"/api/referral-requests/{requestId}/introductions"))).EnumerateArray().ToList();
+        var toAccepting = seen.Single(i => i.GetProperty("profileId").GetString() == accepting.Id.ToString());
+        var toDeclining = seen.Single(i => i.GetProperty("profileId").GetString() == declining.Id.ToString());
+        Assert.Equal("office@counselling.example.jp", toAccepting.GetProperty("contact").GetProperty("value").GetString());
+        Assert.True(Absent(toDeclining, "contact"));
+        Assert.Equal("noCapacity", toDeclining.GetProperty("declineReason").GetString());
+
+        // Each reveal is one line: the invitee's accept response, the requester's read.
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.contact_revealed' AND actor_id = '{accepting.Id}'"));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.contact_revealed' AND actor_id = '{requester.Id}'"));
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.contact_revealed' AND actor_id = '{declining.Id}'"));
+        // The requester is told of both answers.
+        Assert.Equal(2, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{requester.Email}' AND (subject LIKE '%紹介%' OR subject LIKE '%introduction%')"));
+
+        var closed = await Expect.JsonAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { outcome = "firstSessionBooked" }));
+        Assert.Equal("closed", closed.GetProperty("status").GetString());
+        Assert.Equal("firstSessionBooked", closed.GetProperty("outcome").GetString());
+        Assert.Equal(2, await api.CountAsync($"SELECT count(*) FROM introductions WHERE request_id = '{requestId}' AND status = 'Closed'"));
+    }
+
+    [Fact]
+    public async Task Strangers_get_404_on_every_request_and_introduction_endpoint()
+    {
+        var (requester, requestId) = await RequestAsync();
+        var invitee = await ListedAsync();
+        await SendAsync(requester, requestId, invitee);
+        var introductionId = (await MineAsync(invitee)).GetProperty("id").GetString();
+        var stranger = await ListedAsync();
+
+        foreach (var path in new[] { "", "/introductions", "/matches" })
+            await Expect.ProblemAsync(await stranger.Client.GetAsync($"/api/referral-requests/{requestId}{path}"), 404, "referral.not_found");
+        await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { stranger.Id } }), 404, "referral.not_found");
+        await Expect.ProblemAsync(await stranger.Client.PostAsync($"/api/referral-requests/{requestId}/withdraw", null), 404, "referral.not_found");
+        await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { outcome = "unknown" }), 404, "referral.not_found");
+        await Expect.ProblemAsync(await stranger.Client.PostAsync($"/api/referral-requests/{requestId}/introductions/{introductionId}/withdraw", null), 404, "referral.not_found");
+        await Expect.ProblemAsync(await stranger.Client.GetAsync($"/api/me/introductions/{introductionId}"), 404, "introduction.not_found");
+        await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/accept", new { }), 404, "introduction.not_found");
+        await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/decline", new { reason = "fee" }), 404, "introduction.not_found");
+        Assert.Empty((await Expect.JsonAsync(await stranger.Client.GetAsync("/api/me/introductions"))).EnumerateArray());
+
+        // The invitee sees the need but may not act for the requester, nor see the candidates list.
+        await Expect.ProblemAsync(await invitee.Client.GetAsync($"/api/referral-requests/{requestId}/introductions"), 404, "referral.not_found");
+        await Expect.ProblemAsync(await invitee.Client.GetAsync($"/api/referral-requests/{requestId}/matches"), 404, "referral.not_found");
+        await Expect.ProblemAsync(await invitee.Client.PostAsync($"/api/referral-requests/{requestId}/withdraw", null), 404, "referral.not_found");
+        // And the requester cannot answer for the invitee.
+        await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/accept", new { }), 404, "introduction.not_found");
+        await Expect.ProblemAsync(await api.CreateClient().GetAsync("/api/me/introductions"), 401, "auth.unauthenticated");
+        Assert.Equal("Sent", await api.ScalarAsync($"SELECT status FROM introductions WHERE id = '{introductionId}'"));
+    }
+
+    [Fact]
+    public async Task Every_transition_outside_the_state_machine_is_refused_with_409()
+    {
+        var (requester, requestId) = await RequestAsync();
+        // Draft: nothing accepted, so it cannot close.
+        await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { outcome = "unknown" }), 409, "referral.invalid_transition");
+
+        var first = await ListedAsync();
+        var second = await ListedAsync();
+        var third = await ListedAsync();
+        await SendAsync(requester, requestId, first, second, third);
+        await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { outcome = "unknown" }), 409, "referral.nothing_accepted");
+        await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { first.Id } }), 409, "introduction.already_invited");
+        await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { requester.Id } }), 422, "introduction.self");
+
+        var firstId = (await MineAsync(first)).GetProperty("id").GetString();
+        var secondId = (await MineAsync(second)).GetProperty("id").GetString();
+        var thirdId = (await MineAsync(third)).GetProperty("id").GetString();
+        await Expect.StatusAsync(await first.Client.PostAsJsonAsync($"/api/me/introductions/{firstId}/accept", new { }), 200);
+        // accepted → accepted, accepted → declined, accepted → withdrawn
+        await Expect.ProblemAsync(await first.Client.PostAsJsonAsync($"/api/me/introductions/{firstId}/accept", new { }), 409, "introduction.invalid_transition");
+        await Expect.ProblemAsync(await first.Client.PostAsJsonAsync($"/api/me/introductions/{firstId}/decline", new { reason = "other" }), 409, "introduction.invalid_transition");
+        await Expect.ProblemAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/introductions/{firstId}/withdraw", null), 409, "introduction.invalid_transition");
+
+        // sent → withdrawn, then withdrawn → accepted is refused
+        await Expect.StatusAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/introductions/{secondId}/withdraw", null), 200);
+        await Expect.ProblemAsync(await second.Client.PostAsJsonAsync($"/api/me/introductions/{secondId}/accept", new { }), 409, "introduction.invalid_transition");
+
+        // sent → expired once 72 hours pass, then a late answer is refused
+        await api.ScalarAsync($"UPDATE introductions SET respond_by = now() - interval '1 minute' WHERE id = '{thirdId}'");
+        await Expect.ProblemAsync(await third.Client.PostAsJsonAsync($"/api/me/introductions/{thirdId}/accept", new { }), 409, "introduction.expired");
+        Assert.Equal("Expired", await api.ScalarAsync($"SELECT status FROM introductions WHERE id = '{thirdId}'"));
+
+        // Bad answers are 400 and change nothing.
+        await Expect.FieldErrorAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { }), "outcome");
+        await Expect.FieldErrorAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { outcome = "cured" }), "outcome");
+
+        await Expect.StatusAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { outcome = "didNotProceed" }), 200);
+        // closed → withdrawn, closed → closed, closed → sent
+        await Expect.ProblemAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/withdraw", null), 409, "referral.invalid_transition");
+        await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { outcome = "unknown" }), 409, "referral.invalid_transition");
+        var late = await ListedAsync();
+        await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { late.Id } }), 409, "referral.invalid_transition");
+    }
+
+    [Fact]
+    public async Task Withdrawing_a_request_withdraws_its_open_introductions_and_a_withdrawn_request_takes_no_answers()
+    {
+        var (requester, requestId) = await RequestAsync();
+        var invitee = await ListedAsync();
+        await SendAsync(requester, requestId, invitee);
+        var introductionId = (await MineAsync(invitee)).GetProperty("id").GetString();
+        var withdrawn = await Expect.JsonAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/withdraw", null));
+        Assert.Equal("withdrawn", withdrawn.GetProperty("status").GetString());
+        Assert.Equal("withdrawn", (await MineAsync(invitee)).GetProperty("status").GetString());
+        await Expect.ProblemAsync(await invitee.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/decline", new { reason = "area" }), 409, "introduction.invalid_transition");
+        await Expect.ProblemAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/withdraw", null), 409, "referral.invalid_transition");
+    }
+
+    [Fact]
+    public async Task At_most_five_introductions_wait_at_once_even_when_requests_race()
+    {
+        var (requester, requestId) = await RequestAsync();
+        var invitees = new List<TestMember>();
+        for (var i = 0; i < 8; i++) invitees.Add(await ListedAsync());
+        await Expect.FieldErrorAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions",
+            new { profileIds = invitees.Take(6).Select(i => i.Id) }), "profileIds", "introduction.invalid");
+        var unlisted = await api.MemberAsync();
+        await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions",
+            new { profileIds = new[] { unlisted.Id } }), 422, "introduction.not_listed");
+
+        // Two batches of three at once: one fits, the other would make six.
+        await using var secondInstance = api.SecondInstance();
+        var second = secondInstance.CreateClient();
+        second.DefaultRequestHeaders.Authorization = requester.Client.DefaultRequestHeaders.Authorization;
+        var answers = await Task.WhenAll(
+            requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = invitees.Take(3).Select(i => i.Id) }),
+            second.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = invitees.Skip(3).Take(3).Select(i => i.Id) }));
+        Assert.Equal([201, 409], answers.Select(a => (int)a.StatusCode).Order());
+        Assert.Equal(3, await api.CountAsync($"SELECT count(*) FROM introductions WHERE request_id = '{requestId}'"));
+
+        // Two more fit; then a declined one frees a place.
+        await SendAsync(requester, requestId, invitees[6], invitees[7]);
+        var alreadyOpen = await api.CountAsync($"SELECT count(*) FROM introductions WHERE request_id = '{requestId}' AND status = 'Sent'");
+        Assert.Equal(5, alreadyOpen);
+        var invited = (await Expect.JsonAsync(await requester.Client.GetAsync($"/api/referral-requests/{requestId}/introductions")))
+            .EnumerateArray().Select(i => i.GetProperty("profileId").GetGuid()).ToHashSet();
+        var sixth = invitees.Take(6).First(i => !invited.Contains(i.Id));
+        await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { sixth.Id } }), 409, "introduction.too_many_open");
+        var decliner = invitees[6];
+        await Expect.StatusAsync(await decliner.Client.PostAsJsonAsync($"/api/me/introductions/{(await MineAsync(decliner)).GetProperty("id").GetString()}/decline", new { reason = "notMySpecialty" }), 200);
+        await SendAsync(requester, requestId, sixth);
+    }
+
+    [Fact]
+    public async Task Overdue_introductions_expire_and_free_text_goes_90_days_after_closing_while_coded_data_stays()
+    {
+        var (requester, requestId) = await RequestAsync();
+        var accepting = await ListedAsync();
+        var silent = await ListedAsync();
+        await SendAsync(requester, requestId, accepting, silent);
+        await Expect.StatusAsync(await accepting.Client.PostAsJsonAsync($"/api/me/introductions/{(await MineAsync(accepting)).GetProperty("id").GetString()}/accept", new { }), 200);
+        await api.ScalarAsync($"UPDATE introductions SET respond_by = now() - interval '1 minute' WHERE invitee_id = '{silent.Id}'");
+
+        var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
+        var report = await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.True(report.Expired >= 1);
+        Assert.Equal("Expired", await api.ScalarAsync($"SELECT status FROM introductions WHERE invitee_id = '{silent.Id}'"));
+
+        await Expect.StatusAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { outcome = "firstSessionBooked" }), 200);
+        // 89 days on, nothing goes; 91 days on, the note and both contacts go and the coded need stays.
+        Assert.Equal(0, (await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(89), CancellationToken.None)).Forgotten);
+        Assert.NotNull(await api.ScalarAsync($"SELECT note FROM referral_requests WHERE id = '{requestId}'"));
+        Assert.True((await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(91), CancellationToken.None)).Forgotten >= 1);
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM referral_requests WHERE id = '{requestId}' AND note IS NULL AND requester_contact IS NULL"
+            + " AND specialties = '{trauma-ptsd}' AND outcome = 'FirstSessionBooked'"));
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM introductions WHERE request_id = '{requestId}' AND invitee_contact IS NOT NULL"));
+        Assert.Equal(0, (await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(92), CancellationToken.None)).Forgotten);
+    }
+}
