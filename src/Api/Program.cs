@@ -64,6 +64,7 @@ app.MapPracticeProfileEndpoints();
 app.MapDirectoryEndpoints();
 app.MapReferralRequestEndpoints();
 app.MapIntroductionEndpoints();
+app.MapMatchmakingEndpoints();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);
 #endif

@@ -191,14 +191,16 @@ public sealed class Event
     }
 
     /// <summary>Adds a ticket type, or changes one; its quota never drops below the seats it has sold.</summary>
-    public Result DefineTicketType(Guid? id, string name, int priceYen, int? memberPriceYen, int? quota, DateTimeOffset? salesStartAt, DateTimeOffset? salesEndAt, int maxPerMember, string field, DateTimeOffset now)
+    public Result DefineTicketType(Guid? id, string name, int priceYen, int? memberPriceYen, int? quota, DateTimeOffset? salesStartAt, DateTimeOffset? salesEndAt, int maxPerMember, string field, DateTimeOffset now, MatchmakingSide? side = null)
     {
         var ticketType = id is { } existing ? _ticketTypes.FirstOrDefault(t => t.Id == existing) : null;
         if (id is not null && ticketType is null)
             return Error.Validation("event.invalid", new Dictionary<string, string[]> { [$"{field}.id"] = ["No such ticket type for this event."] });
         var isNew = ticketType is null;
         ticketType ??= TicketType.Create(Guid.CreateVersion7(now), Id);
-        var defined = ticketType.Define(name, priceYen, memberPriceYen, quota, salesStartAt, salesEndAt, maxPerMember, field);
+        if (side is not null && Kind != EventKind.Matchmaking)
+            return Error.Validation("event.invalid", new Dictionary<string, string[]> { [$"{field}.side"] = ["Only matchmaking events have sides."] });
+        var defined = ticketType.Define(name, priceYen, memberPriceYen, quota, salesStartAt, salesEndAt, maxPerMember, field, side);
         if (!defined.IsSuccess) return defined;
         if (isNew) _ticketTypes.Add(ticketType);
         return Result.Success();
@@ -225,6 +227,8 @@ public sealed class Event
         if (Format is EventFormat.InPerson or EventFormat.Hybrid && VenueName is null) return EventErrors.VenueRequired;
         if (Format is EventFormat.Online or EventFormat.Hybrid && OnlineJoinUrl is null) return EventErrors.JoinUrlRequired;
         if (Kind == EventKind.LiveSupervision && !HasCompletePanel(verifiedProfessions)) return EventErrors.PanelIncomplete;
+        if (Kind == EventKind.Matchmaking && (_ticketTypes.Any(t => t.Side is null) || _ticketTypes.Select(t => t.Side).Distinct().Count() < 2))
+            return EventErrors.MatchmakingSidesRequired;
         Status = EventStatus.Published;
         PublishedAt = now;
         Touch(now);
@@ -270,6 +274,8 @@ public sealed class Event
         if (attempt.Quantity < 1 || attempt.Quantity > ticketType.MaxPerMember) return RegistrationErrors.TooMany;
         if (!IsEligible(attempt.VerifiedProfessions)) return RegistrationErrors.NotEligible;
         if (Kind == EventKind.LiveSupervision && !attempt.PledgeAccepted) return RegistrationErrors.PledgeRequired;
+        if (Kind == EventKind.Matchmaking && (ticketType.Side is not { } side || !MatchmakingSides.Allows(side, attempt.VerifiedProfessions)))
+            return RegistrationErrors.WrongSide;
         return CheckAnswers(attempt.Answers);
     }
 

@@ -8,6 +8,8 @@ public enum EventKind
     Meetup,
     Workshop,
     CoachingCohort,
+    /// <summary>お見合い: doctors meet psychologists and social workers in rounds (ticket types are the two sides).</summary>
+    Matchmaking,
 }
 
 public enum EventFormat

@@ -22,6 +22,12 @@ public static class EventErrors
 
     public static Error QuotaBelowTaken(string ticketType, int taken) => new("event.quota_below_taken", $"{taken} seats of '{ticketType}' are already taken; its quota cannot be lower.", ErrorKind.Conflict);
 
+    public static readonly Error MatchmakingSidesRequired = new("event.matchmaking_sides",
+        "A matchmaking event needs ticket types for both sides (doctor and counsellor), and every ticket type names its side.", ErrorKind.Rule);
+    public static readonly Error MatchmakingNeedsBothSides = new("matchmaking.needs_both_sides", "Rounds need at least one confirmed doctor and one confirmed counsellor.", ErrorKind.Conflict);
+    public static readonly Error NotMatchmaking = new("matchmaking.not_matchmaking", "This event is not a matchmaking event.", ErrorKind.NotFound);
+    public static readonly Error MatchmakingOver = new("matchmaking.event_over", "The event is over or cancelled; its rounds can no longer change.", ErrorKind.Conflict);
+
     public static readonly Error TicketTypeInUse = new("event.ticket_type_in_use", "A ticket type with registrations cannot be removed.", ErrorKind.Conflict);
 }
 
@@ -37,6 +43,8 @@ public static class RegistrationErrors
     public static readonly Error UnknownTicketType = new("registration.unknown_ticket_type", "No such ticket type for this event.", ErrorKind.Rule);
     public static readonly Error TooMany = new("registration.too_many", "That is more tickets than one member may have.", ErrorKind.Rule);
     public static readonly Error NotEligible = new("registration.not_eligible", "This event is for verified professionals (or chosen professions) only. Submit your credential first.", ErrorKind.Rule);
+    public static readonly Error WrongSide = new("registration.matchmaking_side",
+        "Register on your side: doctors (physician, psychiatrist) or counsellors (psychologists, social workers), as your verified credential shows.", ErrorKind.Rule);
     public static readonly Error PledgeRequired = new("registration.pledge_required", "Accept the confidentiality pledge to attend a live supervision.", ErrorKind.Rule);
     public static readonly Error EmailUnconfirmed = new("registration.email_unconfirmed", "Confirm your e-mail address before registering.", ErrorKind.Rule);
     public static readonly Error CancellationClosed = new("registration.cancellation_closed", "The cancellation deadline has passed.", ErrorKind.Rule);

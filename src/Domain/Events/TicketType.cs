@@ -25,6 +25,8 @@ public sealed class TicketType
     public DateTimeOffset? SalesStartAt { get; private set; }
     public DateTimeOffset? SalesEndAt { get; private set; }
     public int MaxPerMember { get; private set; } = 1;
+    /// <summary>For a matchmaking event: which side this ticket is for (its quota is that side's quota).</summary>
+    public MatchmakingSide? Side { get; private set; }
     /// <summary>Seats held by confirmed registrations, unexpired holds and outstanding waitlist offers.</summary>
     public int SeatsTaken { get; private set; }
 
@@ -33,7 +35,7 @@ public sealed class TicketType
     public static TicketType Create(Guid id, Guid eventId) => new() { Id = id, EventId = eventId };
 
     /// <summary>Sets what the organizer controls. The quota can never go below the seats already taken.</summary>
-    public Result Define(string name, int priceYen, int? memberPriceYen, int? quota, DateTimeOffset? salesStartAt, DateTimeOffset? salesEndAt, int maxPerMember, string field)
+    public Result Define(string name, int priceYen, int? memberPriceYen, int? quota, DateTimeOffset? salesStartAt, DateTimeOffset? salesEndAt, int maxPerMember, string field, MatchmakingSide? side = null)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > NameMaxLength) errors[$"{field}.name"] = [$"Give a name of 1 to {NameMaxLength} characters."];
@@ -56,6 +58,7 @@ public sealed class TicketType
         SalesStartAt = salesStartAt;
         SalesEndAt = salesEndAt;
         MaxPerMember = maxPerMember;
+        Side = side;
         return Result.Success();
     }
 

@@ -14,7 +14,7 @@ public sealed record QuestionRequest(Guid? Id, string? Text, QuestionKind? Kind,
 
 public sealed record TicketTypeRequest(
     Guid? Id, string? Name, int? PriceYen, int? MemberPriceYen, int? Quota,
-    DateTimeOffset? SalesStartAt, DateTimeOffset? SalesEndAt, int? MaxPerMember);
+    DateTimeOffset? SalesStartAt, DateTimeOffset? SalesEndAt, int? MaxPerMember, MatchmakingSide? Side);
 
 /// <summary>
 /// An event as the organizer writes it (POST creates a draft, PUT replaces it). Times carry their offset
@@ -123,7 +123,7 @@ public sealed record EventRequest(
         {
             var t = wanted[i];
             var defined = e.DefineTicketType(t.Id, t.Name!, t.PriceYen!.Value, t.MemberPriceYen, t.Quota, t.SalesStartAt?.ToUniversalTime(),
-                t.SalesEndAt?.ToUniversalTime(), t.MaxPerMember ?? 1, $"ticketTypes[{i}]", now);
+                t.SalesEndAt?.ToUniversalTime(), t.MaxPerMember ?? 1, $"ticketTypes[{i}]", now, t.Side);
             if (!defined.IsSuccess) return defined;
         }
         return Result.Success();

@@ -71,20 +71,11 @@ public static class SearchDirectory
 
             var ranked = candidates.Select(p =>
             {
-                var specialties = p.Specialties.Intersect(q.Specialties).ToList();
-                var modalities = p.Modalities.Intersect(q.Modalities).ToList();
-                double? distance = q.Near is { } near
-                    ? p.Locations.Where(l => l.Latitude is not null).Select(l => Kilometres(near.Lat, near.Lon, l.Latitude!.Value, l.Longitude!.Value)).DefaultIfEmpty(double.NaN).Min()
-                    : null;
-                if (distance is double.NaN) distance = null;
-                var acceptance = p.AcceptanceAsOf(now);
-                var score = 10.0 * specialties.Count + 5.0 * modalities.Count
-                    + (acceptance == Acceptance.Accepting ? 3 : acceptance == Acceptance.Waitlist ? 1 : 0)
-                    + (distance is { } km ? Math.Max(0, 5 - km / 10) : 0);
-                var why = new Explanation(specialties, modalities, distance is { } d ? Math.Round(d, 1) : null,
-                    acceptance?.ToString() ?? "unknown", (int)(now - p.AcceptanceConfirmedAt).TotalDays);
+                var fit = PracticeFit.Of(p, q.Specialties, q.Modalities, q.Near, now);
+                var why = new Explanation(fit.Specialties, fit.Modalities, fit.DistanceKm is { } d ? Math.Round(d, 1) : null,
+                    fit.Acceptance?.ToString() ?? "unknown", (int)(now - p.AcceptanceConfirmedAt).TotalDays);
                 return new Match(p.MemberId, names.GetValueOrDefault(p.MemberId), professions.GetValueOrDefault(p.MemberId) ?? [], p.Specialties, p.Modalities,
-                    p.Delivery, p.Locations, p.FeeMinYen, p.FeeMaxYen, p.InsuranceCovered, p.TypicalWaitWeeks, Math.Round(score, 2), why);
+                    p.Delivery, p.Locations, p.FeeMinYen, p.FeeMaxYen, p.InsuranceCovered, p.TypicalWaitWeeks, Math.Round(fit.Score, 2), why);
             })
             .OrderByDescending(r => r.Score)
             .ThenBy(r => Rotation(seed, r.MemberId))
@@ -97,16 +88,6 @@ public static class SearchDirectory
 
         /// <summary>Equal fits are ordered by a hash of the day and the member: fair, and stable within a day for paging.</summary>
         private static string Rotation(string seed, Guid memberId) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(seed + memberId.ToString("N"))));
-
-        private static double Kilometres(double lat1, double lon1, double lat2, double lon2)
-        {
-            const double earth = 6371.0;
-            double Rad(double degrees) => degrees * Math.PI / 180;
-            var dLat = Rad(lat2 - lat1);
-            var dLon = Rad(lon2 - lon1);
-            var a = Math.Sin(dLat / 2) * Math.Sin(dLat / 2) + Math.Cos(Rad(lat1)) * Math.Cos(Rad(lat2)) * Math.Sin(dLon / 2) * Math.Sin(dLon / 2);
-            return 2 * earth * Math.Asin(Math.Sqrt(a));
-        }
     }
 
     public static void MapDirectoryEndpoints(this IEndpointRouteBuilder app)

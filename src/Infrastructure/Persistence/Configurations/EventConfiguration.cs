@@ -76,6 +76,7 @@ public sealed class TicketTypeConfiguration : IEntityTypeConfiguration<TicketTyp
         builder.HasKey(t => t.Id);
         builder.Property(t => t.Id).ValueGeneratedNever();
         builder.Property(t => t.Name).HasMaxLength(TicketType.NameMaxLength).IsRequired();
+        builder.Property(t => t.Side).HasConversion<string>().HasMaxLength(20);
         builder.Ignore(t => t.IsFree);
         builder.HasIndex(t => t.EventId);
     }
@@ -243,5 +244,31 @@ public sealed class MailPreferenceConfiguration : IEntityTypeConfiguration<MailP
         builder.ToTable("MailPreferences");
         builder.HasKey(m => m.MemberId);
         builder.HasOne<AppUser>().WithOne().HasForeignKey<MailPreference>(m => m.MemberId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+public sealed class MatchmakingMeetingConfiguration : IEntityTypeConfiguration<MatchmakingMeeting>
+{
+    public void Configure(EntityTypeBuilder<MatchmakingMeeting> builder)
+    {
+        builder.ToTable("MatchmakingMeetings");
+        builder.HasKey(m => new { m.EventId, m.Round, m.TableNo });
+        builder.HasOne<Event>().WithMany().HasForeignKey(m => m.EventId).OnDelete(DeleteBehavior.Cascade);
+        // The schedule's promises, held by the database: one table per person per round, nobody meets twice.
+        builder.HasIndex(m => new { m.EventId, m.Round, m.DoctorId }).IsUnique();
+        builder.HasIndex(m => new { m.EventId, m.Round, m.CounsellorId }).IsUnique();
+        builder.HasIndex(m => new { m.EventId, m.DoctorId, m.CounsellorId }).IsUnique();
+    }
+}
+
+public sealed class MatchmakingSelectionConfiguration : IEntityTypeConfiguration<MatchmakingSelection>
+{
+    public void Configure(EntityTypeBuilder<MatchmakingSelection> builder)
+    {
+        builder.ToTable("MatchmakingSelections", t => t.HasCheckConstraint("ck_matchmaking_selections_not_self", "chooser_id <> chosen_id"));
+        builder.HasKey(s => new { s.EventId, s.ChooserId, s.ChosenId });
+        builder.HasOne<Event>().WithMany().HasForeignKey(s => s.EventId).OnDelete(DeleteBehavior.Cascade);
+        // "Did they choose me too?"
+        builder.HasIndex(s => new { s.EventId, s.ChosenId });
     }
 }
