@@ -118,9 +118,11 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
             var credential = Credential.Submit(user.Id, kind, $"DEMO-P{i + 1:000}", IssuerFor(kind), DateOnly.FromDateTime(now.UtcDateTime).AddYears(2), now).Value!;
             credential.Verify(adminId, now);
             db.Credentials.Add(credential);
+            // The story the board exists for: a few trauma-focused therapists around Umeda.
+            var trauma = place.Prefecture == Prefecture.Osaka && i % 4 == 0;
             var details = new Domain.Referrals.PracticeDetails(
-                specialties.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).ToList(),
-                modalities.OrderBy(_ => random.Next()).Take(random.Next(1, 3)).ToList(),
+                specialties.OrderBy(_ => random.Next()).Take(random.Next(1, 4)).Concat(trauma ? ["trauma-ptsd"] : []).Distinct().ToList(),
+                modalities.OrderBy(_ => random.Next()).Take(random.Next(1, 3)).Concat(trauma ? ["tf-cbt"] : []).Distinct().ToList(),
                 [(Domain.Referrals.AgeGroup)random.Next(0, 4), Domain.Referrals.AgeGroup.Adult],
                 i % 5 == 0 ? ["ja", "en"] : ["ja"],
                 i % 3 == 0 ? [Domain.Referrals.Delivery.Online] : [Domain.Referrals.Delivery.InPerson, Domain.Referrals.Delivery.Online],
@@ -134,6 +136,41 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
             ["trauma-ptsd"], ["tf-cbt", "emdr"], Domain.Referrals.AgeGroup.Adolescent, ["ja"], [Domain.Referrals.Delivery.InPerson, Domain.Referrals.Delivery.Online],
             [Prefecture.Osaka], 10000, false, Domain.Referrals.Urgency.WithinTwoWeeks, "思春期のトラウマに対応できる心理職の方を、梅田近辺かオンラインで探しています。",
             specialties.ToHashSet(), modalities.ToHashSet(), now).Value!);
+
+        // Two more needs: one already introduced to two practitioners (waiting for their answers), one still a draft.
+        var osakaDoctor = await db.Users.SingleAsync(u => u.Email == "member16@assemble.example");
+        var introduced = Domain.Referrals.ReferralRequest.Create(osakaDoctor.Id, [Profession.ClinicalPsychologist, Profession.CertifiedPublicPsychologist],
+            ["child-adolescent", "developmental"], ["play-therapy"], Domain.Referrals.AgeGroup.Child, ["ja"], [Domain.Referrals.Delivery.InPerson],
+            [Prefecture.Osaka, Prefecture.Hyogo], 8000, true, Domain.Referrals.Urgency.Routine, "小学生のお子さんへのプレイセラピーを、大阪北部か神戸でお願いできる方を探しています。",
+            specialties.ToHashSet(), modalities.ToHashSet(), now).Value!;
+        introduced.Introduce([users[0].Id, users[10].Id], new Domain.Referrals.ContactChannel(Domain.Referrals.ContactKind.Phone, "06-6000-0000"), now);
+        db.ReferralRequests.Add(introduced);
+        var internist = await db.Users.SingleAsync(u => u.Email == "member12@assemble.example");
+        db.ReferralRequests.Add(Domain.Referrals.ReferralRequest.Create(internist.Id, [Profession.CertifiedPublicPsychologist, Profession.PsychiatricSocialWorker],
+            ["workplace", "depression"], ["cbt"], Domain.Referrals.AgeGroup.Adult, ["ja"], [Domain.Referrals.Delivery.Online],
+            [Prefecture.Osaka], null, false, Domain.Referrals.Urgency.Routine, "休職中の会社員の復職支援をオンラインでお願いできる方を探しています。",
+            specialties.ToHashSet(), modalities.ToHashSet(), now).Value!);
+
+        // A matchmaking evening (お見合い) in Osaka: 3 doctors' seats and 6 for psychologists and social workers; two doctors and four practitioners registered.
+        var tokyo = TimeSpan.FromHours(9);
+        var starts = new DateTimeOffset(now.ToOffset(tokyo).Date.AddDays(35).AddHours(19), tokyo).ToUniversalTime();
+        var organizer = await db.Users.SingleAsync(u => u.Email == "organizer2@assemble.example");
+        var evening = Event.Create(Guid.CreateVersion7(now), organizer.Id, new EventDetails(EventKind.Matchmaking, EventFormat.InPerson, "医師と心理職・福祉職のお見合い会 in 大阪",
+            "紹介先・紹介元を探している医師と、心理職・福祉職が少人数で順番に話す会です。", Event.DefaultTimeZone, [(null, starts, starts.AddHours(2))],
+            new Venue("梅田の貸会議室", "大阪市北区梅田", Prefecture.Osaka), null, null, "受付で席番号をお伝えします。", Audience.VerifiedProfessionals, [], 9, false, [], [], [],
+            24, 30, 24), now).Value!;
+        evening.DefineTicketType(null, "医師", 0, null, 3, null, null, 1, "ticketTypes[0]", now, MatchmakingSide.Doctor);
+        evening.DefineTicketType(null, "心理職・福祉職", 0, null, 6, null, null, 1, "ticketTypes[1]", now, MatchmakingSide.Counsellor);
+        evening.Publish(new Dictionary<Guid, IReadOnlyList<Profession>>(), now);
+        db.Events.Add(evening);
+        var doctorTicket = evening.TicketTypes.Single(t => t.Side == MatchmakingSide.Doctor);
+        var counsellorTicket = evening.TicketTypes.Single(t => t.Side == MatchmakingSide.Counsellor);
+        foreach (var (member, ticket, profession) in new[] { (osakaDoctor.Id, doctorTicket, Profession.Psychiatrist), (internist.Id, doctorTicket, Profession.Physician) }
+                     .Concat(users.Take(4).Select((u, i) => (u.Id, counsellorTicket, kinds[i % kinds.Length]))))
+        {
+            evening.TryTakeSeats(ticket.Id, 1);
+            db.Registrations.Add(Registration.Start(evening, new RegistrationAttempt(member, true, [profession], ticket.Id, 1, [], false), now));
+        }
         await db.SaveChangesAsync();
     }
 

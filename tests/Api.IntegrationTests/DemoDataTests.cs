@@ -1,0 +1,40 @@
+using System.Net.Http.Json;
+using Assemble.Api.Hosting;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+/// <summary>The demo data a fresh clone starts with holds together: the referral board and a matchmaking evening work through the API.</summary>
+public sealed class DemoDataTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    [Fact]
+    public async Task Demo_data_gives_the_board_fifty_practices_a_few_requests_and_a_matchmaking_evening_that_can_be_scheduled()
+    {
+        IReadOnlyList<(string Email, string Password)> created;
+        using (var scope = api.Services.CreateScope())
+            created = await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync();
+        string Password(string email) => created.Single(c => c.Email == email).Password;
+
+        Assert.True(await api.CountAsync("SELECT count(*) FROM practice_profiles") >= 50);
+        Assert.Equal(3, await api.CountAsync("SELECT count(*) FROM referral_requests"));
+        Assert.Equal(2, await api.CountAsync("SELECT count(*) FROM introductions WHERE status = 'Sent'"));
+
+        var psychologist = await api.VerifiedAsync("clinicalPsychologist");
+        var found = await Expect.JsonAsync(await psychologist.Client.GetAsync("/api/directory?specialty=trauma-ptsd&prefecture=osaka"));
+        Assert.NotEqual(0, found.GetProperty("items").GetArrayLength());
+
+        var doctor = await api.SignInAsync("member16@assemble.example", Password("member16@assemble.example"));
+        var requestId = await api.ScalarAsync($"SELECT id::text FROM referral_requests WHERE requester_id = '{doctor.Id}'");
+        var introductions = await Expect.JsonAsync(await doctor.Client.GetAsync($"/api/referral-requests/{requestId}/introductions"));
+        Assert.Equal(2, introductions.GetArrayLength());
+
+        var organizer = await api.SignInAsync("organizer2@assemble.example", Password("organizer2@assemble.example"));
+        var eveningId = await api.ScalarAsync("SELECT id::text FROM events WHERE kind = 'Matchmaking'");
+        var schedule = await Expect.JsonAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{eveningId}/matchmaking/rounds", new { rounds = 4, minutesPerRound = 15 }), 201);
+        // Two doctors meet someone in each of four rounds; the four practitioners get two meetings each.
+        Assert.Equal(8, schedule.GetProperty("meetings").GetArrayLength());
+        Assert.All(schedule.GetProperty("meetingsPerParticipant").EnumerateObject(), p => Assert.InRange(p.Value.GetInt32(), 2, 4));
+    }
+}
