@@ -118,4 +118,54 @@ public sealed class DirectoryTests(EventsFactory api) : IClassFixture<EventsFact
         await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync("/api/directory?near=north"), "near");
         await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync("/api/directory?ageGroup=toddler"), "ageGroup");
     }
+
+    [Fact]
+    public async Task Equal_fits_rotate_fairly_by_day_and_page_without_repeats()
+    {
+        var tied = new List<TestMember>();
+        for (var i = 0; i < 6; i++) tied.Add(await ListAsync("clinicalPsychologist", ["grief"], ["act"], "nagano", 36.6513, 138.1810));
+        var psychiatrist = await api.VerifiedAsync("psychiatrist");
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await Expect.JsonAsync(await psychiatrist.Client.GetAsync($"/api/directory?specialty=grief&prefecture=nagano&limit=4{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}"));
+            seen.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("memberId").GetString()!));
+            cursor = page.TryGetProperty("nextCursor", out var next) && next.ValueKind == System.Text.Json.JsonValueKind.String ? next.GetString() : null;
+        } while (cursor is not null);
+        Assert.Equal(6, seen.Count);
+        Assert.Equal(6, seen.Distinct().Count());
+
+        // Today's order is md5(day ‖ member): the same rule, applied to a year of days, puts each of the six first about equally often.
+        static string Key(DateOnly day, string id) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(
+            Assemble.Api.Features.Referrals.SearchDirectory.Handler.RotationSeed(day) + id)));
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        Assert.Equal(seen.OrderBy(id => Key(today, id), StringComparer.Ordinal), seen);
+        var firsts = Enumerable.Range(0, 365).Select(d => seen.MinBy(id => Key(today.AddDays(d), id), StringComparer.Ordinal)!).GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(6, firsts.Count);
+        Assert.All(firsts.Values, count => Assert.InRange(count, 30, 95));
+    }
+
+    [Fact]
+    public async Task A_distance_filter_keeps_only_practices_within_reach_and_scores_match_the_domain_rule()
+    {
+        var sapporo = await ListAsync("clinicalPsychologist", ["eating-disorders", "anxiety"], ["cbt"], "hokkaido", 43.0687, 141.3508);
+        var otaru = await ListAsync("clinicalPsychologist", ["eating-disorders"], ["schema", "cbt"], "hokkaido", 43.1907, 140.9947);
+        var hakodate = await ListAsync("clinicalPsychologist", ["eating-disorders"], ["cbt"], "hokkaido", 41.7687, 140.7288);
+        var psychiatrist = await api.VerifiedAsync("psychiatrist");
+
+        var near = await Expect.JsonAsync(await psychiatrist.Client.GetAsync("/api/directory?specialty=eating-disorders,anxiety&modality=cbt&near=43.0687,141.3508&withinKm=50"));
+        var items = near.GetProperty("items").EnumerateArray().ToList();
+        Assert.Equal([sapporo.Id.ToString(), otaru.Id.ToString()], items.Select(i => i.GetProperty("memberId").GetString()));
+        // Sapporo: 2 specialties, 1 modality, accepting, at the door = 20 + 5 + 3 + 5.
+        Assert.Equal(33.0, items[0].GetProperty("score").GetDouble());
+        var otaruKm = items[1].GetProperty("why").GetProperty("distanceKm").GetDouble();
+        Assert.InRange(otaruKm, 25, 35);
+        Assert.Equal(Math.Round(10 + 5 + 3 + (5 - otaruKm / 10), 1), Math.Round(items[1].GetProperty("score").GetDouble(), 1));
+        Assert.DoesNotContain(items, i => i.GetProperty("memberId").GetString() == hakodate.Id.ToString());
+
+        await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync("/api/directory?withinKm=10"), "withinKm");
+        await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync("/api/directory?cursor=%2F%2F%2F%2Fw%3D%3D"), "cursor");
+    }
 }
