@@ -28,7 +28,8 @@ builder.Services
     .AddPayments(builder.Configuration, builder.Environment)
     .AddOutbox(builder.Configuration)
     .AddScheduledJobs(builder.Configuration)
-    .AddScoped<SearchDirectory.Handler>();
+    .AddScoped<SearchDirectory.Handler>()
+    .AddSingleton<DirectoryIndex>();
 
 var app = builder.Build();
 if (await StartupTasks.RunCommandAsync(app, args) is { } exitCode) return exitCode;

@@ -139,7 +139,7 @@ public sealed class DirectoryTests(EventsFactory api) : IClassFixture<EventsFact
 
         // Today's order is md5(day ‖ member): the same rule, applied to a year of days, puts each of the six first about equally often.
         static string Key(DateOnly day, string id) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(
-            Assemble.Api.Features.Referrals.SearchDirectory.Handler.RotationSeed(day) + id)));
+            Assemble.Api.Features.Referrals.DirectoryIndex.RotationSeed(day) + id)));
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         Assert.Equal(seen.OrderBy(id => Key(today, id), StringComparer.Ordinal), seen);
         var firsts = Enumerable.Range(0, 365).Select(d => seen.MinBy(id => Key(today.AddDays(d), id), StringComparer.Ordinal)!).GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count());
@@ -167,5 +167,37 @@ public sealed class DirectoryTests(EventsFactory api) : IClassFixture<EventsFact
 
         await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync("/api/directory?withinKm=10"), "withinKm");
         await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync("/api/directory?cursor=%2F%2F%2F%2Fw%3D%3D"), "cursor");
+    }
+
+    [Fact]
+    public async Task The_directory_index_is_never_stale_on_either_api_process()
+    {
+        var psychologist = await ListAsync("clinicalPsychologist", ["perinatal"], ["act"], "okinawa", 26.2124, 127.6809);
+        var psychiatrist = await api.VerifiedAsync("psychiatrist");
+        await using var secondInstance = api.SecondInstance();
+        var second = secondInstance.CreateClient();
+        second.DefaultRequestHeaders.Authorization = psychiatrist.Client.DefaultRequestHeaders.Authorization;
+        async Task<List<string?>> FoundAsync(HttpClient client) => (await Expect.JsonAsync(await client.GetAsync("/api/directory?specialty=perinatal&prefecture=okinawa")))
+            .GetProperty("items").EnumerateArray().Select(i => i.GetProperty("memberId").GetString()).ToList();
+
+        // Both processes have loaded their index.
+        Assert.Equal([psychologist.Id.ToString()], await FoundAsync(psychiatrist.Client));
+        Assert.Equal([psychologist.Id.ToString()], await FoundAsync(second));
+
+        // A change through one process is seen at once by the other …
+        await Expect.StatusAsync(await psychologist.Client.PutAsJsonAsync("/api/me/practice-profile", new
+        {
+            specialties = new[] { "grief" }, ageGroups = new[] { "adult" }, delivery = new[] { "online" }, onlinePrefectures = new[] { "okinawa" },
+        }), 200);
+        Assert.Empty(await FoundAsync(second));
+        // … and so is one made straight in the database: a lapsed credential hides the profile everywhere.
+        await Expect.StatusAsync(await psychologist.Client.PutAsJsonAsync("/api/me/practice-profile", new
+        {
+            specialties = new[] { "perinatal" }, ageGroups = new[] { "adult" }, delivery = new[] { "online" }, onlinePrefectures = new[] { "okinawa" },
+        }), 200);
+        Assert.Single(await FoundAsync(second));
+        await api.ScalarAsync($"UPDATE credentials SET expires_on = CURRENT_DATE - 1 WHERE member_id = '{psychologist.Id}'");
+        Assert.Empty(await FoundAsync(psychiatrist.Client));
+        Assert.Empty(await FoundAsync(second));
     }
 }

@@ -27,6 +27,7 @@ public sealed class SchemaTests
         SELECT format('constraint %s on %s: %s', c.conname, t.relname, pg_get_constraintdef(c.oid))
           FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
          WHERE n.nspname = 'public' AND t.relname <> '__ef_migrations_history' AND t.relname NOT LIKE 'qrtz%'
+           AND c.contype <> 't' -- the directory's constraint triggers live in migrations only (the model has no triggers)
         ORDER BY 1
         """;
 

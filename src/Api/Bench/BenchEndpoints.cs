@@ -29,6 +29,7 @@ public static class BenchEndpoints
     public static void MapBenchEndpoints(this IEndpointRouteBuilder app)
     {
         var bench = app.MapGroup("/bench").ExcludeFromDescription();
+        bench.MapDirectoryBench();
 
         // Members with confirmed e-mail and bearer tokens minted as the Identity endpoint mints them (no password
         // hashing: thousands of 210,000-iteration sign-ins would dominate the set-up), plus the events to list.

@@ -43,11 +43,11 @@ public static class PracticeFit
         return Of(counsellor, doctor.Specialties, doctor.Modalities, from is null ? null : (from.Latitude!.Value, from.Longitude!.Value), now).Score;
     }
 
-    public static double? NearestKm(IEnumerable<PracticeLocation> locations, double lat, double lon)
+    public static double? NearestKm(IReadOnlyList<PracticeLocation> locations, double lat, double lon)
     {
         double? nearest = null;
-        foreach (var l in locations)
-            if (l is { Latitude: { } la, Longitude: { } lo } && Kilometres(lat, lon, la, lo) is var km && (nearest is null || km < nearest)) nearest = km;
+        for (var i = 0; i < locations.Count; i++)
+            if (locations[i] is { Latitude: { } la, Longitude: { } lo } && Kilometres(lat, lon, la, lo) is var km && (nearest is null || km < nearest)) nearest = km;
         return nearest;
     }
 

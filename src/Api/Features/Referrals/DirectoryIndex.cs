@@ -1,0 +1,111 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Data;
+using System.Security.Cryptography;
+using System.Text;
+using Assemble.Domain.Credentials;
+using Assemble.Domain.Members;
+using Assemble.Domain.Referrals;
+using Assemble.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Assemble.Api.Features.Referrals;
+
+/// <summary>
+/// The directory's search index: every practice profile with its member's verified credentials and display name,
+/// held in memory and ranked with <see cref="PracticeFit"/> directly. It is never stale: each search first reads
+/// <c>directory_versions.version</c> (one indexed row), which deferred triggers bump at the commit of any change to
+/// practice profiles, credentials or member profiles, and reloads when it moved. Profile, credential and version are
+/// read in one repeatable-read snapshot, so a reload never mixes two states. Every API process keeps its own copy.
+/// </summary>
+public sealed class DirectoryIndex(NpgsqlDataSource dataSource)
+{
+    public sealed record VerifiedCredential(Profession Kind, DateOnly? ExpiresOn);
+
+    public sealed record Entry(PracticeProfile Profile, IReadOnlyList<VerifiedCredential> Credentials, string? DisplayName)
+    {
+        /// <summary>The last day the profile is listed (a verified credential still valid); null when one never expires.</summary>
+        public DateOnly? ListedUntil { get; } = Credentials.Any(c => c.ExpiresOn is null) ? null : Credentials.Max(c => c.ExpiresOn);
+
+        /// <summary>Expiry is read at query time, so a lapse needs no write: a profile whose credentials all lapsed hides by itself.</summary>
+        public bool IsListedOn(DateOnly today) => ListedUntil is null || ListedUntil >= today;
+
+        public bool HasProfessionOn(DateOnly today, IReadOnlyList<Profession> wanted)
+        {
+            foreach (var c in Credentials)
+                if ((c.ExpiresOn is null || c.ExpiresOn >= today) && wanted.Contains(c.Kind)) return true;
+            return false;
+        }
+
+        public IReadOnlyList<Profession> ProfessionsOn(DateOnly today)
+            => Credentials.Where(c => c.ExpiresOn is null || c.ExpiresOn >= today).Select(c => c.Kind).Distinct().Order().ToList();
+    }
+
+    public sealed class Snapshot(long version, IReadOnlyList<Entry> entries, ILookup<Guid, VerifiedCredential> credentials)
+    {
+        private readonly ConcurrentDictionary<DateOnly, ulong[]> _rotation = new();
+
+        public long Version { get; } = version;
+        public IReadOnlyList<Entry> Entries { get; } = entries;
+
+        /// <summary>Whether a member (any member, listed or not) holds a verified credential valid today: who may search.</summary>
+        public bool IsVerifiedProfessional(Guid memberId, DateOnly today) => credentials[memberId].Any(c => c.ExpiresOn is null || c.ExpiresOn >= today);
+
+        /// <summary>The day's tie-break key of each entry (same order as <see cref="Entries"/>), computed once per day.</summary>
+        public ulong[] RotationKeys(DateOnly day)
+        {
+            if (_rotation.TryGetValue(day, out var keys)) return keys;
+            foreach (var old in _rotation.Keys.Where(d => d < day.AddDays(-1))) _rotation.TryRemove(old, out _);
+            return _rotation.GetOrAdd(day, d => Entries.Select(e => RotationKey(d, e.Profile.MemberId)).ToArray());
+        }
+    }
+
+    private readonly SemaphoreSlim _reload = new(1, 1);
+    private volatile Snapshot? _current;
+
+    /// <summary>Equal fits are ordered by md5(day ‖ member): fair across days, stable within one (so pages do not repeat).</summary>
+    public static ulong RotationKey(DateOnly day, Guid memberId)
+        => BinaryPrimitives.ReadUInt64BigEndian(MD5.HashData(Encoding.UTF8.GetBytes(RotationSeed(day) + memberId.ToString())));
+
+    public static string RotationSeed(DateOnly day) => day.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+
+    public async Task<Snapshot> CurrentAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        // The hot path's one round trip, kept to a bare command.
+        long version;
+        await using (var command = dataSource.CreateCommand("SELECT version FROM directory_versions WHERE id = 1"))
+            version = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        if (_current is { } snapshot && snapshot.Version == version) return snapshot;
+        await _reload.WaitAsync(cancellationToken);
+        try
+        {
+            // Another request may have loaded it (or a newer one) while this one waited.
+            if (_current is { } loaded && loaded.Version >= version) return loaded;
+            _current = await LoadAsync(db, cancellationToken);
+            return _current;
+        }
+        finally
+        {
+            _reload.Release();
+        }
+    }
+
+    private static async Task<Snapshot> LoadAsync(AppDbContext db, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
+        var version = await db.DirectoryVersions.AsNoTracking().Where(v => v.Id == 1).Select(v => v.Version).SingleAsync(cancellationToken);
+        var profiles = await db.PracticeProfiles.AsNoTracking().ToListAsync(cancellationToken);
+        var credentials = (await db.Credentials.AsNoTracking().Where(c => c.Status == CredentialStatus.Verified)
+                .Select(c => new { c.MemberId, c.Kind, c.ExpiresOn }).ToListAsync(cancellationToken))
+            .ToLookup(c => c.MemberId, c => new VerifiedCredential(c.Kind, c.ExpiresOn));
+        var names = await db.MemberProfiles.AsNoTracking().Where(m => !m.IsHidden).Select(m => new { m.Id, m.DisplayName })
+            .ToDictionaryAsync(m => m.Id, m => m.DisplayName, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        var entries = profiles
+            .Where(p => credentials.Contains(p.MemberId))
+            .Select(p => new Entry(p, credentials[p.MemberId].ToList(), names.GetValueOrDefault(p.MemberId)))
+            .ToList();
+        return new Snapshot(version, entries, credentials);
+    }
+}
