@@ -125,6 +125,15 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/accept", new { }), 404, "introduction.not_found");
         await Expect.ProblemAsync(await api.CreateClient().GetAsync("/api/me/introductions"), 401, "auth.unauthenticated");
         Assert.Equal("Sent", await api.ScalarAsync($"SELECT status FROM introductions WHERE id = '{introductionId}'"));
+
+        // Admins see the request and its introductions (and the read is logged); a bad status filter is a 400.
+        var admin = await api.AdminAsync();
+        await Expect.StatusAsync(await admin.Client.GetAsync($"/api/referral-requests/{requestId}"), 200);
+        Assert.Single((await Expect.JsonAsync(await admin.Client.GetAsync($"/api/referral-requests/{requestId}/introductions"))).EnumerateArray());
+        Assert.True(await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.read' AND actor_id = '{admin.Id}' AND target_id = '{requestId}'") >= 2);
+        await Expect.StatusAsync(await invitee.Client.GetAsync("/api/me/introductions?status=bogus"), 400);
+        Assert.Single((await Expect.JsonAsync(await invitee.Client.GetAsync("/api/me/introductions?status=sent"))).EnumerateArray());
+        Assert.Empty((await Expect.JsonAsync(await invitee.Client.GetAsync("/api/me/introductions?status=accepted"))).EnumerateArray());
     }
 
     [Fact]

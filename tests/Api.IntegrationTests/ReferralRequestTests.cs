@@ -69,7 +69,9 @@ public sealed class ReferralRequestTests(EventsFactory api) : IClassFixture<Even
     {
         var psychiatrist = await api.VerifiedAsync("psychiatrist");
         var json = $"{{\"wantedProfessions\": [\"clinicalPsychologist\"], \"{field}\": \"x\"}}";
+        var before = await api.CountAsync("SELECT count(*) FROM referral_requests");
         await Expect.FieldErrorAsync(await psychiatrist.Client.PostAsync("/api/referral-requests", new StringContent(json, Encoding.UTF8, "application/json")), field, "request.malformed");
+        Assert.Equal(before, await api.CountAsync("SELECT count(*) FROM referral_requests"));
     }
 
     [Fact]

@@ -138,8 +138,14 @@ public static class Introductions
         var mine = app.MapGroup("/api/me/introductions").WithTags("Referrals").RequireAuthorization();
 
         mine.MapGet("/", async Task<Results<Ok<IReadOnlyList<ReceivedView>>, ProblemHttpResult>> (
-                IntroductionStatus? status, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+                string? status, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
+                IntroductionStatus? wanted = null;
+                if (status is not null)
+                {
+                    if (!QueryValues.TryEnum<IntroductionStatus>(status, "status", out var parsed, out var problem)) return problem!;
+                    wanted = parsed;
+                }
                 var me = user.RequiredMemberId();
                 var requestIds = await db.Introductions.Where(i => i.InviteeId == me).OrderByDescending(i => i.Id).Select(i => i.RequestId).Take(200).ToListAsync(ct);
                 var requests = await db.ReferralRequests.AsNoTracking().Include(r => r.Introductions.Where(i => i.InviteeId == me))
@@ -147,7 +153,7 @@ public static class Introductions
                 var now = time.GetUtcNow();
                 var views = await ReceivedViewsAsync(db, viewers, me, requests, now, ct);
                 await db.SaveChangesAsync(ct);
-                return TypedResults.Ok((IReadOnlyList<ReceivedView>)views.Where(v => status is null || v.Status == status).OrderByDescending(v => v.SentAt).ToList());
+                return TypedResults.Ok((IReadOnlyList<ReceivedView>)views.Where(v => wanted is null || v.Status == wanted).OrderByDescending(v => v.SentAt).ToList());
             })
             .WithName("ListMyIntroductions").ProducesProblems(401)
             .WithDescription("Introductions you were invited to (newest first, at most 200): the need, and who asked only after you accept.");
