@@ -31,6 +31,7 @@ public sealed class SchedulerTests(ScheduledFactory api) : IClassFixture<Schedul
         var nodes = await api.CountAsync("SELECT count(*) FROM qrtz_scheduler_state WHERE sched_name = 'assemble'");
         Assert.Equal(2, nodes);
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{email}' AND status = 'Sent' AND attempts = 1"));
-        Assert.Equal(4, await api.CountAsync("SELECT count(*) FROM qrtz_triggers WHERE sched_name = 'assemble'"));
+        // seat expiry, payments, mail, clean-up, referrals
+        Assert.Equal(5, await api.CountAsync("SELECT count(*) FROM qrtz_triggers WHERE sched_name = 'assemble'"));
     }
 }
