@@ -200,4 +200,26 @@ public sealed class DirectoryTests(EventsFactory api) : IClassFixture<EventsFact
         Assert.Empty(await FoundAsync(psychiatrist.Client));
         Assert.Empty(await FoundAsync(second));
     }
+
+    [Fact]
+    public async Task A_revoked_credential_unlists_the_practice_at_once_and_only_admins_revoke()
+    {
+        var psychologist = await ListAsync("clinicalPsychologist", ["addiction"], ["act"], "tottori", 35.5011, 134.2351);
+        var psychiatrist = await api.VerifiedAsync("psychiatrist");
+        Assert.Single((await Expect.JsonAsync(await psychiatrist.Client.GetAsync("/api/directory?specialty=addiction&prefecture=tottori"))).GetProperty("items").EnumerateArray());
+        var credentialId = await api.ScalarAsync($"SELECT id::text FROM credentials WHERE member_id = '{psychologist.Id}'");
+
+        await Expect.ProblemAsync(await psychiatrist.Client.PostAsJsonAsync($"/api/admin/credentials/{credentialId}/revoke", new { reason = "x" }), 403, "auth.forbidden");
+        var admin = await api.AdminAsync();
+        await Expect.FieldErrorAsync(await admin.Client.PostAsJsonAsync($"/api/admin/credentials/{credentialId}/revoke", new { reason = " " }), "reason");
+        var revoked = await Expect.JsonAsync(await admin.Client.PostAsJsonAsync($"/api/admin/credentials/{credentialId}/revoke", new { reason = "登録の抹消を確認しました。" }));
+        Assert.Equal("revoked", revoked.GetProperty("status").GetString());
+
+        Assert.Empty((await Expect.JsonAsync(await psychiatrist.Client.GetAsync("/api/directory?specialty=addiction&prefecture=tottori"))).GetProperty("items").EnumerateArray());
+        Assert.False((await Expect.JsonAsync(await psychologist.Client.GetAsync("/api/me/practice-profile"))).GetProperty("listed").GetBoolean());
+        await Expect.ProblemAsync(await psychologist.Client.GetAsync("/api/directory"), 403, "directory.verified_only");
+        await Expect.ProblemAsync(await admin.Client.PostAsJsonAsync($"/api/admin/credentials/{credentialId}/revoke", new { reason = "again" }), 409, "credential.not_verified");
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'credential.revoked' AND target_id = '{credentialId}'"));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{psychologist.Email}' AND subject LIKE '%取り消し%'"));
+    }
 }

@@ -112,4 +112,18 @@ public sealed class CredentialTests
         Assert.Equal(CredentialStatus.Expired, c.Status);
         Assert.False(c.IsOpenOn(Today.AddDays(1)));
     }
+
+    [Fact]
+    public void Revoke_OnlyAVerifiedCredential_WithAReason_AndItStopsCounting()
+    {
+        var c = Pending();
+        Assert.Equal("credential.not_verified", c.Revoke(Admin, "reason", Now).Error!.Code);
+        c.Verify(Admin, Now);
+        Assert.Equal("credential.invalid", c.Revoke(Admin, "  ", Now).Error!.Code);
+        Assert.True(c.Revoke(Admin, "登録抹消", Now).IsSuccess);
+        Assert.Equal(CredentialStatus.Revoked, c.Status);
+        Assert.False(c.IsValidOn(Today));
+        Assert.Empty(Credential.VerifiedProfessions([c], Today));
+        Assert.Equal("credential.not_verified", c.Revoke(Admin, "again", Now).Error!.Code);
+    }
 }

@@ -9,6 +9,8 @@ public enum CredentialStatus
     Verified,
     Rejected,
     Expired,
+    /// <summary>Withdrawn by an admin after it was verified (struck off the register, found to be false): it stops counting at once.</summary>
+    Revoked,
 }
 
 /// <summary>
@@ -91,6 +93,20 @@ public sealed class Credential
         if (trimmed.Length > ReasonMaxLength) return Error.Validation("credential.invalid", new Dictionary<string, string[]> { ["reason"] = [$"Use at most {ReasonMaxLength} characters."] });
         if (Status != CredentialStatus.Pending) return CredentialErrors.AlreadyDecided(Status);
         Status = CredentialStatus.Rejected;
+        RejectionReason = trimmed;
+        DecidedAt = now;
+        DecidedBy = adminId;
+        return Result.Success();
+    }
+
+    /// <summary>An admin withdraws a verified credential, with a reason the member is told; everything it unlocked (the directory listing, verified-only events) stops at once.</summary>
+    public Result Revoke(Guid adminId, string reason, DateTimeOffset now)
+    {
+        var trimmed = reason.Trim();
+        if (trimmed.Length == 0) return Error.Validation("credential.invalid", new Dictionary<string, string[]> { ["reason"] = ["Say why the credential is revoked."] });
+        if (trimmed.Length > ReasonMaxLength) return Error.Validation("credential.invalid", new Dictionary<string, string[]> { ["reason"] = [$"Use at most {ReasonMaxLength} characters."] });
+        if (Status != CredentialStatus.Verified) return CredentialErrors.NotRevocable(Status);
+        Status = CredentialStatus.Revoked;
         RejectionReason = trimmed;
         DecidedAt = now;
         DecidedBy = adminId;

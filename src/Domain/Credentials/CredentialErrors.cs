@@ -13,6 +13,11 @@ public static class CredentialErrors
         "A credential of this kind is already pending or verified for this member.",
         ErrorKind.Conflict);
 
+    public static Error NotRevocable(CredentialStatus status) => new(
+        "credential.not_verified",
+        $"Only a verified credential can be revoked; this one is {status.ToString().ToLowerInvariant()}.",
+        ErrorKind.Conflict);
+
     public static Error AlreadyDecided(CredentialStatus status) => new(
         "credential.already_decided",
         $"The credential is already {status.ToString().ToLowerInvariant()}.",

@@ -16,6 +16,7 @@ public static class AdminEndpoints
         .AddScoped<ListCredentials.Handler>()
         .AddScoped<VerifyCredential.Handler>()
         .AddScoped<RejectCredential.Handler>()
+        .AddScoped<RevokeCredential.Handler>()
         .AddScoped<SetMemberRoles.Handler>()
         .AddScoped<ListAuditLog.Handler>();
 
@@ -47,6 +48,15 @@ public static class AdminEndpoints
                 return result.ToOk();
             })
             .WithName(nameof(RejectCredential)).ProducesProblems(400, 401, 403, 404, 409);
+
+        admin.MapPost("/credentials/{id:guid}/revoke", async Task<Results<Ok<CredentialView>, ProblemHttpResult>> (
+                Guid id, RevokeCredential.Request request, ClaimsPrincipal user, RevokeCredential.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user, id, request, ct);
+                return result.ToOk();
+            })
+            .WithName(nameof(RevokeCredential)).ProducesProblems(400, 401, 403, 404, 409)
+            .WithDescription("Withdraws a verified credential (with a reason the member is told): verified-only access and the directory listing stop at once.");
 
         admin.MapPost("/members/{id:guid}/roles", async Task<Results<Ok<SetMemberRoles.Response>, ProblemHttpResult>> (
                 Guid id, SetMemberRoles.Request request, ClaimsPrincipal user, SetMemberRoles.Handler handler, CancellationToken ct) =>

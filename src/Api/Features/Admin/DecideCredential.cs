@@ -30,8 +30,19 @@ public static class RejectCredential
     }
 }
 
+public static class RevokeCredential
+{
+    public sealed record Request(string? Reason);
+
+    public sealed class Handler(CredentialDecisions decisions)
+    {
+        public Task<Result<CredentialView>> HandleAsync(ClaimsPrincipal admin, Guid id, Request request, CancellationToken cancellationToken)
+            => decisions.DecideAsync(admin, id, "credential.revoked", (c, adminId, now) => c.Revoke(adminId, request.Reason ?? "", now), cancellationToken);
+    }
+}
+
 /// <summary>
-/// What verifying and rejecting share: load, decide, write the decision and its audit line in one transaction,
+/// What verifying, rejecting and revoking share: load, decide, write the decision and its audit line in one transaction,
 /// then tell the member. Two admins deciding at once: the second gets 409.
 /// </summary>
 public sealed class CredentialDecisions(AppDbContext db, TimeProvider time, IEmailSender email)
@@ -64,6 +75,10 @@ public sealed class CredentialDecisions(AppDbContext db, TimeProvider time, IEma
     {
         var address = await db.Users.Where(u => u.Id == credential.MemberId).Select(u => u.Email).SingleAsync(cancellationToken);
         var verified = credential.Status == CredentialStatus.Verified;
+        if (credential.Status == CredentialStatus.Revoked)
+            return new EmailMessage(address!, "【Assemble】資格の確認を取り消しました / Your credential's verification was withdrawn",
+                $"ご提出いただいた資格の確認を取り消しました。理由 / Reason:\n\n{credential.RejectionReason}\n\n確認済みの職種としての表示と紹介掲示板への掲載は停止しています。ご不明な点は事務局までお問い合わせください。 / " +
+                "Your profession no longer shows as verified, and your practice is no longer listed on the referral board. Please contact the office with any questions.");
         return new EmailMessage(
             address!,
             verified ? "【Assemble】資格が確認されました / Your credential is verified" : "【Assemble】資格を確認できませんでした / Your credential could not be verified",

@@ -14,7 +14,7 @@ public sealed class CredentialConfiguration : IEntityTypeConfiguration<Credentia
             t.HasCheckConstraint("ck_credentials_decision",
                 "(status = 'Pending') = (decided_at IS NULL)");
             t.HasCheckConstraint("ck_credentials_rejection_reason",
-                "(status = 'Rejected') = (rejection_reason IS NOT NULL)");
+                "(status IN ('Rejected', 'Revoked')) = (rejection_reason IS NOT NULL)");
         });
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Id).ValueGeneratedNever();
