@@ -63,6 +63,32 @@ public sealed class PracticeProfileTests(EventsFactory api) : IClassFixture<Even
             new { specialties = new[] { "grief" }, ageGroups = new[] { "adult" }, delivery = new[] { "inPerson" } }), "locations", "practice.invalid");
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM practice_profiles WHERE member_id = '{psychologist.Id}'"));
     }
+
+    [Fact]
+    public async Task Admins_add_relabel_and_retire_vocabulary_terms_and_members_see_only_active_ones()
+    {
+        var admin = await api.AdminAsync();
+        var psychologist = await api.VerifiedAsync("clinicalPsychologist");
+        var path = "/api/admin/vocabularies/specialty/gender-sexuality";
+        await Expect.ProblemAsync(await psychologist.Client.PutAsJsonAsync(path, new { labelJa = "x", labelEn = "x" }), 403, "auth.forbidden");
+        await Expect.FieldErrorAsync(await admin.Client.PutAsJsonAsync("/api/admin/vocabularies/specialty/Gender_Sexuality", new { labelJa = "x", labelEn = "x" }), "code");
+        await Expect.FieldErrorAsync(await admin.Client.PutAsJsonAsync("/api/admin/vocabularies/colour/red", new { labelJa = "赤", labelEn = "red" }), "kind");
+        await Expect.FieldErrorAsync(await admin.Client.PutAsJsonAsync(path, new { labelJa = "性の多様性" }), "labelEn");
+
+        var added = await Expect.JsonAsync(await admin.Client.PutAsJsonAsync(path, new { labelJa = "性の多様性", labelEn = "Gender and sexuality" }), 201);
+        Assert.True(added.GetProperty("active").GetBoolean());
+        var terms = await Expect.JsonAsync(await psychologist.Client.GetAsync("/api/vocabularies"));
+        Assert.Contains(terms.EnumerateArray(), t => t.GetProperty("code").GetString() == "gender-sexuality" && t.GetProperty("labelEn").GetString() == "Gender and sexuality");
+        await Expect.StatusAsync(await psychologist.Client.PutAsJsonAsync("/api/me/practice-profile", Practice("gender-sexuality")), 200);
+
+        // Retired: kept on the profile that has it, no longer offered or accepted anew.
+        await Expect.StatusAsync(await admin.Client.PutAsJsonAsync(path, new { labelJa = "性の多様性", labelEn = "Gender and sexuality", active = false }), 200);
+        terms = await Expect.JsonAsync(await psychologist.Client.GetAsync("/api/vocabularies"));
+        Assert.DoesNotContain(terms.EnumerateArray(), t => t.GetProperty("code").GetString() == "gender-sexuality");
+        var other = await api.VerifiedAsync("certifiedPublicPsychologist");
+        await Expect.FieldErrorAsync(await other.Client.PutAsJsonAsync("/api/me/practice-profile", Practice("gender-sexuality")), "specialties");
+        Assert.Equal(2, await api.CountAsync("SELECT count(*) FROM audit_log WHERE target_type = 'vocabulary_term' AND detail LIKE 'Specialty:gender-sexuality:%'"));
+    }
 }
 
 public sealed class DirectoryTests(EventsFactory api) : IClassFixture<EventsFactory>

@@ -31,7 +31,36 @@ public sealed class VocabularyTerm
     public string Code { get; private set; } = "";
     public string LabelJa { get; private set; } = "";
     public string LabelEn { get; private set; } = "";
+    /// <summary>Retired terms stay on the profiles and requests that use them but cannot be chosen anew.</summary>
     public bool Active { get; private set; }
+
+    public const int CodeMaxLength = 60;
+    public const int LabelMaxLength = 100;
+
+    /// <summary>Checks a new term: a lower-case code (<c>trauma-ptsd</c>) and both labels.</summary>
+    public static Result<VocabularyTerm> Create(VocabularyKind kind, string? code, string? labelJa, string? labelEn, bool active)
+    {
+        var term = new VocabularyTerm { Kind = kind, Code = code?.Trim() ?? "" };
+        if (term.Code.Length is 0 or > CodeMaxLength || !term.Code.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') || term.Code.StartsWith('-') || term.Code.EndsWith('-'))
+            return Error.Validation("vocabulary.invalid", new Dictionary<string, string[]> { ["code"] = [$"Lower-case letters, digits and hyphens, at most {CodeMaxLength} characters."] });
+        var set = term.Set(labelJa, labelEn, active);
+        return set.IsSuccess ? term : set.Error!;
+    }
+
+    /// <summary>Relabels, retires or restores the term; its code never changes (profiles and requests refer to it).</summary>
+    public Result Set(string? labelJa, string? labelEn, bool active)
+    {
+        var ja = labelJa?.Trim() ?? "";
+        var en = labelEn?.Trim() ?? "";
+        var errors = new Dictionary<string, string[]>();
+        if (ja.Length is 0 or > LabelMaxLength) errors["labelJa"] = [$"1 to {LabelMaxLength} characters."];
+        if (en.Length is 0 or > LabelMaxLength) errors["labelEn"] = [$"1 to {LabelMaxLength} characters."];
+        if (errors.Count > 0) return Error.Validation("vocabulary.invalid", errors);
+        LabelJa = ja;
+        LabelEn = en;
+        Active = active;
+        return Result.Success();
+    }
 }
 
 /// <summary>Where a professional sees clients in person; coordinates are optional (for distance).</summary>

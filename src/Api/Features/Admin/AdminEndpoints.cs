@@ -23,6 +23,7 @@ public static class AdminEndpoints
     public static void MapAdminEndpoints(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(AdminPolicy);
+        admin.MapVocabularyAdmin();
 
         admin.MapGet("/credentials", async Task<Results<Ok<Page<ListCredentials.Item>>, ProblemHttpResult>> (
                 ClaimsPrincipal user, ListCredentials.Handler handler, CancellationToken ct, string? status, string? cursor, int? limit) =>
