@@ -193,6 +193,10 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         Assert.Equal("withdrawn", (await MineAsync(invitee)).GetProperty("status").GetString());
         await Expect.ProblemAsync(await invitee.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/decline", new { reason = "area" }), 409, "introduction.invalid_transition");
         await Expect.ProblemAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/withdraw", null), 409, "referral.invalid_transition");
+
+        // A draft (nothing sent yet) can be withdrawn too.
+        var (drafter, draftId) = await RequestAsync();
+        Assert.Equal("withdrawn", (await Expect.JsonAsync(await drafter.Client.PostAsync($"/api/referral-requests/{draftId}/withdraw", null))).GetProperty("status").GetString());
     }
 
     [Fact]

@@ -34,6 +34,7 @@ public sealed class ReferralRequestTests(EventsFactory api) : IClassFixture<Even
         await Expect.StatusAsync(await psychiatrist.Client.GetAsync($"/api/referral-requests/{id}"), 200);
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.read' AND target_id = '{id}'"));
         await Expect.StatusAsync(await psychiatrist.Client.GetAsync($"/api/referral-requests/{id}/matches"), 200);
+        Assert.Equal(2, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.read' AND target_id = '{id}'"));
 
         var stranger = await api.VerifiedAsync("clinicalPsychologist");
         await Expect.ProblemAsync(await stranger.Client.GetAsync($"/api/referral-requests/{id}"), 404, "referral.not_found");

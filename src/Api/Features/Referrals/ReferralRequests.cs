@@ -71,10 +71,12 @@ public static class ReferralRequests
             })
             .WithName("GetReferralRequest").ProducesProblems(401, 404);
 
-        group.MapGet("/{id:guid}/matches", async Task<Results<Ok<Page<SearchDirectory.Match>>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, SearchDirectory.Handler directory, CancellationToken ct) =>
+        group.MapGet("/{id:guid}/matches", async Task<Results<Ok<Page<SearchDirectory.Match>>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, SearchDirectory.Handler directory, TimeProvider time, CancellationToken ct) =>
             {
                 var r = await db.ReferralRequests.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
                 if (r is null || (r.RequesterId != user.RequiredMemberId() && !user.IsAdmin())) return NotFound.ToProblem();
+                db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "referral.read", "referral_request", id, time.GetUtcNow(), "matches"));
+                await db.SaveChangesAsync(ct);
                 var result = await directory.HandleAsync(user, new SearchDirectory.Query(r.WantedProfessions, r.Specialties, r.Modalities,
                     r.AgeGroup is { } a ? [a] : [], r.Languages, r.Delivery, r.Area, null, r.MaxFeeYen, r.InsuranceNeeded ? true : null, null, 0, 20), ct);
                 return result.ToOk();
