@@ -22,12 +22,15 @@ public static class DependencyInjection
     {
         services.AddSingleton(_ => new NpgsqlDataSourceBuilder(ConnectionStrings.Resolve(configuration)).Build());
         // Pooled: a context per request is reset and reused rather than built anew (measured in bench/).
-        services.AddDbContextPool<AppDbContext>((sp, options) => ConfigureDbContext(options, sp.GetRequiredService<NpgsqlDataSource>()));
+        // Interceptors (singletons) come from the host: the API registers the one that writes notices with each change.
+        services.AddDbContextPool<AppDbContext>((sp, options) => ConfigureDbContext(options, sp.GetRequiredService<NpgsqlDataSource>())
+            .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
         services.AddScoped<DatabaseMigrator>();
 
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section));
         services.AddScoped<IEmailSender, OutboxEmailSender>();
+        services.AddHttpContextAccessor();
         services.AddSingleton<IEmailSender<AppUser>, IdentityEmailSender>();
         if (string.IsNullOrWhiteSpace(configuration.GetSection(SmtpOptions.Section)["Host"])) services.AddSingleton<IMailTransport, PickupTransport>();
         else services.AddSingleton<IMailTransport, SmtpTransport>();
@@ -67,7 +70,7 @@ public static class DependencyInjection
             .AddEntityFrameworkStores<AppDbContext>()
             .AddPasswordValidator<CommonPasswordValidator>();
 
-    public static void ConfigureDbContext(DbContextOptionsBuilder options, NpgsqlDataSource dataSource)
+    public static DbContextOptionsBuilder ConfigureDbContext(DbContextOptionsBuilder options, NpgsqlDataSource dataSource)
         => options
             .UseNpgsql(dataSource, npgsql => npgsql.MigrationsHistoryTable("__ef_migrations_history"))
             // Migrations are written by hand (no EF code generator here); the schema test replaces this check.

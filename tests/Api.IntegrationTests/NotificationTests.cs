@@ -57,3 +57,55 @@ public sealed class NotificationTests(EventsFactory api) : IClassFixture<EventsF
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{japanese.Email}' AND subject LIKE '%変更%'"));
     }
 }
+
+/// <summary>Every mail row is written in the transaction of the change that causes it: both commit, or neither exists.</summary>
+public sealed class MailInTheSameTransactionTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    [Fact]
+    public async Task Registering_cancelling_and_signing_up_write_their_mail_with_the_change_before_any_job_runs()
+    {
+        // Scheduler disabled and no test code runs the mail jobs: whatever is in the outbox came with the change.
+        var organizer = await api.OrganizerAsync();
+        var free = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession());
+        var attendee = await api.MemberAsync();
+        var registration = await Expect.JsonAsync(await attendee.Client.PostAsJsonAsync($"/api/events/{free.Id}/registrations", new { ticketTypeId = free.TicketTypeId }), 201);
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}' AND subject LIKE '%確定%' AND attachment_name = 'event.ics'"));
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE member_id = '{attendee.Id}' AND processed_at IS NULL"));
+
+        await Expect.StatusAsync(await attendee.Client.PostAsync($"/api/registrations/{registration.GetProperty("id").GetString()}/cancel", null), 200);
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}' AND subject LIKE '%キャンセル%'"));
+
+        var email = api.NewEmail();
+        await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{email}'"));
+        // A refused sign-up leaves neither an account nor a mail.
+        var refused = api.NewEmail();
+        await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email = refused, password = "password" }), 400);
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{refused}'"));
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM users WHERE email = '{refused}'"));
+    }
+
+    [Fact]
+    public async Task A_change_that_rolls_back_leaves_no_mail_and_one_that_commits_leaves_exactly_its_mail()
+    {
+        var organizer = await api.OrganizerAsync();
+        var free = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession());
+        var attendee = await api.MemberAsync();
+        await Expect.StatusAsync(await attendee.Client.PostAsJsonAsync($"/api/events/{free.Id}/registrations", new { ticketTypeId = free.TicketTypeId }), 201);
+        var before = await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}'");
+
+        foreach (var commit in new[] { false, true })
+        {
+            using var scope = api.Services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<Assemble.Infrastructure.Persistence.AppDbContext>();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            db.DomainEvents.Add(new Assemble.Domain.Common.DomainEvent(Assemble.Domain.Common.DomainEventTypes.RegistrationRemoved, free.Id, attendee.Id, null, DateTimeOffset.UtcNow, "test"));
+            await db.SaveChangesAsync();
+            if (commit) await transaction.CommitAsync();
+            else await transaction.RollbackAsync();
+        }
+        // Only the committed change's notice exists, already marked as mailed.
+        Assert.Equal(before + 1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}'"));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE member_id = '{attendee.Id}' AND type = 'registration.removed' AND processed_at IS NOT NULL"));
+    }
+}

@@ -12,7 +12,19 @@ public static class AuthEndpoints
         => app.MapGroup("/api/auth")
             .WithTags("Auth")
             .MapIdentityApi<AppUser>()
-            .AddEndpointFilter(async (context, next) => AddCodes(await next(context)));
+            .AddEndpointFilter(async (context, next) => AddCodes(await InOneTransactionIfSignUp(context, next)));
+
+    /// <summary>Sign-up saves the account and writes its confirmation mail: one transaction, so neither exists without the other.</summary>
+    private static async ValueTask<object?> InOneTransactionIfSignUp(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        if (!HttpMethods.IsPost(request.Method) || !request.Path.Equals("/api/auth/register", StringComparison.OrdinalIgnoreCase)) return await next(context);
+        var db = context.HttpContext.RequestServices.GetRequiredService<Assemble.Infrastructure.Persistence.AppDbContext>();
+        await using var transaction = await db.Database.BeginTransactionAsync(context.HttpContext.RequestAborted);
+        var result = await next(context);
+        if ((result is INestedHttpResult nested ? nested.Result : result) is Ok) await transaction.CommitAsync(context.HttpContext.RequestAborted);
+        return result;
+    }
 
     private static object? AddCodes(object? result)
     {

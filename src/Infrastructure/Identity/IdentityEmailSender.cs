@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Net;
 using Assemble.Infrastructure.Email;
 using Microsoft.AspNetCore.Identity;
@@ -9,10 +10,19 @@ namespace Assemble.Infrastructure.Identity;
 /// Turns Identity's account mails (confirm e-mail, reset password) into messages on the one e-mail seam.
 /// Identity resolves this once, from the root provider, so each mail gets a scope (and DbContext) of its own.
 /// </summary>
-public sealed class IdentityEmailSender(IServiceScopeFactory scopes) : IEmailSender<AppUser>
+public sealed class IdentityEmailSender(IServiceScopeFactory scopes, IHttpContextAccessor http) : IEmailSender<AppUser>
 {
+    /// <summary>
+    /// Inside a request the mail row goes through the request's own DbContext, so it joins the transaction the
+    /// endpoint runs in (sign-up: the account and its confirmation mail commit together); elsewhere, a scope of its own.
+    /// </summary>
     private async Task SendAsync(EmailMessage message)
     {
+        if (http.HttpContext?.RequestServices is { } requestServices)
+        {
+            await requestServices.GetRequiredService<IEmailSender>().SendAsync(message);
+            return;
+        }
         await using var scope = scopes.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<IEmailSender>().SendAsync(message);
     }

@@ -15,7 +15,9 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
 {
     private const string Active = "('PendingApproval', 'PendingPayment', 'Confirmed')";
 
-    public async Task<Result<Registration>> ReserveAsync(Event e, RegistrationAttempt attempt, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <param name="notices">The mail the new registration causes (rendered from what is in memory: no I/O under the lock); written in the same batch.</param>
+    public async Task<Result<Registration>> ReserveAsync(Event e, RegistrationAttempt attempt, DateTimeOffset now,
+        Func<Registration, DomainEvent, IReadOnlyList<OutboxEmail>> notices, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var committed = false;
@@ -66,6 +68,8 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
                 },
                 e.Id, registration.MemberId, registration.Id, now,
                 registration.HoldExpiresAt is { } expires ? $"expires={expires:O}" : null);
+            var mails = notices(registration, outbox);
+            outbox.MarkProcessed(now);
 
             await using var write = new NpgsqlBatch(connection);
             if (takesSeats)
@@ -75,6 +79,7 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
             }
             write.BatchCommands.Add(InsertRegistration(registration));
             write.BatchCommands.Add(InsertDomainEvent(outbox));
+            foreach (var mail in mails) write.BatchCommands.Add(InsertOutboxEmail(mail));
             write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             await write.ExecuteNonQueryAsync(cancellationToken);
             committed = true;
@@ -126,7 +131,7 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
     private static NpgsqlBatchCommand InsertDomainEvent(DomainEvent d)
     {
         var command = new NpgsqlBatchCommand(
-            "INSERT INTO domain_events (id, type, event_id, member_id, subject_id, occurred_at, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+            "INSERT INTO domain_events (id, type, event_id, member_id, subject_id, occurred_at, detail, processed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
         command.Parameters.Add(new NpgsqlParameter { Value = d.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = d.Type });
         command.Parameters.Add(new NpgsqlParameter { Value = d.EventId });
@@ -134,6 +139,30 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)d.SubjectId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter { Value = d.OccurredAt });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)d.Detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)d.ProcessedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        return command;
+    }
+
+    private static NpgsqlBatchCommand InsertOutboxEmail(OutboxEmail m)
+    {
+        var command = new NpgsqlBatchCommand(
+            """
+            INSERT INTO outbox_emails (id, "to", subject, text_body, html_body, essential, status, attempts, created_at, next_attempt_at,
+                attachment_name, attachment_content_type, attachment_content)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12)
+            """);
+        command.Parameters.Add(new NpgsqlParameter { Value = m.Id });
+        command.Parameters.Add(new NpgsqlParameter { Value = m.To });
+        command.Parameters.Add(new NpgsqlParameter { Value = m.Subject });
+        command.Parameters.Add(new NpgsqlParameter { Value = m.TextBody });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)m.HtmlBody ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = m.Essential });
+        command.Parameters.Add(new NpgsqlParameter { Value = m.Status.ToString() });
+        command.Parameters.Add(new NpgsqlParameter { Value = m.CreatedAt });
+        command.Parameters.Add(new NpgsqlParameter { Value = m.NextAttemptAt });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)m.AttachmentName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)m.AttachmentContentType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)m.AttachmentContent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         return command;
     }
 }

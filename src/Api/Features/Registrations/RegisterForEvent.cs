@@ -1,10 +1,12 @@
 using System.Security.Claims;
 using Assemble.Api.Common;
+using Assemble.Api.Features.Email;
 using Assemble.Api.Features.Events;
 using Assemble.Api.Features.Members;
 using Assemble.Domain.Common;
 using Assemble.Domain.Credentials;
 using Assemble.Domain.Events;
+using Assemble.Domain.Members;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -44,18 +46,26 @@ public static class RegisterForEvent
             // One query: the event with its ticket types (sessions are not needed to register).
             var e = await db.Events.AsNoTracking().Include(x => x.TicketTypes).SingleOrDefaultAsync(x => x.Id == eventId, cancellationToken);
             if (e is null || !e.CanSee(user)) return EventErrors.NotFound;
-            var attempt = await AttemptAsync(user, request.TicketTypeId.Value, request.Quantity ?? 1, request.Answers, request.PledgeAccepted, cancellationToken);
+            var (attempt, recipient) = await MemberAsync(user, request.TicketTypeId.Value, request.Quantity ?? 1, request.Answers, request.PledgeAccepted, cancellationToken);
             var now = time.GetUtcNow();
             var check = e.CheckRegistration(attempt, now);
             if (!check.IsSuccess) return check.Error!;
 
-            var reserved = await ledger.ReserveAsync(e, attempt, now, cancellationToken);
+            // The mail is rendered from memory while the seat is locked and written in the same batch as the seat.
+            var reserved = await ledger.ReserveAsync(e, attempt, now, (registration, row) =>
+                recipient is not null && Notices.Render(row, e, recipient, registration.Status == RegistrationStatus.Confirmed, registration, null, now) is { } mail ? [mail] : [],
+                cancellationToken);
             if (!reserved.IsSuccess) return reserved.Error!;
             return RegistrationView.Of(reserved.Value!, e);
         }
 
         /// <summary>What the member brings: confirmed e-mail, verified professions, answers and the pledge.</summary>
         public async Task<RegistrationAttempt> AttemptAsync(ClaimsPrincipal user, Guid ticketTypeId, int quantity, List<AnswerRequest>? answers, bool? pledge, CancellationToken cancellationToken)
+            => (await MemberAsync(user, ticketTypeId, quantity, answers, pledge, cancellationToken)).Attempt;
+
+        /// <summary>The attempt, and where and in which language to write to the member, in one query.</summary>
+        private async Task<(RegistrationAttempt Attempt, Notices.Recipient? Recipient)> MemberAsync(
+            ClaimsPrincipal user, Guid ticketTypeId, int quantity, List<AnswerRequest>? answers, bool? pledge, CancellationToken cancellationToken)
         {
             var memberId = user.RequiredMemberId();
             var today = viewers.Today();
@@ -64,14 +74,17 @@ public static class RegisterForEvent
                 .Select(u => new
                 {
                     u.EmailConfirmed,
+                    u.Email,
+                    Language = db.MemberProfiles.Where(p => p.Id == memberId).Select(p => (PreferredLanguage?)p.PreferredLanguage).FirstOrDefault(),
                     Verified = db.Credentials
                         .Where(c => c.MemberId == memberId && c.Status == CredentialStatus.Verified && (c.ExpiresOn == null || c.ExpiresOn >= today))
                         .Select(c => c.Kind).ToList(),
                 })
                 .SingleAsync(cancellationToken);
             var verified = member.Verified.Distinct().Order().ToList();
-            return new RegistrationAttempt(memberId, member.EmailConfirmed, verified, ticketTypeId, quantity,
+            var attempt = new RegistrationAttempt(memberId, member.EmailConfirmed, verified, ticketTypeId, quantity,
                 (answers ?? []).Select(a => new Answer(a.QuestionId!.Value, a.Text?.Trim(), a.Choices)).ToList(), pledge ?? false);
+            return (attempt, member.Email is null ? null : new Notices.Recipient(memberId, member.Email, member.Language ?? PreferredLanguage.Ja));
         }
     }
 }
