@@ -41,7 +41,7 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.DoesNotContain("12345", seenByOthers.ToString());
 
         var mail = await api.MailAsync(member.Email, m => m.Subject.Contains("資格"));
-        Assert.Contains("verified", mail.Subject);
+        Assert.Contains("資格が確認されました", mail.Subject); // in the member's language (Japanese by default)
 
         var audit = await Expect.JsonAsync(await admin.Client.GetAsync($"/api/admin/audit-log?targetId={id}"));
         var actions = audit.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();

@@ -4,6 +4,7 @@ using Assemble.Api.Features.Credentials;
 using Assemble.Domain.Auditing;
 using Assemble.Domain.Common;
 using Assemble.Domain.Credentials;
+using Assemble.Domain.Members;
 using Assemble.Infrastructure.Email;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -71,19 +72,24 @@ public sealed class CredentialDecisions(AppDbContext db, TimeProvider time, IEma
         return CredentialView.Of(credential, DateOnly.FromDateTime(now.UtcDateTime));
     }
 
+    /// <summary>The decision in the member's preferred language (Japanese unless they chose English).</summary>
     private async Task<EmailMessage> MessageAsync(Credential credential, CancellationToken cancellationToken)
     {
         var address = await db.Users.Where(u => u.Id == credential.MemberId).Select(u => u.Email).SingleAsync(cancellationToken);
-        var verified = credential.Status == CredentialStatus.Verified;
-        if (credential.Status == CredentialStatus.Revoked)
-            return new EmailMessage(address!, "【Assemble】資格の確認を取り消しました / Your credential's verification was withdrawn",
-                $"ご提出いただいた資格の確認を取り消しました。理由 / Reason:\n\n{credential.RejectionReason}\n\n確認済みの職種としての表示と紹介掲示板への掲載は停止しています。ご不明な点は事務局までお問い合わせください。 / " +
-                "Your profession no longer shows as verified, and your practice is no longer listed on the referral board. Please contact the office with any questions.");
-        return new EmailMessage(
-            address!,
-            verified ? "【Assemble】資格が確認されました / Your credential is verified" : "【Assemble】資格を確認できませんでした / Your credential could not be verified",
-            verified
-                ? "ご提出いただいた資格を確認しました。プロフィールに確認済みの職種として表示されます。\n\nWe verified the credential you submitted. It now shows on your profile as a verified profession."
-                : $"ご提出いただいた資格を確認できませんでした。理由 / Reason:\n\n{credential.RejectionReason}\n\n内容を確認のうえ、再度ご提出ください。 / Please check the details and submit again.");
+        var ja = await db.MemberProfiles.Where(p => p.Id == credential.MemberId).Select(p => (PreferredLanguage?)p.PreferredLanguage).FirstOrDefaultAsync(cancellationToken) != PreferredLanguage.En;
+        var reason = credential.RejectionReason;
+        var (subject, body) = credential.Status switch
+        {
+            CredentialStatus.Verified => ja
+                ? ("【Assemble】資格が確認されました", "ご提出いただいた資格を確認しました。プロフィールに確認済みの職種として表示されます。")
+                : ("[Assemble] Your credential is verified", "We verified the credential you submitted. It now shows on your profile as a verified profession."),
+            CredentialStatus.Revoked => ja
+                ? ("【Assemble】資格の確認を取り消しました", $"ご提出いただいた資格の確認を取り消しました。理由:\n\n{reason}\n\n確認済みの職種としての表示と紹介掲示板への掲載は停止しています。ご不明な点は事務局までお問い合わせください。")
+                : ("[Assemble] Your credential's verification was withdrawn", $"We have withdrawn the verification of your credential. Reason:\n\n{reason}\n\nYour profession no longer shows as verified, and your practice is no longer listed on the referral board. Please contact the office with any questions."),
+            _ => ja
+                ? ("【Assemble】資格を確認できませんでした", $"ご提出いただいた資格を確認できませんでした。理由:\n\n{reason}\n\n内容を確認のうえ、再度ご提出ください。")
+                : ("[Assemble] Your credential could not be verified", $"We could not verify the credential you submitted. Reason:\n\n{reason}\n\nPlease check the details and submit again."),
+        };
+        return new EmailMessage(address!, subject, body);
     }
 }
