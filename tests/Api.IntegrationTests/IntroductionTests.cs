@@ -126,11 +126,19 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         await Expect.ProblemAsync(await api.CreateClient().GetAsync("/api/me/introductions"), 401, "auth.unauthenticated");
         Assert.Equal("Sent", await api.ScalarAsync($"SELECT status FROM introductions WHERE id = '{introductionId}'"));
 
-        // Admins see the request and its introductions (and the read is logged); a bad status filter is a 400.
+        // A stranger's malformed or unlisted body still gets 404: access is decided before the body is read.
+        await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { Guid.NewGuid() }, contact = new { kind = "email", value = "x" } }), 404, "referral.not_found");
+        await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { }), 404, "referral.not_found");
+        await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/decline", new { }), 404, "introduction.not_found");
+        await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/accept", new { contact = new { kind = "phone", value = "x" } }), 404, "introduction.not_found");
+
+        // Admins see the request and its introductions (and the read is logged), but never act in the requester's name.
         var admin = await api.AdminAsync();
         await Expect.StatusAsync(await admin.Client.GetAsync($"/api/referral-requests/{requestId}"), 200);
         Assert.Single((await Expect.JsonAsync(await admin.Client.GetAsync($"/api/referral-requests/{requestId}/introductions"))).EnumerateArray());
         Assert.True(await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.read' AND actor_id = '{admin.Id}' AND target_id = '{requestId}'") >= 2);
+        await Expect.ProblemAsync(await admin.Client.PostAsync($"/api/referral-requests/{requestId}/withdraw", null), 404, "referral.not_found");
+        await Expect.ProblemAsync(await admin.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { stranger.Id } }), 404, "referral.not_found");
         await Expect.StatusAsync(await invitee.Client.GetAsync("/api/me/introductions?status=bogus"), 400);
         Assert.Single((await Expect.JsonAsync(await invitee.Client.GetAsync("/api/me/introductions?status=sent"))).EnumerateArray());
         Assert.Empty((await Expect.JsonAsync(await invitee.Client.GetAsync("/api/me/introductions?status=accepted"))).EnumerateArray());
@@ -150,6 +158,7 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { outcome = "unknown" }), 409, "referral.nothing_accepted");
         await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { first.Id } }), 409, "introduction.already_invited");
         await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { requester.Id } }), 422, "introduction.self");
+        await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { Guid.Empty } }), 422, "introduction.not_listed");
 
         var firstId = (await MineAsync(first)).GetProperty("id").GetString();
         var secondId = (await MineAsync(second)).GetProperty("id").GetString();
@@ -164,10 +173,18 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         await Expect.StatusAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/introductions/{secondId}/withdraw", null), 200);
         await Expect.ProblemAsync(await second.Client.PostAsJsonAsync($"/api/me/introductions/{secondId}/accept", new { }), 409, "introduction.invalid_transition");
 
-        // sent → expired once 72 hours pass, then a late answer is refused
+        // sent → expired once 72 hours pass, then a late answer, and a withdrawal, are refused
         await api.ScalarAsync($"UPDATE introductions SET respond_by = now() - interval '1 minute' WHERE id = '{thirdId}'");
         await Expect.ProblemAsync(await third.Client.PostAsJsonAsync($"/api/me/introductions/{thirdId}/accept", new { }), 409, "introduction.expired");
         Assert.Equal("Expired", await api.ScalarAsync($"SELECT status FROM introductions WHERE id = '{thirdId}'"));
+        await Expect.ProblemAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/introductions/{thirdId}/withdraw", null), 409, "introduction.expired");
+
+        // declined → accepted is refused
+        var fourth = await ListedAsync();
+        await SendAsync(requester, requestId, fourth);
+        var fourthId = (await MineAsync(fourth)).GetProperty("id").GetString();
+        await Expect.StatusAsync(await fourth.Client.PostAsJsonAsync($"/api/me/introductions/{fourthId}/decline", new { reason = "fee" }), 200);
+        await Expect.ProblemAsync(await fourth.Client.PostAsJsonAsync($"/api/me/introductions/{fourthId}/accept", new { }), 409, "introduction.invalid_transition");
 
         // Bad answers are 400 and change nothing.
         await Expect.FieldErrorAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { }), "outcome");
@@ -193,6 +210,9 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         Assert.Equal("withdrawn", (await MineAsync(invitee)).GetProperty("status").GetString());
         await Expect.ProblemAsync(await invitee.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/decline", new { reason = "area" }), 409, "introduction.invalid_transition");
         await Expect.ProblemAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/withdraw", null), 409, "referral.invalid_transition");
+        // withdrawn → sent is refused
+        var late = await ListedAsync();
+        await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { late.Id } }), 409, "referral.invalid_transition");
 
         // A draft (nothing sent yet) can be withdrawn too.
         var (drafter, draftId) = await RequestAsync();
@@ -258,5 +278,40 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
             + " AND specialties = '{trauma-ptsd}' AND outcome = 'FirstSessionBooked'"));
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM introductions WHERE request_id = '{requestId}' AND invitee_contact IS NOT NULL"));
         Assert.Equal(0, (await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(92), CancellationToken.None)).Forgotten);
+    }
+
+    [Fact]
+    public async Task A_request_left_idle_for_90_days_lapses_so_its_note_is_deleted_90_days_later()
+    {
+        var (requester, requestId) = await RequestAsync();
+        var (waiting, waitingId) = await RequestAsync();
+        var invitee = await ListedAsync();
+        await SendAsync(waiting, waitingId, invitee);
+        var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
+
+        Assert.Equal(0, (await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(89), CancellationToken.None)).Lapsed);
+        Assert.True((await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(91), CancellationToken.None)).Lapsed >= 1);
+        Assert.Equal("Withdrawn", await api.ScalarAsync($"SELECT status FROM referral_requests WHERE id = '{requestId}'"));
+        // The unanswered introduction expired at its deadline (day 3): its request lapses 90 days after that.
+        Assert.Equal("Sent", await api.ScalarAsync($"SELECT status FROM referral_requests WHERE id = '{waitingId}'"));
+        await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(94), CancellationToken.None);
+        Assert.Equal("Withdrawn", await api.ScalarAsync($"SELECT status FROM referral_requests WHERE id = '{waitingId}'"));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.lapsed' AND target_id = '{requestId}'"));
+        await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(182), CancellationToken.None);
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM referral_requests WHERE id = '{requestId}' AND note IS NULL"));
+    }
+
+    [Fact]
+    public async Task Matches_leave_out_the_requester_and_everyone_already_invited()
+    {
+        var (requester, requestId) = await RequestAsync();
+        var invited = await ListedAsync();
+        var candidate = await ListedAsync();
+        await SendAsync(requester, requestId, invited);
+        var matches = (await Expect.JsonAsync(await requester.Client.GetAsync($"/api/referral-requests/{requestId}/matches?limit=50")))
+            .GetProperty("items").EnumerateArray().Select(i => i.GetProperty("memberId").GetGuid()).ToList();
+        Assert.Contains(candidate.Id, matches);
+        Assert.DoesNotContain(invited.Id, matches);
+        Assert.DoesNotContain(requester.Id, matches);
     }
 }

@@ -116,5 +116,11 @@ public sealed class MatchmakingTests(EventsFactory api) : IClassFixture<EventsFa
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'matchmaking.contact_revealed' AND actor_id = '{doctors[1].Id}'"));
         var organizerView = await Expect.JsonAsync(await organizer.Client.GetAsync(rounds));
         Assert.Equal(1, organizerView.GetProperty("mutualMatches").GetInt32());
+
+        // Someone who leaves the evening leaves their matches too (and nobody gets a 500 for it).
+        await api.ScalarAsync($"UPDATE registrations SET status = 'Cancelled', ended_at = now() WHERE member_id = '{doctors[0].Id}' AND event_id = '{evening.Id}'");
+        var after = await Expect.JsonAsync(await counsellors[0].Client.GetAsync(selections));
+        Assert.Equal(0, after.GetProperty("matches").GetArrayLength());
+        await Expect.ProblemAsync(await counsellors[0].Client.PostAsJsonAsync(selections, new { memberIds = new[] { Guid.Empty } }), 400, "matchmaking.invalid");
     }
 }

@@ -59,6 +59,8 @@ public sealed class PracticeProfileTests(EventsFactory api) : IClassFixture<Even
         await Expect.FieldErrorAsync(await psychologist.Client.PutAsJsonAsync("/api/me/practice-profile", Practice("astrology")), "specialties", "practice.invalid");
         await Expect.FieldErrorAsync(await psychologist.Client.PutAsync("/api/me/practice-profile",
             new StringContent("{\"specialties\": [\"grief\"], \"patientName\": \"x\"}", Encoding.UTF8, "application/json")), "patientName", "request.malformed");
+        await Expect.StatusAsync(await psychologist.Client.PutAsync("/api/me/practice-profile",
+            new StringContent("{\"specialties\": [\"grief\"], \"languages\": [null], \"locations\": [null]}", Encoding.UTF8, "application/json")), 400);
         await Expect.FieldErrorAsync(await psychologist.Client.PutAsJsonAsync("/api/me/practice-profile",
             new { specialties = new[] { "grief" }, ageGroups = new[] { "adult" }, delivery = new[] { "inPerson" } }), "locations", "practice.invalid");
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM practice_profiles WHERE member_id = '{psychologist.Id}'"));
@@ -87,6 +89,8 @@ public sealed class PracticeProfileTests(EventsFactory api) : IClassFixture<Even
         Assert.DoesNotContain(terms.EnumerateArray(), t => t.GetProperty("code").GetString() == "gender-sexuality");
         var other = await api.VerifiedAsync("certifiedPublicPsychologist");
         await Expect.FieldErrorAsync(await other.Client.PutAsJsonAsync("/api/me/practice-profile", Practice("gender-sexuality")), "specialties");
+        // The profile that already has it can still be saved (say, to confirm it is accepting) without dropping it.
+        await Expect.StatusAsync(await psychologist.Client.PutAsJsonAsync("/api/me/practice-profile", Practice("gender-sexuality")), 200);
         Assert.Equal(2, await api.CountAsync("SELECT count(*) FROM audit_log WHERE target_type = 'vocabulary_term' AND detail LIKE 'Specialty:gender-sexuality:%'"));
     }
 }
@@ -136,6 +140,10 @@ public sealed class DirectoryTests(EventsFactory api) : IClassFixture<EventsFact
         await api.ScalarAsync($"UPDATE practice_profiles SET acceptance_confirmed_at = now() - interval '40 days' WHERE member_id = '{kobe.Id}'");
         var accepting = await Expect.JsonAsync(await psychiatrist.Client.GetAsync("/api/directory?specialty=trauma-ptsd&accepting=true"));
         Assert.DoesNotContain(accepting.GetProperty("items").EnumerateArray(), i => i.GetProperty("memberId").GetString() == kobe.Id.ToString());
+        var stale = (await Expect.JsonAsync(await psychiatrist.Client.GetAsync("/api/directory?specialty=trauma-ptsd&prefecture=hyogo")))
+            .GetProperty("items").EnumerateArray().Single().GetProperty("why");
+        Assert.Equal("unknown", stale.GetProperty("acceptance").GetString());
+        Assert.InRange(stale.GetProperty("acceptanceConfirmedDaysAgo").GetInt32(), 39, 41);
 
         // Only verified professionals search; bad facet values are 400.
         var member = await api.MemberAsync();
@@ -146,7 +154,7 @@ public sealed class DirectoryTests(EventsFactory api) : IClassFixture<EventsFact
     }
 
     [Fact]
-    public async Task Equal_fits_rotate_fairly_by_day_and_page_without_repeats()
+    public async Task Equal_fits_rotate_fairly_by_day_and_searcher_and_page_without_repeats()
     {
         var tied = new List<TestMember>();
         for (var i = 0; i < 6; i++) tied.Add(await ListAsync("clinicalPsychologist", ["grief"], ["act"], "nagano", 36.6513, 138.1810));
@@ -163,14 +171,19 @@ public sealed class DirectoryTests(EventsFactory api) : IClassFixture<EventsFact
         Assert.Equal(6, seen.Count);
         Assert.Equal(6, seen.Distinct().Count());
 
-        // Today's order is md5(day ‖ member): the same rule, applied to a year of days, puts each of the six first about equally often.
-        static string Key(DateOnly day, string id) => Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(Encoding.UTF8.GetBytes(
-            Assemble.Api.Features.Referrals.DirectoryIndex.RotationSeed(day) + id)));
+        // Today's order is md5(day ‖ member) mixed with the searcher: the same rule, over a year of days, puts each of
+        // the six first about equally often; another searcher sees another order.
+        static ulong Key(DateOnly day, string id, Guid searcher)
+            => Assemble.Api.Features.Referrals.DirectoryIndex.RotationKey(Assemble.Api.Features.Referrals.DirectoryIndex.RotationKey(day, Guid.Parse(id)), searcher);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
-        Assert.Equal(seen.OrderBy(id => Key(today, id), StringComparer.Ordinal), seen);
-        var firsts = Enumerable.Range(0, 365).Select(d => seen.MinBy(id => Key(today.AddDays(d), id), StringComparer.Ordinal)!).GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(seen.OrderBy(id => Key(today, id, psychiatrist.Id)), seen);
+        var firsts = Enumerable.Range(0, 365).Select(d => seen.MinBy(id => Key(today.AddDays(d), id, psychiatrist.Id))!).GroupBy(x => x).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(6, firsts.Count);
         Assert.All(firsts.Values, count => Assert.InRange(count, 30, 95));
+        var other = await api.VerifiedAsync("physician");
+        var theirs = (await Expect.JsonAsync(await other.Client.GetAsync("/api/directory?specialty=grief&prefecture=nagano&limit=10")))
+            .GetProperty("items").EnumerateArray().Select(i => i.GetProperty("memberId").GetString()!).ToList();
+        Assert.Equal(seen.OrderBy(id => Key(today, id, other.Id)), theirs);
     }
 
     [Fact]

@@ -74,6 +74,7 @@ public sealed class Introduction
         InviteeId = inviteeId;
         Status = IntroductionStatus.Sent;
         SentAt = now;
+        UpdatedAt = now;
         RespondBy = now + AnswerWithin;
     }
 

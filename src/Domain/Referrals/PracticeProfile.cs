@@ -118,6 +118,8 @@ public sealed class PracticeProfile
     public Result Update(PracticeDetails d, ISet<string> knownSpecialties, ISet<string> knownModalities, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
+        if (d.Specialties.Contains(null!) || d.Modalities.Contains(null!) || d.Languages.Contains(null!) || d.Locations.Contains(null!))
+            return Error.Validation("practice.invalid", new Dictionary<string, string[]> { ["items"] = ["Lists hold values, not null."] });
         if (d.Specialties.Count == 0 || d.Specialties.Count > 15) errors["specialties"] = ["Choose 1 to 15 specialties."];
         else if (d.Specialties.FirstOrDefault(s => !knownSpecialties.Contains(s)) is { } unknownSpecialty) errors["specialties"] = [$"Unknown specialty '{unknownSpecialty}'."];
         if (d.Modalities.Count > 15) errors["modalities"] = ["At most 15 modalities."];

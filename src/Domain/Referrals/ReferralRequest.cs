@@ -58,6 +58,8 @@ public sealed class ReferralRequest
         Urgency urgency, string? note, ISet<string> knownSpecialties, ISet<string> knownModalities, DateTimeOffset now)
     {
         var errors = new Dictionary<string, string[]>();
+        if (specialties.Contains(null!) || modalities.Contains(null!) || languages.Contains(null!))
+            return Error.Validation("referral.invalid", new Dictionary<string, string[]> { ["items"] = ["Lists hold values, not null."] });
         if (professions.Count == 0) errors["wantedProfessions"] = ["Choose at least one profession."];
         if (specialties.FirstOrDefault(s => !knownSpecialties.Contains(s)) is { } s1) errors["specialties"] = [$"Unknown specialty '{s1}'."];
         if (modalities.FirstOrDefault(m => !knownModalities.Contains(m)) is { } m1) errors["modalities"] = [$"Unknown modality '{m1}'."];
@@ -111,7 +113,8 @@ public sealed class ReferralRequest
     /// <summary>Sent introductions past their deadline become expired.</summary>
     public void ExpireOverdue(DateTimeOffset now)
     {
-        foreach (var i in Introductions.Where(i => i.Status == IntroductionStatus.Sent && now > i.RespondBy)) i.Move(IntroductionStatus.Expired, now);
+        // It expired at its deadline, whenever this runs.
+        foreach (var i in Introductions.Where(i => i.Status == IntroductionStatus.Sent && now > i.RespondBy)) i.Move(IntroductionStatus.Expired, i.RespondBy);
     }
 
     /// <summary>The requester withdraws the whole request: Draft | Sent → Withdrawn, and every open introduction with it.</summary>
@@ -165,6 +168,24 @@ public sealed class ReferralRequest
         return introduction.Decline(reason, now);
     }
 
+    /// <summary>A request left alone this long (no answer pending, nothing done) lapses, which starts the retention clock.</summary>
+    public static readonly TimeSpan LapsesAfter = TimeSpan.FromDays(90);
+
+    /// <summary>
+    /// A request nobody has touched for <see cref="LapsesAfter"/> with no introduction waiting closes by itself: with
+    /// outcome Unknown when one was accepted, otherwise withdrawn. So no note outlives its use because nobody closed it.
+    /// </summary>
+    public bool LapseIfIdle(DateTimeOffset now)
+    {
+        if (Status is not (ReferralStatus.Draft or ReferralStatus.Sent)) return false;
+        ExpireOverdue(now);
+        var lastActivity = Introductions.Select(i => i.UpdatedAt).Append(CreatedAt).Max();
+        if (now - lastActivity < LapsesAfter || Introductions.Any(i => i.Status == IntroductionStatus.Sent)) return false;
+        return Introductions.Any(i => i.Status == IntroductionStatus.Accepted)
+            ? Close(ReferralOutcome.Unknown, now).IsSuccess
+            : Withdraw(now).IsSuccess;
+    }
+
     /// <summary>Retention: 90 days after closing, the free text and the contact details go; the coded need stays for statistics.</summary>
     public bool ForgetFreeText(DateTimeOffset now)
     {
@@ -196,13 +217,13 @@ public static partial class PersonalDataScreen
     [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")]
     private static partial Regex Email();
 
-    [GeneratedRegex(@"(\+81[\s-]?|(?<!\d)0)\d{1,4}[\s-]?\d{1,4}[\s-]?\d{3,4}(?!\d)")]
+    [GeneratedRegex(@"(\+81[\s-]?|(?<!\d)\(?0)\d{1,4}\)?[\s-]?\(?\d{1,4}\)?[\s-]?\d{3,4}(?!\d)")]
     private static partial Regex Phone();
 
     [GeneratedRegex(@"〒\s?\d{3}-?\d{4}|(?<!\d)\d{3}-\d{4}(?!\d)")]
     private static partial Regex Postcode();
 
-    [GeneratedRegex(@"(?<!\d)(19|20)\d{2}[/.\-年]\s?\d{1,2}[/.\-月]\s?\d{1,2}日?|(?<!\d)\d{1,2}/\d{1,2}/(19|20)?\d{2}(?!\d)|\d{1,2}月\d{1,2}日")]
+    [GeneratedRegex(@"(?<!\d)(19|20)\d{2}[/.\-年]\s?\d{1,2}[/.\-月]\s?\d{1,2}日?|(?<!\d)\d{1,2}/\d{1,2}/(19|20)?\d{2}(?!\d)|\d{1,2}月\d{1,2}日|(?<!\d)(19|20)\d{2}\s?年\s?\d{1,2}\s?月|(?<!\d)(19|20)\d{2}[/.\-]\d{1,2}(?![\d/.\-])")]
     private static partial Regex Date();
 
     [GeneratedRegex(@"(昭和|平成|令和|[SHR])\s?\d{1,2}\s?[年./]\s?\d{1,2}")]

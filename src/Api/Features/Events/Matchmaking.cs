@@ -96,7 +96,7 @@ public static class Matchmaking
                 if (!participants.TryGetValue(me, out var mySide)) return NotParticipant.ToProblem();
                 var chosen = (body.MemberIds ?? []).Distinct().ToList();
                 if (chosen.Count > 50) return Problems.InvalidField("memberIds", "At most 50.", "matchmaking.invalid");
-                if (chosen.FirstOrDefault(c => !participants.TryGetValue(c, out var side) || side == mySide) is var wrong && wrong != Guid.Empty)
+                if (chosen.Where(c => !participants.TryGetValue(c, out var side) || side == mySide).Select(c => (Guid?)c).FirstOrDefault() is { } wrong)
                     return Error.Validation("matchmaking.invalid", new Dictionary<string, string[]> { ["memberIds"] = [$"{wrong} is not a participant on the other side."] }).ToProblem();
 
                 var now = time.GetUtcNow();
@@ -154,8 +154,10 @@ public static class Matchmaking
     private static async Task<MySelectionsView> MineAsync(AppDbContext db, Guid eventId, Guid me, IReadOnlyDictionary<Guid, MatchmakingSide> participants, DateTimeOffset now, CancellationToken ct)
     {
         var selected = await db.MatchmakingSelections.AsNoTracking().Where(s => s.EventId == eventId && s.ChooserId == me).Select(s => s.ChosenId).ToListAsync(ct);
-        var mutual = await db.MatchmakingSelections.AsNoTracking()
-            .Where(s => s.EventId == eventId && s.ChosenId == me && selected.Contains(s.ChooserId)).Select(s => s.ChooserId).ToListAsync(ct);
+        // Mutual, among people still taking part (a cancelled registration ends the match).
+        var mutual = (await db.MatchmakingSelections.AsNoTracking()
+            .Where(s => s.EventId == eventId && s.ChosenId == me && selected.Contains(s.ChooserId)).Select(s => s.ChooserId).ToListAsync(ct))
+            .Where(participants.ContainsKey).ToList();
         var people = await db.Users.AsNoTracking().Where(u => mutual.Contains(u.Id))
             .GroupJoin(db.MemberProfiles, u => u.Id, p => p.Id, (u, p) => new { u, p })
             .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.u.Id, x.u.Email, Name = p == null ? null : p.DisplayName })

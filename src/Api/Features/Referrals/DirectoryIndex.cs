@@ -64,9 +64,22 @@ public sealed class DirectoryIndex(NpgsqlDataSource dataSource)
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile Snapshot? _current;
 
-    /// <summary>Equal fits are ordered by md5(day ‖ member): fair across days, stable within one (so pages do not repeat).</summary>
+    /// <summary>A member's place among equal fits on a day: md5(day ‖ member) (cached per day for the whole index).</summary>
     public static ulong RotationKey(DateOnly day, Guid memberId)
         => BinaryPrimitives.ReadUInt64BigEndian(MD5.HashData(Encoding.UTF8.GetBytes(RotationSeed(day) + memberId.ToString())));
+
+    /// <summary>
+    /// The order of equal fits as one searcher sees them: the day's key mixed with the searcher's (splitmix64), so it
+    /// differs between searchers and between days, and stays put within a day for paging.
+    /// </summary>
+    public static ulong RotationKey(ulong dayKey, Guid searcherId)
+    {
+        var z = dayKey ^ BinaryPrimitives.ReadUInt64LittleEndian(searcherId.ToByteArray()) ^ BinaryPrimitives.ReadUInt64LittleEndian(searcherId.ToByteArray().AsSpan(8));
+        z += 0x9E3779B97F4A7C15;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EB;
+        return z ^ (z >> 31);
+    }
 
     public static string RotationSeed(DateOnly day) => day.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
 

@@ -48,16 +48,18 @@ public static class Introductions
                 Guid id, SendRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
+                // Who may act comes before what they sent: a stranger learns nothing from the body's errors.
+                if (!await IsRequesterAsync(db, id, me, ct)) return ReferralRequests.NotFound.ToProblem();
                 var contact = await ContactAsync(db, me, body.Contact, ct);
                 if (!contact.IsSuccess) return contact.Error!.ToProblem();
                 var profileIds = body.ProfileIds ?? [];
                 var listed = await viewers.VerifiedProfessionsAsync(profileIds, ct);
                 var withProfile = await db.PracticeProfiles.Where(p => profileIds.Contains(p.MemberId)).Select(p => p.MemberId).ToListAsync(ct);
-                if (profileIds.FirstOrDefault(p => p != me && (!listed.ContainsKey(p) || !withProfile.Contains(p))) is var missing && missing != Guid.Empty)
+                if (profileIds.Where(p => p != me && (!listed.ContainsKey(p) || !withProfile.Contains(p))).Select(p => (Guid?)p).FirstOrDefault() is { } missing)
                     return (ReferralErrors.NotListed with { Fields = new Dictionary<string, string[]> { ["profileIds"] = [missing.ToString()] } }).ToProblem();
 
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                if (await LockAsync(db, id, me, user.IsAdmin(), requesterOnly: true, ct) is not { } request) return ReferralRequests.NotFound.ToProblem();
+                if (await LockAsync(db, id, me, requesterOnly: true, ct) is not { } request) return ReferralRequests.NotFound.ToProblem();
                 var now = time.GetUtcNow();
                 var sent = request.Introduce(profileIds, contact.Value!, now);
                 if (!sent.IsSuccess) return sent.Error!.ToProblem();
@@ -90,7 +92,7 @@ public static class Introductions
             {
                 var me = user.RequiredMemberId();
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                if (await LockAsync(db, id, me, user.IsAdmin(), requesterOnly: true, ct) is not { } request) return ReferralRequests.NotFound.ToProblem();
+                if (await LockAsync(db, id, me, requesterOnly: true, ct) is not { } request) return ReferralRequests.NotFound.ToProblem();
                 var now = time.GetUtcNow();
                 var withdrawn = request.WithdrawIntroduction(introductionId, now);
                 if (!withdrawn.IsSuccess) return withdrawn.Error!.ToProblem();
@@ -106,7 +108,7 @@ public static class Introductions
             {
                 var me = user.RequiredMemberId();
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                if (await LockAsync(db, id, me, user.IsAdmin(), requesterOnly: true, ct) is not { } request) return ReferralRequests.NotFound.ToProblem();
+                if (await LockAsync(db, id, me, requesterOnly: true, ct) is not { } request) return ReferralRequests.NotFound.ToProblem();
                 var now = time.GetUtcNow();
                 var withdrawn = request.Withdraw(now);
                 if (!withdrawn.IsSuccess) return withdrawn.Error!.ToProblem();
@@ -120,10 +122,11 @@ public static class Introductions
         requests.MapPost("/close", async Task<Results<Ok<ReferralRequests.View>, ProblemHttpResult>> (
                 Guid id, CloseRequest body, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
-                if (body.Outcome is not { } outcome) return Problems.InvalidField("outcome", "Give the outcome: firstSessionBooked, didNotProceed or unknown.");
                 var me = user.RequiredMemberId();
+                if (!await IsRequesterAsync(db, id, me, ct)) return ReferralRequests.NotFound.ToProblem();
+                if (body.Outcome is not { } outcome) return Problems.InvalidField("outcome", "Give the outcome: firstSessionBooked, didNotProceed or unknown.");
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                if (await LockAsync(db, id, me, user.IsAdmin(), requesterOnly: true, ct) is not { } request) return ReferralRequests.NotFound.ToProblem();
+                if (await LockAsync(db, id, me, requesterOnly: true, ct) is not { } request) return ReferralRequests.NotFound.ToProblem();
                 var now = time.GetUtcNow();
                 var closed = request.Close(outcome, now);
                 if (!closed.IsSuccess) return closed.Error!.ToProblem();
@@ -175,6 +178,7 @@ public static class Introductions
                 Guid introductionId, AcceptRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
+                if (!await IsInviteeAsync(db, introductionId, me, ct)) return ReferralErrors.IntroductionNotFound.ToProblem();
                 var contact = await ContactAsync(db, me, body.Contact, ct);
                 if (!contact.IsSuccess) return contact.Error!.ToProblem();
                 return await AnswerAsync(db, viewers, me, introductionId, time.GetUtcNow(),
@@ -186,8 +190,9 @@ public static class Introductions
         mine.MapPost("/{introductionId:guid}/decline", async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> (
                 Guid introductionId, DeclineRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
-                if (body.Reason is not { } reason) return Problems.InvalidField("reason", "Give a reason: noCapacity, notMySpecialty, area, fee or other.");
                 var me = user.RequiredMemberId();
+                if (!await IsInviteeAsync(db, introductionId, me, ct)) return ReferralErrors.IntroductionNotFound.ToProblem();
+                if (body.Reason is not { } reason) return Problems.InvalidField("reason", "Give a reason: noCapacity, notMySpecialty, area, fee or other.");
                 return await AnswerAsync(db, viewers, me, introductionId, time.GetUtcNow(),
                     (r, now) => r.Decline(introductionId, me, reason, now), "referral.introduction_declined", ct);
             })
@@ -200,7 +205,7 @@ public static class Introductions
         var requestId = await db.Introductions.Where(i => i.Id == introductionId && i.InviteeId == me).Select(i => (Guid?)i.RequestId).SingleOrDefaultAsync(ct);
         if (requestId is null) return ReferralErrors.IntroductionNotFound.ToProblem();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var request = (await LockAsync(db, requestId.Value, me, isAdmin: false, requesterOnly: false, ct))!;
+        var request = (await LockAsync(db, requestId.Value, me, requesterOnly: false, ct))!;
         var answered = answer(request, now);
         if (!answered.IsSuccess)
         {
@@ -220,17 +225,23 @@ public static class Introductions
 
     /// <summary>
     /// Locks the request row for the change (so five-open and answer-versus-withdraw races serialise) and loads it
-    /// with its introductions. Null when the caller may not act on it: only the requester (or an admin) changes a
-    /// request; the invited professional only answers their own introduction.
+    /// with its introductions. Null when the caller may not act on it: only the requester changes a request (admins
+    /// read it, never act in the requester's name); the invited professional only answers their own introduction.
     /// </summary>
-    private static async Task<ReferralRequest?> LockAsync(AppDbContext db, Guid id, Guid me, bool isAdmin, bool requesterOnly, CancellationToken ct)
+    private static async Task<ReferralRequest?> LockAsync(AppDbContext db, Guid id, Guid me, bool requesterOnly, CancellationToken ct)
     {
         var locked = await db.Database.SqlQuery<Guid>($"SELECT id AS \"Value\" FROM referral_requests WHERE id = {id} FOR UPDATE").ToListAsync(ct);
         if (locked.Count == 0) return null;
         var request = await db.ReferralRequests.Include(r => r.Introductions).SingleAsync(r => r.Id == id, ct);
-        if (requesterOnly && request.RequesterId != me && !isAdmin) return null;
+        if (requesterOnly && request.RequesterId != me) return null;
         return request;
     }
+
+    private static Task<bool> IsInviteeAsync(AppDbContext db, Guid introductionId, Guid me, CancellationToken ct)
+        => db.Introductions.AnyAsync(i => i.Id == introductionId && i.InviteeId == me, ct);
+
+    private static Task<bool> IsRequesterAsync(AppDbContext db, Guid id, Guid me, CancellationToken ct)
+        => db.ReferralRequests.AnyAsync(r => r.Id == id && r.RequesterId == me, ct);
 
     /// <summary>The contact channel given, or the caller's account e-mail.</summary>
     private static async Task<Result<ContactChannel>> ContactAsync(AppDbContext db, Guid me, ContactRequest? given, CancellationToken ct)
@@ -273,10 +284,10 @@ public static class Introductions
             Requester? requester = null;
             if (i.ContactsRevealed)
             {
-                db.AuditEntries.Add(new AuditEntry(me, "referral.contact_revealed", "introduction", i.Id, now, "requester_contact"));
+                if (r.RequesterContact is not null) db.AuditEntries.Add(new AuditEntry(me, "referral.contact_revealed", "introduction", i.Id, now, "requester_contact"));
                 requester = new Requester(names.GetValueOrDefault(r.RequesterId), professions.GetValueOrDefault(r.RequesterId) ?? [], r.RequesterContact);
             }
-            views.Add(new ReceivedView(i.Id, r.Id, i.Status, i.SentAt, i.RespondBy, i.AnsweredAt, i.DeclineReason, ReferralRequests.View.Of(r), requester));
+            views.Add(new ReceivedView(i.Id, r.Id, i.Status, i.SentAt, i.RespondBy, i.AnsweredAt, i.DeclineReason, ReferralRequests.View.ForInvitee(r), requester));
         }
         return views;
     }

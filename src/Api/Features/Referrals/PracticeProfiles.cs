@@ -49,7 +49,7 @@ public static class PracticeProfiles
                 var id = user.RequiredMemberId();
                 var professions = (await viewers.VerifiedProfessionsAsync([id], ct)).GetValueOrDefault(id) ?? [];
                 if (professions.Count == 0) return ReferralErrors.NotVerified.ToProblem();
-                if (request.Locations?.Any(l => l.Prefecture is null) == true) return Problems.InvalidField("locations", "Each location names its prefecture.", "practice.invalid");
+                if (request.Locations?.Any(l => l is null || l.Prefecture is null) == true) return Problems.InvalidField("locations", "Each location names its prefecture.", "practice.invalid");
                 var terms = await db.VocabularyTerms.AsNoTracking().Where(t => t.Active).ToListAsync(ct);
                 var specialties = terms.Where(t => t.Kind == VocabularyKind.Specialty).Select(t => t.Code).ToHashSet();
                 var modalities = terms.Where(t => t.Kind == VocabularyKind.Modality).Select(t => t.Code).ToHashSet();
@@ -60,6 +60,12 @@ public static class PracticeProfiles
                     request.Acceptance ?? Acceptance.Accepting, request.TypicalWaitWeeks);
                 var now = time.GetUtcNow();
                 var profile = await db.PracticeProfiles.SingleOrDefaultAsync(p => p.MemberId == id, ct);
+                // A retired term stays allowed on a profile that already has it (re-saving must not force it off).
+                if (profile is not null)
+                {
+                    specialties.UnionWith(profile.Specialties);
+                    modalities.UnionWith(profile.Modalities);
+                }
                 if (profile is null)
                 {
                     var created = PracticeProfile.Create(id, details, specialties, modalities, now);

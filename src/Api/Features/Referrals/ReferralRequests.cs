@@ -29,6 +29,9 @@ public static class ReferralRequests
         AgeGroup? AgeGroup, IReadOnlyList<string> Languages, IReadOnlyList<Delivery> Delivery, IReadOnlyList<Prefecture> Area, int? MaxFeeYen,
         bool InsuranceNeeded, Urgency Urgency, string? Note, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, ReferralOutcome? Outcome, string CrisisNotice)
     {
+        /// <summary>An invited professional sees the need, not how the requester's search ended.</summary>
+        public static View ForInvitee(ReferralRequest r) => Of(r) with { Outcome = null };
+
         public static View Of(ReferralRequest r) => new(r.Id, r.Status, r.WantedProfessions, r.Specialties, r.Modalities, r.AgeGroup, r.Languages,
             r.Delivery, r.Area, r.MaxFeeYen, r.InsuranceNeeded, r.Urgency, r.Note, r.CreatedAt, r.ClosedAt, r.Outcome, ReferralRequests.CrisisNotice);
     }
@@ -67,20 +70,25 @@ public static class ReferralRequests
                 // Every read of a request is in the access log.
                 db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "referral.read", "referral_request", id, time.GetUtcNow()));
                 await db.SaveChangesAsync(ct);
-                return TypedResults.Ok(View.Of(request));
+                return TypedResults.Ok(request.RequesterId == me || user.IsAdmin() ? View.Of(request) : View.ForInvitee(request));
             })
             .WithName("GetReferralRequest").ProducesProblems(401, 404);
 
-        group.MapGet("/{id:guid}/matches", async Task<Results<Ok<Page<SearchDirectory.Match>>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, SearchDirectory.Handler directory, TimeProvider time, CancellationToken ct) =>
+        group.MapGet("/{id:guid}/matches", async Task<Results<Ok<Page<SearchDirectory.Match>>, ProblemHttpResult>> (Guid id, HttpRequest http, ClaimsPrincipal user, AppDbContext db, SearchDirectory.Handler directory, TimeProvider time, CancellationToken ct) =>
             {
-                var r = await db.ReferralRequests.AsNoTracking().SingleOrDefaultAsync(x => x.Id == id, ct);
+                var r = await db.ReferralRequests.AsNoTracking().Include(x => x.Introductions).SingleOrDefaultAsync(x => x.Id == id, ct);
                 if (r is null || (r.RequesterId != user.RequiredMemberId() && !user.IsAdmin())) return NotFound.ToProblem();
+                var (offset, take, problem) = SearchDirectory.ParsePage(http.Query);
+                if (problem is not null) return problem;
                 db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "referral.read", "referral_request", id, time.GetUtcNow(), "matches"));
                 await db.SaveChangesAsync(ct);
                 var result = await directory.HandleAsync(user, new SearchDirectory.Query(r.WantedProfessions, r.Specialties, r.Modalities,
-                    r.AgeGroup is { } a ? [a] : [], r.Languages, r.Delivery, r.Area, null, r.MaxFeeYen, r.InsuranceNeeded ? true : null, null, 0, 20), ct);
+                    r.AgeGroup is { } a ? [a] : [], r.Languages, r.Delivery, r.Area, null, r.MaxFeeYen, r.InsuranceNeeded ? true : null, null, offset, take,
+                    // Not the requester, nor anyone already invited.
+                    Exclude: r.Introductions.Select(i => i.InviteeId).Append(r.RequesterId).ToHashSet()), ct);
                 return result.ToOk();
             })
-            .WithName("ListReferralMatches").ProducesProblems(401, 403, 404);
+            .WithName("ListReferralMatches").ProducesProblems(400, 401, 403, 404)
+            .WithDescription("The directory's ranking for this need (cursor, limit), without the requester and those already invited.");
     }
 }

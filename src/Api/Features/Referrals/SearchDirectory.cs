@@ -14,7 +14,7 @@ namespace Assemble.Api.Features.Referrals;
 /// <summary>
 /// The referral directory, for verified professionals: facets combine with AND, values inside a facet with OR;
 /// results are ranked by fit and each carries why (matched specialties and modalities, distance, acceptance and
-/// how fresh it is). Among equal fits the order rotates daily, so the same person is not always first.
+/// how fresh it is). Among equal fits the order rotates by day and by searcher, so the same person is not always first.
 /// </summary>
 public static class SearchDirectory
 {
@@ -23,7 +23,7 @@ public static class SearchDirectory
     public sealed record Query(
         IReadOnlyList<Profession> Professions, IReadOnlyList<string> Specialties, IReadOnlyList<string> Modalities, IReadOnlyList<AgeGroup> AgeGroups,
         IReadOnlyList<string> Languages, IReadOnlyList<Delivery> Delivery, IReadOnlyList<Prefecture> Prefectures, (double Lat, double Lon)? Near,
-        int? MaxFee, bool? Insurance, bool? Accepting, int Offset, int Take, double? WithinKm = null);
+        int? MaxFee, bool? Insurance, bool? Accepting, int Offset, int Take, double? WithinKm = null, IReadOnlySet<Guid>? Exclude = null);
 
     public sealed record Explanation(IReadOnlyList<string> MatchedSpecialties, IReadOnlyList<string> MatchedModalities, double? DistanceKm, string Acceptance, int AcceptanceConfirmedDaysAgo);
 
@@ -41,14 +41,14 @@ public static class SearchDirectory
             var snapshot = await index.CurrentAsync(db, cancellationToken);
             // Verified professionals (and admins) only; the index knows every verified credential as of this request.
             if (!user.IsAdmin() && !snapshot.IsVerifiedProfessional(user.RequiredMemberId(), today)) return VerifiedOnly;
-            return Search(snapshot, q, now, today);
+            return Search(snapshot, q, now, today, user.RequiredMemberId());
         }
 
         /// <summary>
         /// Filters (facets AND, values OR) and ranks by <see cref="PracticeFit"/>, equal fits in the day's rotation.
         /// One pass without allocations over the index scores the candidates; the explanation is built for the page only.
         /// </summary>
-        public static Page<Match> Search(DirectoryIndex.Snapshot snapshot, Query q, DateTimeOffset now, DateOnly today)
+        public static Page<Match> Search(DirectoryIndex.Snapshot snapshot, Query q, DateTimeOffset now, DateOnly today, Guid searcher)
         {
             var specialties = q.Specialties.ToHashSet();
             var modalities = q.Modalities.ToHashSet();
@@ -60,6 +60,7 @@ public static class SearchDirectory
                 var entry = snapshot.Entries[i];
                 var p = entry.Profile;
                 if (!entry.IsListedOn(today)) continue; // every credential lapsed: the profile hides by itself
+                if (q.Exclude?.Contains(p.MemberId) == true) continue;
                 if (specialties.Count > 0 && Count(p.Specialties, specialties) == 0) continue;
                 if (modalities.Count > 0 && Count(p.Modalities, modalities) == 0) continue;
                 if (q.AgeGroups.Count > 0 && !Overlaps(p.AgeGroups, q.AgeGroups)) continue;
@@ -75,7 +76,7 @@ public static class SearchDirectory
                 var km = q.Near is { } near ? PracticeFit.NearestKm(p.Locations, near.Lat, near.Lon) : null;
                 if (q.WithinKm is { } within && !(km <= within)) continue;
                 var score = PracticeFit.Score(Count(p.Specialties, specialties), Count(p.Modalities, modalities), acceptance, km);
-                candidates.Add((score, rotation[i], i));
+                candidates.Add((score, DirectoryIndex.RotationKey(rotation[i], searcher), i));
             }
             candidates.Sort((a, b) => a.Score != b.Score ? b.Score.CompareTo(a.Score) : a.Rotation.CompareTo(b.Rotation));
 
@@ -159,24 +160,44 @@ public static class SearchDirectory
             if (!int.TryParse(f, out var fee) || fee < 0) return (null, Problems.InvalidField("maxFee", "Whole yen, 0 or more."));
             maxFee = fee;
         }
-        bool? Flag(string name) => bool.TryParse(query[name].FirstOrDefault(), out var b) ? b : null;
-        var take = int.TryParse(query["limit"].FirstOrDefault(), out var l) ? l : Cursor.DefaultLimit;
-        if (take is < 1 or > Cursor.MaxLimit) return (null, Problems.InvalidField("limit", $"Use a limit from 1 to {Cursor.MaxLimit}."));
+        bool TryFlag(string name, out bool? value)
+        {
+            value = null;
+            if (query[name].FirstOrDefault() is not { Length: > 0 } raw) return true;
+            if (!bool.TryParse(raw, out var parsed)) return false;
+            value = parsed;
+            return true;
+        }
+        if (!TryFlag("insurance", out var insurance)) return (null, Problems.InvalidField("insurance", "Use true or false."));
+        if (!TryFlag("accepting", out var accepting)) return (null, Problems.InvalidField("accepting", "Use true or false."));
+        var languages = Strings("language");
+        if (languages.Any(l => l.Length != 2 || !l.All(char.IsAsciiLetterLower))) return (null, Problems.InvalidField("language", "Give ISO 639-1 codes such as ja or en."));
+        var (offset, take, pageProblem) = ParsePage(query);
+        if (pageProblem is not null) return (null, pageProblem);
+        return (new Query(professions, Strings("specialty"), Strings("modality"), ageGroups, languages,
+            delivery, prefectures, near, maxFee, insurance, accepting, offset, take, withinKm), null);
+    }
+
+    /// <summary>limit (1 to the maximum) and the cursor this API gave out (an offset into today's ranking).</summary>
+    public static (int Offset, int Take, ProblemHttpResult? Problem) ParsePage(IQueryCollection query)
+    {
+        var take = Cursor.DefaultLimit;
+        if (query["limit"].FirstOrDefault() is { Length: > 0 } l && (!int.TryParse(l, out take) || take is < 1 or > Cursor.MaxLimit))
+            return (0, 0, Problems.InvalidField("limit", $"Use a limit from 1 to {Cursor.MaxLimit}."));
         var offset = 0;
         if (query["cursor"].FirstOrDefault() is { Length: > 0 } c)
         {
             try
             {
                 offset = BitConverter.ToInt32(Convert.FromBase64String(c));
-                if (offset < 0) return (null, Problems.InvalidField("cursor", "This cursor is not one this API gave out."));
             }
             catch (Exception e) when (e is FormatException or ArgumentException)
             {
-                return (null, Problems.InvalidField("cursor", "This cursor is not one this API gave out."));
+                offset = -1;
             }
+            if (offset < 0) return (0, 0, Problems.InvalidField("cursor", "This cursor is not one this API gave out."));
         }
-        return (new Query(professions, Strings("specialty"), Strings("modality"), ageGroups, Strings("language"),
-            delivery, prefectures, near, maxFee, Flag("insurance"), Flag("accepting"), offset, take, withinKm), null);
+        return (offset, take, null);
     }
 
     public static void MapDirectoryEndpoints(this IEndpointRouteBuilder app)
