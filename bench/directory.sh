@@ -44,7 +44,8 @@ grep -o '"queries":\[[^]]*\]' "$WORK/seed.json" | sed 's/"queries":\[//; s/\]$//
 # The list was split on commas inside values too: rejoin lines that do not start a path.
 awk '/^\/api\/directory/ { if (line) print line; line = $0; next } { line = line "," $0 } END { print line }' "$WORK/raw.txt" | sed 's/\\u0026/\&/g' >"$WORK/queries.txt"
 echo "bench: $(wc -l <"$WORK/queries.txt") queries, e.g. $(head -1 "$WORK/queries.txt")"
-curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$(head -1 "$WORK/queries.txt")" | head -c 300; echo
+curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT$(head -1 "$WORK/queries.txt")" >"$WORK/sample.json"
+head -c 300 "$WORK/sample.json"; echo
 
 run() { # name duration prefix
   env QUERIES_FILE="$WORK/queries.txt" TOKEN="$TOKEN" PATH_PREFIX="$3" \
