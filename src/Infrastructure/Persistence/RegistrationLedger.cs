@@ -6,10 +6,11 @@ using NpgsqlTypes;
 namespace Assemble.Infrastructure.Persistence;
 
 /// <summary>
-/// The registration hot path, in two round trips: (1) BEGIN and lock the event row, reading the seat counts as
-/// they are now; the domain decides in memory; (2) write the counters, the registration and its outbox row, and
-/// COMMIT in one batch. Exactly one round trip is made while the seat lock is held. The CHECK constraints on the
-/// counters and the one-active-registration index back the decision up.
+/// The registration hot path. With one pool (no quota on the ticket type, no approval) it is one batch whose guarded
+/// UPDATE decides and writes: no round trip while the event row is locked. Otherwise two round trips: (1) BEGIN and
+/// lock the event row, reading the seat counts as they are now; the domain decides in memory; (2) write the counters,
+/// the registration and its outbox rows, and COMMIT in one batch — one round trip while the lock is held. The CHECK
+/// constraints on the counters and the one-active-registration index back either decision up.
 /// </summary>
 public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
 {
@@ -19,6 +20,12 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
     public async Task<Result<Registration>> ReserveAsync(Event e, RegistrationAttempt attempt, DateTimeOffset now,
         Func<Registration, DomainEvent, IReadOnlyList<OutboxEmail>> notices, CancellationToken cancellationToken)
     {
+        var ticketType = e.TicketTypes.FirstOrDefault(t => t.Id == attempt.TicketTypeId);
+        if (ticketType is null) return RegistrationErrors.UnknownTicketType;
+        // With one pool (the event's capacity; the ticket type has no quota of its own) the rule is one comparison,
+        // so one guarded statement decides and writes, and the event row is locked for that statement alone.
+        if (!e.RequiresApproval && ticketType.Quota is null) return await ReserveGuardedAsync(e, attempt, now, notices, cancellationToken);
+
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var committed = false;
         try
@@ -95,6 +102,65 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
         }
     }
 
+    /// <summary>
+    /// The one-pool path: a single batch, run by PostgreSQL as one implicit transaction. Its first statement is the
+    /// guarded <c>UPDATE … WHERE seats_taken + q &lt;= capacity</c> with the registration inserted only if it took the
+    /// seat; the outbox rows follow only if the registration exists. No round trip is made while the row is locked.
+    /// </summary>
+    private async Task<Result<Registration>> ReserveGuardedAsync(Event e, RegistrationAttempt attempt, DateTimeOffset now,
+        Func<Registration, DomainEvent, IReadOnlyList<OutboxEmail>> notices, CancellationToken cancellationToken)
+    {
+        var registration = Registration.Start(e, attempt, now);
+        var outbox = new DomainEvent(
+            registration.Status == RegistrationStatus.Confirmed ? DomainEventTypes.RegistrationConfirmed : DomainEventTypes.HoldCreated,
+            e.Id, registration.MemberId, registration.Id, now,
+            registration.HoldExpiresAt is { } expires ? $"expires={expires:O}" : null);
+        var mails = notices(registration, outbox);
+        outbox.MarkProcessed(now);
+
+        var insert = InsertRegistration(registration,
+            prefix: """
+                WITH seat AS (
+                    UPDATE events SET seats_taken = seats_taken + $5
+                    WHERE id = $2 AND status = 'Published' AND seats_taken + $5 <= capacity
+                    RETURNING id),
+                type_seat AS (
+                    UPDATE ticket_types SET seats_taken = seats_taken + $5 WHERE id = $4 AND EXISTS (SELECT 1 FROM seat) RETURNING id)
+                """,
+            where: "WHERE EXISTS (SELECT 1 FROM seat)");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(insert);
+        // The registration is written earlier in the same implicit transaction: the outbox rows exist only with it.
+        NpgsqlBatchCommand WithRegistration(NpgsqlBatchCommand command)
+        {
+            command.CommandText += $" WHERE EXISTS (SELECT 1 FROM registrations WHERE id = ${command.Parameters.Count + 1})";
+            command.Parameters.Add(new NpgsqlParameter { Value = registration.Id });
+            return command;
+        }
+        batch.BatchCommands.Add(WithRegistration(InsertDomainEvent(outbox)));
+        foreach (var mail in mails) batch.BatchCommands.Add(WithRegistration(InsertOutboxEmail(mail)));
+        try
+        {
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        }
+        catch (PostgresException x) when (x.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return RegistrationErrors.AlreadyRegistered;
+        }
+        if (insert.RecordsAffected == 1) return registration;
+
+        // No seat taken: say why (read after the fact; nothing is held).
+        await using var why = new NpgsqlCommand("SELECT status FROM events WHERE id = $1", connection) { Parameters = { new() { Value = e.Id } } };
+        return await why.ExecuteScalarAsync(cancellationToken) switch
+        {
+            null => EventErrors.NotFound,
+            "Cancelled" => RegistrationErrors.EventCancelled,
+            "Published" => RegistrationErrors.SoldOut,
+            _ => RegistrationErrors.NotPublished,
+        };
+    }
+
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {
         var command = new NpgsqlBatchCommand(sql);
@@ -102,13 +168,15 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
         return command;
     }
 
-    private static NpgsqlBatchCommand InsertRegistration(Registration r)
+    /// <summary>INSERT … SELECT of one row; <paramref name="prefix"/> (a WITH clause) and <paramref name="where"/> make it conditional.</summary>
+    private static NpgsqlBatchCommand InsertRegistration(Registration r, string prefix = "", string where = "")
     {
         var command = new NpgsqlBatchCommand(
-            """
+            $"""
+            {prefix}
             INSERT INTO registrations (id, event_id, member_id, ticket_type_id, quantity, status, amount_yen, hold_expires_at, answers,
                 pledge_version, pledge_accepted_at, check_in_code, created_at, confirmed_at, ended_at, end_reason, waitlist_entry_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, $15)
+            SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, $15 {where}
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = r.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = r.EventId });
@@ -131,7 +199,7 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
     private static NpgsqlBatchCommand InsertDomainEvent(DomainEvent d)
     {
         var command = new NpgsqlBatchCommand(
-            "INSERT INTO domain_events (id, type, event_id, member_id, subject_id, occurred_at, detail, processed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
+            "INSERT INTO domain_events (id, type, event_id, member_id, subject_id, occurred_at, detail, processed_at) SELECT $1, $2, $3, $4, $5, $6, $7, $8");
         command.Parameters.Add(new NpgsqlParameter { Value = d.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = d.Type });
         command.Parameters.Add(new NpgsqlParameter { Value = d.EventId });
@@ -149,7 +217,7 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
             """
             INSERT INTO outbox_emails (id, "to", subject, text_body, html_body, essential, status, attempts, created_at, next_attempt_at,
                 attachment_name, attachment_content_type, attachment_content)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12)
+            SELECT $1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12
             """);
         command.Parameters.Add(new NpgsqlParameter { Value = m.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = m.To });
