@@ -238,6 +238,16 @@ public sealed class DirectoryTests(EventsFactory api) : IClassFixture<EventsFact
         await api.ScalarAsync($"UPDATE credentials SET expires_on = CURRENT_DATE - 1 WHERE member_id = '{psychologist.Id}'");
         Assert.Empty(await FoundAsync(psychiatrist.Client));
         Assert.Empty(await FoundAsync(second));
+
+        // Only what the index holds moves its version: a bio edit or a new pending credential reloads nothing.
+        async Task<long> VersionAsync() => (long)(await api.ScalarAsync("SELECT version FROM directory_versions"))!;
+        var before = await VersionAsync();
+        var name = $"clinicalPsychologist-{psychologist.Id.ToString()[..4]}";
+        await Expect.StatusAsync(await psychologist.Client.PutAsJsonAsync("/api/me/profile", new { displayName = name, bio = "週末も対応します。" }), 200);
+        await Expect.StatusAsync(await psychiatrist.Client.PostAsJsonAsync("/api/me/credentials", new { kind = "physician", registrationNumber = "R-1", issuer = "厚生労働省" }), 201);
+        Assert.Equal(before, await VersionAsync());
+        await Expect.StatusAsync(await psychologist.Client.PutAsJsonAsync("/api/me/profile", new { displayName = name + "（改）" }), 200);
+        Assert.True(await VersionAsync() > before);
     }
 
     [Fact]

@@ -4,7 +4,8 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace Assemble.Infrastructure.Persistence.Migrations;
 
 /// <summary>
-/// The directory index's change counter. The triggers are deferred constraint triggers: they bump the one row at
+/// The directory index's change counter, bumped only by changes to what the index holds (practice profiles,
+/// verified credentials, display names and hiding), so editing a bio or submitting a credential reloads nothing. The triggers are deferred constraint triggers: they bump the one row at
 /// commit, after every other statement of the transaction, so the row lock is taken last and held for the commit
 /// only (no lock-order cycles with the rows the transaction changed), and a reader sees the new version exactly when
 /// the change itself becomes visible.
@@ -33,9 +34,15 @@ public sealed class DirectoryVersionMigration : Migration
 
             CREATE CONSTRAINT TRIGGER tr_practice_profiles_directory AFTER INSERT OR UPDATE OR DELETE ON practice_profiles
                 DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_directory_version();
-            CREATE CONSTRAINT TRIGGER tr_credentials_directory AFTER INSERT OR UPDATE OR DELETE ON credentials
+            -- Only what the index holds: verified credentials (a new one is always pending) and names/hiding.
+            CREATE CONSTRAINT TRIGGER tr_credentials_directory AFTER UPDATE OF status, kind, expires_on ON credentials
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.status = 'Verified' OR NEW.status = 'Verified')
+                EXECUTE FUNCTION bump_directory_version();
+            CREATE CONSTRAINT TRIGGER tr_credentials_directory_delete AFTER DELETE ON credentials
+                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (OLD.status = 'Verified') EXECUTE FUNCTION bump_directory_version();
+            CREATE CONSTRAINT TRIGGER tr_member_profiles_directory AFTER UPDATE OF display_name, is_hidden ON member_profiles
                 DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_directory_version();
-            CREATE CONSTRAINT TRIGGER tr_member_profiles_directory AFTER INSERT OR UPDATE OR DELETE ON member_profiles
+            CREATE CONSTRAINT TRIGGER tr_member_profiles_directory_insert AFTER INSERT OR DELETE ON member_profiles
                 DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_directory_version();
             """);
     }
@@ -44,7 +51,9 @@ public sealed class DirectoryVersionMigration : Migration
     {
         migrationBuilder.Sql(
             """
+            DROP TRIGGER tr_member_profiles_directory_insert ON member_profiles;
             DROP TRIGGER tr_member_profiles_directory ON member_profiles;
+            DROP TRIGGER tr_credentials_directory_delete ON credentials;
             DROP TRIGGER tr_credentials_directory ON credentials;
             DROP TRIGGER tr_practice_profiles_directory ON practice_profiles;
             DROP FUNCTION bump_directory_version();
