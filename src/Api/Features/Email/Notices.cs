@@ -78,8 +78,20 @@ public sealed class NoticeWriter(TimeProvider time) : SaveChangesInterceptor
         return result;
     }
 
+    /// <summary>SaveChanges has just detected changes: look at the tracked rows without detecting them all again.</summary>
     private static List<DomainEvent> Pending(AppDbContext db)
-        => db.ChangeTracker.Entries<DomainEvent>().Where(x => x.State == EntityState.Added && x.Entity.ProcessedAt == null).Select(x => x.Entity).ToList();
+    {
+        var detect = db.ChangeTracker.AutoDetectChangesEnabled;
+        db.ChangeTracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            return db.ChangeTracker.Entries<DomainEvent>().Where(x => x.State == EntityState.Added && x.Entity.ProcessedAt == null).Select(x => x.Entity).ToList();
+        }
+        finally
+        {
+            db.ChangeTracker.AutoDetectChangesEnabled = detect;
+        }
+    }
 
     private async Task WriteAsync(AppDbContext db, CancellationToken cancellationToken)
     {
