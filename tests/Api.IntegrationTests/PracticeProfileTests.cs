@@ -128,7 +128,7 @@ public sealed class DirectoryTests(EventsFactory api) : IClassFixture<EventsFact
         var why = items[0].GetProperty("why");
         Assert.Equal(2, why.GetProperty("matchedSpecialties").GetArrayLength());
         Assert.Equal(0.0, why.GetProperty("distanceKm").GetDouble());
-        Assert.Equal("Accepting", why.GetProperty("acceptance").GetString());
+        Assert.Equal("accepting", why.GetProperty("acceptance").GetString()); // camelCase like every enum in the API
         var kobeWhy = items.Single(i => i.GetProperty("memberId").GetString() == kobe.Id.ToString()).GetProperty("why");
         Assert.InRange(kobeWhy.GetProperty("distanceKm").GetDouble(), 25, 32);
 

@@ -49,6 +49,7 @@ public sealed class ReferralRequestTests(EventsFactory api) : IClassFixture<Even
     [InlineData("電話 090-1234-5678 までお願いします", "phone")]
     [InlineData("電話０６－１２３４－５６７８", "phone")]
     [InlineData("〒530-0001 在住", "postcode")]
+    [InlineData("大阪市北区 530-0001 付近", "postcode")]
     [InlineData("2010年4月5日生まれの方です", "date")]
     [InlineData("平成22年4月生", "date")]
     [InlineData("カルテ番号 12345678", "number")]

@@ -220,7 +220,7 @@ public static partial class PersonalDataScreen
     [GeneratedRegex(@"(\+81[\s-]?|(?<!\d)\(?0)\d{1,4}\)?[\s-]?\(?\d{1,4}\)?[\s-]?\d{3,4}(?!\d)")]
     private static partial Regex Phone();
 
-    [GeneratedRegex(@"〒\s?\d{3}-?\d{4}|(?<!\d)\d{3}-\d{4}(?!\d)")]
+    [GeneratedRegex(@"〒\s?\d{3}-?\d{4}|(?<![\d-])\d{3}-\d{4}(?![\d-])")]
     private static partial Regex Postcode();
 
     [GeneratedRegex(@"(?<!\d)(19|20)\d{2}[/.\-年]\s?\d{1,2}[/.\-月]\s?\d{1,2}日?|(?<!\d)\d{1,2}/\d{1,2}/(19|20)?\d{2}(?!\d)|\d{1,2}月\d{1,2}日|(?<!\d)(19|20)\d{2}\s?年\s?\d{1,2}\s?月|(?<!\d)(19|20)\d{2}[/.\-]\d{1,2}(?![\d/.\-])")]

@@ -104,4 +104,12 @@ public sealed class ReferralStateTests
     [InlineData(ContactKind.Other, "", false)]
     public void A_contact_channel_is_checked_by_its_kind(ContactKind kind, string value, bool valid)
         => Assert.Equal(valid, ContactChannel.Create(kind, value).IsSuccess);
+
+    [Theory]
+    [InlineData("携帯 090-1234-5678 まで", new[] { "phone" })]
+    [InlineData("〒530-0001", new[] { "postcode" })]
+    [InlineData("週1回、50分のセッションを希望します。", new string[0])]
+    [InlineData("2週間以内に初回面接を希望。料金は1万円まで。", new string[0])]
+    public void The_screen_names_what_it_found_and_leaves_a_plain_need_alone(string note, string[] expected)
+        => Assert.Equal(expected, PersonalDataScreen.Find(note));
 }

@@ -86,7 +86,7 @@ public static class SearchDirectory
                 var p = entry.Profile;
                 var fit = PracticeFit.Of(p, specialties, modalities, q.Near, now);
                 var why = new Explanation(fit.Specialties, fit.Modalities, fit.DistanceKm is { } d ? Math.Round(d, 1) : null,
-                    fit.Acceptance?.ToString() ?? "unknown", (int)(now - p.AcceptanceConfirmedAt).TotalDays);
+                    fit.Acceptance is { } known ? System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(known.ToString()) : "unknown", (int)(now - p.AcceptanceConfirmedAt).TotalDays);
                 return new Match(p.MemberId, entry.DisplayName, entry.ProfessionsOn(today), p.Specialties, p.Modalities, p.Delivery, p.Locations,
                     p.FeeMinYen, p.FeeMaxYen, p.InsuranceCovered, p.TypicalWaitWeeks, Math.Round(fit.Score, 2), why);
             }).ToList();
