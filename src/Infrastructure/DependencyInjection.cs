@@ -20,7 +20,14 @@ public static class DependencyInjection
 
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(_ => new NpgsqlDataSourceBuilder(ConnectionStrings.Resolve(configuration)).Build());
+        services.AddSingleton(_ =>
+        {
+            var builder = new NpgsqlDataSourceBuilder(ConnectionStrings.Resolve(configuration));
+            // Statements the API runs over and over (the seat pre-read, the event, the member) are prepared once per
+            // connection instead of parsed and planned on every request, unless the connection string says otherwise.
+            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+            return builder.Build();
+        });
         // Pooled: a context per request is reset and reused rather than built anew (measured in bench/).
         // Interceptors (singletons) come from the host: the API registers the one that writes notices with each change.
         services.AddDbContextPool<AppDbContext>((sp, options) => ConfigureDbContext(options, sp.GetRequiredService<NpgsqlDataSource>())
