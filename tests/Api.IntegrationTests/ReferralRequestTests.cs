@@ -101,6 +101,15 @@ public sealed class ReferralRequestTests(EventsFactory api) : IClassFixture<Even
     }
 
     [Fact]
+    public async Task A_crisis_is_out_of_scope_and_the_answer_says_where_to_turn()
+    {
+        var psychiatrist = await api.VerifiedAsync("psychiatrist");
+        var json = "{\"wantedProfessions\": [\"clinicalPsychologist\"], \"urgency\": \"crisis\"}";
+        var body = await Expect.FieldErrorAsync(await psychiatrist.Client.PostAsync("/api/referral-requests", new StringContent(json, Encoding.UTF8, "application/json")), "urgency");
+        Assert.Contains("119", body.GetProperty("crisisNotice").GetString());
+    }
+
+    [Fact]
     public async Task No_referral_table_has_a_column_that_looks_like_a_patient_identifier()
     {
         await using var connection = new NpgsqlConnection(api.ConnectionString);

@@ -19,6 +19,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         {
             case BadHttpRequestException bad:
                 details = BadRequest(bad);
+                // Someone who tries to mark a referral as a crisis is told where to turn, not only that the value is wrong.
+                if (context.Request.Path.StartsWithSegments("/api/referral-requests") && details is HttpValidationProblemDetails { Errors: var errors } && errors.ContainsKey("urgency"))
+                    details.Extensions["crisisNotice"] = Features.Referrals.ReferralRequests.CrisisNotice;
                 break;
             case Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }:
             case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }:
