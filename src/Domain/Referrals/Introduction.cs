@@ -90,16 +90,14 @@ public sealed class Introduction
     public ContactChannel? InviteeContact { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
-    public DateTimeOffset? AcceptedAt { get; private set; }
-
-    /// <summary>Both sides see each other's contact only once the invited professional has accepted.</summary>
-    public bool ContactsRevealed => AcceptedAt is not null;
+    /// <summary>Both sides see each other's contact only once the invited professional has accepted (answered without declining).</summary>
+    public bool ContactsRevealed => AnsweredAt is not null && DeclineReason is null;
 
     internal Result Accept(ContactChannel contact, DateTimeOffset now)
     {
         var moved = Move(IntroductionStatus.Accepted, now);
         if (!moved.IsSuccess) return moved;
-        AnsweredAt = AcceptedAt = now;
+        AnsweredAt = now;
         InviteeContact = contact;
         return moved;
     }

@@ -66,17 +66,7 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
             if (takesSeats && !e.TryTakeSeats(attempt.TicketTypeId, attempt.Quantity)) return RegistrationErrors.SoldOut;
 
             var registration = Registration.Start(e, attempt, now);
-            var outbox = new DomainEvent(
-                registration.Status switch
-                {
-                    RegistrationStatus.Confirmed => DomainEventTypes.RegistrationConfirmed,
-                    RegistrationStatus.PendingPayment => DomainEventTypes.HoldCreated,
-                    _ => DomainEventTypes.ApplicationReceived,
-                },
-                e.Id, registration.MemberId, registration.Id, now,
-                registration.HoldExpiresAt is { } expires ? $"expires={expires:O}" : null);
-            var mails = notices(registration, outbox);
-            outbox.MarkProcessed(now);
+            var (outbox, mails) = Notice(registration, notices, now);
 
             await using var write = new NpgsqlBatch(connection);
             if (takesSeats)
@@ -111,12 +101,7 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
         Func<Registration, DomainEvent, IReadOnlyList<OutboxEmail>> notices, CancellationToken cancellationToken)
     {
         var registration = Registration.Start(e, attempt, now);
-        var outbox = new DomainEvent(
-            registration.Status == RegistrationStatus.Confirmed ? DomainEventTypes.RegistrationConfirmed : DomainEventTypes.HoldCreated,
-            e.Id, registration.MemberId, registration.Id, now,
-            registration.HoldExpiresAt is { } expires ? $"expires={expires:O}" : null);
-        var mails = notices(registration, outbox);
-        outbox.MarkProcessed(now);
+        var (outbox, mails) = Notice(registration, notices, now);
 
         var insert = InsertRegistration(registration,
             prefix: """
@@ -159,6 +144,24 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
             "Published" => RegistrationErrors.SoldOut,
             _ => RegistrationErrors.NotPublished,
         };
+    }
+
+    /// <summary>The new registration's domain event (already mailed: its mail is written in the same batch) and that mail.</summary>
+    private static (DomainEvent Outbox, IReadOnlyList<OutboxEmail> Mails) Notice(Registration registration,
+        Func<Registration, DomainEvent, IReadOnlyList<OutboxEmail>> notices, DateTimeOffset now)
+    {
+        var outbox = new DomainEvent(
+            registration.Status switch
+            {
+                RegistrationStatus.Confirmed => DomainEventTypes.RegistrationConfirmed,
+                RegistrationStatus.PendingPayment => DomainEventTypes.HoldCreated,
+                _ => DomainEventTypes.ApplicationReceived,
+            },
+            registration.EventId, registration.MemberId, registration.Id, now,
+            registration.HoldExpiresAt is { } expires ? $"expires={expires:O}" : null);
+        var mails = notices(registration, outbox);
+        outbox.MarkProcessed(now);
+        return (outbox, mails);
     }
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)

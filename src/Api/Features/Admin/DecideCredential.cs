@@ -75,8 +75,8 @@ public sealed class CredentialDecisions(AppDbContext db, TimeProvider time, IEma
     /// <summary>The decision in the member's preferred language (Japanese unless they chose English).</summary>
     private async Task<EmailMessage> MessageAsync(Credential credential, CancellationToken cancellationToken)
     {
-        var address = await db.Users.Where(u => u.Id == credential.MemberId).Select(u => u.Email).SingleAsync(cancellationToken);
-        var ja = await db.MemberProfiles.Where(p => p.Id == credential.MemberId).Select(p => (PreferredLanguage?)p.PreferredLanguage).FirstOrDefaultAsync(cancellationToken) != PreferredLanguage.En;
+        var to = (await Email.Notices.RecipientsAsync(db, [credential.MemberId], cancellationToken))[credential.MemberId];
+        var ja = to.Language != PreferredLanguage.En;
         var reason = credential.RejectionReason;
         var (subject, body) = credential.Status switch
         {
@@ -90,6 +90,6 @@ public sealed class CredentialDecisions(AppDbContext db, TimeProvider time, IEma
                 ? ("【Assemble】資格を確認できませんでした", $"ご提出いただいた資格を確認できませんでした。理由:\n\n{reason}\n\n内容を確認のうえ、再度ご提出ください。")
                 : ("[Assemble] Your credential could not be verified", $"We could not verify the credential you submitted. Reason:\n\n{reason}\n\nPlease check the details and submit again."),
         };
-        return new EmailMessage(address!, subject, body);
+        return new EmailMessage(to.Email, subject, body);
     }
 }

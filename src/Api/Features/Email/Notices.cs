@@ -24,6 +24,20 @@ public static class Notices
                 .ToListAsync(cancellationToken))
             .ToDictionary(x => x.Id, x => new Recipient(x.Id, x.Email!, x.Language));
 
+    /// <summary>
+    /// The registration or waitlist entry a domain event is about: as this unit of work has it (tracked, possibly
+    /// changed and unsaved), else from the database.
+    /// </summary>
+    public static async Task<(Registration? Registration, WaitlistEntry? Offer)> SubjectAsync(AppDbContext db, Guid? subjectId,
+        IReadOnlyDictionary<Guid, Registration> tracked, IReadOnlyDictionary<Guid, WaitlistEntry> trackedOffers, CancellationToken cancellationToken)
+    {
+        if (subjectId is not { } s) return (null, null);
+        if (tracked.TryGetValue(s, out var registration)) return (registration, null);
+        if (trackedOffers.TryGetValue(s, out var offer)) return (null, offer);
+        registration = await db.Registrations.AsNoTracking().SingleOrDefaultAsync(r => r.Id == s, cancellationToken);
+        return registration is not null ? (registration, null) : (null, await db.WaitlistEntries.AsNoTracking().SingleOrDefaultAsync(w => w.Id == s, cancellationToken));
+    }
+
     /// <summary>The mail for one member, or null when this event sends them nothing. Confirmed attendees get the join URL (and, on confirmation, the .ics).</summary>
     public static OutboxEmail? Render(DomainEvent row, Event e, Recipient to, bool confirmedAttendee, Registration? registration, WaitlistEntry? offer, DateTimeOffset now)
     {
@@ -110,14 +124,7 @@ public sealed class NoticeWriter(TimeProvider time) : SaveChangesInterceptor
         {
             if (events.TryGetValue(row.EventId, out var e))
             {
-                // The subject as this unit of work changed it; from the database only when it was not loaded.
-                Registration? registration = null;
-                WaitlistEntry? offer = null;
-                if (row.SubjectId is { } s && !registrations.TryGetValue(s, out registration) && !offers.TryGetValue(s, out offer))
-                {
-                    registration = await db.Registrations.AsNoTracking().SingleOrDefaultAsync(r => r.Id == s, cancellationToken);
-                    if (registration is null) offer = await db.WaitlistEntries.AsNoTracking().SingleOrDefaultAsync(w => w.Id == s, cancellationToken);
-                }
+                var (registration, offer) = await Notices.SubjectAsync(db, row.SubjectId, registrations, offers, cancellationToken);
                 db.OutboxEmails.AddRange(await Notices.RenderAsync(db, row, e, registration, offer, recipients, now, cancellationToken));
             }
             row.MarkProcessed(now);

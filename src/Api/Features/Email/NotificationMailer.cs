@@ -39,8 +39,7 @@ public static class NotificationMailer
 
     private static async Task<int> WriteAsync(AppDbContext db, DomainEvent row, Event e, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var registration = row.SubjectId is { } subject ? await db.Registrations.AsNoTracking().SingleOrDefaultAsync(r => r.Id == subject, cancellationToken) : null;
-        var offer = row.SubjectId is { } offerId && registration is null ? await db.WaitlistEntries.AsNoTracking().SingleOrDefaultAsync(w => w.Id == offerId, cancellationToken) : null;
+        var (registration, offer) = await Notices.SubjectAsync(db, row.SubjectId, new Dictionary<Guid, Registration>(), new Dictionary<Guid, WaitlistEntry>(), cancellationToken);
         var recipients = row.MemberId is { } one ? await Notices.RecipientsAsync(db, [one], cancellationToken) : [];
         var mails = await Notices.RenderAsync(db, row, e, registration, offer, recipients, now, cancellationToken);
         db.OutboxEmails.AddRange(mails);

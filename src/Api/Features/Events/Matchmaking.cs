@@ -74,8 +74,7 @@ public static class Matchmaking
         group.MapGet("/rounds", async Task<Results<Ok<ScheduleView>, ProblemHttpResult>> (
                 Guid id, int? minutesPerRound, ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
             {
-                var e = await db.FindAsync(id, ct);
-                if (e is null || !e.CanSee(user) || e.Kind != EventKind.Matchmaking) return EventErrors.NotFound.ToProblem();
+                if (await EveningAsync(db, id, user, ct) is not { } e) return EventErrors.NotFound.ToProblem();
                 var me = user.RequiredMemberId();
                 if (e.CanManage(user)) return TypedResults.Ok(await ScheduleAsync(db, e, minutesPerRound, ct));
                 var participants = await ParticipantsAsync(db, id, ct);
@@ -89,8 +88,7 @@ public static class Matchmaking
         group.MapPost("/selections", async Task<Results<Ok<MySelectionsView>, ProblemHttpResult>> (
                 Guid id, SelectionsRequest body, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
-                var e = await db.FindAsync(id, ct);
-                if (e is null || !e.CanSee(user) || e.Kind != EventKind.Matchmaking) return EventErrors.NotFound.ToProblem();
+                if (await EveningAsync(db, id, user, ct) is null) return EventErrors.NotFound.ToProblem();
                 var me = user.RequiredMemberId();
                 var participants = await ParticipantsAsync(db, id, ct);
                 if (!participants.TryGetValue(me, out var mySide)) return NotParticipant.ToProblem();
@@ -113,8 +111,7 @@ public static class Matchmaking
         group.MapGet("/selections", async Task<Results<Ok<MySelectionsView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
-                var e = await db.FindAsync(id, ct);
-                if (e is null || !e.CanSee(user) || e.Kind != EventKind.Matchmaking) return EventErrors.NotFound.ToProblem();
+                if (await EveningAsync(db, id, user, ct) is null) return EventErrors.NotFound.ToProblem();
                 var me = user.RequiredMemberId();
                 var participants = await ParticipantsAsync(db, id, ct);
                 if (!participants.ContainsKey(me)) return NotParticipant.ToProblem();
@@ -122,6 +119,10 @@ public static class Matchmaking
             })
             .WithName("GetMyMatchmakingSelections").ProducesProblems(401, 403, 404);
     }
+
+    /// <summary>The matchmaking event, when the caller may see it; null (404) for anything else.</summary>
+    private static async Task<Event?> EveningAsync(AppDbContext db, Guid id, ClaimsPrincipal user, CancellationToken ct)
+        => await db.FindAsync(id, ct) is { Kind: EventKind.Matchmaking } e && e.CanSee(user) ? e : null;
 
     /// <summary>Confirmed participants and their side (from the ticket type they hold).</summary>
     private static async Task<Dictionary<Guid, MatchmakingSide>> ParticipantsAsync(AppDbContext db, Guid eventId, CancellationToken ct)

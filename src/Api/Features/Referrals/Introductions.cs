@@ -150,9 +150,9 @@ public static class Introductions
                     wanted = parsed;
                 }
                 var me = user.RequiredMemberId();
-                var requestIds = await db.Introductions.Where(i => i.InviteeId == me).OrderByDescending(i => i.Id).Select(i => i.RequestId).Take(200).ToListAsync(ct);
                 var requests = await db.ReferralRequests.AsNoTracking().Include(r => r.Introductions.Where(i => i.InviteeId == me))
-                    .Where(r => requestIds.Contains(r.Id)).ToListAsync(ct);
+                    .Where(r => r.Introductions.Any(i => i.InviteeId == me))
+                    .OrderByDescending(r => r.Introductions.Where(i => i.InviteeId == me).Max(i => i.SentAt)).Take(200).ToListAsync(ct);
                 var now = time.GetUtcNow();
                 var views = await ReceivedViewsAsync(db, viewers, me, requests, now, ct);
                 await db.SaveChangesAsync(ct);
@@ -178,10 +178,10 @@ public static class Introductions
                 Guid introductionId, AcceptRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
-                if (!await IsInviteeAsync(db, introductionId, me, ct)) return ReferralErrors.IntroductionNotFound.ToProblem();
+                if (await InvitedToAsync(db, introductionId, me, ct) is not { } requestId) return ReferralErrors.IntroductionNotFound.ToProblem();
                 var contact = await ContactAsync(db, me, body.Contact, ct);
                 if (!contact.IsSuccess) return contact.Error!.ToProblem();
-                return await AnswerAsync(db, viewers, me, introductionId, time.GetUtcNow(),
+                return await AnswerAsync(db, viewers, me, introductionId, requestId, time.GetUtcNow(),
                     (r, now) => r.Accept(introductionId, me, contact.Value!, now), "referral.introduction_accepted", ct);
             })
             .WithName("AcceptIntroduction").ProducesProblems(400, 401, 404, 409)
@@ -191,21 +191,19 @@ public static class Introductions
                 Guid introductionId, DeclineRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
-                if (!await IsInviteeAsync(db, introductionId, me, ct)) return ReferralErrors.IntroductionNotFound.ToProblem();
+                if (await InvitedToAsync(db, introductionId, me, ct) is not { } requestId) return ReferralErrors.IntroductionNotFound.ToProblem();
                 if (body.Reason is not { } reason) return Problems.InvalidField("reason", "Give a reason: noCapacity, notMySpecialty, area, fee or other.");
-                return await AnswerAsync(db, viewers, me, introductionId, time.GetUtcNow(),
+                return await AnswerAsync(db, viewers, me, introductionId, requestId, time.GetUtcNow(),
                     (r, now) => r.Decline(introductionId, me, reason, now), "referral.introduction_declined", ct);
             })
             .WithName("DeclineIntroduction").ProducesProblems(400, 401, 404, 409);
     }
 
-    private static async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> AnswerAsync(AppDbContext db, Viewers viewers, Guid me, Guid introductionId, DateTimeOffset now,
-        Func<ReferralRequest, DateTimeOffset, Result> answer, string action, CancellationToken ct)
+    private static async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> AnswerAsync(AppDbContext db, Viewers viewers, Guid me, Guid introductionId, Guid requestId,
+        DateTimeOffset now, Func<ReferralRequest, DateTimeOffset, Result> answer, string action, CancellationToken ct)
     {
-        var requestId = await db.Introductions.Where(i => i.Id == introductionId && i.InviteeId == me).Select(i => (Guid?)i.RequestId).SingleOrDefaultAsync(ct);
-        if (requestId is null) return ReferralErrors.IntroductionNotFound.ToProblem();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var request = (await LockAsync(db, requestId.Value, me, requesterOnly: false, ct))!;
+        var request = (await LockAsync(db, requestId, me, requesterOnly: false, ct))!;
         var answered = answer(request, now);
         if (!answered.IsSuccess)
         {
@@ -216,10 +214,10 @@ public static class Introductions
         }
         db.AuditEntries.Add(new AuditEntry(me, action, "introduction", introductionId, now));
         await ReferralMail.AnsweredAsync(db, request, request.Introductions.Single(i => i.Id == introductionId), now, ct);
-        await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        // The answer, its mail and the reads it shows (the requester's contact, on accept) commit together.
         var views = await ReceivedViewsAsync(db, viewers, me, [request], now, ct);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(views.Single(v => v.Id == introductionId));
     }
 
@@ -237,8 +235,9 @@ public static class Introductions
         return request;
     }
 
-    private static Task<bool> IsInviteeAsync(AppDbContext db, Guid introductionId, Guid me, CancellationToken ct)
-        => db.Introductions.AnyAsync(i => i.Id == introductionId && i.InviteeId == me, ct);
+    /// <summary>The request an introduction belongs to, when the caller is the one invited; otherwise null.</summary>
+    private static Task<Guid?> InvitedToAsync(AppDbContext db, Guid introductionId, Guid me, CancellationToken ct)
+        => db.Introductions.Where(i => i.Id == introductionId && i.InviteeId == me).Select(i => (Guid?)i.RequestId).SingleOrDefaultAsync(ct);
 
     private static Task<bool> IsRequesterAsync(AppDbContext db, Guid id, Guid me, CancellationToken ct)
         => db.ReferralRequests.AnyAsync(r => r.Id == id && r.RequesterId == me, ct);

@@ -17,7 +17,7 @@ public static class ReferralMail
 
     public static async Task InvitedAsync(AppDbContext db, IReadOnlyList<Introduction> introductions, DateTimeOffset now, CancellationToken ct)
     {
-        var recipients = await RecipientsAsync(db, introductions.Select(i => i.InviteeId).ToList(), ct);
+        var recipients = await Notices.RecipientsAsync(db, introductions.Select(i => i.InviteeId).ToList(), ct);
         foreach (var i in introductions)
         {
             if (!recipients.TryGetValue(i.InviteeId, out var r)) continue;
@@ -31,7 +31,7 @@ public static class ReferralMail
 
     public static async Task AnsweredAsync(AppDbContext db, ReferralRequest request, Introduction introduction, DateTimeOffset now, CancellationToken ct)
     {
-        var recipients = await RecipientsAsync(db, [request.RequesterId], ct);
+        var recipients = await Notices.RecipientsAsync(db, [request.RequesterId], ct);
         if (!recipients.TryGetValue(request.RequesterId, out var r)) return;
         var ja = r.Language == PreferredLanguage.Ja;
         var (subject, body) = introduction.Status == IntroductionStatus.Accepted
@@ -52,15 +52,4 @@ public static class ReferralMail
         DeclineReason.Fee => ja ? "料金が合わない" : "fee",
         _ => ja ? "その他" : "other",
     };
-
-    private sealed record Recipient(string Email, PreferredLanguage Language);
-
-    private static async Task<Dictionary<Guid, Recipient>> RecipientsAsync(AppDbContext db, IReadOnlyList<Guid> ids, CancellationToken ct)
-    {
-        var rows = await db.Users.Where(u => ids.Contains(u.Id) && u.Email != null)
-            .GroupJoin(db.MemberProfiles, u => u.Id, p => p.Id, (u, p) => new { u, p })
-            .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.u.Id, x.u.Email, Language = p == null ? PreferredLanguage.Ja : p.PreferredLanguage })
-            .ToListAsync(ct);
-        return rows.ToDictionary(x => x.Id, x => new Recipient(x.Email!, x.Language));
-    }
 }

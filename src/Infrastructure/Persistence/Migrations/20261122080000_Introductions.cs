@@ -32,7 +32,6 @@ public sealed class Introductions : Migration
                 decline_reason character varying(20),
                 invitee_contact jsonb,
                 updated_at timestamp with time zone NOT NULL,
-                accepted_at timestamp with time zone,
                 CONSTRAINT pk_introductions PRIMARY KEY (id),
                 CONSTRAINT fk_introductions_referral_requests_request_id FOREIGN KEY (request_id) REFERENCES referral_requests (id) ON DELETE CASCADE,
                 CONSTRAINT fk_introductions_users_invitee_id FOREIGN KEY (invitee_id) REFERENCES users (id) ON DELETE CASCADE
