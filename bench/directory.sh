@@ -11,30 +11,20 @@ WARMUP="${WARMUP:-8s}"
 CONNECTIONS="${CONNECTIONS:-16}"
 PORT="${BENCH_PORT:-5091}"
 
-if ! command -v wrk >/dev/null 2>&1; then
-  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq --no-install-recommends wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk >/dev/null; }
-  else echo "bench: install wrk (Debian package 'wrk')" >&2; exit 1; fi
-fi
-# shellcheck source=scripts/pg.sh
-source "$ROOT/scripts/pg.sh"
-assemble_pg_ensure_installed
-if [ -z "${PGHOST:-}" ]; then
-  exec env LC_ALL=C.UTF-8 pg_virtualenv -t -v 15 -i "--encoding=UTF8 --locale=C.UTF-8" bash "$0" "$@"
-fi
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_install wrk command -v wrk
+bench_in_pg "$0" "$@"
 
-OUT="$ROOT/bench/.artifacts"
-echo "bench: building Release with the baselines (AssembleBenchmark=true)"
-dotnet build "$ROOT/src/Api/Api.csproj" -c Release -p:AssembleBenchmark=true --artifacts-path "$OUT" -v quiet -nologo >/dev/null
-DLL="$(find "$OUT/bin/Api" -name Assemble.Api.dll | head -1)"
+bench_build
 WORK="$(mktemp -d)"
 trap 'kill "${API_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
-export ConnectionStrings__Default="Host=${PGHOST};Port=${PGPORT};Username=${PGUSER};Password=${PGPASSWORD};Database=assemble_bench"
+bench_database assemble_bench
 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Email__PickupDirectory="$WORK/mail" Auth__RoleCacheSeconds=10 \
   Jobs__Scheduler__Enabled=false dotnet "$DLL" --urls "http://127.0.0.1:$PORT" >"$WORK/api.log" 2>&1 &
 API_PID=$!
-for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null && break; sleep 0.5; done
-curl -sf "http://127.0.0.1:$PORT/health/ready" >/dev/null || { cat "$WORK/api.log"; exit 1; }
+bench_wait_ready "$PORT" "$WORK/api.log"
 
 echo "bench: seeding $PROFILES practice profiles"
 curl -sf -X POST "http://127.0.0.1:$PORT/bench/seed-directory?profiles=$PROFILES" >"$WORK/seed.json" || { tail -40 "$WORK/api.log"; exit 1; }

@@ -7,33 +7,24 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd -P)"
 ATTENDEES="${ATTENDEES:-5000}"
-# shellcheck source=scripts/pg.sh
-source "$ROOT/scripts/pg.sh"
-assemble_pg_ensure_installed
-if ! /usr/bin/python3 -c "import aiosmtpd" 2>/dev/null; then
-  if [ "$(id -u)" -eq 0 ]; then apt-get install -y -qq --no-install-recommends python3-aiosmtpd >/dev/null || { apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-aiosmtpd >/dev/null; }
-  else echo "bench: install python3-aiosmtpd" >&2; exit 1; fi
-fi
-if [ -z "${PGHOST:-}" ]; then
-  exec env LC_ALL=C.UTF-8 pg_virtualenv -t -v 15 -i "--encoding=UTF8 --locale=C.UTF-8" -o "max_connections=200" bash "$0" "$@"
-fi
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
+bench_install python3-aiosmtpd /usr/bin/python3 -c "import aiosmtpd"
+bench_in_pg "$0" "$@"
 
-OUT="$ROOT/bench/.artifacts"
-echo "bench: building Release (AssembleBenchmark=true)"
-dotnet build "$ROOT/src/Api/Api.csproj" -c Release -p:AssembleBenchmark=true --artifacts-path "$OUT" -v quiet -nologo >/dev/null
-DLL="$(find "$OUT/bin/Api" -name Assemble.Api.dll | head -1)"
+bench_build
 WORK="$(mktemp -d)"
 PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 SMTP_PORT=2525
 /usr/bin/python3 "$ROOT/bench/smtp_sink.py" "$SMTP_PORT" "$WORK/received.txt" & PIDS+=($!)
-export ConnectionStrings__Default="Host=${PGHOST};Port=${PGPORT};Username=${PGUSER};Password=${PGPASSWORD};Database=assemble_reminders"
+bench_database assemble_reminders
 # The first process migrates; the second starts once it is ready (it would wait on the advisory lock anyway).
 for port in 5090 5091; do
   ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Smtp__Host=127.0.0.1 Smtp__Port=$SMTP_PORT Smtp__EnableSsl=false \
     Jobs__Outbox__Interval=00:00:01 Jobs__Outbox__BatchSize=50 dotnet "$DLL" --urls "http://127.0.0.1:$port" >"$WORK/api-$port.log" 2>&1 & PIDS+=($!)
-  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 0.5; done
+  bench_wait_ready "$port" "$WORK/api-$port.log"
 done
 
 echo "bench: seeding an event with $ATTENDEES confirmed attendees, reminder due now"
