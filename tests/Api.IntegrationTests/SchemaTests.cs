@@ -83,6 +83,35 @@ public sealed class SchemaTests
         }
     }
 
+    /// <summary>
+    /// The event version's triggers name their columns (so the seat counters can be left out); a column added later
+    /// must be named too, or a change to it would not reach the registration desk's copy of the event.
+    /// </summary>
+    [Fact]
+    public async Task The_event_version_triggers_watch_every_column_but_the_seat_counters()
+    {
+        var database = await TestDatabases.CreateEmptyAsync("versions");
+        try
+        {
+            await TestDatabases.MigrateAsync(database);
+            await using var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand(
+                """
+                SELECT string_agg(c.relname || '.' || a.attname, ',' ORDER BY c.relname, a.attname)
+                  FROM pg_trigger t
+                  JOIN pg_class c ON c.oid = t.tgrelid
+                  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                 WHERE t.tgname IN ('tr_events_version', 'tr_ticket_types_version') AND NOT a.attnum = ANY (t.tgattr::int2[])
+                """, connection);
+            Assert.Equal("events.seats_taken,events.version,ticket_types.seats_taken", await command.ExecuteScalarAsync());
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(database);
+        }
+    }
+
     private static async Task<List<string>> CatalogAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);

@@ -1,5 +1,6 @@
 using Assemble.Domain.Common;
 using Assemble.Domain.Events;
+using Assemble.Domain.Members;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -15,6 +16,77 @@ namespace Assemble.Infrastructure.Persistence;
 public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
 {
     private const string Active = "('PendingApproval', 'PendingPayment', 'Confirmed')";
+
+    /// <summary>The seat counters of an event and one of its ticket types, and the event's version (see <c>EventVersion</c>).</summary>
+    public sealed record Seats(EventStatus Status, bool RequiresApproval, int Capacity, int SeatsTaken, int? Quota, int TypeSeatsTaken, long Version)
+    {
+        /// <summary>Whether the seat is decided by the event's capacity alone (the one-statement path of <see cref="ReserveAsync"/>).</summary>
+        public bool OnePool => !RequiresApproval && Quota is null;
+
+        /// <summary>Sold out as read: published, no approval step, and a pool without room for <paramref name="quantity"/>.</summary>
+        public bool SoldOutFor(int quantity) => Status == EventStatus.Published && !RequiresApproval
+            && (SeatsTaken + quantity > Capacity || (Quota is { } quota && TypeSeatsTaken + quantity > quota));
+    }
+
+    /// <summary>What a member brings to a registration: a confirmed e-mail, verified professions (sorted), and where and in which language to write.</summary>
+    public sealed record Registrant(bool EmailConfirmed, string? Email, PreferredLanguage? Language, IReadOnlyList<Profession> VerifiedProfessions);
+
+    /// <summary>
+    /// One round trip before anything is decided: the seats (null when the ticket type is not the event's) and the
+    /// member (null when the account is gone). A credential counts while verified and not expired on <paramref name="today"/>.
+    /// </summary>
+    public async Task<(Seats? Seats, Registrant? Member)> ReadAsync(Guid eventId, Guid ticketTypeId, Guid memberId, DateOnly today, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands =
+            {
+                Command(
+                    """
+                    SELECT e.status, e.requires_approval, e.capacity, e.seats_taken, t.quota, t.seats_taken, e.version
+                      FROM ticket_types t JOIN events e ON e.id = t.event_id
+                     WHERE t.id = $1 AND t.event_id = $2
+                    """, ticketTypeId, eventId),
+                MemberCommand(memberId, today),
+            },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        Seats? seats = null;
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            seats = new Seats(Enum.Parse<EventStatus>(reader.GetString(0)), reader.GetBoolean(1), reader.GetInt32(2), reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.GetInt32(5), reader.GetInt64(6));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        return (seats, await ReadRegistrantAsync(reader, cancellationToken));
+    }
+
+    /// <summary>The member alone (a waitlist entry checks the same rules without a seat).</summary>
+    public async Task<Registrant?> ReadMemberAsync(Guid memberId, DateOnly today, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { MemberCommand(memberId, today) } };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        return await ReadRegistrantAsync(reader, cancellationToken);
+    }
+
+    private static NpgsqlBatchCommand MemberCommand(Guid memberId, DateOnly today) => Command(
+        """
+        SELECT u.email_confirmed, u.email, p.preferred_language,
+               ARRAY(SELECT DISTINCT c.kind FROM credentials c
+                      WHERE c.member_id = u.id AND c.status = 'Verified' AND (c.expires_on IS NULL OR c.expires_on >= $2))
+          FROM users u LEFT JOIN member_profiles p ON p.id = u.id
+         WHERE u.id = $1
+        """, memberId, today);
+
+    private static async Task<Registrant?> ReadRegistrantAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+    {
+        if (!await reader.ReadAsync(cancellationToken)) return null;
+        return new Registrant(reader.GetBoolean(0), reader.IsDBNull(1) ? null : reader.GetString(1),
+            reader.IsDBNull(2) ? null : Enum.Parse<PreferredLanguage>(reader.GetString(2)),
+            reader.GetFieldValue<string[]>(3).Select(Enum.Parse<Profession>).Order().ToList());
+    }
 
     /// <param name="notices">The mail the new registration causes (rendered from what is in memory: no I/O under the lock); written in the same batch.</param>
     public async Task<Result<Registration>> ReserveAsync(Event e, RegistrationAttempt attempt, DateTimeOffset now,

@@ -295,7 +295,13 @@ public static class ICalendarWriter
     /// years, preceded by the last change before them (so January events are covered too). When nothing changed in
     /// the year before, the offset in force is written as one observance starting 1970-01-01 (e.g. Asia/Tokyo).
     /// </summary>
-    private static List<Observance> Observances(ZoneUse use)
+    private static IReadOnlyList<Observance> Observances(ZoneUse use) =>
+        ObservanceCache.GetOrAdd((use.Zone.Id, use.MinYear, use.MaxYear), _ => FindObservances(use));
+
+    /// <summary>A zone's rules do not change while the process runs, and finding the transitions takes a day-by-day scan of the years.</summary>
+    private static readonly ConcurrentDictionary<(string Zone, int MinYear, int MaxYear), IReadOnlyList<Observance>> ObservanceCache = new();
+
+    private static List<Observance> FindObservances(ZoneUse use)
     {
         var tz = use.Zone;
         // A day of slack either side: local years are at most 14 hours away from UTC years.

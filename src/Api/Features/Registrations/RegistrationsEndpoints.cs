@@ -12,6 +12,7 @@ public static class RegistrationsEndpoints
     {
         services.AddOptions<SeatExpiryOptions>().Bind(configuration.GetSection(SeatExpiryOptions.Section));
         return services
+            .AddSingleton<EventCache>()
             .AddScoped<RegistrationLedger>()
             .AddScoped<SeatKeeper>()
             .AddScoped<RegistrationChanges>()

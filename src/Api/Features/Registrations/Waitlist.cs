@@ -22,7 +22,8 @@ public static class JoinWaitlist
                 return Error.Validation("waitlist.invalid", new Dictionary<string, string[]> { ["ticketTypeId"] = ["Required."] });
             if ((request.Answers ?? []).Any(a => a.QuestionId is null))
                 return Error.Validation("waitlist.invalid", new Dictionary<string, string[]> { ["answers"] = ["Each answer names its questionId."] });
-            var attempt = await registrations.AttemptAsync(user, request.TicketTypeId.Value, 1, request.Answers, request.PledgeAccepted, cancellationToken);
+            if (await registrations.AttemptAsync(user, request.TicketTypeId.Value, 1, request.Answers, request.PledgeAccepted, cancellationToken) is not { } attempt)
+                return EventErrors.NotFound;
             var now = time.GetUtcNow();
 
             var locked = await seats.LockAsync(eventId, cancellationToken);
@@ -121,8 +122,9 @@ public static class RespondToWaitlistOffer
             {
                 var accepted = entry.Accept(now);
                 if (!accepted.IsSuccess) return accepted.Error!;
-                var attempt = await registrations.AttemptAsync(user, entry.TicketTypeId, 1,
-                    entry.Answers.Select(a => new RegisterForEvent.AnswerRequest(a.QuestionId, a.Text, a.Choices?.ToList())).ToList(), entry.PledgeAccepted, cancellationToken);
+                if (await registrations.AttemptAsync(user, entry.TicketTypeId, 1,
+                        entry.Answers.Select(a => new RegisterForEvent.AnswerRequest(a.QuestionId, a.Text, a.Choices?.ToList())).ToList(), entry.PledgeAccepted, cancellationToken)
+                    is not { } attempt) return EventErrors.NotFound;
                 // The seat is already counted for this offer; the registration takes it over.
                 var registration = Registration.Start(e, attempt, now, entry.Id);
                 db.Registrations.Add(registration);

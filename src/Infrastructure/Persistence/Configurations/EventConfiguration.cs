@@ -8,6 +8,8 @@ namespace Assemble.Infrastructure.Persistence.Configurations;
 
 public sealed class EventConfiguration : IEntityTypeConfiguration<Event>
 {
+    public const string VersionProperty = "Version";
+
     public void Configure(EntityTypeBuilder<Event> builder)
     {
         builder.ToTable("Events", t =>
@@ -40,6 +42,9 @@ public sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         builder.Property(e => e.ReminderRules).AsJson().IsRequired();
         builder.Ignore(e => e.SeatsLeft);
         builder.Ignore(e => e.VenueDisplay);
+        // Bumped by triggers (migration EventVersion) on every change to the event or its ticket types except the seat
+        // counters; never written by EF. The registration desk keeps events in memory under it (EventCache).
+        builder.Property<long>(VersionProperty).HasDefaultValue(0L).Metadata.SetAfterSaveBehavior(Microsoft.EntityFrameworkCore.Metadata.PropertySaveBehavior.Ignore);
 
         builder.HasMany(e => e.Sessions).WithOne().HasForeignKey(s => s.EventId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(e => e.Sessions).HasField("_sessions").UsePropertyAccessMode(PropertyAccessMode.Field);
