@@ -46,17 +46,20 @@ run() { # name connections script url [env...]
 }
 
 QUERY="limit=20&format=online&hasSeats=true"
-# Warm-up: every measured path runs for WARMUP first (JIT tiering), on events that are not measured.
+# Warm-up: every measured path runs for WARMUP first (JIT tiering), on events that are not measured, at the measured
+# connection count (so the connection pool has grown to what the run will use). Each registration run follows its own
+# warm-up, so both sides start alike: the same members have just been seen (their roles are in the role cache, as
+# they would be for members who opened the event page before pressing "register"), and both phases are compiled.
 WARMUP="${WARMUP:-8s}"
 echo "bench: warming up ($WARMUP per path)"
 warm() { env WRK_THREADS=2 "${@:4}" wrk -t2 -c"$1" -d"$WARMUP" --timeout 10s -s "$ROOT/bench/wrk/$2" "$3" >/dev/null; }
 warm 64 get.lua "http://127.0.0.1:$PORT/api/events?$QUERY"
 warm 64 get.lua "http://127.0.0.1:$PORT/bench/baseline/events?$QUERY"
-warm 64 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$WARM_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_TICKET\"}"
-warm 64 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/bench/baseline/events/$WARM_BASE_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_BASE_TICKET\"}"
 run list 64 get.lua "http://127.0.0.1:$PORT/api/events?$QUERY"
 run list-baseline 64 get.lua "http://127.0.0.1:$PORT/bench/baseline/events?$QUERY"
+warm 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$WARM_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_TICKET\"}"
 run register 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$EVENT/registrations" BODY="{\"ticketTypeId\":\"$TICKET\"}"
+warm 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/bench/baseline/events/$WARM_BASE_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_BASE_TICKET\"}"
 run register-baseline 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/bench/baseline/events/$BASE_EVENT/registrations" BODY="{\"ticketTypeId\":\"$BASE_TICKET\"}"
 
 psql -qtA -d assemble_bench -c "SELECT 'oversell check: capacity=' || capacity || ' seats_taken=' || seats_taken || ' active_registrations=' ||

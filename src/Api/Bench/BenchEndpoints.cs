@@ -63,9 +63,10 @@ public static class BenchEndpoints
                 db.Events.Add(Make(i, 40, i % 3 == 0 ? 0 : 1000 * (i % 5 + 1), (EventFormat)(i % 3), (Prefecture)(i % 47 + 1)));
             var target = Make(9001, request.Capacity, 0, EventFormat.Online, null);
             var baseline = Make(9002, request.Capacity, 0, EventFormat.Online, null);
-            // Large events to warm the JIT up on both paths before anything is measured.
-            var warmup = Make(9003, 100_000, 0, EventFormat.Online, null);
-            var warmupBaseline = Make(9004, 100_000, 0, EventFormat.Online, null);
+            // Events like the measured ones to warm the JIT up on both sides before anything is measured: each warm-up
+            // run takes every seat and then answers "sold out", so both phases of the measured run are compiled.
+            var warmup = Make(9003, request.Capacity, 0, EventFormat.Online, null);
+            var warmupBaseline = Make(9004, request.Capacity, 0, EventFormat.Online, null);
             db.Events.AddRange(target, baseline, warmup, warmupBaseline);
             await db.SaveChangesAsync();
 

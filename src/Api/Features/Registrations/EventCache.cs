@@ -6,8 +6,10 @@ namespace Assemble.Api.Features.Registrations;
 /// <summary>
 /// Events as the registration desk loaded them (with their ticket types), each under the version PostgreSQL keeps
 /// for it: any change to the event or its ticket types bumps the version, the seat counters do not (see the
-/// <c>EventVersion</c> migration). The desk reads the version with the counters, so a rush on one event loads the
-/// event once instead of once per request, and a change is seen by the very next registration in every process.
+/// <c>EventVersion</c> migration). The desk reads the version with the counters, so a change is seen by the very next
+/// registration in every process, and a rush on one event loads it once: the first request for a version loads it,
+/// the requests arriving meanwhile wait for that load instead of each running their own. An event is loaded after
+/// its version was read, so what is kept is never older than the version it is kept under.
 /// The instances are shared: only code that never changes the event may use them (the one-statement seat path).
 /// </summary>
 public sealed class EventCache
@@ -15,13 +17,29 @@ public sealed class EventCache
     /// <summary>Events open for registration at once; beyond this the cache starts over rather than tracking use.</summary>
     private const int Limit = 1_000;
 
-    private readonly ConcurrentDictionary<Guid, (long Version, Event Event)> events = new();
+    private readonly ConcurrentDictionary<Guid, (long Version, Task<Event?> Event)> events = new();
 
-    public Event? Find(Guid id, long version) => events.TryGetValue(id, out var kept) && kept.Version == version ? kept.Event : null;
-
-    public void Keep(Event e, long version)
+    /// <param name="load">Runs only in the request that finds no usable entry; it must not depend on that request's cancellation.</param>
+    public async Task<Event?> GetAsync(Guid id, long version, Func<Task<Event?>> load)
     {
+        if (events.TryGetValue(id, out var kept) && kept.Version == version && !kept.Event.IsFaulted) return await kept.Event;
+
         if (events.Count >= Limit) events.Clear();
-        events[e.Id] = (version, e);
+        var mine = new TaskCompletionSource<Event?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entry = events.AddOrUpdate(id, (version, mine.Task),
+            (_, current) => current.Version == version && !current.Event.IsFaulted ? current : (version, mine.Task));
+        if (entry.Event != mine.Task) return await entry.Event;
+        try
+        {
+            var e = await load();
+            mine.SetResult(e);
+            return e;
+        }
+        catch (Exception x)
+        {
+            mine.SetException(x);
+            events.TryRemove(KeyValuePair.Create(id, entry));
+            throw;
+        }
     }
 }

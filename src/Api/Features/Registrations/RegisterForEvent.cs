@@ -7,7 +7,6 @@ using Assemble.Domain.Common;
 using Assemble.Domain.Events;
 using Assemble.Domain.Members;
 using Assemble.Infrastructure.Persistence;
-using Assemble.Infrastructure.Persistence.Configurations;
 using Microsoft.EntityFrameworkCore;
 
 namespace Assemble.Api.Features.Registrations;
@@ -61,15 +60,12 @@ public static class RegisterForEvent
         /// which only reads it, the copy kept under the version just read; otherwise (the ledger then changes the
         /// event in memory under its lock) a fresh one.
         /// </summary>
-        private async Task<Event?> EventAsync(Guid eventId, RegistrationLedger.Seats? seats, CancellationToken cancellationToken)
+        private Task<Event?> EventAsync(Guid eventId, RegistrationLedger.Seats? seats, CancellationToken cancellationToken)
         {
-            if (seats is { OnePool: true } && events.Find(eventId, seats.Version) is { } kept) return kept;
-            var loaded = await db.Events.AsNoTracking().Include(x => x.TicketTypes).Where(x => x.Id == eventId)
-                .Select(x => new { Event = x, Version = EF.Property<long>(x, EventConfiguration.VersionProperty) })
-                .SingleOrDefaultAsync(cancellationToken);
-            if (loaded is null) return null;
-            if (seats is { OnePool: true }) events.Keep(loaded.Event, loaded.Version);
-            return loaded.Event;
+            Task<Event?> Load(CancellationToken token) => db.Events.AsNoTracking().Include(x => x.TicketTypes).SingleOrDefaultAsync(x => x.Id == eventId, token);
+            return seats is { OnePool: true }
+                ? events.GetAsync(eventId, seats.Version, () => Load(CancellationToken.None))
+                : Load(cancellationToken);
         }
 
         /// <summary>What the member brings (confirmed e-mail, verified professions) with the answers and the pledge.</summary>

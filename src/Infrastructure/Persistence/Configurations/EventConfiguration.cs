@@ -8,8 +8,6 @@ namespace Assemble.Infrastructure.Persistence.Configurations;
 
 public sealed class EventConfiguration : IEntityTypeConfiguration<Event>
 {
-    public const string VersionProperty = "Version";
-
     public void Configure(EntityTypeBuilder<Event> builder)
     {
         builder.ToTable("Events", t =>
@@ -44,7 +42,7 @@ public sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         builder.Ignore(e => e.VenueDisplay);
         // Bumped by triggers (migration EventVersion) on every change to the event or its ticket types except the seat
         // counters; never written by EF. The registration desk keeps events in memory under it (EventCache).
-        builder.Property<long>(VersionProperty).HasDefaultValue(0L).Metadata.SetAfterSaveBehavior(Microsoft.EntityFrameworkCore.Metadata.PropertySaveBehavior.Ignore);
+        builder.Property<long>("Version").HasDefaultValue(0L).Metadata.SetAfterSaveBehavior(Microsoft.EntityFrameworkCore.Metadata.PropertySaveBehavior.Ignore);
 
         builder.HasMany(e => e.Sessions).WithOne().HasForeignKey(s => s.EventId).OnDelete(DeleteBehavior.Cascade);
         builder.Navigation(e => e.Sessions).HasField("_sessions").UsePropertyAccessMode(PropertyAccessMode.Field);
