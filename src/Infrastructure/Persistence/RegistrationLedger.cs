@@ -13,7 +13,7 @@ namespace Assemble.Infrastructure.Persistence;
 /// the registration and its outbox rows, and COMMIT in one batch — one round trip while the lock is held. The CHECK
 /// constraints on the counters and the one-active-registration index back either decision up.
 /// </summary>
-public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
+public sealed class RegistrationLedger(NpgsqlDataSource dataSource, RegistrationDesk desk)
 {
     private const string Active = "('PendingApproval', 'PendingPayment', 'Confirmed')";
 
@@ -165,9 +165,11 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// The one-pool path: a single batch, run by PostgreSQL as one implicit transaction. Its first statement is the
-    /// guarded <c>UPDATE … WHERE seats_taken + q &lt;= capacity</c> with the registration inserted only if it took the
-    /// seat; the outbox rows follow only if the registration exists. No round trip is made while the row is locked.
+    /// The one-pool path: the registration's statements run in one implicit transaction, shared with the others
+    /// arriving at the same moment (<see cref="RegistrationDesk"/>). The first is the guarded
+    /// <c>UPDATE … WHERE seats_taken + q &lt;= capacity</c> (and no active registration of the member) with the
+    /// registration inserted only if it took the seat; the outbox rows follow only if the registration exists. No round
+    /// trip is made while the row is locked.
     /// </summary>
     private async Task<Result<Registration>> ReserveGuardedAsync(Event e, RegistrationAttempt attempt, DateTimeOffset now,
         Func<Registration, DomainEvent, IReadOnlyList<OutboxEmail>> notices, CancellationToken cancellationToken)
@@ -175,45 +177,52 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource)
         var registration = Registration.Start(e, attempt, now);
         var (outbox, mails) = Notice(registration, notices, now);
 
-        var insert = InsertRegistration(registration,
-            prefix: """
-                WITH seat AS (
-                    UPDATE events SET seats_taken = seats_taken + $5
-                    WHERE id = $2 AND status = 'Published' AND seats_taken + $5 <= capacity
-                    RETURNING id),
-                type_seat AS (
-                    UPDATE ticket_types SET seats_taken = seats_taken + $5 WHERE id = $4 AND EXISTS (SELECT 1 FROM seat) RETURNING id)
-                """,
-            where: "WHERE EXISTS (SELECT 1 FROM seat)");
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
-        batch.BatchCommands.Add(insert);
-        // The registration is written earlier in the same implicit transaction: the outbox rows exist only with it.
-        NpgsqlBatchCommand WithRegistration(NpgsqlBatchCommand command)
+        IReadOnlyList<NpgsqlBatchCommand> Statements()
         {
-            command.CommandText += $" WHERE EXISTS (SELECT 1 FROM registrations WHERE id = ${command.Parameters.Count + 1})";
-            command.Parameters.Add(new NpgsqlParameter { Value = registration.Id });
-            return command;
+            var insert = InsertRegistration(registration,
+                prefix: $"""
+                    WITH seat AS (
+                        UPDATE events SET seats_taken = seats_taken + $5
+                        WHERE id = $2 AND status = 'Published' AND seats_taken + $5 <= capacity
+                          AND NOT EXISTS (SELECT 1 FROM registrations WHERE event_id = $2 AND member_id = $3 AND status IN {Active})
+                        RETURNING id),
+                    type_seat AS (
+                        UPDATE ticket_types SET seats_taken = seats_taken + $5 WHERE id = $4 AND EXISTS (SELECT 1 FROM seat) RETURNING id)
+                    """,
+                where: "WHERE EXISTS (SELECT 1 FROM seat)");
+            // The registration is written earlier in the same transaction: the outbox rows exist only with it.
+            NpgsqlBatchCommand WithRegistration(NpgsqlBatchCommand command)
+            {
+                command.CommandText += $" WHERE EXISTS (SELECT 1 FROM registrations WHERE id = ${command.Parameters.Count + 1})";
+                command.Parameters.Add(new NpgsqlParameter { Value = registration.Id });
+                return command;
+            }
+            return [insert, WithRegistration(InsertDomainEvent(outbox)), .. mails.Select(m => WithRegistration(InsertOutboxEmail(m)))];
         }
-        batch.BatchCommands.Add(WithRegistration(InsertDomainEvent(outbox)));
-        foreach (var mail in mails) batch.BatchCommands.Add(WithRegistration(InsertOutboxEmail(mail)));
+
         try
         {
-            await batch.ExecuteNonQueryAsync(cancellationToken);
+            if (await desk.TakeSeatAsync(e.Id, Statements)) return registration;
         }
         catch (PostgresException x) when (x.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return RegistrationErrors.AlreadyRegistered;
         }
-        if (insert.RecordsAffected == 1) return registration;
 
         // No seat taken: say why (read after the fact; nothing is held).
-        await using var why = new NpgsqlCommand("SELECT status FROM events WHERE id = $1", connection) { Parameters = { new() { Value = e.Id } } };
-        return await why.ExecuteScalarAsync(cancellationToken) switch
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var why = new NpgsqlCommand(
+            $"SELECT status, EXISTS (SELECT 1 FROM registrations WHERE event_id = $1 AND member_id = $2 AND status IN {Active}) FROM events WHERE id = $1", connection)
         {
-            null => EventErrors.NotFound,
-            "Cancelled" => RegistrationErrors.EventCancelled,
-            "Published" => RegistrationErrors.SoldOut,
+            Parameters = { new() { Value = e.Id }, new() { Value = attempt.MemberId } },
+        };
+        await using var reader = await why.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return EventErrors.NotFound;
+        return (reader.GetString(0), reader.GetBoolean(1)) switch
+        {
+            ("Cancelled", _) => RegistrationErrors.EventCancelled,
+            ("Published", true) => RegistrationErrors.AlreadyRegistered,
+            ("Published", false) => RegistrationErrors.SoldOut,
             _ => RegistrationErrors.NotPublished,
         };
     }

@@ -13,6 +13,7 @@ public static class RegistrationsEndpoints
         services.AddOptions<SeatExpiryOptions>().Bind(configuration.GetSection(SeatExpiryOptions.Section));
         return services
             .AddSingleton<EventCache>()
+            .AddSingleton<RegistrationDesk>()
             .AddScoped<RegistrationLedger>()
             .AddScoped<SeatKeeper>()
             .AddScoped<RegistrationChanges>()

@@ -1,0 +1,110 @@
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Infrastructure.Persistence;
+using Npgsql;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+/// <summary>
+/// The group commit of the seat path, against real PostgreSQL with a counter of its own: while one batch waits on a
+/// row lock, the registrations that arrive share the next batch, are decided in the order they came, and one that
+/// fails does not fail its neighbours.
+/// </summary>
+public sealed class RegistrationDeskTests : IAsyncLifetime
+{
+    private string connectionString = "";
+    private NpgsqlDataSource dataSource = null!;
+
+    public async Task InitializeAsync()
+    {
+        connectionString = await TestDatabases.CreateEmptyAsync("desk");
+        dataSource = NpgsqlDataSource.Create(connectionString);
+        await using var setup = dataSource.CreateCommand("""
+            CREATE TABLE seats (id int PRIMARY KEY, taken int NOT NULL, capacity int NOT NULL, CHECK (taken <= capacity));
+            CREATE TABLE holders (name text PRIMARY KEY);
+            INSERT INTO seats VALUES (1, 0, 15);
+            INSERT INTO holders VALUES ('taken-already');
+            """);
+        await setup.ExecuteNonQueryAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await dataSource.DisposeAsync();
+        await TestDatabases.DropAsync(connectionString);
+    }
+
+    /// <summary>A seat statement like the ledger's: one row affected when the seat was taken, the holder written with it.</summary>
+    private static Func<IReadOnlyList<NpgsqlBatchCommand>> Seat(string holder) => () =>
+    [
+        new NpgsqlBatchCommand("UPDATE seats SET taken = taken + 1 WHERE id = 1 AND taken < capacity") ,
+        new NpgsqlBatchCommand("INSERT INTO holders SELECT $1 WHERE (SELECT taken FROM seats WHERE id = 1) > 0") { Parameters = { new() { Value = holder } } },
+    ];
+
+    private async Task<(NpgsqlConnection Blocker, NpgsqlTransaction Lock)> HoldTheRowAsync()
+    {
+        var blocker = await dataSource.OpenConnectionAsync();
+        var transaction = await blocker.BeginTransactionAsync();
+        await using var command = new NpgsqlCommand("SELECT 1 FROM seats WHERE id = 1 FOR UPDATE", blocker, transaction);
+        await command.ExecuteScalarAsync();
+        return (blocker, transaction);
+    }
+
+    private async Task WaitUntilBlockedAsync()
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            await using var command = dataSource.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
+            if ((long)(await command.ExecuteScalarAsync())! > 0) return;
+            await Task.Delay(10);
+        }
+        throw new TimeoutException("the first batch never reached the row lock");
+    }
+
+    [Fact]
+    public async Task Registrations_arriving_during_a_batch_share_the_next_one_and_are_decided_in_arrival_order()
+    {
+        var desk = new RegistrationDesk(dataSource);
+        var eventId = Guid.NewGuid();
+        var (blocker, rowLock) = await HoldTheRowAsync();
+        var first = desk.TakeSeatAsync(eventId, Seat("m0"));
+        await WaitUntilBlockedAsync();
+        var rest = Enumerable.Range(1, 20).Select(i => desk.TakeSeatAsync(eventId, Seat($"m{i}"))).ToList();
+        await Task.Delay(100);
+        Assert.False(first.IsCompleted);
+
+        await rowLock.CommitAsync();
+        await blocker.DisposeAsync();
+        var outcomes = await Task.WhenAll(rest.Prepend(first));
+
+        Assert.Equal(2, desk.Batches);
+        Assert.Equal([.. Enumerable.Repeat(true, 15), .. Enumerable.Repeat(false, 6)], outcomes);
+        await using var count = dataSource.CreateCommand("SELECT taken FROM seats WHERE id = 1");
+        Assert.Equal(15, await count.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task A_registration_that_fails_in_a_shared_batch_fails_alone()
+    {
+        var desk = new RegistrationDesk(dataSource);
+        var eventId = Guid.NewGuid();
+        var (blocker, rowLock) = await HoldTheRowAsync();
+        var first = desk.TakeSeatAsync(eventId, Seat("m0"));
+        await WaitUntilBlockedAsync();
+        // The third one's holder exists already: its INSERT breaks the primary key, which aborts its batch.
+        var rest = new[] { "m1", "m2", "taken-already", "m4", "m5" }.Select(h => desk.TakeSeatAsync(eventId, Seat(h))).ToList();
+        await Task.Delay(100);
+
+        await rowLock.CommitAsync();
+        await blocker.DisposeAsync();
+        Assert.True(await first);
+        var failure = await Assert.ThrowsAsync<PostgresException>(() => rest[2]);
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, failure.SqlState);
+        foreach (var i in new[] { 0, 1, 3, 4 }) Assert.True(await rest[i]);
+
+        await using var count = dataSource.CreateCommand("SELECT taken FROM seats WHERE id = 1");
+        Assert.Equal(5, await count.ExecuteScalarAsync());
+        await using var holders = dataSource.CreateCommand("SELECT string_agg(name, ',' ORDER BY name) FROM holders");
+        Assert.Equal("m0,m1,m2,m4,m5,taken-already", await holders.ExecuteScalarAsync());
+    }
+}
