@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
@@ -110,5 +111,55 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}'"));
 
         await Expect.ProblemAsync(await Send(new { ticketTypeId = e.TicketTypeId, quantity = 1, pledgeAccepted = true }), 422, "idempotency.key_reused");
+    }
+}
+
+/// <summary>After a sell-out the rush is answered from memory, and a freed seat is never hidden for long.</summary>
+public sealed class SoldOutMemoTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    private static async Task<HttpResponseMessage> RegisterAsync(HttpClient client, Guid eventId, Guid ticketTypeId, TestMember member)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/events/{eventId}/registrations") { Content = JsonContent.Create(new { ticketTypeId }) };
+        request.Headers.Authorization = member.Client.DefaultRequestHeaders.Authorization;
+        return await client.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task A_sold_out_event_is_answered_from_memory_until_a_cancellation_here_frees_a_seat_for_the_very_next_request()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 1));
+        var members = await api.MembersAsync(4);
+        var memo = api.Services.GetRequiredService<Assemble.Api.Features.Registrations.SoldOutMemo>();
+
+        var seat = await Expect.JsonAsync(await RegisterAsync(members[0].Client, e.Id, e.TicketTypeId, members[0]), 201);
+        await Expect.ProblemAsync(await RegisterAsync(members[1].Client, e.Id, e.TicketTypeId, members[1]), 409, "registration.sold_out");
+        var before = memo.Answered;
+        await Expect.ProblemAsync(await RegisterAsync(members[2].Client, e.Id, e.TicketTypeId, members[2]), 409, "registration.sold_out");
+        Assert.Equal(before + 1, memo.Answered);
+
+        var cancel = await members[0].Client.PostAsJsonAsync($"/api/registrations/{seat.GetProperty("id").GetString()}/cancel", new { });
+        Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());
+        await Expect.JsonAsync(await RegisterAsync(members[1].Client, e.Id, e.TicketTypeId, members[1]), 201);
+        await Expect.ProblemAsync(await RegisterAsync(members[3].Client, e.Id, e.TicketTypeId, members[3]), 409, "registration.sold_out");
+        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+    }
+
+    [Fact]
+    public async Task A_seat_freed_through_another_process_is_offered_within_the_memo_lifetime()
+    {
+        await using var second = api.SecondInstance();
+        var secondClient = second.CreateClient();
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 1));
+        var members = await api.MembersAsync(2);
+
+        var seat = await Expect.JsonAsync(await RegisterAsync(members[0].Client, e.Id, e.TicketTypeId, members[0]), 201);
+        await Expect.ProblemAsync(await RegisterAsync(secondClient, e.Id, e.TicketTypeId, members[1]), 409, "registration.sold_out");
+        var cancel = await members[0].Client.PostAsJsonAsync($"/api/registrations/{seat.GetProperty("id").GetString()}/cancel", new { });
+        Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());
+
+        await Task.Delay(Assemble.Api.Features.Registrations.SoldOutMemo.Lifetime);
+        await Expect.JsonAsync(await RegisterAsync(secondClient, e.Id, e.TicketTypeId, members[1]), 201);
     }
 }

@@ -45,15 +45,22 @@ public sealed class RolesFromDatabase(AppDbContext db, RoleCache cache) : IClaim
 {
     private const string LoadedMarker = "assemble:roles_loaded";
 
+    /// <summary>Compiled once: every request of a member whose roles are not cached runs it, so EF's per-call query work is skipped.</summary>
+    private static readonly Func<AppDbContext, Guid, IAsyncEnumerable<string>> RolesOf = EF.CompileAsyncQuery((AppDbContext db, Guid userId) =>
+        db.UserRoles.Where(ur => ur.UserId == userId).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!));
+
     public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
     {
         if (principal.Identity is not ClaimsIdentity { IsAuthenticated: true } identity) return principal;
         if (identity.HasClaim(c => c.Type == LoadedMarker)) return principal;
         if (!Guid.TryParse(identity.FindFirst(ClaimTypes.NameIdentifier)?.Value, out var userId)) return principal;
 
-        var roles = await cache.GetAsync(userId, () => db.UserRoles.Where(ur => ur.UserId == userId)
-            .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!)
-            .ToListAsync());
+        var roles = await cache.GetAsync(userId, async () =>
+        {
+            var names = new List<string>();
+            await foreach (var name in RolesOf(db, userId)) names.Add(name);
+            return names;
+        });
 
         var fresh = new ClaimsIdentity(
             identity.Claims.Where(c => c.Type != identity.RoleClaimType),

@@ -42,8 +42,8 @@ public sealed class RegistrationDesk(NpgsqlDataSource dataSource)
     private long batches;
 
     /// <summary>
-    /// Runs the statements <paramref name="build"/> makes (its first one takes the seat: one row affected when it did;
-    /// the others must be conditional on it) in a transaction shared with other registrations, and says whether the
+    /// Runs the statements <paramref name="build"/> makes (its first one takes the seat and affects one row exactly
+    /// when it did; any others must be conditional on it) in a transaction shared with other registrations, and says whether the
     /// seat was taken. <paramref name="build"/> may be called twice (a failed batch is retried one by one); the
     /// statements run whatever happens to the caller's request once queued, like any statement already sent.
     /// </summary>

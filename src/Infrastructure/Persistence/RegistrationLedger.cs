@@ -13,7 +13,7 @@ namespace Assemble.Infrastructure.Persistence;
 /// the registration and its outbox rows, and COMMIT in one batch — one round trip while the lock is held. The CHECK
 /// constraints on the counters and the one-active-registration index back either decision up.
 /// </summary>
-public sealed class RegistrationLedger(NpgsqlDataSource dataSource, RegistrationDesk desk)
+public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, RegistrationDesk desk)
 {
     private const string Active = "('PendingApproval', 'PendingPayment', 'Confirmed')";
 
@@ -177,27 +177,26 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource, Registration
         var registration = Registration.Start(e, attempt, now);
         var (outbox, mails) = Notice(registration, notices, now);
 
+        // One statement: the guarded seat, then the registration, its domain event and its mail, each only if the
+        // one before it was written. It affects one row (the domain event) exactly when the seat was taken.
         IReadOnlyList<NpgsqlBatchCommand> Statements()
         {
-            var insert = InsertRegistration(registration,
-                prefix: $"""
-                    WITH seat AS (
-                        UPDATE events SET seats_taken = seats_taken + $5
-                        WHERE id = $2 AND status = 'Published' AND seats_taken + $5 <= capacity
-                          AND NOT EXISTS (SELECT 1 FROM registrations WHERE event_id = $2 AND member_id = $3 AND status IN {Active})
-                        RETURNING id),
-                    type_seat AS (
-                        UPDATE ticket_types SET seats_taken = seats_taken + $5 WHERE id = $4 AND EXISTS (SELECT 1 FROM seat) RETURNING id)
-                    """,
-                where: "WHERE EXISTS (SELECT 1 FROM seat)");
-            // The registration is written earlier in the same transaction: the outbox rows exist only with it.
-            NpgsqlBatchCommand WithRegistration(NpgsqlBatchCommand command)
-            {
-                command.CommandText += $" WHERE EXISTS (SELECT 1 FROM registrations WHERE id = ${command.Parameters.Count + 1})";
-                command.Parameters.Add(new NpgsqlParameter { Value = registration.Id });
-                return command;
-            }
-            return [insert, WithRegistration(InsertDomainEvent(outbox)), .. mails.Select(m => WithRegistration(InsertOutboxEmail(m)))];
+            var statement = new NpgsqlBatchCommand();
+            var reg = Append(statement, InsertRegistration(registration, where: "WHERE EXISTS (SELECT 1 FROM seat)"));
+            var mailCtes = mails.Select((m, i) => $"mail{i} AS ({Append(statement, InsertOutboxEmail(m))} FROM reg)").ToList();
+            var domainEvent = Append(statement, InsertDomainEvent(outbox));
+            statement.CommandText = $"""
+                WITH seat AS (
+                    UPDATE events SET seats_taken = seats_taken + $5
+                    WHERE id = $2 AND status = 'Published' AND seats_taken + $5 <= capacity
+                      AND NOT EXISTS (SELECT 1 FROM registrations WHERE event_id = $2 AND member_id = $3 AND status IN {Active})
+                    RETURNING id),
+                type_seat AS (
+                    UPDATE ticket_types SET seats_taken = seats_taken + $5 WHERE id = $4 AND EXISTS (SELECT 1 FROM seat) RETURNING id),
+                reg AS ({reg} RETURNING id){string.Concat(mailCtes.Select(c => ",\n" + c))}
+                {domainEvent} FROM reg
+                """;
+            return [statement];
         }
 
         try
@@ -244,6 +243,22 @@ public sealed class RegistrationLedger(NpgsqlDataSource dataSource, Registration
         outbox.MarkProcessed(now);
         return (outbox, mails);
     }
+
+    /// <summary>
+    /// Moves <paramref name="part"/>'s parameters to the end of <paramref name="into"/>'s and returns its SQL with
+    /// the placeholders renumbered to match (for composing one statement out of several).
+    /// </summary>
+    private static string Append(NpgsqlBatchCommand into, NpgsqlBatchCommand part)
+    {
+        var offset = into.Parameters.Count;
+        var parameters = part.Parameters.ToList();
+        part.Parameters.Clear();
+        foreach (var parameter in parameters) into.Parameters.Add(parameter);
+        return Placeholder().Replace(part.CommandText, m => "$" + (int.Parse(m.Groups[1].Value) + offset));
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\$(\d+)")]
+    private static partial System.Text.RegularExpressions.Regex Placeholder();
 
     private static NpgsqlBatchCommand Command(string sql, params object[] values)
     {

@@ -21,7 +21,7 @@ public static class RegisterForEvent
 
     public sealed record Request(Guid? TicketTypeId, int? Quantity, List<AnswerRequest>? Answers, bool? PledgeAccepted);
 
-    public sealed class Handler(AppDbContext db, RegistrationLedger ledger, EventCache events, Viewers viewers, TimeProvider time)
+    public sealed class Handler(AppDbContext db, RegistrationLedger ledger, EventCache events, SoldOutMemo soldOut, Viewers viewers, TimeProvider time)
     {
         public async Task<Result<RegistrationView>> HandleAsync(ClaimsPrincipal user, Guid eventId, Request request, CancellationToken cancellationToken)
         {
@@ -33,10 +33,18 @@ public static class RegisterForEvent
             // One round trip: the seat counters with the event's version, and the member. Sold out as last read is
             // answered from it without loading anything or queueing for the event's lock (a seat freed a moment ago
             // goes to the waitlist anyway; the guarded statements in the ledger are what rule out an oversell).
+            // After a sell-out the rush is answered from memory (SoldOutMemo): it only ever says "sold out", and
+            // forgets as soon as anything in this process commits.
             var quantity = request.Quantity ?? 1;
             var memberId = user.RequiredMemberId();
+            if (soldOut.KnowsSoldOut(eventId, request.TicketTypeId.Value, Math.Max(1, quantity))) return RegistrationErrors.SoldOut;
+            var stamp = soldOut.Stamp;
             var (seats, member) = await ledger.ReadAsync(eventId, request.TicketTypeId.Value, memberId, viewers.Today(), cancellationToken);
-            if (seats is not null && seats.SoldOutFor(Math.Max(1, quantity))) return RegistrationErrors.SoldOut;
+            if (seats is not null && seats.SoldOutFor(Math.Max(1, quantity)))
+            {
+                soldOut.Remember(eventId, request.TicketTypeId.Value, seats, stamp);
+                return RegistrationErrors.SoldOut;
+            }
             if (member is null) return EventErrors.NotFound;
 
             var e = await EventAsync(eventId, seats, cancellationToken);

@@ -14,6 +14,8 @@ public static class RegistrationsEndpoints
         return services
             .AddSingleton<EventCache>()
             .AddSingleton<RegistrationDesk>()
+            .AddSingleton<SoldOutMemo>()
+            .AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SoldOutMemo.CommitWatcher>()
             .AddScoped<RegistrationLedger>()
             .AddScoped<SeatKeeper>()
             .AddScoped<RegistrationChanges>()
