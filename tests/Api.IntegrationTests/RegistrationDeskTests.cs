@@ -41,15 +41,6 @@ public sealed class RegistrationDeskTests : IAsyncLifetime
         new NpgsqlBatchCommand("INSERT INTO holders SELECT $1 WHERE (SELECT taken FROM seats WHERE id = 1) > 0") { Parameters = { new() { Value = holder } } },
     ];
 
-    private async Task<(NpgsqlConnection Blocker, NpgsqlTransaction Lock)> HoldTheRowAsync()
-    {
-        var blocker = await dataSource.OpenConnectionAsync();
-        var transaction = await blocker.BeginTransactionAsync();
-        await using var command = new NpgsqlCommand("SELECT 1 FROM seats WHERE id = 1 FOR UPDATE", blocker, transaction);
-        await command.ExecuteScalarAsync();
-        return (blocker, transaction);
-    }
-
     private async Task WaitUntilBlockedAsync()
     {
         for (var i = 0; i < 200; i++)
@@ -61,21 +52,32 @@ public sealed class RegistrationDeskTests : IAsyncLifetime
         throw new TimeoutException("the first batch never reached the row lock");
     }
 
+    /// <summary>
+    /// The first holder's batch runs into a row lock held here; the others arrive while it waits. Then the lock goes
+    /// and every outcome (the first one's first) is returned as a task.
+    /// </summary>
+    private async Task<List<Task<bool>>> QueueBehindABlockedBatchAsync(RegistrationDesk desk, IEnumerable<string> holders)
+    {
+        var eventId = Guid.NewGuid();
+        await using var blocker = await dataSource.OpenConnectionAsync();
+        await using var rowLock = await blocker.BeginTransactionAsync();
+        await using (var command = new NpgsqlCommand("SELECT 1 FROM seats WHERE id = 1 FOR UPDATE", blocker, rowLock)) await command.ExecuteScalarAsync();
+
+        var all = holders.ToList();
+        var outcomes = new List<Task<bool>> { desk.TakeSeatAsync(eventId, Seat(all[0])) };
+        await WaitUntilBlockedAsync();
+        outcomes.AddRange(all.Skip(1).Select(h => desk.TakeSeatAsync(eventId, Seat(h))));
+        await Task.Delay(100);
+        Assert.False(outcomes[0].IsCompleted);
+        await rowLock.CommitAsync();
+        return outcomes;
+    }
+
     [Fact]
     public async Task Registrations_arriving_during_a_batch_share_the_next_one_and_are_decided_in_arrival_order()
     {
         var desk = new RegistrationDesk(dataSource);
-        var eventId = Guid.NewGuid();
-        var (blocker, rowLock) = await HoldTheRowAsync();
-        var first = desk.TakeSeatAsync(eventId, Seat("m0"));
-        await WaitUntilBlockedAsync();
-        var rest = Enumerable.Range(1, 20).Select(i => desk.TakeSeatAsync(eventId, Seat($"m{i}"))).ToList();
-        await Task.Delay(100);
-        Assert.False(first.IsCompleted);
-
-        await rowLock.CommitAsync();
-        await blocker.DisposeAsync();
-        var outcomes = await Task.WhenAll(rest.Prepend(first));
+        var outcomes = await Task.WhenAll(await QueueBehindABlockedBatchAsync(desk, Enumerable.Range(0, 21).Select(i => $"m{i}")));
 
         Assert.Equal(2, desk.Batches);
         Assert.Equal([.. Enumerable.Repeat(true, 15), .. Enumerable.Repeat(false, 6)], outcomes);
@@ -87,20 +89,12 @@ public sealed class RegistrationDeskTests : IAsyncLifetime
     public async Task A_registration_that_fails_in_a_shared_batch_fails_alone()
     {
         var desk = new RegistrationDesk(dataSource);
-        var eventId = Guid.NewGuid();
-        var (blocker, rowLock) = await HoldTheRowAsync();
-        var first = desk.TakeSeatAsync(eventId, Seat("m0"));
-        await WaitUntilBlockedAsync();
-        // The third one's holder exists already: its INSERT breaks the primary key, which aborts its batch.
-        var rest = new[] { "m1", "m2", "taken-already", "m4", "m5" }.Select(h => desk.TakeSeatAsync(eventId, Seat(h))).ToList();
-        await Task.Delay(100);
+        // The fourth one's holder exists already: its INSERT breaks the primary key, which aborts its shared batch.
+        var outcomes = await QueueBehindABlockedBatchAsync(desk, ["m0", "m1", "m2", "taken-already", "m4", "m5"]);
 
-        await rowLock.CommitAsync();
-        await blocker.DisposeAsync();
-        Assert.True(await first);
-        var failure = await Assert.ThrowsAsync<PostgresException>(() => rest[2]);
+        var failure = await Assert.ThrowsAsync<PostgresException>(() => outcomes[3]);
         Assert.Equal(PostgresErrorCodes.UniqueViolation, failure.SqlState);
-        foreach (var i in new[] { 0, 1, 3, 4 }) Assert.True(await rest[i]);
+        foreach (var i in new[] { 0, 1, 2, 4, 5 }) Assert.True(await outcomes[i]);
 
         await using var count = dataSource.CreateCommand("SELECT taken FROM seats WHERE id = 1");
         Assert.Equal(5, await count.ExecuteScalarAsync());
