@@ -34,12 +34,27 @@ public sealed class RegistrationDeskTests : IAsyncLifetime
         await TestDatabases.DropAsync(connectionString);
     }
 
-    /// <summary>A seat statement like the ledger's: one row affected when the seat was taken, the holder written with it.</summary>
-    private static Func<IReadOnlyList<NpgsqlBatchCommand>> Seat(string holder) => () =>
-    [
-        new NpgsqlBatchCommand("UPDATE seats SET taken = taken + 1 WHERE id = 1 AND taken < capacity") ,
-        new NpgsqlBatchCommand("INSERT INTO holders SELECT $1 WHERE (SELECT taken FROM seats WHERE id = 1) > 0") { Parameters = { new() { Value = holder } } },
-    ];
+    /// <summary>Seat statements like the ledger's: one row affected when the seat was taken, the holder written with it.</summary>
+    private async Task<bool[]> ExecuteAsync(IReadOnlyList<string> holders)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        var seats = holders.Select(holder =>
+        {
+            var seat = new NpgsqlBatchCommand("UPDATE seats SET taken = taken + 1 WHERE id = 1 AND taken < capacity");
+            batch.BatchCommands.Add(seat);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("INSERT INTO holders SELECT $1 WHERE (SELECT taken FROM seats WHERE id = 1) > 0") { Parameters = { new() { Value = holder } } });
+            return seat;
+        }).ToList();
+        await batch.ExecuteNonQueryAsync();
+        return seats.Select(s => s.RecordsAffected == 1).ToArray();
+    }
+
+    private GroupCommit<string> NewDesk()
+    {
+        var eventId = Guid.NewGuid();
+        return new GroupCommit<string>(ExecuteAsync, _ => eventId);
+    }
 
     private async Task WaitUntilBlockedAsync()
     {
@@ -56,17 +71,16 @@ public sealed class RegistrationDeskTests : IAsyncLifetime
     /// The first holder's batch runs into a row lock held here; the others arrive while it waits. Then the lock goes
     /// and every outcome (the first one's first) is returned as a task.
     /// </summary>
-    private async Task<List<Task<bool>>> QueueBehindABlockedBatchAsync(RegistrationDesk desk, IEnumerable<string> holders)
+    private async Task<List<Task<bool>>> QueueBehindABlockedBatchAsync(GroupCommit<string> desk, IEnumerable<string> holders)
     {
-        var eventId = Guid.NewGuid();
         await using var blocker = await dataSource.OpenConnectionAsync();
         await using var rowLock = await blocker.BeginTransactionAsync();
         await using (var command = new NpgsqlCommand("SELECT 1 FROM seats WHERE id = 1 FOR UPDATE", blocker, rowLock)) await command.ExecuteScalarAsync();
 
         var all = holders.ToList();
-        var outcomes = new List<Task<bool>> { desk.TakeSeatAsync(eventId, Seat(all[0])) };
+        var outcomes = new List<Task<bool>> { desk.TakeSeatAsync(all[0]) };
         await WaitUntilBlockedAsync();
-        outcomes.AddRange(all.Skip(1).Select(h => desk.TakeSeatAsync(eventId, Seat(h))));
+        outcomes.AddRange(all.Skip(1).Select(h => desk.TakeSeatAsync(h)));
         await Task.Delay(100);
         Assert.False(outcomes[0].IsCompleted);
         await rowLock.CommitAsync();
@@ -76,7 +90,7 @@ public sealed class RegistrationDeskTests : IAsyncLifetime
     [Fact]
     public async Task Registrations_arriving_during_a_batch_share_the_next_one_and_are_decided_in_arrival_order()
     {
-        var desk = new RegistrationDesk(dataSource);
+        var desk = NewDesk();
         var outcomes = await Task.WhenAll(await QueueBehindABlockedBatchAsync(desk, Enumerable.Range(0, 21).Select(i => $"m{i}")));
 
         Assert.Equal(2, desk.Batches);
@@ -88,7 +102,7 @@ public sealed class RegistrationDeskTests : IAsyncLifetime
     [Fact]
     public async Task A_registration_that_fails_in_a_shared_batch_fails_alone()
     {
-        var desk = new RegistrationDesk(dataSource);
+        var desk = NewDesk();
         // The fourth one's holder exists already: its INSERT breaks the primary key, which aborts its shared batch.
         var outcomes = await QueueBehindABlockedBatchAsync(desk, ["m0", "m1", "m2", "taken-already", "m4", "m5"]);
 

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
@@ -56,6 +57,44 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         Assert.Equal(50, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}' AND status = 'Confirmed'"));
         Assert.Equal(50, await api.CountAsync($"SELECT seats_taken FROM ticket_types WHERE id = '{e.TicketTypeId}'"));
         Assert.Equal(50, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'registration.confirmed'"));
+        // Each confirmed registration came with its own mail.
+        var emails = string.Join(",", members.Select(m => $"'{m.Email}'"));
+        Assert.Equal(50, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE attachment_name = 'event.ics' AND \"to\" IN ({emails})"));
+        Assert.Equal(50, await api.CountAsync($"SELECT count(DISTINCT d.subject_id) FROM domain_events d JOIN registrations r ON r.id = d.subject_id AND r.member_id = d.member_id WHERE r.event_id = '{e.Id}' AND r.status = 'Confirmed'"));
+    }
+
+    [Fact]
+    public async Task Registrations_queued_behind_a_locked_event_are_seated_together_in_order_with_their_mail()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 5));
+        var members = await api.MembersAsync(10);
+        var desk = api.Services.GetRequiredService<Assemble.Infrastructure.Persistence.RegistrationDesk>();
+        var batchesBefore = desk.Batches;
+
+        // Hold the event's row: the first registration's statement waits on it, the others queue behind it.
+        await using var blocker = new NpgsqlConnection(api.ConnectionString);
+        await blocker.OpenAsync();
+        await using var rowLock = await blocker.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand($"SELECT 1 FROM events WHERE id = '{e.Id}' FOR UPDATE", blocker, rowLock)) await hold.ExecuteScalarAsync();
+        var first = members[0].Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId });
+        for (var i = 0; i < 500 && await api.CountAsync("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'") == 0; i++) await Task.Delay(10);
+        var rest = members.Skip(1).Select(m => m.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId })).ToList();
+        await Task.Delay(500);
+        await rowLock.CommitAsync();
+
+        var responses = await Task.WhenAll(rest.Prepend(first));
+        Assert.Equal(5, responses.Count(r => (int)r.StatusCode == 201));
+        foreach (var r in responses.Where(r => (int)r.StatusCode != 201)) await Expect.ProblemAsync(r, 409, "registration.sold_out");
+        Assert.True(desk.Batches - batchesBefore < 10, $"{desk.Batches - batchesBefore} batches for 10 registrations");
+        Assert.Equal(5, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(5, await api.CountAsync($"SELECT seats_taken FROM ticket_types WHERE id = '{e.TicketTypeId}'"));
+        Assert.Equal(5, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}' AND status = 'Confirmed' AND quantity = 1 AND confirmed_at IS NOT NULL"));
+        Assert.Equal(5, await api.CountAsync($"SELECT count(*) FROM domain_events d JOIN registrations r ON r.id = d.subject_id AND r.member_id = d.member_id WHERE d.event_id = '{e.Id}' AND d.type = 'registration.confirmed'"));
+        var emails = string.Join(",", members.Select(m => $"'{m.Email}'"));
+        Assert.Equal(5, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE attachment_name = 'event.ics' AND \"to\" IN ({emails})"));
+        // The first to press "register" was seated.
+        Assert.Equal(201, (int)responses[0].StatusCode);
     }
 
     [Fact]

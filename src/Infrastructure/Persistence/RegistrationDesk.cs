@@ -4,89 +4,86 @@ using Npgsql;
 namespace Assemble.Infrastructure.Persistence;
 
 /// <summary>
-/// Group commit for the one-statement seat path. In a rush every request's guarded statements would queue on the
-/// event's row lock, each paying for its own lock hand-over and WAL flush while dozens of PostgreSQL backends (and the
-/// pool connections they hold) wait. Here the requests of this process join a lane (events are striped over a fixed
-/// set of lanes); whichever request finds the lane free runs everything queued on it as one batch — one implicit
-/// transaction, one round trip, one flush — and hands each request its own outcome. Requests that arrive meanwhile
-/// queue for the next batch. Nothing is decided here: each registration's own guarded statement decides for it, in
-/// queue order, exactly as it would alone, and the CHECKs and the unique index stand behind them.
-/// If a batch fails (say the same member registered through another process at the same instant), no request pays
-/// for another's: each of its registrations runs again alone and gets its own answer.
+/// Group commit. In a rush every request's guarded seat statement would queue on the event's row lock, each paying
+/// for its own lock hand-over and WAL flush while dozens of PostgreSQL backends (and the pool connections they hold)
+/// wait. Here the requests of this process join a lane (keys are striped over a fixed set of lanes); whichever
+/// request finds its lane free runs everything queued on it in one go — one implicit transaction, one round trip, one
+/// flush — and hands each request its own outcome. Requests that arrive meanwhile queue for the next run. Nothing is
+/// decided here: <c>execute</c> decides each job as it would alone, in queue order (jobs come sorted by key, queue
+/// order within a key), and the database's CHECKs and unique indexes stand behind it. If a run fails (say the same
+/// member registered through another process at the same instant), no job pays for another's: each runs again alone
+/// and gets its own answer.
 /// </summary>
-public sealed class RegistrationDesk(NpgsqlDataSource dataSource)
+/// <param name="execute">Runs the jobs in one transaction and says, for each, whether it took its seat.</param>
+public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, Func<TJob, Guid> keyOf)
 {
     private const int Lanes = 64;
 
-    /// <summary>At most this many registrations share a transaction (about 1 MB of statements with their mail).</summary>
+    /// <summary>At most this many jobs share a transaction.</summary>
     public const int MaxBatch = 64;
 
     private readonly Lane[] lanes = Enumerable.Range(0, Lanes).Select(_ => new Lane()).ToArray();
+    private long batches;
 
     private sealed class Lane
     {
-        public readonly ConcurrentQueue<Job> Queue = new();
+        public readonly ConcurrentQueue<Entry> Queue = new();
         public readonly SemaphoreSlim Runner = new(1, 1);
     }
 
-    private sealed class Job(Guid eventId, Func<IReadOnlyList<NpgsqlBatchCommand>> build)
+    private sealed class Entry(TJob job)
     {
-        public Guid EventId { get; } = eventId;
-        public Func<IReadOnlyList<NpgsqlBatchCommand>> Build { get; } = build;
+        public TJob Job { get; } = job;
         public TaskCompletionSource<bool> Outcome { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
-    /// <summary>How many batches this process has run (for tests and benchmarks).</summary>
+    /// <summary>How many shared runs this process has made (for tests and benchmarks).</summary>
     public long Batches => Interlocked.Read(ref batches);
 
-    private long batches;
-
     /// <summary>
-    /// Runs the statements <paramref name="build"/> makes (its first one takes the seat and affects one row exactly
-    /// when it did; any others must be conditional on it) in a transaction shared with other registrations, and says whether the
-    /// seat was taken. <paramref name="build"/> may be called twice (a failed batch is retried one by one); the
-    /// statements run whatever happens to the caller's request once queued, like any statement already sent.
+    /// Queues the job and says whether it took its seat. It may be executed twice (a failed run is retried one by one);
+    /// once queued it runs whatever happens to the caller's request, like any statement already sent.
     /// </summary>
-    public async Task<bool> TakeSeatAsync(Guid eventId, Func<IReadOnlyList<NpgsqlBatchCommand>> build)
+    public async Task<bool> TakeSeatAsync(TJob job)
     {
-        var lane = lanes[(eventId.GetHashCode() & int.MaxValue) % Lanes];
-        var job = new Job(eventId, build);
-        lane.Queue.Enqueue(job);
+        var lane = lanes[(keyOf(job).GetHashCode() & int.MaxValue) % Lanes];
+        var entry = new Entry(job);
+        lane.Queue.Enqueue(entry);
         await lane.Runner.WaitAsync();
         try
         {
             // Ours is queued until a runner takes it, so every turn either finds it done or takes it.
-            while (!job.Outcome.Task.IsCompleted)
+            while (!entry.Outcome.Task.IsCompleted)
             {
-                var jobs = new List<Job>();
-                while (jobs.Count < MaxBatch && lane.Queue.TryDequeue(out var next)) jobs.Add(next);
-                if (jobs.Count == 0) break;
-                await RunAsync(jobs);
+                var entries = new List<Entry>();
+                while (entries.Count < MaxBatch && lane.Queue.TryDequeue(out var next)) entries.Add(next);
+                if (entries.Count == 0) break;
+                await RunAsync(entries);
             }
         }
         finally
         {
             lane.Runner.Release();
         }
-        return await job.Outcome.Task;
+        return await entry.Outcome.Task;
     }
 
-    private async Task RunAsync(List<Job> jobs)
+    private async Task RunAsync(List<Entry> entries)
     {
         Interlocked.Increment(ref batches);
-        // Events in id order (queue order within each): two batches never take two event rows in opposite orders.
-        var ordered = jobs.Count == 1 ? jobs : jobs.OrderBy(j => j.EventId).ToList();
+        // Keys in order (queue order within each): two runs never take two event rows in opposite orders.
+        var ordered = entries.Count == 1 ? entries : entries.OrderBy(e => keyOf(e.Job)).ToList();
         try
         {
-            var taken = await ExecuteAsync(ordered);
+            var taken = await execute(ordered.Select(e => e.Job).ToList());
             for (var i = 0; i < ordered.Count; i++) ordered[i].Outcome.TrySetResult(taken[i]);
         }
         catch (Exception) when (ordered.Count > 1)
         {
-            foreach (var job in ordered)
+            foreach (var entry in ordered)
             {
-                try { job.Outcome.TrySetResult((await ExecuteAsync([job]))[0]); }
-                catch (Exception x) { job.Outcome.TrySetException(x); }
+                try { entry.Outcome.TrySetResult((await execute([entry.Job]))[0]); }
+                catch (Exception x) { entry.Outcome.TrySetException(x); }
             }
         }
         catch (Exception x)
@@ -94,19 +91,8 @@ public sealed class RegistrationDesk(NpgsqlDataSource dataSource)
             ordered[0].Outcome.TrySetException(x);
         }
     }
-
-    private async Task<bool[]> ExecuteAsync(IReadOnlyList<Job> jobs)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync();
-        await using var batch = new NpgsqlBatch(connection);
-        var seats = new NpgsqlBatchCommand[jobs.Count];
-        for (var i = 0; i < jobs.Count; i++)
-        {
-            var commands = jobs[i].Build();
-            seats[i] = commands[0];
-            foreach (var command in commands) batch.BatchCommands.Add(command);
-        }
-        await batch.ExecuteNonQueryAsync();
-        return seats.Select(s => s.RecordsAffected == 1).ToArray();
-    }
 }
+
+/// <summary>The seat path's group commit: registrations of one event taken together (<see cref="RegistrationLedger.TakeSeatsAsync"/>).</summary>
+public sealed class RegistrationDesk(NpgsqlDataSource dataSource)
+    : GroupCommit<RegistrationLedger.SeatRequest>(requests => RegistrationLedger.TakeSeatsAsync(dataSource, requests), r => r.Registration.EventId);

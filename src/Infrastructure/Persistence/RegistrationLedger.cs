@@ -165,11 +165,11 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
     }
 
     /// <summary>
-    /// The one-pool path: the registration's statements run in one implicit transaction, shared with the others
-    /// arriving at the same moment (<see cref="RegistrationDesk"/>). The first is the guarded
-    /// <c>UPDATE … WHERE seats_taken + q &lt;= capacity</c> (and no active registration of the member) with the
-    /// registration inserted only if it took the seat; the outbox rows follow only if the registration exists. No round
-    /// trip is made while the row is locked.
+    /// The one-pool path: one statement (<see cref="GuardedSeat"/>) runs in an implicit transaction shared with the
+    /// registrations arriving at the same moment (<see cref="RegistrationDesk"/>): the guarded
+    /// <c>UPDATE … WHERE seats_taken + q &lt;= capacity</c> (and no active registration of the member), with the
+    /// registration, its domain event and its mail inserted only if it took the seat. No round trip is made while the
+    /// row is locked.
     /// </summary>
     private async Task<Result<Registration>> ReserveGuardedAsync(Event e, RegistrationAttempt attempt, DateTimeOffset now,
         Func<Registration, DomainEvent, IReadOnlyList<OutboxEmail>> notices, CancellationToken cancellationToken)
@@ -177,31 +177,9 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
         var registration = Registration.Start(e, attempt, now);
         var (outbox, mails) = Notice(registration, notices, now);
 
-        // One statement: the guarded seat, then the registration, its domain event and its mail, each only if the
-        // one before it was written. It affects one row (the domain event) exactly when the seat was taken.
-        IReadOnlyList<NpgsqlBatchCommand> Statements()
-        {
-            var statement = new NpgsqlBatchCommand();
-            var reg = Append(statement, InsertRegistration(registration, where: "WHERE EXISTS (SELECT 1 FROM seat)"));
-            var mailCtes = mails.Select((m, i) => $"mail{i} AS ({Append(statement, InsertOutboxEmail(m))} FROM reg)").ToList();
-            var domainEvent = Append(statement, InsertDomainEvent(outbox));
-            statement.CommandText = $"""
-                WITH seat AS (
-                    UPDATE events SET seats_taken = seats_taken + $5
-                    WHERE id = $2 AND status = 'Published' AND seats_taken + $5 <= capacity
-                      AND NOT EXISTS (SELECT 1 FROM registrations WHERE event_id = $2 AND member_id = $3 AND status IN {Active})
-                    RETURNING id),
-                type_seat AS (
-                    UPDATE ticket_types SET seats_taken = seats_taken + $5 WHERE id = $4 AND EXISTS (SELECT 1 FROM seat) RETURNING id),
-                reg AS ({reg} RETURNING id){string.Concat(mailCtes.Select(c => ",\n" + c))}
-                {domainEvent} FROM reg
-                """;
-            return [statement];
-        }
-
         try
         {
-            if (await desk.TakeSeatAsync(e.Id, Statements)) return registration;
+            if (await desk.TakeSeatAsync(new SeatRequest(registration, outbox, mails))) return registration;
         }
         catch (PostgresException x) when (x.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -224,6 +202,51 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
             ("Published", false) => RegistrationErrors.SoldOut,
             _ => RegistrationErrors.NotPublished,
         };
+    }
+
+    /// <summary>A registration on the one-pool path with what is written with it, waiting for its seat.</summary>
+    public sealed record SeatRequest(Registration Registration, DomainEvent DomainEvent, IReadOnlyList<OutboxEmail> Mails);
+
+    /// <summary>
+    /// Takes the seats of <paramref name="requests"/> (sorted by event, in queue order within each) in one implicit
+    /// transaction and one round trip, each by its own guarded statement, and says for each whether it got its seat.
+    /// </summary>
+    public static async Task<bool[]> TakeSeatsAsync(NpgsqlDataSource dataSource, IReadOnlyList<SeatRequest> requests)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var request in requests) batch.BatchCommands.Add(GuardedSeat(request));
+        var granted = new HashSet<Guid>();
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            do
+            {
+                while (await reader.ReadAsync()) granted.Add(reader.GetGuid(0));
+            }
+            while (await reader.NextResultAsync());
+        }
+        return requests.Select(r => granted.Contains(r.Registration.Id)).ToArray();
+    }
+
+    /// <summary>One request: the guarded seat (and no active registration of the member), then the registration, its domain event and its mail, each only if the one before was written; returns the registration's id when it took the seat.</summary>
+    private static NpgsqlBatchCommand GuardedSeat(SeatRequest request)
+    {
+        var statement = new NpgsqlBatchCommand();
+        var reg = Append(statement, InsertRegistration(request.Registration, where: "WHERE EXISTS (SELECT 1 FROM seat)"));
+        var mailCtes = request.Mails.Select((m, i) => $"mail{i} AS ({Append(statement, InsertOutboxEmail(m))} FROM reg)").ToList();
+        var domainEvent = Append(statement, InsertDomainEvent(request.DomainEvent));
+        statement.CommandText = $"""
+            WITH seat AS (
+                UPDATE events SET seats_taken = seats_taken + $5
+                WHERE id = $2 AND status = 'Published' AND seats_taken + $5 <= capacity
+                  AND NOT EXISTS (SELECT 1 FROM registrations WHERE event_id = $2 AND member_id = $3 AND status IN {Active})
+                RETURNING id),
+            type_seat AS (
+                UPDATE ticket_types SET seats_taken = seats_taken + $5 WHERE id = $4 AND EXISTS (SELECT 1 FROM seat) RETURNING id),
+            reg AS ({reg} RETURNING id){string.Concat(mailCtes.Select(c => ",\n" + c))}
+            {domainEvent} FROM reg RETURNING subject_id
+            """;
+        return statement;
     }
 
     /// <summary>The new registration's domain event (already mailed: its mail is written in the same batch) and that mail.</summary>
