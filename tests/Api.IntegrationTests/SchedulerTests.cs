@@ -30,7 +30,10 @@ public sealed class SchedulerTests(ScheduledFactory api) : IClassFixture<Schedul
         Assert.Contains("確認", mail.Subject);
         var nodes = await api.CountAsync("SELECT count(*) FROM qrtz_scheduler_state WHERE sched_name = 'assemble'");
         Assert.Equal(2, nodes);
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{email}' AND status = 'Sent' AND attempts = 1"));
+        // The file is written before its row is marked sent: give the job the moment it needs to commit.
+        var sent = $"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{email}' AND status = 'Sent' AND attempts = 1";
+        for (var i = 0; i < 100 && await api.CountAsync(sent) == 0; i++) await Task.Delay(50);
+        Assert.Equal(1, await api.CountAsync(sent));
         // seat expiry, payments, mail, clean-up, referrals
         Assert.Equal(5, await api.CountAsync("SELECT count(*) FROM qrtz_triggers WHERE sched_name = 'assemble'"));
     }
