@@ -18,21 +18,30 @@ public static class DependencyInjection
     /// <summary>PBKDF2 iterations for password hashes (OWASP: at least 210,000 for HMAC-SHA512).</summary>
     public const int PasswordHashIterations = 210_000;
 
+    /// <summary>The key of the seat path's own data source.</summary>
+    public const string SeatsDataSource = "seats";
+
+    private static NpgsqlDataSource BuildDataSource(IConfiguration configuration, int? maxPoolSize = null)
+    {
+        var builder = new NpgsqlDataSourceBuilder(ConnectionStrings.Resolve(configuration));
+        if (maxPoolSize is { } size) builder.ConnectionStringBuilder.MaxPoolSize = size;
+        // Statements the API runs over and over (the seat pre-read, the event, the member) are prepared once per
+        // connection instead of parsed and planned on every request, unless the connection string says otherwise.
+        if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
+        // With prepared statements kept, a connection's return to the pool would cost five reset statements
+        // (RESET ALL, advisory unlock, …) on its next use — a third of the database's work on a registration.
+        // Nothing here leaves session state behind: the migrator's advisory lock is released in a finally, and
+        // an open transaction is still rolled back when a connection goes back to the pool.
+        builder.ConnectionStringBuilder.NoResetOnClose = true;
+        return builder.Build();
+    }
+
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(_ =>
-        {
-            var builder = new NpgsqlDataSourceBuilder(ConnectionStrings.Resolve(configuration));
-            // Statements the API runs over and over (the seat pre-read, the event, the member) are prepared once per
-            // connection instead of parsed and planned on every request, unless the connection string says otherwise.
-            if (builder.ConnectionStringBuilder.MaxAutoPrepare == 0) builder.ConnectionStringBuilder.MaxAutoPrepare = 64;
-            // With prepared statements kept, a connection's return to the pool would cost five reset statements
-            // (RESET ALL, advisory unlock, …) on its next use — a third of the database's work on a registration.
-            // Nothing here leaves session state behind: the migrator's advisory lock is released in a finally, and
-            // an open transaction is still rolled back when a connection goes back to the pool.
-            builder.ConnectionStringBuilder.NoResetOnClose = true;
-            return builder.Build();
-        });
+        services.AddSingleton(_ => BuildDataSource(configuration));
+        // The seat path's group commit (RegistrationDesk) gets connections of its own: its batches are what a rush
+        // waits for, and they must not queue in the pool behind the reads of the very requests they are about to seat.
+        services.AddKeyedSingleton(SeatsDataSource, (_, _) => BuildDataSource(configuration, maxPoolSize: 4));
         // Pooled: a context per request is reset and reused rather than built anew (measured in bench/).
         // Interceptors (singletons) come from the host: the API registers the one that writes notices with each change.
         services.AddDbContextPool<AppDbContext>((sp, options) => ConfigureDbContext(options, sp.GetRequiredService<NpgsqlDataSource>())

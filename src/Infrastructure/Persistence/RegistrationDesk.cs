@@ -94,5 +94,5 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
 }
 
 /// <summary>The seat path's group commit: registrations of one event taken together (<see cref="RegistrationLedger.TakeSeatsAsync"/>).</summary>
-public sealed class RegistrationDesk(NpgsqlDataSource dataSource)
+public sealed class RegistrationDesk([Microsoft.Extensions.DependencyInjection.FromKeyedServices(DependencyInjection.SeatsDataSource)] NpgsqlDataSource dataSource)
     : GroupCommit<RegistrationLedger.SeatRequest>(requests => RegistrationLedger.TakeSeatsAsync(dataSource, requests), r => r.Registration.EventId);

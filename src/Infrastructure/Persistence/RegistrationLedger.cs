@@ -209,13 +209,23 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
 
     /// <summary>
     /// Takes the seats of <paramref name="requests"/> (sorted by event, in queue order within each) in one implicit
-    /// transaction and one round trip, each by its own guarded statement, and says for each whether it got its seat.
+    /// transaction and one round trip, and says for each whether it got its seat. The requests of one event are decided
+    /// by one statement (<see cref="SeatsTogether"/>): the event row is locked and its counters move once, instead of
+    /// once per request with the row's every new version written again. A lone request, or a group in which someone
+    /// asks for more than one seat (so that a smaller request behind a larger one is decided as it would be alone),
+    /// runs one guarded statement per request (<see cref="GuardedSeat"/>).
     /// </summary>
     public static async Task<bool[]> TakeSeatsAsync(NpgsqlDataSource dataSource, IReadOnlyList<SeatRequest> requests)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
         await using var batch = new NpgsqlBatch(connection);
-        foreach (var request in requests) batch.BatchCommands.Add(GuardedSeat(request));
+        foreach (var group in requests.GroupBy(r => r.Registration.EventId))
+        {
+            var members = group.ToList();
+            if (members.Count == 1 || members.Any(r => r.Registration.Quantity != 1))
+                foreach (var request in members) batch.BatchCommands.Add(GuardedSeat(request));
+            else batch.BatchCommands.Add(SeatsTogether(group.Key, members));
+        }
         var granted = new HashSet<Guid>();
         await using (var reader = await batch.ExecuteReaderAsync())
         {
@@ -246,6 +256,98 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
             reg AS ({reg} RETURNING id){string.Concat(mailCtes.Select(c => ",\n" + c))}
             {domainEvent} FROM reg RETURNING subject_id
             """;
+        return statement;
+    }
+
+    /// <summary>
+    /// One seat each for the requests of one event as one statement: granted in queue order while seats last, a
+    /// member's first request only and none for a member who already holds an active registration; the registrations,
+    /// their domain events and their mail are inserted for the granted ones alone. Returns the granted ids.
+    /// </summary>
+    private static NpgsqlBatchCommand SeatsTogether(Guid eventId, IReadOnlyList<SeatRequest> requests)
+    {
+        var rs = requests.Select(r => r.Registration).ToList();
+        var ds = requests.Select(r => r.DomainEvent).ToList();
+        var ms = requests.SelectMany(r => r.Mails.Select(m => (r.Registration.Id, Mail: m))).ToList();
+        static DateTime? Utc(DateTimeOffset? t) => t?.UtcDateTime;
+        var statement = new NpgsqlBatchCommand($"""
+            WITH cand AS (
+                SELECT * FROM unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::text[], $6::int[], $7::timestamptz[], $8::jsonb[],
+                                     $9::int[], $10::timestamptz[], $11::text[], $12::timestamptz[], $13::timestamptz[], $14::uuid[])
+                    WITH ORDINALITY AS c(id, member_id, ticket_type_id, status, amount_yen, hold_expires_at, answers,
+                                         pledge_version, pledge_accepted_at, check_in_code, created_at, confirmed_at, waitlist_entry_id, ord)),
+            fresh AS (
+                SELECT c.* FROM cand c
+                 WHERE c.ord = (SELECT min(d.ord) FROM cand d WHERE d.member_id = c.member_id)
+                   AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.event_id = $1 AND r.member_id = c.member_id AND r.status IN {Active})),
+            room AS (SELECT capacity - seats_taken AS free FROM events WHERE id = $1 AND status = 'Published' FOR UPDATE),
+            granted AS (
+                SELECT f.* FROM (SELECT f.*, row_number() OVER (ORDER BY f.ord) AS place FROM fresh f) f, room WHERE f.place <= room.free),
+            seat AS (
+                UPDATE events SET seats_taken = seats_taken + (SELECT count(*) FROM granted) WHERE id = $1 AND EXISTS (SELECT 1 FROM granted)),
+            type_seat AS (
+                UPDATE ticket_types t SET seats_taken = t.seats_taken + g.n
+                  FROM (SELECT ticket_type_id, count(*) AS n FROM granted GROUP BY ticket_type_id) g WHERE t.id = g.ticket_type_id),
+            reg AS (
+                INSERT INTO registrations (id, event_id, member_id, ticket_type_id, quantity, status, amount_yen, hold_expires_at, answers,
+                    pledge_version, pledge_accepted_at, check_in_code, created_at, confirmed_at, ended_at, end_reason, waitlist_entry_id)
+                SELECT id, $1, member_id, ticket_type_id, 1, status, amount_yen, hold_expires_at, answers,
+                       pledge_version, pledge_accepted_at, check_in_code, created_at, confirmed_at, NULL, NULL, waitlist_entry_id
+                  FROM granted
+                RETURNING id),
+            happened AS (
+                INSERT INTO domain_events (id, type, event_id, member_id, subject_id, occurred_at, detail, processed_at)
+                SELECT d.id, d.type, $1, d.member_id, d.subject_id, d.occurred_at, d.detail, d.processed_at
+                  FROM unnest($15::uuid[], $16::text[], $17::uuid[], $18::uuid[], $19::timestamptz[], $20::text[], $21::timestamptz[])
+                       AS d(id, type, member_id, subject_id, occurred_at, detail, processed_at)
+                  JOIN reg ON reg.id = d.subject_id),
+            mail AS (
+                INSERT INTO outbox_emails (id, "to", subject, text_body, html_body, essential, status, attempts, created_at, next_attempt_at,
+                    attachment_name, attachment_content_type, attachment_content)
+                SELECT m.id, m."to", m.subject, m.text_body, m.html_body, m.essential, m.status, 0, m.created_at, m.next_attempt_at,
+                       m.attachment_name, m.attachment_content_type, m.attachment_content
+                  FROM unnest($22::uuid[], $23::uuid[], $24::text[], $25::text[], $26::text[], $27::text[], $28::boolean[], $29::text[],
+                              $30::timestamptz[], $31::timestamptz[], $32::text[], $33::text[], $34::text[])
+                       AS m(registration_id, id, "to", subject, text_body, html_body, essential, status, created_at, next_attempt_at,
+                            attachment_name, attachment_content_type, attachment_content)
+                  JOIN reg ON reg.id = m.registration_id)
+            SELECT id FROM reg
+            """);
+        void Add<T>(IEnumerable<T> values) => statement.Parameters.Add(new NpgsqlParameter { Value = values.ToArray() });
+        statement.Parameters.Add(new NpgsqlParameter { Value = eventId });
+        Add(rs.Select(r => r.Id));
+        Add(rs.Select(r => r.MemberId));
+        Add(rs.Select(r => r.TicketTypeId));
+        Add(rs.Select(r => r.Status.ToString()));
+        Add(rs.Select(r => r.AmountYen));
+        Add(rs.Select(r => Utc(r.HoldExpiresAt)));
+        Add(rs.Select(r => JsonColumn.Serialize(r.Answers)));
+        Add(rs.Select(r => r.PledgeVersion));
+        Add(rs.Select(r => Utc(r.PledgeAcceptedAt)));
+        Add(rs.Select(r => r.CheckInCode));
+        Add(rs.Select(r => r.CreatedAt.UtcDateTime));
+        Add(rs.Select(r => Utc(r.ConfirmedAt)));
+        Add(rs.Select(r => r.WaitlistEntryId));
+        Add(ds.Select(d => d.Id));
+        Add(ds.Select(d => d.Type));
+        Add(ds.Select(d => d.MemberId));
+        Add(ds.Select(d => d.SubjectId));
+        Add(ds.Select(d => d.OccurredAt.UtcDateTime));
+        Add(ds.Select(d => d.Detail));
+        Add(ds.Select(d => Utc(d.ProcessedAt)));
+        Add(ms.Select(m => m.Id));
+        Add(ms.Select(m => m.Mail.Id));
+        Add(ms.Select(m => m.Mail.To));
+        Add(ms.Select(m => m.Mail.Subject));
+        Add(ms.Select(m => m.Mail.TextBody));
+        Add(ms.Select(m => m.Mail.HtmlBody));
+        Add(ms.Select(m => m.Mail.Essential));
+        Add(ms.Select(m => m.Mail.Status.ToString()));
+        Add(ms.Select(m => m.Mail.CreatedAt.UtcDateTime));
+        Add(ms.Select(m => m.Mail.NextAttemptAt.UtcDateTime));
+        Add(ms.Select(m => m.Mail.AttachmentName));
+        Add(ms.Select(m => m.Mail.AttachmentContentType));
+        Add(ms.Select(m => m.Mail.AttachmentContent));
         return statement;
     }
 
