@@ -65,6 +65,8 @@ run register-baseline 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WO
 psql -qtA -d assemble_bench -c "SELECT 'oversell check: capacity=' || capacity || ' seats_taken=' || seats_taken || ' active_registrations=' ||
   (SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status IN ('Confirmed','PendingPayment')) FROM events e WHERE id = '$EVENT'" | tee -a "$WORK/results.txt"
 
+echo "bench: server-side time per registration, by event and status, in the order run (each warm-up precedes its measured run)"
+curl -sf "http://127.0.0.1:$PORT/bench/timings" | tee -a "$WORK/timings.txt"
 field() { grep "^$1 " "$WORK/results.txt" | grep -o "$2=[0-9.]*" | cut -d= -f2; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 echo

@@ -34,6 +34,9 @@ builder.Services
 var app = builder.Build();
 if (await StartupTasks.RunCommandAsync(app, args) is { } exitCode) return exitCode;
 
+#if BENCHMARK
+Assemble.Api.Bench.PhaseTimings.UsePhaseTimings(app);
+#endif
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAccountKeyForRateLimits();

@@ -30,6 +30,7 @@ public static class BenchEndpoints
     {
         var bench = app.MapGroup("/bench").ExcludeFromDescription();
         bench.MapDirectoryBench();
+        bench.MapPhaseTimings();
 
         // Members with confirmed e-mail and bearer tokens minted as the Identity endpoint mints them (no password
         // hashing: thousands of 210,000-iteration sign-ins would dominate the set-up), plus the events to list.
