@@ -280,7 +280,7 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
                 SELECT c.* FROM cand c
                  WHERE c.ord = (SELECT min(d.ord) FROM cand d WHERE d.member_id = c.member_id)
                    AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.event_id = $1 AND r.member_id = c.member_id AND r.status IN {Active})),
-            room AS (SELECT capacity - seats_taken AS free FROM events WHERE id = $1 AND status = 'Published' FOR UPDATE),
+            room AS (SELECT capacity - seats_taken AS free FROM events WHERE id = $1 AND status = 'Published' FOR NO KEY UPDATE),
             granted AS (
                 SELECT f.* FROM (SELECT f.*, row_number() OVER (ORDER BY f.ord) AS place FROM fresh f) f, room WHERE f.place <= room.free),
             seat AS (
