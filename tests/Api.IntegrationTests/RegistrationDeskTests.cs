@@ -56,17 +56,6 @@ public sealed class RegistrationDeskTests : IAsyncLifetime
         return new GroupCommit<string>(ExecuteAsync, _ => eventId);
     }
 
-    private async Task WaitUntilBlockedAsync()
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            await using var command = dataSource.CreateCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'");
-            if ((long)(await command.ExecuteScalarAsync())! > 0) return;
-            await Task.Delay(10);
-        }
-        throw new TimeoutException("the first batch never reached the row lock");
-    }
-
     /// <summary>
     /// The first holder's batch runs into a row lock held here; the others arrive while it waits. Then the lock goes
     /// and every outcome (the first one's first) is returned as a task.
@@ -79,7 +68,7 @@ public sealed class RegistrationDeskTests : IAsyncLifetime
 
         var all = holders.ToList();
         var outcomes = new List<Task<bool>> { desk.TakeSeatAsync(all[0]) };
-        await WaitUntilBlockedAsync();
+        await TestDatabases.WaitForLockWaiterAsync(connectionString);
         outcomes.AddRange(all.Skip(1).Select(h => desk.TakeSeatAsync(h)));
         await Task.Delay(100);
         Assert.False(outcomes[0].IsCompleted);

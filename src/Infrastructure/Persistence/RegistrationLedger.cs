@@ -392,12 +392,11 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
         return command;
     }
 
-    /// <summary>INSERT … SELECT of one row; <paramref name="prefix"/> (a WITH clause) and <paramref name="where"/> make it conditional.</summary>
-    private static NpgsqlBatchCommand InsertRegistration(Registration r, string prefix = "", string where = "")
+    /// <summary>INSERT … SELECT of one row; <paramref name="where"/> makes it conditional.</summary>
+    private static NpgsqlBatchCommand InsertRegistration(Registration r, string where = "")
     {
         var command = new NpgsqlBatchCommand(
             $"""
-            {prefix}
             INSERT INTO registrations (id, event_id, member_id, ticket_type_id, quantity, status, amount_yen, hold_expires_at, answers,
                 pledge_version, pledge_accepted_at, check_in_code, created_at, confirmed_at, ended_at, end_reason, waitlist_entry_id)
             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, NULL, $15 {where}

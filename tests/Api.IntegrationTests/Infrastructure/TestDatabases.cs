@@ -104,6 +104,20 @@ public static class TestDatabases
         }
     }
 
+    /// <summary>Waits (up to 5 s) until some session of the database waits on a lock: a statement has run into a row held by the test.</summary>
+    public static async Task WaitForLockWaiterAsync(string connectionString)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'", connection);
+        for (var i = 0; i < 500; i++)
+        {
+            if ((long)(await command.ExecuteScalarAsync())! > 0) return;
+            await Task.Delay(10);
+        }
+        throw new TimeoutException("no statement reached the held row lock");
+    }
+
     private static async Task ExecuteAsync(string sql)
     {
         await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString("postgres")) { Pooling = false }.ConnectionString);

@@ -36,11 +36,12 @@ public static class RegisterForEvent
             // After a sell-out the rush is answered from memory (SoldOutMemo): it only ever says "sold out", and
             // forgets as soon as anything in this process commits.
             var quantity = request.Quantity ?? 1;
+            var seatsAsked = Math.Max(1, quantity);
             var memberId = user.RequiredMemberId();
-            if (soldOut.KnowsSoldOut(eventId, request.TicketTypeId.Value, Math.Max(1, quantity))) return RegistrationErrors.SoldOut;
+            if (soldOut.KnowsSoldOut(eventId, request.TicketTypeId.Value, seatsAsked)) return RegistrationErrors.SoldOut;
             var stamp = soldOut.Stamp;
             var (seats, member) = await ledger.ReadAsync(eventId, request.TicketTypeId.Value, memberId, viewers.Today(), cancellationToken);
-            if (seats is not null && seats.SoldOutFor(Math.Max(1, quantity)))
+            if (seats is not null && seats.SoldOutFor(seatsAsked))
             {
                 soldOut.Remember(eventId, request.TicketTypeId.Value, seats, stamp);
                 return RegistrationErrors.SoldOut;
