@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load benchmark of the events API beside raw-SQL baselines, in one go, against a Release build:
-#   1. GET /api/events (20 a page, filtered) vs the same SQL through raw Npgsql, at 64 connections;
+#   1. GET /api/events (20 a page, filtered) vs the same SQL through raw Npgsql, at 64 connections, with the
+#      listing's page cache on (as deployed) and off (a second process), so the query path is measured too;
 #   2. POST registrations for one 1,000-seat event by many members (then the sold-out phase) vs a one-statement
 #      raw baseline, at 256 connections; then checks that no seat was sold twice.
 # Usage: bash bench/run.sh        (env: DURATION=15s, MEMBERS=4000, LIST_EVENTS=300)
@@ -19,7 +20,7 @@ bench_in_pg "$0" "$@"
 
 bench_build
 WORK="$(mktemp -d)"
-trap 'kill "${API_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+trap 'for pid in ${API_PID:-} ${UNCACHED_PID:-}; do kill "$pid" 2>/dev/null || true; done; rm -rf "$WORK"' EXIT
 
 bench_database assemble_bench
 ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Email__PickupDirectory="$WORK/mail" \
@@ -57,6 +58,15 @@ warm 64 get.lua "http://127.0.0.1:$PORT/api/events?$QUERY"
 warm 64 get.lua "http://127.0.0.1:$PORT/bench/baseline/events?$QUERY"
 run list 64 get.lua "http://127.0.0.1:$PORT/api/events?$QUERY"
 run list-baseline 64 get.lua "http://127.0.0.1:$PORT/bench/baseline/events?$QUERY"
+# The same listing with its page cache off (ListingCache), so that what the query path costs is measured as well:
+# a second API process on the same database, stopped before the registration runs.
+ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Email__PickupDirectory="$WORK/mail" \
+  Jobs__Scheduler__Enabled=false Events__ListingCacheMilliseconds=0 dotnet "$DLL" --urls "http://127.0.0.1:$((PORT + 1))" >"$WORK/api-uncached.log" 2>&1 &
+UNCACHED_PID=$!
+bench_wait_ready "$((PORT + 1))" "$WORK/api-uncached.log"
+warm 64 get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
+run list-uncached 64 get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
+kill "$UNCACHED_PID"; wait "$UNCACHED_PID" 2>/dev/null || true; UNCACHED_PID=
 warm 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$WARM_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_TICKET\"}"
 run register 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$EVENT/registrations" BODY="{\"ticketTypeId\":\"$TICKET\"}"
 warm 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/bench/baseline/events/$WARM_BASE_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_BASE_TICKET\"}"
@@ -72,8 +82,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 echo
 echo "| scenario | req/s | p50 ms | p99 ms | baseline req/s | baseline p99 ms | ratio |"
 echo "|---|---|---|---|---|---|---|"
-for s in list register; do
-  echo "| $s | $(field "$s" rps) | $(field "$s" p50_ms) | $(field "$s" p99_ms) | $(field "$s-baseline" rps) | $(field "$s-baseline" p99_ms) | $(ratio "$(field "$s" rps)" "$(field "$s-baseline" rps)") |"
-done
+row() { # label scenario baseline
+  echo "| $1 | $(field "$2" rps) | $(field "$2" p50_ms) | $(field "$2" p99_ms) | $(field "$3" rps) | $(field "$3" p99_ms) | $(ratio "$(field "$2" rps)" "$(field "$3" rps)") |"
+}
+row list list list-baseline
+row "list, page cache off" list-uncached list-baseline
+row register register register-baseline
 grep '^register ' "$WORK/results.txt" | grep -o 'statuses=.*' | sed 's/^/register /'
 grep 'oversell' "$WORK/results.txt"

@@ -23,7 +23,7 @@ builder.Services
     .AddMembers()
     .AddCredentials()
     .AddAdmin()
-    .AddEvents()
+    .AddEvents(builder.Configuration)
     .AddRegistrations(builder.Configuration)
     .AddPayments(builder.Configuration, builder.Environment)
     .AddOutbox(builder.Configuration)

@@ -39,13 +39,15 @@ public static class DependencyInjection
     public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(_ => BuildDataSource(configuration));
+        services.AddSingleton<CommitClock>();
+        services.AddSingleton<IInterceptor, CommitClock.Watcher>();
         // The seat path's group commit (RegistrationDesk) gets connections of its own: its batches are what a rush
         // waits for, and they must not queue in the pool behind the reads of the very requests they are about to seat.
         services.AddKeyedSingleton(SeatsDataSource, (_, _) => BuildDataSource(configuration, maxPoolSize: 4));
         // Pooled: a context per request is reset and reused rather than built anew (measured in bench/).
-        // Interceptors (singletons) come from the host: the API registers the one that writes notices with each change.
+        // Interceptors (singletons): the commit clock's, and the host's (the API registers the one that writes notices with each change).
         services.AddDbContextPool<AppDbContext>((sp, options) => ConfigureDbContext(options, sp.GetRequiredService<NpgsqlDataSource>())
-            .AddInterceptors(sp.GetServices<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor>()));
+            .AddInterceptors(sp.GetServices<IInterceptor>()));
         services.AddScoped<DatabaseMigrator>();
 
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));

@@ -94,5 +94,10 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
 }
 
 /// <summary>The seat path's group commit: registrations of one event taken together (<see cref="RegistrationLedger.TakeSeatsAsync"/>).</summary>
-public sealed class RegistrationDesk([Microsoft.Extensions.DependencyInjection.FromKeyedServices(DependencyInjection.SeatsDataSource)] NpgsqlDataSource dataSource)
-    : GroupCommit<RegistrationLedger.SeatRequest>(requests => RegistrationLedger.TakeSeatsAsync(dataSource, requests), r => r.Registration.EventId);
+public sealed class RegistrationDesk([Microsoft.Extensions.DependencyInjection.FromKeyedServices(DependencyInjection.SeatsDataSource)] NpgsqlDataSource dataSource, CommitClock clock)
+    : GroupCommit<RegistrationLedger.SeatRequest>(async requests =>
+    {
+        var taken = await RegistrationLedger.TakeSeatsAsync(dataSource, requests);
+        clock.Tick();
+        return taken;
+    }, r => r.Registration.EventId);

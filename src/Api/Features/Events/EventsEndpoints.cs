@@ -11,13 +11,15 @@ public static class EventsEndpoints
 {
     public const string OrganizerPolicy = "organizer";
 
-    public static IServiceCollection AddEvents(this IServiceCollection services) => services
+    public static IServiceCollection AddEvents(this IServiceCollection services, IConfiguration configuration) => services
+        .Configure<ListingOptions>(configuration.GetSection(ListingOptions.Section))
         .AddScoped<ScheduleEvent.Handler>()
         .AddScoped<UpdateEvent.Handler>()
         .AddScoped<PublishEvent.Handler>()
         .AddScoped<CancelEvent.Handler>()
         .AddScoped<GetEvent.Handler>()
         .AddScoped<ListEvents.Handler>()
+        .AddSingleton<ListingCache>()
         .AddScoped<GetAttendeeInfo.Handler>()
         .AddScoped<ListAttendees.Handler>()
         .AddScoped<CheckInAttendee.Handler>()
@@ -34,7 +36,7 @@ public static class EventsEndpoints
         var events = app.MapGroup("/api/events").WithTags("Events");
 
         events.MapGet("/", async Task<Results<Ok<Page<EventSummary>>, ProblemHttpResult>> (
-                ListEvents.Handler handler, CancellationToken ct, string? kind, string? format, string? prefecture, DateTimeOffset? from, DateTimeOffset? to,
+                ListEvents.Handler handler, string? kind, string? format, string? prefecture, DateTimeOffset? from, DateTimeOffset? to,
                 string? audience, bool? free, bool? hasSeats, string? q, string? cursor, int? limit) =>
             {
                 if (!Cursor.TryReadTimed(cursor, limit, out var after, out var take, out var problem)) return problem!;
@@ -44,7 +46,7 @@ public static class EventsEndpoints
                 if (!QueryValues.TryEnum<Audience>(audience, "audience", out var a, out problem)) return problem!;
                 if (q?.Length > 100) return Problems.InvalidField("q", "Use at most 100 characters.");
                 if (from is { } fr && to is { } t && t <= fr) return Problems.InvalidField("to", "'to' must be after 'from'.");
-                return TypedResults.Ok(await handler.HandleAsync(new ListEvents.Query(k, f, p, from?.ToUniversalTime(), to?.ToUniversalTime(), a, free, hasSeats, q, after, take), ct));
+                return TypedResults.Ok(await handler.HandleAsync(new ListEvents.Query(k, f, p, from?.ToUniversalTime(), to?.ToUniversalTime(), a, free, hasSeats, q, after, take)));
             })
             .WithName(nameof(ListEvents)).ProducesProblems(400)
             .WithDescription("Published events by start time (upcoming unless 'from' says otherwise), with seats left.");

@@ -13,9 +13,12 @@ public static class ListEvents
         EventKind? Kind, EventFormat? Format, Prefecture? Prefecture, DateTimeOffset? From, DateTimeOffset? To,
         Audience? Audience, bool? Free, bool? HasSeats, string? Q, (DateTimeOffset At, Guid Id)? After, int Take);
 
-    public sealed class Handler(AppDbContext db, TimeProvider time)
+    public sealed class Handler(AppDbContext db, ListingCache cache, TimeProvider time)
     {
-        public async Task<Page<EventSummary>> HandleAsync(Query query, CancellationToken cancellationToken)
+        /// <summary>The page as this process last read it (<see cref="ListingCache"/>), or read now.</summary>
+        public Task<Page<EventSummary>> HandleAsync(Query query) => cache.GetAsync(query, () => ReadAsync(query, CancellationToken.None));
+
+        private async Task<Page<EventSummary>> ReadAsync(Query query, CancellationToken cancellationToken)
         {
             var now = time.GetUtcNow();
             var from = query.From ?? now;

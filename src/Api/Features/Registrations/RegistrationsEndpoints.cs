@@ -15,7 +15,6 @@ public static class RegistrationsEndpoints
             .AddSingleton<EventCache>()
             .AddSingleton<RegistrationDesk>()
             .AddSingleton<SoldOutMemo>()
-            .AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, SoldOutMemo.CommitWatcher>()
             .AddScoped<RegistrationLedger>()
             .AddScoped<SeatKeeper>()
             .AddScoped<RegistrationChanges>()

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using Assemble.Infrastructure.Persistence;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace Assemble.Api.Features.Registrations;
 
@@ -9,12 +7,12 @@ namespace Assemble.Api.Features.Registrations;
 /// What this process last read of a sold-out ticket type, so that the rush after a sell-out (hundreds pressing
 /// "register" on a full 40-seat study session) is answered without a database round trip each. It only ever says
 /// "sold out": a seat is never given from memory, so nothing can be oversold through it. A reading stops counting
-/// once any transaction of this process commits through EF Core (every path that frees a seat — cancellation,
-/// removal, expiry, a raised capacity, an event edit — does, under the event's row lock), so here a freed seat is
-/// seen by the very next request; one freed through another process is seen within <see cref="Lifetime"/>. A
-/// reading is kept only if nothing committed while it was being read.
+/// once any EF Core transaction of this process commits (<see cref="CommitClock.Transactions"/>: every path that
+/// frees a seat — cancellation, removal, expiry, a raised capacity, an event edit — commits one, under the event's
+/// row lock), so here a freed seat is seen by the very next request; one freed through another process is seen
+/// within <see cref="Lifetime"/>. A reading is kept only if nothing committed while it was being read.
 /// </summary>
-public sealed class SoldOutMemo(TimeProvider time)
+public sealed class SoldOutMemo(CommitClock clock, TimeProvider time)
 {
     /// <summary>How long a reading stands when nothing in this process committed meanwhile.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMilliseconds(250);
@@ -23,13 +21,12 @@ public sealed class SoldOutMemo(TimeProvider time)
     private const int Limit = 10_000;
 
     private readonly ConcurrentDictionary<(Guid Event, Guid TicketType), Reading> readings = new();
-    private long generation;
     private long answered;
 
     private sealed record Reading(RegistrationLedger.Seats Seats, long Generation, DateTimeOffset Until);
 
     /// <summary>Taken before a read of the seats; <see cref="Remember"/> keeps the read only if it still holds.</summary>
-    public long Stamp => Interlocked.Read(ref generation);
+    public long Stamp => clock.Transactions;
 
     /// <summary>How many registrations were answered "sold out" from memory (for tests and benchmarks).</summary>
     public long Answered => Interlocked.Read(ref answered);
@@ -49,18 +46,4 @@ public sealed class SoldOutMemo(TimeProvider time)
         readings[(eventId, ticketTypeId)] = new Reading(seats, stamp, time.GetUtcNow() + Lifetime);
     }
 
-    /// <summary>Something may have freed a seat: no earlier reading counts any more.</summary>
-    public void Forget() => Interlocked.Increment(ref generation);
-
-    /// <summary>Every committed EF Core transaction of this process makes the memo forget.</summary>
-    public sealed class CommitWatcher(SoldOutMemo memo) : DbTransactionInterceptor
-    {
-        public override void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) => memo.Forget();
-
-        public override Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-        {
-            memo.Forget();
-            return Task.CompletedTask;
-        }
-    }
 }
