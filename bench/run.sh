@@ -51,11 +51,14 @@ QUERY="limit=20&format=online&hasSeats=true"
 # connection count (so the connection pool has grown to what the run will use). Each registration run follows its own
 # warm-up, so both sides start alike: the same members have just been seen (their roles are in the role cache, as
 # they would be for members who opened the event page before pressing "register"), and both phases are compiled.
+# The registration paths warm up longer: under 256 connections tiered compilation keeps promoting methods for 20-30 s
+# (measured with dotnet-counters: hundreds of methods a second), and a run measured before that is measuring the JIT.
 WARMUP="${WARMUP:-8s}"
-echo "bench: warming up ($WARMUP per path)"
-warm() { env WRK_THREADS=2 "${@:4}" wrk -t2 -c"$1" -d"$WARMUP" --timeout 10s -s "$ROOT/bench/wrk/$2" "$3" >/dev/null; }
-warm 64 get.lua "http://127.0.0.1:$PORT/api/events?$QUERY"
-warm 64 get.lua "http://127.0.0.1:$PORT/bench/baseline/events?$QUERY"
+WARMUP_REGISTER="${WARMUP_REGISTER:-30s}"
+echo "bench: warming up ($WARMUP per listing path, $WARMUP_REGISTER per registration path)"
+warm() { env WRK_THREADS=2 "${@:5}" wrk -t2 -c"$1" -d"$2" --timeout 10s -s "$ROOT/bench/wrk/$3" "$4" >/dev/null; }
+warm 64 "$WARMUP" get.lua "http://127.0.0.1:$PORT/api/events?$QUERY"
+warm 64 "$WARMUP" get.lua "http://127.0.0.1:$PORT/bench/baseline/events?$QUERY"
 run list 64 get.lua "http://127.0.0.1:$PORT/api/events?$QUERY"
 run list-baseline 64 get.lua "http://127.0.0.1:$PORT/bench/baseline/events?$QUERY"
 # The same listing with its page cache off (ListingCache), so that what the query path costs is measured as well:
@@ -64,12 +67,12 @@ ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Email__Pick
   Jobs__Scheduler__Enabled=false Events__ListingCacheMilliseconds=0 dotnet "$DLL" --urls "http://127.0.0.1:$((PORT + 1))" >"$WORK/api-uncached.log" 2>&1 &
 UNCACHED_PID=$!
 bench_wait_ready "$((PORT + 1))" "$WORK/api-uncached.log"
-warm 64 get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
+warm 64 "$WARMUP" get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
 run list-uncached 64 get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
 kill "$UNCACHED_PID"; wait "$UNCACHED_PID" 2>/dev/null || true; UNCACHED_PID=
-warm 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$WARM_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_TICKET\"}"
+warm 256 "$WARMUP_REGISTER" register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$WARM_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_TICKET\"}"
 run register 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$EVENT/registrations" BODY="{\"ticketTypeId\":\"$TICKET\"}"
-warm 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/bench/baseline/events/$WARM_BASE_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_BASE_TICKET\"}"
+warm 256 "$WARMUP_REGISTER" register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/bench/baseline/events/$WARM_BASE_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_BASE_TICKET\"}"
 run register-baseline 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/bench/baseline/events/$BASE_EVENT/registrations" BODY="{\"ticketTypeId\":\"$BASE_TICKET\"}"
 
 psql -qtA -d assemble_bench -c "SELECT 'oversell check: capacity=' || capacity || ' seats_taken=' || seats_taken || ' active_registrations=' ||

@@ -264,6 +264,10 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
     /// One seat each for the requests of one event as one statement: granted in queue order while seats last, a
     /// member's first request only and none for a member who already holds an active registration; the registrations,
     /// their domain events and their mail are inserted for the granted ones alone. Returns the granted ids.
+    /// Each lookup is written so that no plan can turn it into a scan, whatever the statistics say (a new database,
+    /// or a first big event selling out before autovacuum has analysed the table): the member's active registration
+    /// is a LATERAL probe per request (a NOT EXISTS became an anti join that walked all of the event's registrations
+    /// for every request), and the event row is found by its key alone.
     /// </summary>
     private static NpgsqlBatchCommand SeatsTogether(Guid eventId, IReadOnlyList<SeatRequest> requests)
     {
@@ -279,9 +283,10 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
                                          pledge_version, pledge_accepted_at, check_in_code, created_at, confirmed_at, waitlist_entry_id, ord)),
             fresh AS (
                 SELECT c.* FROM cand c
-                 WHERE c.ord = (SELECT min(d.ord) FROM cand d WHERE d.member_id = c.member_id)
-                   AND NOT EXISTS (SELECT 1 FROM registrations r WHERE r.event_id = $1 AND r.member_id = c.member_id AND r.status IN {Active})),
-            room AS (SELECT capacity - seats_taken AS free FROM events WHERE id = $1 AND status = 'Published' FOR NO KEY UPDATE),
+                  LEFT JOIN LATERAL (SELECT 1 AS held FROM registrations r
+                                      WHERE r.event_id = $1 AND r.member_id = c.member_id AND r.status IN {Active} LIMIT 1) h ON true
+                 WHERE c.ord = (SELECT min(d.ord) FROM cand d WHERE d.member_id = c.member_id) AND h.held IS NULL),
+            room AS (SELECT CASE WHEN status = 'Published' THEN capacity - seats_taken ELSE 0 END AS free FROM events WHERE id = $1 FOR NO KEY UPDATE),
             granted AS (
                 SELECT f.* FROM (SELECT f.*, row_number() OVER (ORDER BY f.ord) AS place FROM fresh f) f, room WHERE f.place <= room.free),
             seat AS (

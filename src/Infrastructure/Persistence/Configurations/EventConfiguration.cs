@@ -114,7 +114,8 @@ public sealed class RegistrationConfiguration : IEntityTypeConfiguration<Registr
             .HasDatabaseName("ix_registrations_one_active_per_member");
         builder.HasIndex(r => r.CheckInCode).IsUnique();
         builder.HasIndex(r => new { r.MemberId, r.Id });
-        builder.HasIndex(r => new { r.EventId, r.Status });
+        // The member last: "does this member already hold a seat here?" is answered by either index (see RegistrationMemberLookup).
+        builder.HasIndex(r => new { r.EventId, r.Status, r.MemberId });
         builder.HasIndex(r => r.HoldExpiresAt).HasFilter("status = 'PendingPayment'").HasDatabaseName("ix_registrations_holds_due");
     }
 }
