@@ -51,7 +51,7 @@ QUERY="limit=20&format=online&hasSeats=true"
 # connection count (so the connection pool has grown to what the run will use). Each registration run follows its own
 # warm-up, so both sides start alike: the same members have just been seen (their roles are in the role cache, as
 # they would be for members who opened the event page before pressing "register"), and both phases are compiled.
-# The registration paths warm up longer: under 256 connections tiered compilation keeps promoting methods for 20-30 s
+# The registration paths (and the fresh process of the uncached listing) warm up longer: under 256 connections tiered compilation keeps promoting methods for 20-30 s
 # (measured with dotnet-counters: hundreds of methods a second), and a run measured before that is measuring the JIT.
 WARMUP="${WARMUP:-8s}"
 WARMUP_REGISTER="${WARMUP_REGISTER:-30s}"
@@ -67,7 +67,7 @@ ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Email__Pick
   Jobs__Scheduler__Enabled=false Events__ListingCacheMilliseconds=0 dotnet "$DLL" --urls "http://127.0.0.1:$((PORT + 1))" >"$WORK/api-uncached.log" 2>&1 &
 UNCACHED_PID=$!
 bench_wait_ready "$((PORT + 1))" "$WORK/api-uncached.log"
-warm 64 "$WARMUP" get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
+warm 64 "$WARMUP_REGISTER" get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
 run list-uncached 64 get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
 kill "$UNCACHED_PID"; wait "$UNCACHED_PID" 2>/dev/null || true; UNCACHED_PID=
 warm 256 "$WARMUP_REGISTER" register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$WARM_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_TICKET\"}"

@@ -19,8 +19,12 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
 {
     private const int Lanes = 64;
 
-    /// <summary>At most this many jobs share a transaction.</summary>
-    public const int MaxBatch = 64;
+    /// <summary>
+    /// At most this many jobs share a transaction: as many as a rush on one process keeps in flight (256 connections
+    /// in bench/), so a run takes everyone who queued behind the one before it. Measured against 64: fewer, longer
+    /// runs seat the same 1,000 members sooner (median success 150-180 ms -> 110-125 ms).
+    /// </summary>
+    public const int MaxBatch = 256;
 
     private readonly Lane[] lanes = Enumerable.Range(0, Lanes).Select(_ => new Lane()).ToArray();
     private long batches;
