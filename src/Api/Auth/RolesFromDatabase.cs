@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Assemble.Api.Auth;
@@ -18,23 +17,68 @@ public sealed class RoleCacheOptions
     public int RoleCacheSeconds { get; set; } = 10;
 }
 
-/// <summary>Each instance's short-lived memory of members' roles (saves a query on every authenticated request).</summary>
-public sealed class RoleCache(IMemoryCache cache, IOptions<RoleCacheOptions> options)
+/// <summary>
+/// Each instance's short-lived copy of who holds which role. Every account is a member; the roles beyond that
+/// (organizer, admin) are held by few, so the instance keeps all of them as one snapshot, read in one query at most once
+/// per <see cref="RoleCacheOptions.RoleCacheSeconds"/> (requests meanwhile wait for that one read), instead of one
+/// query per member and period: a rush of members who hold no role costs no round trip for roles. A change made
+/// through this instance drops the snapshot (<see cref="Forget"/>), so it applies on the next request; one made through
+/// another instance applies within the period. With the period at 0 every request reads the member's own roles.
+/// </summary>
+public sealed class RoleCache(IOptions<RoleCacheOptions> options, TimeProvider time)
 {
-    public async Task<IReadOnlyList<string>> GetAsync(Guid userId, Func<Task<List<string>>> load)
+    private sealed record Snapshot(IReadOnlyDictionary<Guid, IReadOnlyList<string>> Roles, DateTimeOffset Until, long Stamp);
+
+    private Task<Snapshot>? current;
+    private long forgotten;
+    private long reads;
+
+    /// <summary>How many snapshots this instance has read (for tests).</summary>
+    public long Reads => Interlocked.Read(ref reads);
+
+    /// <param name="one">The member's own roles (no cache).</param>
+    /// <param name="all">Every role held, by member; runs in the request that finds no usable snapshot, and must not depend on its cancellation.</param>
+    public async Task<IReadOnlyList<string>> GetAsync(Guid userId, Func<Task<List<string>>> one, Func<Task<List<(Guid UserId, string Role)>>> all)
     {
         var seconds = options.Value.RoleCacheSeconds;
-        if (seconds <= 0) return await load();
-        if (cache.TryGetValue(Key(userId), out IReadOnlyList<string>? roles)) return roles!;
-        roles = await load();
-        cache.Set(Key(userId), roles, TimeSpan.FromSeconds(seconds));
-        return roles;
+        if (seconds <= 0) return await one();
+
+        while (true)
+        {
+            var stamp = Interlocked.Read(ref forgotten);
+            var seen = Volatile.Read(ref current);
+            // A read in flight started after the last change made here (a change drops it), so it may be joined.
+            if (seen is not null && (!seen.IsCompleted || (seen.IsCompletedSuccessfully && seen.Result.Stamp == stamp && time.GetUtcNow() < seen.Result.Until)))
+                return Held(await seen, userId);
+
+            var mine = new TaskCompletionSource<Snapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (Interlocked.CompareExchange(ref current, mine.Task, seen) != seen) continue;
+            try
+            {
+                Interlocked.Increment(ref reads);
+                var rows = await all();
+                var roles = rows.GroupBy(r => r.UserId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.Role).ToList());
+                var snapshot = new Snapshot(roles, time.GetUtcNow() + TimeSpan.FromSeconds(seconds), stamp);
+                mine.SetResult(snapshot);
+                return Held(snapshot, userId);
+            }
+            catch (Exception x)
+            {
+                mine.SetException(x);
+                _ = Interlocked.CompareExchange(ref current, null, mine.Task);
+                throw;
+            }
+        }
     }
 
-    /// <summary>Called when this instance changes a member's roles.</summary>
-    public void Forget(Guid userId) => cache.Remove(Key(userId));
+    private static IReadOnlyList<string> Held(Snapshot snapshot, Guid userId) => snapshot.Roles.TryGetValue(userId, out var held) ? held : [];
 
-    private static string Key(Guid userId) => $"roles:{userId}";
+    /// <summary>Called when this instance changes a member's roles: the next request reads a new snapshot.</summary>
+    public void Forget(Guid userId)
+    {
+        Interlocked.Increment(ref forgotten);
+        Volatile.Write(ref current, null);
+    }
 }
 
 /// <summary>
@@ -49,6 +93,12 @@ public sealed class RolesFromDatabase(AppDbContext db, RoleCache cache) : IClaim
     private static readonly Func<AppDbContext, Guid, IAsyncEnumerable<string>> RolesOf = EF.CompileAsyncQuery((AppDbContext db, Guid userId) =>
         db.UserRoles.Where(ur => ur.UserId == userId).Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!));
 
+    private sealed record Held(Guid UserId, string Role);
+
+    /// <summary>Every role held beyond "member" (organizers and admins: few rows), for <see cref="RoleCache"/>'s snapshot.</summary>
+    private static readonly Func<AppDbContext, IAsyncEnumerable<Held>> EveryRole = EF.CompileAsyncQuery((AppDbContext db) =>
+        db.UserRoles.Join(db.Roles, ur => ur.RoleId, r => r.Id, (ur, r) => new Held(ur.UserId, r.Name!)));
+
     public async Task<ClaimsPrincipal> TransformAsync(ClaimsPrincipal principal)
     {
         if (principal.Identity is not ClaimsIdentity { IsAuthenticated: true } identity) return principal;
@@ -60,6 +110,11 @@ public sealed class RolesFromDatabase(AppDbContext db, RoleCache cache) : IClaim
             var names = new List<string>();
             await foreach (var name in RolesOf(db, userId)) names.Add(name);
             return names;
+        }, async () =>
+        {
+            var held = new List<(Guid, string)>();
+            await foreach (var row in EveryRole(db)) held.Add((row.UserId, row.Role));
+            return held;
         });
 
         var fresh = new ClaimsIdentity(

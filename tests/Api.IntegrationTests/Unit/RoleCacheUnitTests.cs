@@ -1,0 +1,84 @@
+using Assemble.Api.Auth;
+using Microsoft.Extensions.Options;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests.Unit;
+
+public sealed class RoleCacheUnitTests
+{
+    private sealed class Clock : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    private static readonly Guid Organizer = Guid.NewGuid();
+
+    private static RoleCache NewCache(Clock time, int seconds = 10) => new(Options.Create(new RoleCacheOptions { RoleCacheSeconds = seconds }), time);
+
+    private static Task<List<string>> NoSingleRead() => throw new InvalidOperationException("a snapshot is kept: no member's own read");
+
+    [Fact]
+    public async Task A_rush_of_members_reads_every_role_once_and_members_without_one_hold_none()
+    {
+        var cache = NewCache(new Clock());
+        var gate = new TaskCompletionSource();
+        var reads = 0;
+        async Task<List<(Guid, string)>> All()
+        {
+            Interlocked.Increment(ref reads);
+            await gate.Task;
+            return [(Organizer, "organizer"), (Organizer, "admin")];
+        }
+
+        var members = Enumerable.Range(0, 50).Select(_ => Guid.NewGuid()).ToList();
+        var waiting = members.Select(m => Task.Run(() => cache.GetAsync(m, NoSingleRead, All))).Append(Task.Run(() => cache.GetAsync(Organizer, NoSingleRead, All))).ToList();
+        await Task.Delay(50);
+        gate.SetResult();
+        var results = await Task.WhenAll(waiting);
+
+        Assert.Equal(1, reads);
+        Assert.All(results.Take(50), r => Assert.Empty(r));
+        Assert.Equal(["organizer", "admin"], results[^1]);
+        Assert.Equal(1, cache.Reads);
+    }
+
+    [Fact]
+    public async Task A_change_here_or_the_end_of_the_period_reads_again_and_a_failed_read_is_not_kept()
+    {
+        var time = new Clock();
+        var cache = NewCache(time);
+        List<(Guid, string)> held = [(Organizer, "organizer")];
+        Task<List<(Guid, string)>> All() => Task.FromResult(held.ToList());
+
+        Assert.Equal(["organizer"], await cache.GetAsync(Organizer, NoSingleRead, All));
+        held = [];
+        Assert.Equal(["organizer"], await cache.GetAsync(Organizer, NoSingleRead, All));
+
+        cache.Forget(Organizer);
+        Assert.Empty(await cache.GetAsync(Organizer, NoSingleRead, All));
+
+        held = [(Organizer, "admin")];
+        time.Now += TimeSpan.FromSeconds(9);
+        Assert.Empty(await cache.GetAsync(Organizer, NoSingleRead, All));
+        time.Now += TimeSpan.FromSeconds(1);
+        Assert.Equal(["admin"], await cache.GetAsync(Organizer, NoSingleRead, All));
+
+        cache.Forget(Organizer);
+        await Assert.ThrowsAsync<TimeoutException>(() => cache.GetAsync(Organizer, NoSingleRead, () => Task.FromException<List<(Guid, string)>>(new TimeoutException())));
+        Assert.Equal(["admin"], await cache.GetAsync(Organizer, NoSingleRead, All));
+        Assert.Equal(5, cache.Reads);
+    }
+
+    [Fact]
+    public async Task With_a_period_of_zero_every_request_reads_the_members_own_roles()
+    {
+        var cache = NewCache(new Clock(), seconds: 0);
+        var single = 0;
+        for (var i = 0; i < 3; i++)
+            Assert.Equal(["organizer"], await cache.GetAsync(Organizer, () => { single++; return Task.FromResult(new List<string> { "organizer" }); },
+                () => throw new InvalidOperationException("no snapshot without a period")));
+        Assert.Equal(3, single);
+        Assert.Equal(0, cache.Reads);
+    }
+}
