@@ -49,10 +49,10 @@ run() { # name connections script url [env...]
 QUERY="limit=20&format=online&hasSeats=true"
 # Warm-up: every measured path runs for WARMUP first (JIT tiering), on events that are not measured, at the measured
 # connection count (so the connection pool has grown to what the run will use). Each registration run follows its own
-# warm-up, so both sides start alike: the same members have just been seen (their roles are in the role cache, as
-# they would be for members who opened the event page before pressing "register"), and both phases are compiled.
-# The registration paths (and the fresh process of the uncached listing) warm up longer: under 256 connections tiered compilation keeps promoting methods for 20-30 s
-# (measured with dotnet-counters: hundreds of methods a second), and a run measured before that is measuring the JIT.
+# warm-up, so both sides start alike: the instance's role snapshot has been read, and both phases are compiled.
+# The registration paths (and the fresh process of the uncached listing) warm up longer: under 256 connections tiered
+# compilation keeps promoting methods for 20-30 s (measured with dotnet-counters: hundreds of methods a second), and a
+# run measured before that is measuring the JIT.
 WARMUP="${WARMUP:-8s}"
 WARMUP_REGISTER="${WARMUP_REGISTER:-30s}"
 echo "bench: warming up ($WARMUP per listing path, $WARMUP_REGISTER per registration path)"
