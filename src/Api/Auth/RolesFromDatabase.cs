@@ -49,7 +49,17 @@ public sealed class RoleCache(IOptions<RoleCacheOptions> options, TimeProvider t
             var seen = Volatile.Read(ref current);
             // A read in flight started after the last change made here (a change drops it), so it may be joined.
             if (seen is not null && (!seen.IsCompleted || (seen.IsCompletedSuccessfully && seen.Result.Stamp == stamp && time.GetUtcNow() < seen.Result.Until)))
-                return Held(await seen, userId);
+            {
+                try
+                {
+                    return Held(await seen, userId);
+                }
+                catch (Exception)
+                {
+                    // The shared read failed (its own request gets the error): this one reads the member's roles alone.
+                    return await one();
+                }
+            }
 
             var mine = new TaskCompletionSource<Snapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
             if (Interlocked.CompareExchange(ref current, mine.Task, seen) != seen) continue;

@@ -11,8 +11,8 @@ namespace Assemble.Infrastructure.Persistence;
 /// flush — and hands each request its own outcome. Requests that arrive meanwhile queue for the next run. Nothing is
 /// decided here: <c>execute</c> decides each job as it would alone, in queue order (jobs come sorted by key, queue
 /// order within a key), and the database's CHECKs and unique indexes stand behind it. If a run fails (say the same
-/// member registered through another process at the same instant), no job pays for another's: each runs again alone
-/// and gets its own answer.
+/// member registered through another process at the same instant), no job pays for another's: the run is split
+/// until the failing job runs alone and gets its own answer.
 /// </summary>
 /// <param name="execute">Runs the jobs in one transaction and says, for each, whether it took its seat.</param>
 public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, Func<TJob, Guid> keyOf)
@@ -45,7 +45,7 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
     public long Batches => Interlocked.Read(ref batches);
 
     /// <summary>
-    /// Queues the job and says whether it took its seat. It may be executed twice (a failed run is retried one by one);
+    /// Queues the job and says whether it took its seat. It may be executed more than once (a failed run is split and run again);
     /// once queued it runs whatever happens to the caller's request, like any statement already sent.
     /// </summary>
     public async Task<bool> TakeSeatAsync(TJob job)
@@ -72,11 +72,20 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
         return await entry.Outcome.Task;
     }
 
-    private async Task RunAsync(List<Entry> entries)
+    private Task RunAsync(List<Entry> entries)
     {
         Interlocked.Increment(ref batches);
         // Keys in order (queue order within each): two runs never take two event rows in opposite orders.
-        var ordered = entries.Count == 1 ? entries : entries.OrderBy(e => keyOf(e.Job)).ToList();
+        return RunInOrderAsync(entries.Count == 1 ? entries : entries.OrderBy(e => keyOf(e.Job)).ToList());
+    }
+
+    /// <summary>
+    /// A failed run is split in halves, each run again (the first half first, so queue order holds): the job that
+    /// failed ends up alone with its own error in a handful of runs, instead of every job of a 256-job run queueing for a
+    /// transaction of its own.
+    /// </summary>
+    private async Task RunInOrderAsync(List<Entry> ordered)
+    {
         try
         {
             var taken = await execute(ordered.Select(e => e.Job).ToList());
@@ -84,11 +93,9 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
         }
         catch (Exception) when (ordered.Count > 1)
         {
-            foreach (var entry in ordered)
-            {
-                try { entry.Outcome.TrySetResult((await execute([entry.Job]))[0]); }
-                catch (Exception x) { entry.Outcome.TrySetException(x); }
-            }
+            var half = ordered.Count / 2;
+            await RunInOrderAsync(ordered[..half]);
+            await RunInOrderAsync(ordered[half..]);
         }
         catch (Exception x)
         {
@@ -101,7 +108,13 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
 public sealed class RegistrationDesk([Microsoft.Extensions.DependencyInjection.FromKeyedServices(DependencyInjection.SeatsDataSource)] NpgsqlDataSource dataSource, CommitClock clock)
     : GroupCommit<RegistrationLedger.SeatRequest>(async requests =>
     {
-        var taken = await RegistrationLedger.TakeSeatsAsync(dataSource, requests);
-        clock.Tick();
-        return taken;
+        try
+        {
+            return await RegistrationLedger.TakeSeatsAsync(dataSource, requests);
+        }
+        finally
+        {
+            // Also when the call fails: the commit may have happened before the connection broke. A tick too many costs nothing.
+            clock.Tick();
+        }
     }, r => r.Registration.EventId);

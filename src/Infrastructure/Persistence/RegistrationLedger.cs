@@ -152,11 +152,12 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
             write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             await write.ExecuteNonQueryAsync(cancellationToken);
             committed = true;
-            clock.Tick();
             return registration;
         }
         finally
         {
+            // Also when the write failed: COMMIT may have happened before the connection broke. A tick too many costs nothing.
+            clock.Tick();
             if (!committed && connection.State == System.Data.ConnectionState.Open)
             {
                 await using var rollback = new NpgsqlCommand("ROLLBACK", connection);

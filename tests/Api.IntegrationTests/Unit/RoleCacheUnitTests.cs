@@ -71,6 +71,32 @@ public sealed class RoleCacheUnitTests
     }
 
     [Fact]
+    public async Task When_the_shared_read_fails_its_request_gets_the_error_and_the_waiting_ones_read_their_own_roles()
+    {
+        var cache = NewCache(new Clock());
+        var gate = new TaskCompletionSource();
+        var own = 0;
+        async Task<List<(Guid, string)>> Failing()
+        {
+            await gate.Task;
+            throw new TimeoutException();
+        }
+        Task<List<string>> Own()
+        {
+            Interlocked.Increment(ref own);
+            return Task.FromResult(new List<string> { "organizer" });
+        }
+
+        var first = cache.GetAsync(Organizer, Own, Failing);
+        var waiting = Enumerable.Range(0, 10).Select(_ => cache.GetAsync(Organizer, Own, () => throw new InvalidOperationException("one read at a time"))).ToList();
+        gate.SetResult();
+
+        await Assert.ThrowsAsync<TimeoutException>(() => first);
+        Assert.All(await Task.WhenAll(waiting), r => Assert.Equal(["organizer"], r));
+        Assert.Equal(10, own);
+    }
+
+    [Fact]
     public async Task With_a_period_of_zero_every_request_reads_the_members_own_roles()
     {
         var cache = NewCache(new Clock(), seconds: 0);

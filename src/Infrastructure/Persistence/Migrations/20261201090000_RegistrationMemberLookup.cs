@@ -16,6 +16,12 @@ namespace Assemble.Infrastructure.Persistence.Migrations;
 [Migration("20261201090000_RegistrationMemberLookup")]
 public sealed class RegistrationMemberLookup : Migration
 {
+    /// <remarks>
+    /// A plain CREATE INDEX, which holds writes to registrations for as long as the build takes.
+    /// CREATE INDEX CONCURRENTLY was tried and does not fit the migrator: it waits for every open transaction, and a
+    /// second instance waiting for the migration lock is one, so two instances starting together stalled
+    /// (SchemaTests' concurrent-migration test timed out).
+    /// </remarks>
     protected override void Up(MigrationBuilder migrationBuilder)
     {
         migrationBuilder.Sql(
