@@ -84,7 +84,7 @@ public sealed class RoleCache(IOptions<RoleCacheOptions> options, TimeProvider t
     private static IReadOnlyList<string> Held(Snapshot snapshot, Guid userId) => snapshot.Roles.TryGetValue(userId, out var held) ? held : [];
 
     /// <summary>Called when this instance changes a member's roles: the next request reads a new snapshot.</summary>
-    public void Forget(Guid userId)
+    public void Forget()
     {
         Interlocked.Increment(ref forgotten);
         Volatile.Write(ref current, null);

@@ -19,7 +19,7 @@ public sealed class AccountBootstrap(UserManager<AppUser> users, AppDbContext db
             Ensure(await users.AddToRoleAsync(user, Roles.Admin));
             db.AuditEntries.Add(new AuditEntry(null, "member.admin_bootstrapped", "member", user.Id, time.GetUtcNow()));
             await db.SaveChangesAsync();
-            roleCache.Forget(user.Id);
+            roleCache.Forget();
         }
         return password;
     }

@@ -8,20 +8,14 @@ namespace Assemble.Api.IntegrationTests.Unit;
 
 public sealed class ListingCacheUnitTests
 {
-    private sealed class Clock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static readonly ListEvents.Query Online = new(null, Domain.Events.EventFormat.Online, null, null, null, null, null, true, null, null, 20);
 
     private static Page<EventSummary> NewPage() => new([], null);
 
-    private static (ListingCache Cache, CommitClock Commits, Clock Time) NewCache(int milliseconds = 250)
+    private static (ListingCache Cache, CommitClock Commits, ManualClock Time) NewCache(int milliseconds = 250)
     {
         var commits = new CommitClock();
-        var time = new Clock();
+        var time = new ManualClock();
         return (new ListingCache(commits, time, Options.Create(new ListingOptions { ListingCacheMilliseconds = milliseconds })), commits, time);
     }
 

@@ -6,22 +6,16 @@ namespace Assemble.Api.IntegrationTests.Unit;
 
 public sealed class RoleCacheUnitTests
 {
-    private sealed class Clock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     private static readonly Guid Organizer = Guid.NewGuid();
 
-    private static RoleCache NewCache(Clock time, int seconds = 10) => new(Options.Create(new RoleCacheOptions { RoleCacheSeconds = seconds }), time);
+    private static RoleCache NewCache(ManualClock time, int seconds = 10) => new(Options.Create(new RoleCacheOptions { RoleCacheSeconds = seconds }), time);
 
     private static Task<List<string>> NoSingleRead() => throw new InvalidOperationException("a snapshot is kept: no member's own read");
 
     [Fact]
     public async Task A_rush_of_members_reads_every_role_once_and_members_without_one_hold_none()
     {
-        var cache = NewCache(new Clock());
+        var cache = NewCache(new ManualClock());
         var gate = new TaskCompletionSource();
         var reads = 0;
         async Task<List<(Guid, string)>> All()
@@ -46,7 +40,7 @@ public sealed class RoleCacheUnitTests
     [Fact]
     public async Task A_change_here_or_the_end_of_the_period_reads_again_and_a_failed_read_is_not_kept()
     {
-        var time = new Clock();
+        var time = new ManualClock();
         var cache = NewCache(time);
         List<(Guid, string)> held = [(Organizer, "organizer")];
         Task<List<(Guid, string)>> All() => Task.FromResult(held.ToList());
@@ -55,7 +49,7 @@ public sealed class RoleCacheUnitTests
         held = [];
         Assert.Equal(["organizer"], await cache.GetAsync(Organizer, NoSingleRead, All));
 
-        cache.Forget(Organizer);
+        cache.Forget();
         Assert.Empty(await cache.GetAsync(Organizer, NoSingleRead, All));
 
         held = [(Organizer, "admin")];
@@ -64,7 +58,7 @@ public sealed class RoleCacheUnitTests
         time.Now += TimeSpan.FromSeconds(1);
         Assert.Equal(["admin"], await cache.GetAsync(Organizer, NoSingleRead, All));
 
-        cache.Forget(Organizer);
+        cache.Forget();
         await Assert.ThrowsAsync<TimeoutException>(() => cache.GetAsync(Organizer, NoSingleRead, () => Task.FromException<List<(Guid, string)>>(new TimeoutException())));
         Assert.Equal(["admin"], await cache.GetAsync(Organizer, NoSingleRead, All));
         Assert.Equal(5, cache.Reads);
@@ -73,7 +67,7 @@ public sealed class RoleCacheUnitTests
     [Fact]
     public async Task When_the_shared_read_fails_its_request_gets_the_error_and_the_waiting_ones_read_their_own_roles()
     {
-        var cache = NewCache(new Clock());
+        var cache = NewCache(new ManualClock());
         var gate = new TaskCompletionSource();
         var own = 0;
         async Task<List<(Guid, string)>> Failing()
@@ -99,7 +93,7 @@ public sealed class RoleCacheUnitTests
     [Fact]
     public async Task With_a_period_of_zero_every_request_reads_the_members_own_roles()
     {
-        var cache = NewCache(new Clock(), seconds: 0);
+        var cache = NewCache(new ManualClock(), seconds: 0);
         var single = 0;
         for (var i = 0; i < 3; i++)
             Assert.Equal(["organizer"], await cache.GetAsync(Organizer, () => { single++; return Task.FromResult(new List<string> { "organizer" }); },

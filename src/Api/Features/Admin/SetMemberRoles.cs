@@ -43,7 +43,7 @@ public static class SetMemberRoles
                 wanted.Count == 0 ? "member" : string.Join(',', wanted.Order())));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            roleCache.Forget(memberId);
+            roleCache.Forget();
             return new Response(memberId, [Roles.Member, .. wanted.Order()]);
         }
 

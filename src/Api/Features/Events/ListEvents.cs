@@ -16,9 +16,10 @@ public static class ListEvents
     public sealed class Handler(AppDbContext db, ListingCache cache, TimeProvider time)
     {
         /// <summary>The page as this process last read it (<see cref="ListingCache"/>), or read now.</summary>
-        public Task<Page<EventSummary>> HandleAsync(Query query) => cache.GetAsync(query, () => ReadAsync(query, CancellationToken.None));
+        public Task<Page<EventSummary>> HandleAsync(Query query) => cache.GetAsync(query, () => ReadAsync(query));
 
-        private async Task<Page<EventSummary>> ReadAsync(Query query, CancellationToken cancellationToken)
+        /// <summary>Not cancelled with the request: other requests may be waiting for the same read.</summary>
+        private async Task<Page<EventSummary>> ReadAsync(Query query)
         {
             var now = time.GetUtcNow();
             var from = query.From ?? now;
@@ -45,7 +46,7 @@ public static class ListEvents
                     e.Audience, e.Capacity, e.SeatsTaken,
                     Lowest = e.TicketTypes.Min(t => (int?)(t.MemberPriceYen ?? t.PriceYen)) ?? 0,
                 })
-                .ToListAsync(cancellationToken);
+                .ToListAsync();
 
             var items = rows.Select(r => new EventSummary(
                 r.Id, r.Kind, r.Format, r.EndsAt <= now ? EventStatus.Completed : r.Status, r.Title, r.TimeZone,

@@ -24,7 +24,7 @@ public sealed class ListingOptions
 /// (single flight) instead of running its own. A page stops counting as soon as anything is committed through this
 /// process (<see cref="CommitClock"/>), so a registration, an edit or a publication here is seen by the very next
 /// request; one made through another process is seen within the lifetime. A page read while something committed is
-/// handed to the requests waiting for it but not kept.
+/// handed to the requests waiting for it, and no later request uses it: its stamp is behind the clock.
 /// </summary>
 public sealed class ListingCache(CommitClock clock, TimeProvider time, IOptions<ListingOptions> options)
 {
@@ -63,8 +63,6 @@ public sealed class ListingCache(CommitClock clock, TimeProvider time, IOptions<
             Interlocked.Increment(ref reads);
             var page = await load();
             mine.SetResult(page);
-            // Something committed while the page was read: it may predate the write, so it is not kept.
-            if (clock.Now != stamp) pages.TryRemove(KeyValuePair.Create(query, fresh));
             return page;
         }
         catch (Exception x)

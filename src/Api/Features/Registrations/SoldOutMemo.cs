@@ -45,5 +45,4 @@ public sealed class SoldOutMemo(CommitClock clock, TimeProvider time)
         if (readings.Count >= Limit) readings.Clear();
         readings[(eventId, ticketTypeId)] = new Reading(seats, stamp, time.GetUtcNow() + Lifetime);
     }
-
 }
