@@ -100,6 +100,49 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
     }
 
     [Fact]
+    public async Task A_member_queued_twice_in_one_shared_run_is_seated_once_and_told_so()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 4));
+        var members = await api.MembersAsync(5);
+        var desk = api.Services.GetRequiredService<Assemble.Infrastructure.Persistence.RegistrationDesk>();
+
+        // Behind a held event row, the queue is: A (running alone, waiting for the lock), then B, A again, C, B again, D, E:
+        // in the shared run A already holds a seat, and B asks twice in the same run.
+        await using var blocker = new NpgsqlConnection(api.ConnectionString);
+        await blocker.OpenAsync();
+        await using var rowLock = await blocker.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand($"SELECT 1 FROM events WHERE id = '{e.Id}' FOR UPDATE", blocker, rowLock)) await hold.ExecuteScalarAsync();
+        Task<HttpResponseMessage> Register(TestMember m) => m.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId });
+        var first = Register(members[0]);
+        await TestDatabases.WaitForLockWaiterAsync(api.ConnectionString);
+        var batchesBefore = desk.Batches;
+        var queued = new List<Task<HttpResponseMessage>>();
+        foreach (var m in new[] { members[1], members[0], members[2], members[1], members[3], members[4] })
+        {
+            queued.Add(Register(m));
+            await Task.Delay(100); // queue order is arrival order
+        }
+        await rowLock.CommitAsync();
+
+        var a = await first;
+        var rest = await Task.WhenAll(queued);
+        Assert.Equal(1, desk.Batches - batchesBefore); // the six queued ones shared one run
+        Assert.Equal(201, (int)a.StatusCode);
+        // A's seat was taken in the first run; in the shared run B's first request, C and D get the three seats left.
+        Assert.Equal(201, (int)rest[0].StatusCode);
+        await Expect.ProblemAsync(rest[1], 409, "registration.already_registered");
+        Assert.Equal(201, (int)rest[2].StatusCode);
+        await Expect.ProblemAsync(rest[3], 409, "registration.already_registered");
+        Assert.Equal(201, (int)rest[4].StatusCode);
+        await Expect.ProblemAsync(rest[5], 409, "registration.sold_out");
+        foreach (var m in members.Take(4))
+            Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}' AND member_id = '{m.Id}'"));
+        Assert.Equal(4, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(4, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}' AND status = 'Confirmed'"));
+    }
+
+    [Fact]
     public async Task A_ticket_type_quota_inside_a_larger_capacity_is_never_exceeded()
     {
         var organizer = await api.OrganizerAsync();

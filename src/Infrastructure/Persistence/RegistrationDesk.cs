@@ -32,7 +32,9 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
     private sealed class Lane
     {
         public readonly ConcurrentQueue<Entry> Queue = new();
-        public readonly SemaphoreSlim Runner = new(1, 1);
+
+        /// <summary>1 while a drain loop runs on this lane.</summary>
+        public int Draining;
     }
 
     private sealed class Entry(TJob job)
@@ -48,28 +50,44 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
     /// Queues the job and says whether it took its seat. It may be executed more than once (a failed run is split and run again);
     /// once queued it runs whatever happens to the caller's request, like any statement already sent.
     /// </summary>
-    public async Task<bool> TakeSeatAsync(TJob job)
+    public Task<bool> TakeSeatAsync(TJob job)
     {
         var lane = lanes[(keyOf(job).GetHashCode() & int.MaxValue) % Lanes];
         var entry = new Entry(job);
         lane.Queue.Enqueue(entry);
-        await lane.Runner.WaitAsync();
-        try
+        if (Interlocked.CompareExchange(ref lane.Draining, 1, 0) == 0) _ = DrainAsync(lane);
+        return entry.Outcome.Task;
+    }
+
+    /// <summary>
+    /// Runs what is queued on the lane, run after run, until it is empty. The next run starts on the thread that
+    /// finished the one before, as soon as it has handed out the outcomes: handing the lane to a waiting request
+    /// instead went through the thread pool's queue, behind the answers just released, and left the event's lane
+    /// idle for 5-20 ms between runs in a rush.
+    /// </summary>
+    private async Task DrainAsync(Lane lane)
+    {
+        while (true)
         {
-            // Ours is queued until a runner takes it, so every turn either finds it done or takes it.
-            while (!entry.Outcome.Task.IsCompleted)
+            var entries = new List<Entry>();
+            while (entries.Count < MaxBatch && lane.Queue.TryDequeue(out var next)) entries.Add(next);
+            if (entries.Count == 0)
             {
-                var entries = new List<Entry>();
-                while (entries.Count < MaxBatch && lane.Queue.TryDequeue(out var next)) entries.Add(next);
-                if (entries.Count == 0) break;
+                Volatile.Write(ref lane.Draining, 0);
+                // A job queued after the last look found the loop still running and left it to us.
+                if (lane.Queue.IsEmpty || Interlocked.CompareExchange(ref lane.Draining, 1, 0) != 0) return;
+                continue;
+            }
+            try
+            {
                 await RunAsync(entries);
             }
+            catch (Exception x)
+            {
+                // RunAsync hands every failure of the database to its jobs; anything else must not stop the lane either.
+                foreach (var entry in entries) entry.Outcome.TrySetException(x);
+            }
         }
-        finally
-        {
-            lane.Runner.Release();
-        }
-        return await entry.Outcome.Task;
     }
 
     private Task RunAsync(List<Entry> entries)

@@ -268,7 +268,8 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
     /// Each lookup is written so that no plan can turn it into a scan, whatever the statistics say (a new database,
     /// or a first big event selling out before autovacuum has analysed the table): the member's active registration
     /// is a LATERAL probe per request (a NOT EXISTS became an anti join that walked all of the event's registrations
-    /// for every request), and the event row is found by its key alone.
+    /// for every request), and the event row is found by its key alone. A member's first request is found by a window
+    /// over the run (one sort), not by a min() per request over the whole run (quadratic: 7 ms of a 250-request run).
     /// </summary>
     private static NpgsqlBatchCommand SeatsTogether(Guid eventId, IReadOnlyList<SeatRequest> requests)
     {
@@ -283,10 +284,10 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
                     WITH ORDINALITY AS c(id, member_id, ticket_type_id, status, amount_yen, hold_expires_at, answers,
                                          pledge_version, pledge_accepted_at, check_in_code, created_at, confirmed_at, waitlist_entry_id, ord)),
             fresh AS (
-                SELECT c.* FROM cand c
+                SELECT c.* FROM (SELECT c.*, row_number() OVER (PARTITION BY c.member_id ORDER BY c.ord) AS nth FROM cand c) c
                   LEFT JOIN LATERAL (SELECT 1 AS held FROM registrations r
                                       WHERE r.event_id = $1 AND r.member_id = c.member_id AND r.status IN {Active} LIMIT 1) h ON true
-                 WHERE c.ord = (SELECT min(d.ord) FROM cand d WHERE d.member_id = c.member_id) AND h.held IS NULL),
+                 WHERE c.nth = 1 AND h.held IS NULL),
             room AS (SELECT CASE WHEN status = 'Published' THEN capacity - seats_taken ELSE 0 END AS free FROM events WHERE id = $1 FOR NO KEY UPDATE),
             granted AS (
                 SELECT f.* FROM (SELECT f.*, row_number() OVER (ORDER BY f.ord) AS place FROM fresh f) f, room WHERE f.place <= room.free),

@@ -1,0 +1,85 @@
+using Assemble.Infrastructure.Persistence;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests.Unit;
+
+/// <summary>The group commit's lanes without a database: every queued job runs once, one run at a time per lane.</summary>
+public sealed class GroupCommitUnitTests
+{
+    [Fact]
+    public async Task Jobs_queued_from_many_threads_at_once_each_run_once_and_runs_of_a_lane_never_overlap()
+    {
+        var running = 0;
+        var overlaps = 0;
+        var executed = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        var largest = 0;
+        async Task<bool[]> Execute(IReadOnlyList<int> jobs)
+        {
+            if (Interlocked.Increment(ref running) != 1) Interlocked.Increment(ref overlaps);
+            lock (executed) largest = Math.Max(largest, jobs.Count);
+            foreach (var job in jobs) executed.AddOrUpdate(job, 1, (_, n) => n + 1);
+            // Sometimes synchronous, sometimes not: the drain loop goes on from whichever thread finished the run.
+            if (jobs.Count % 3 != 0) await Task.Yield();
+            Interlocked.Decrement(ref running);
+            return jobs.Select(j => j % 2 == 0).ToArray();
+        }
+        var key = Guid.NewGuid();
+        var desk = new GroupCommit<int>(Execute, _ => key);
+
+        // Clients that each queue their next job as soon as the last one is answered: the lane keeps emptying and
+        // filling again, so jobs often arrive just as a drain loop is finding the queue empty and stopping.
+        const int Clients = 16, PerClient = 2_000, Jobs = Clients * PerClient;
+        var outcomes = (await Task.WhenAll(Enumerable.Range(0, Clients).Select(c => Task.Run(async () =>
+        {
+            var mine = new List<(int Job, bool Taken)>();
+            for (var i = 0; i < PerClient; i++)
+            {
+                var job = c * PerClient + i;
+                mine.Add((job, await desk.TakeSeatAsync(job)));
+            }
+            return mine;
+        }))).WaitAsync(TimeSpan.FromSeconds(60))).SelectMany(o => o).ToList();
+
+        Assert.Equal(0, overlaps);
+        Assert.Equal(Jobs, executed.Count);
+        Assert.All(executed.Values, n => Assert.Equal(1, n));
+        Assert.All(outcomes, o => Assert.Equal(o.Job % 2 == 0, o.Taken));
+        Assert.InRange(largest, 1, GroupCommit<int>.MaxBatch);
+        Assert.True(desk.Batches < Jobs, $"{desk.Batches} runs for {Jobs} jobs: nothing was shared");
+    }
+
+    [Fact]
+    public async Task Jobs_that_arrive_during_a_run_form_the_next_run_without_waiting_for_a_caller()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runs = new List<int[]>();
+        async Task<bool[]> Execute(IReadOnlyList<int> jobs)
+        {
+            lock (runs) runs.Add([.. jobs]);
+            if (jobs[0] == 0) await gate.Task;
+            return jobs.Select(_ => true).ToArray();
+        }
+        var key = Guid.NewGuid();
+        var desk = new GroupCommit<int>(Execute, _ => key);
+
+        var first = desk.TakeSeatAsync(0);
+        var rest = Enumerable.Range(1, 10).Select(desk.TakeSeatAsync).ToList();
+        Assert.False(first.IsCompleted);
+        gate.SetResult();
+
+        Assert.All(await Task.WhenAll(rest.Prepend(first)).WaitAsync(TimeSpan.FromSeconds(10)), Assert.True);
+        Assert.Equal([[0], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]], runs);
+    }
+
+    [Fact]
+    public async Task A_run_that_throws_fails_its_job_alone_and_the_lane_goes_on()
+    {
+        var key = Guid.NewGuid();
+        var desk = new GroupCommit<int>(jobs => jobs.Contains(13)
+            ? Task.FromException<bool[]>(new InvalidOperationException("broken job"))
+            : Task.FromResult(jobs.Select(_ => true).ToArray()), _ => key);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => desk.TakeSeatAsync(13));
+        Assert.True(await desk.TakeSeatAsync(14).WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+}
