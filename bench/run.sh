@@ -11,6 +11,7 @@ ROOT="$(pwd -P)"
 DURATION="${DURATION:-15s}"
 MEMBERS="${MEMBERS:-4000}"
 LIST_EVENTS="${LIST_EVENTS:-300}"
+WARMUP_ROUNDS="${WARMUP_ROUNDS:-3}"
 PORT="${BENCH_PORT:-5090}"
 
 # shellcheck source=bench/lib.sh
@@ -30,13 +31,12 @@ bench_wait_ready "$PORT" "$WORK/api.log"
 
 echo "bench: seeding $MEMBERS members, $LIST_EVENTS listed events, two 1,000-seat events"
 curl -sf -X POST "http://127.0.0.1:$PORT/bench/seed" -H 'content-type: application/json' \
-  -d "{\"members\": $MEMBERS, \"listEvents\": $LIST_EVENTS, \"capacity\": 1000}" >"$WORK/seed.json"
+  -d "{\"members\": $MEMBERS, \"listEvents\": $LIST_EVENTS, \"capacity\": 1000, \"warmupRounds\": $WARMUP_ROUNDS}" >"$WORK/seed.json"
 json() { grep -o "\"$1\":\"[^\"]*\"" "$WORK/seed.json" | head -1 | cut -d'"' -f4; }
 EVENT="$(json registrationEventId)"; TICKET="$(json registrationTicketTypeId)"
 BASE_EVENT="$(json baselineEventId)"; BASE_TICKET="$(json baselineTicketTypeId)"
-WARM_EVENT="$(json warmupEventId)"; WARM_TICKET="$(json warmupTicketTypeId)"
-WARM_BASE_EVENT="$(json warmupBaselineEventId)"; WARM_BASE_TICKET="$(json warmupBaselineTicketTypeId)"
-grep -o '"tokens":\[[^]]*\]' "$WORK/seed.json" | sed 's/"tokens":\[//; s/\]$//' | tr ',' '\n' | tr -d '"' >"$WORK/tokens.txt"
+list() { grep -o "\"$1\":\[[^]]*\]" "$WORK/seed.json" | sed "s/\"$1\":\[//; s/\]\$//" | tr ',' '\n' | tr -d '"'; }
+list tokens >"$WORK/tokens.txt"
 echo "bench: $(wc -l <"$WORK/tokens.txt") tokens"
 
 run() { # name connections script url [env...]
@@ -47,15 +47,19 @@ run() { # name connections script url [env...]
 }
 
 QUERY="limit=20&format=online&hasSeats=true"
-# Warm-up: every measured path runs for WARMUP first (JIT tiering), on events that are not measured, at the measured
-# connection count (so the connection pool has grown to what the run will use). Each registration run follows its own
-# warm-up, so both sides start alike: the instance's role snapshot has been read, and both phases are compiled.
-# The registration paths (and the fresh process of the uncached listing) warm up longer: under 256 connections tiered
-# compilation keeps promoting methods for 20-30 s (measured with dotnet-counters: hundreds of methods a second), and a
-# run measured before that is measuring the JIT.
+# Warm-up: every measured path runs first (JIT tiering), on events that are not measured, at the measured connection
+# count (so the connection pool has grown to what the run will use). The listing paths run for WARMUP; the fresh
+# process of the uncached listing for WARMUP_UNCACHED, since under load tiered compilation keeps promoting methods
+# for 20-30 s (measured with dotnet-counters: hundreds of methods a second), and a run measured before that is
+# measuring the JIT. Each registration path warms up on WARMUP_ROUNDS events of its own, WARMUP_ROUND each, one after
+# the other: every one has a seat for each member and then sells out, so the seat path runs in several bursts. The JIT
+# optimises a method in steps, each after more calls, and one burst left the seat path in instrumented code until the
+# measured run (the JIT's log, DOTNET_JitStdOutFile with DOTNET_JitDisasmSummary=1, showed it optimised then).
+# Each registration run follows its own warm-up, so both sides start alike.
 WARMUP="${WARMUP:-8s}"
-WARMUP_REGISTER="${WARMUP_REGISTER:-30s}"
-echo "bench: warming up ($WARMUP per listing path, $WARMUP_REGISTER per registration path)"
+WARMUP_UNCACHED="${WARMUP_UNCACHED:-30s}"
+WARMUP_ROUND="${WARMUP_ROUND:-10s}"
+echo "bench: warming up ($WARMUP per listing path, $WARMUP_UNCACHED for the uncached one, $WARMUP_ROUNDS x $WARMUP_ROUND per registration path)"
 warm() { env WRK_THREADS=2 "${@:5}" wrk -t2 -c"$1" -d"$2" --timeout 10s -s "$ROOT/bench/wrk/$3" "$4" >/dev/null; }
 warm 64 "$WARMUP" get.lua "http://127.0.0.1:$PORT/api/events?$QUERY"
 warm 64 "$WARMUP" get.lua "http://127.0.0.1:$PORT/bench/baseline/events?$QUERY"
@@ -67,12 +71,18 @@ ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Email__Pick
   Jobs__Scheduler__Enabled=false Events__ListingCacheMilliseconds=0 dotnet "$DLL" --urls "http://127.0.0.1:$((PORT + 1))" >"$WORK/api-uncached.log" 2>&1 &
 UNCACHED_PID=$!
 bench_wait_ready "$((PORT + 1))" "$WORK/api-uncached.log"
-warm 64 "$WARMUP_REGISTER" get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
+warm 64 "$WARMUP_UNCACHED" get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
 run list-uncached 64 get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
 kill "$UNCACHED_PID"; wait "$UNCACHED_PID" 2>/dev/null || true; UNCACHED_PID=
-warm 256 "$WARMUP_REGISTER" register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$WARM_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_TICKET\"}"
+warm_registrations() { # seed-list path-prefix
+  local pair
+  for pair in $(list "$1"); do
+    warm 256 "$WARMUP_ROUND" register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="$2/${pair%/*}/registrations" BODY="{\"ticketTypeId\":\"${pair#*/}\"}"
+  done
+}
+warm_registrations warmups /api/events
 run register 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$EVENT/registrations" BODY="{\"ticketTypeId\":\"$TICKET\"}"
-warm 256 "$WARMUP_REGISTER" register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/bench/baseline/events/$WARM_BASE_EVENT/registrations" BODY="{\"ticketTypeId\":\"$WARM_BASE_TICKET\"}"
+warm_registrations baselineWarmups /bench/baseline/events
 run register-baseline 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/bench/baseline/events/$BASE_EVENT/registrations" BODY="{\"ticketTypeId\":\"$BASE_TICKET\"}"
 
 psql -qtA -d assemble_bench -c "SELECT 'oversell check: capacity=' || capacity || ' seats_taken=' || seats_taken || ' active_registrations=' ||
