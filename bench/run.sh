@@ -12,6 +12,8 @@ DURATION="${DURATION:-15s}"
 MEMBERS="${MEMBERS:-4000}"
 LIST_EVENTS="${LIST_EVENTS:-300}"
 WARMUP_ROUNDS="${WARMUP_ROUNDS:-3}"
+[ -z "${WARMUP_REGISTER:-}" ] || { echo "bench: WARMUP_REGISTER is gone; the registration warm-up is WARMUP_ROUNDS x WARMUP_ROUND" >&2; exit 2; }
+[ "$WARMUP_ROUNDS" -ge 1 ] 2>/dev/null || { echo "bench: WARMUP_ROUNDS must be a whole number of at least 1" >&2; exit 2; }
 PORT="${BENCH_PORT:-5090}"
 
 # shellcheck source=bench/lib.sh
@@ -75,15 +77,25 @@ warm 64 "$WARMUP_UNCACHED" get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$Q
 run list-uncached 64 get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
 kill "$UNCACHED_PID"; wait "$UNCACHED_PID" 2>/dev/null || true; UNCACHED_PID=
 warm_registrations() { # seed-list path-prefix
-  local pair
-  for pair in $(list "$1"); do
+  local pair pairs
+  pairs="$(list "$1")"
+  [ -n "$pairs" ] || { echo "bench: the seed gave no $1" >&2; exit 1; }
+  for pair in $pairs; do
     warm 256 "$WARMUP_ROUND" register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="$2/${pair%/*}/registrations" BODY="{\"ticketTypeId\":\"${pair#*/}\"}"
   done
 }
+# What the JIT compiled during a measured run (after its warm-up): methods and milliseconds.
+jit_during() { # name command...
+  local before after
+  before="$(curl -sf "http://127.0.0.1:$PORT/bench/jit")"
+  "${@:2}"
+  after="$(curl -sf "http://127.0.0.1:$PORT/bench/jit")"
+  echo "bench: JIT during $1: $(( ${after% *} - ${before% *} )) methods, $(( ${after#* } - ${before#* } )) ms" | tee -a "$WORK/results.txt"
+}
 warm_registrations warmups /api/events
-run register 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$EVENT/registrations" BODY="{\"ticketTypeId\":\"$TICKET\"}"
+jit_during register run register 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/api/events/$EVENT/registrations" BODY="{\"ticketTypeId\":\"$TICKET\"}"
 warm_registrations baselineWarmups /bench/baseline/events
-run register-baseline 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/bench/baseline/events/$BASE_EVENT/registrations" BODY="{\"ticketTypeId\":\"$BASE_TICKET\"}"
+jit_during register-baseline run register-baseline 256 register.lua "http://127.0.0.1:$PORT" TOKENS_FILE="$WORK/tokens.txt" TARGET_PATH="/bench/baseline/events/$BASE_EVENT/registrations" BODY="{\"ticketTypeId\":\"$BASE_TICKET\"}"
 
 psql -qtA -d assemble_bench -c "SELECT 'oversell check: capacity=' || capacity || ' seats_taken=' || seats_taken || ' active_registrations=' ||
   (SELECT count(*) FROM registrations r WHERE r.event_id = e.id AND r.status IN ('Confirmed','PendingPayment')) FROM events e WHERE id = '$EVENT'" | tee -a "$WORK/results.txt"
@@ -102,4 +114,4 @@ row list list list-baseline
 row "list, page cache off" list-uncached list-baseline
 row register register register-baseline
 grep '^register ' "$WORK/results.txt" | grep -o 'statuses=.*' | sed 's/^/register /'
-grep 'oversell' "$WORK/results.txt"
+grep 'oversell\|^bench: JIT' "$WORK/results.txt"

@@ -121,7 +121,10 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         foreach (var m in new[] { members[1], members[0], members[2], members[1], members[3], members[4] })
         {
             queued.Add(Register(m));
-            await Task.Delay(100); // queue order is arrival order
+            // Each one is in the lane's queue before the next is sent, so queue order is the order above.
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while (desk.Queued(e.Id) < queued.Count && DateTime.UtcNow < deadline) await Task.Delay(10);
+            Assert.Equal(queued.Count, desk.Queued(e.Id));
         }
         await rowLock.CommitAsync();
 

@@ -34,7 +34,7 @@ public static class BenchEndpoints
         var bench = app.MapGroup("/bench").ExcludeFromDescription();
         bench.MapDirectoryBench();
         bench.MapPhaseTimings();
-        // What the JIT has done so far (methods compiled, milliseconds spent), so a warm-up can run until it is quiet.
+        // What the JIT has done so far (methods compiled, milliseconds spent): run.sh prints what it did during each measured registration run.
         bench.MapGet("/jit", () => $"{System.Runtime.JitInfo.GetCompiledMethodCount()} {System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds:F0}\n");
 
         // Members with confirmed e-mail and bearer tokens minted as the Identity endpoint mints them (no password

@@ -6,9 +6,10 @@ namespace Assemble.Infrastructure.Persistence;
 /// <summary>
 /// Group commit. In a rush every request's guarded seat statement would queue on the event's row lock, each paying
 /// for its own lock hand-over and WAL flush while dozens of PostgreSQL backends (and the pool connections they hold)
-/// wait. Here the requests of this process join a lane (keys are striped over a fixed set of lanes); whichever
-/// request finds its lane free runs everything queued on it in one go — one implicit transaction, one round trip, one
-/// flush — and hands each request its own outcome. Requests that arrive meanwhile queue for the next run. Nothing is
+/// wait. Here the requests of this process join a lane (keys are striped over a fixed set of lanes); the request that
+/// finds its lane idle starts a loop that runs what is queued there, up to <see cref="MaxBatch"/> at a time — one
+/// implicit transaction, one round trip, one flush — hands each request its own outcome, and goes on with what queued
+/// meanwhile until the lane is empty. Nothing is
 /// decided here: <c>execute</c> decides each job as it would alone, in queue order (jobs come sorted by key, queue
 /// order within a key), and the database's CHECKs and unique indexes stand behind it. If a run fails (say the same
 /// member registered through another process at the same instant), no job pays for another's: the run is split
@@ -52,12 +53,22 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
     /// </summary>
     public Task<bool> TakeSeatAsync(TJob job)
     {
-        var lane = lanes[(keyOf(job).GetHashCode() & int.MaxValue) % Lanes];
+        var lane = LaneOf(keyOf(job));
         var entry = new Entry(job);
         lane.Queue.Enqueue(entry);
-        if (Interlocked.CompareExchange(ref lane.Draining, 1, 0) == 0) _ = DrainAsync(lane);
+        if (Interlocked.CompareExchange(ref lane.Draining, 1, 0) == 0)
+        {
+            // The loop outlives this request and runs everyone's jobs: it must not carry this request's context
+            // (its trace, its log scopes) into them.
+            using (ExecutionContext.SuppressFlow()) _ = DrainAsync(lane);
+        }
         return entry.Outcome.Task;
     }
+
+    /// <summary>How many jobs wait on the lane of <paramref name="key"/>, not counting a run in progress (for tests).</summary>
+    public int Queued(Guid key) => LaneOf(key).Queue.Count;
+
+    private Lane LaneOf(Guid key) => lanes[(key.GetHashCode() & int.MaxValue) % Lanes];
 
     /// <summary>
     /// Runs what is queued on the lane, run after run, until it is empty. The next run starts on the thread that
@@ -73,7 +84,9 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
             while (entries.Count < MaxBatch && lane.Queue.TryDequeue(out var next)) entries.Add(next);
             if (entries.Count == 0)
             {
-                Volatile.Write(ref lane.Draining, 0);
+                // A full fence (not a volatile write): the look at the queue below must not be read before the flag is
+                // seen cleared, or a job queued in between would find the flag set and nobody would run it.
+                Interlocked.Exchange(ref lane.Draining, 0);
                 // A job queued after the last look found the loop still running and left it to us.
                 if (lane.Queue.IsEmpty || Interlocked.CompareExchange(ref lane.Draining, 1, 0) != 0) return;
                 continue;
@@ -84,7 +97,7 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
             }
             catch (Exception x)
             {
-                // RunAsync hands every failure of the database to its jobs; anything else must not stop the lane either.
+                // RunInOrderAsync hands every failure to its jobs already; this only keeps the lane going whatever happens.
                 foreach (var entry in entries) entry.Outcome.TrySetException(x);
             }
         }

@@ -12,11 +12,9 @@ public sealed class GroupCommitUnitTests
         var running = 0;
         var overlaps = 0;
         var executed = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
-        var largest = 0;
         async Task<bool[]> Execute(IReadOnlyList<int> jobs)
         {
             if (Interlocked.Increment(ref running) != 1) Interlocked.Increment(ref overlaps);
-            lock (executed) largest = Math.Max(largest, jobs.Count);
             foreach (var job in jobs) executed.AddOrUpdate(job, 1, (_, n) => n + 1);
             // Sometimes synchronous, sometimes not: the drain loop goes on from whichever thread finished the run.
             if (jobs.Count % 3 != 0) await Task.Yield();
@@ -44,12 +42,11 @@ public sealed class GroupCommitUnitTests
         Assert.Equal(Jobs, executed.Count);
         Assert.All(executed.Values, n => Assert.Equal(1, n));
         Assert.All(outcomes, o => Assert.Equal(o.Job % 2 == 0, o.Taken));
-        Assert.InRange(largest, 1, GroupCommit<int>.MaxBatch);
         Assert.True(desk.Batches < Jobs, $"{desk.Batches} runs for {Jobs} jobs: nothing was shared");
     }
 
     [Fact]
-    public async Task Jobs_that_arrive_during_a_run_form_the_next_run_without_waiting_for_a_caller()
+    public async Task Jobs_that_arrive_during_a_run_form_the_next_run_in_arrival_order()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var runs = new List<int[]>();
@@ -72,14 +69,31 @@ public sealed class GroupCommitUnitTests
     }
 
     [Fact]
-    public async Task A_run_that_throws_fails_its_job_alone_and_the_lane_goes_on()
+    public async Task A_run_that_throws_is_split_until_the_failing_job_fails_alone_and_the_lane_goes_on()
     {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runs = new List<int[]>();
+        async Task<bool[]> Execute(IReadOnlyList<int> jobs)
+        {
+            lock (runs) runs.Add([.. jobs]);
+            if (jobs[0] == 0) await gate.Task;
+            if (jobs.Contains(13)) throw new InvalidOperationException("broken job");
+            return jobs.Select(_ => true).ToArray();
+        }
         var key = Guid.NewGuid();
-        var desk = new GroupCommit<int>(jobs => jobs.Contains(13)
-            ? Task.FromException<bool[]>(new InvalidOperationException("broken job"))
-            : Task.FromResult(jobs.Select(_ => true).ToArray()), _ => key);
+        var desk = new GroupCommit<int>(Execute, _ => key);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => desk.TakeSeatAsync(13));
-        Assert.True(await desk.TakeSeatAsync(14).WaitAsync(TimeSpan.FromSeconds(10)));
+        var first = desk.TakeSeatAsync(0);
+        var queued = new[] { 11, 12, 13, 14 }.Select(desk.TakeSeatAsync).ToList();
+        gate.SetResult();
+
+        Assert.True(await first.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(await queued[0]);
+        Assert.True(await queued[1]);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => queued[2]);
+        Assert.True(await queued[3]);
+        // The shared run failed; its halves ran first half first, and the half that failed again was split once more.
+        Assert.Equal([[0], [11, 12, 13, 14], [11, 12], [13, 14], [13], [14]], runs);
+        Assert.True(await desk.TakeSeatAsync(15).WaitAsync(TimeSpan.FromSeconds(10)));
     }
 }
