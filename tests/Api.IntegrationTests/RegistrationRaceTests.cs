@@ -57,6 +57,27 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
     }
 
     /// <summary>The counters, the confirmed registrations, their domain events and their confirmation mails all say <paramref name="seats"/>.</summary>
+    /// <summary>The event's row locked by a transaction of the test's own, until released: seat statements wait on it.</summary>
+    private async Task<HeldRow> HoldEventRowAsync(Guid eventId)
+    {
+        var connection = new NpgsqlConnection(api.ConnectionString);
+        await connection.OpenAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        await using (var hold = new NpgsqlCommand($"SELECT 1 FROM events WHERE id = '{eventId}' FOR UPDATE", connection, transaction)) await hold.ExecuteScalarAsync();
+        return new HeldRow(connection, transaction);
+    }
+
+    private sealed class HeldRow(NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+    {
+        public Task ReleaseAsync() => transaction.CommitAsync();
+
+        public async ValueTask DisposeAsync()
+        {
+            await transaction.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
     private async Task AssertSeatedWithTheirMailAsync(EventsFactory.CreatedEvent e, List<TestMember> members, int seats)
     {
         Assert.Equal(seats, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
@@ -79,15 +100,12 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         var batchesBefore = desk.Batches;
 
         // Hold the event's row: the first registration's statement waits on it, the others queue behind it.
-        await using var blocker = new NpgsqlConnection(api.ConnectionString);
-        await blocker.OpenAsync();
-        await using var rowLock = await blocker.BeginTransactionAsync();
-        await using (var hold = new NpgsqlCommand($"SELECT 1 FROM events WHERE id = '{e.Id}' FOR UPDATE", blocker, rowLock)) await hold.ExecuteScalarAsync();
+        await using var rowLock = await HoldEventRowAsync(e.Id);
         var first = members[0].Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId });
         await TestDatabases.WaitForLockWaiterAsync(api.ConnectionString);
         var rest = members.Skip(1).Select(m => m.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId })).ToList();
         await Task.Delay(500);
-        await rowLock.CommitAsync();
+        await rowLock.ReleaseAsync();
 
         var responses = await Task.WhenAll(rest.Prepend(first));
         Assert.Equal(5, responses.Count(r => (int)r.StatusCode == 201));
@@ -109,10 +127,7 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
 
         // Behind a held event row, the queue is: A (running alone, waiting for the lock), then B, A again, C, B again, D, E:
         // in the shared run A already holds a seat, and B asks twice in the same run.
-        await using var blocker = new NpgsqlConnection(api.ConnectionString);
-        await blocker.OpenAsync();
-        await using var rowLock = await blocker.BeginTransactionAsync();
-        await using (var hold = new NpgsqlCommand($"SELECT 1 FROM events WHERE id = '{e.Id}' FOR UPDATE", blocker, rowLock)) await hold.ExecuteScalarAsync();
+        await using var rowLock = await HoldEventRowAsync(e.Id);
         Task<HttpResponseMessage> Register(TestMember m) => m.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId });
         var first = Register(members[0]);
         await TestDatabases.WaitForLockWaiterAsync(api.ConnectionString);
@@ -126,7 +141,7 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
             while (desk.Queued(e.Id) < queued.Count && DateTime.UtcNow < deadline) await Task.Delay(10);
             Assert.Equal(queued.Count, desk.Queued(e.Id));
         }
-        await rowLock.CommitAsync();
+        await rowLock.ReleaseAsync();
 
         var a = await first;
         var rest = await Task.WhenAll(queued);

@@ -45,8 +45,11 @@ public sealed class GroupCommitUnitTests
         Assert.True(desk.Batches < Jobs, $"{desk.Batches} runs for {Jobs} jobs: nothing was shared");
     }
 
-    [Fact]
-    public async Task Jobs_that_arrive_during_a_run_form_the_next_run_in_arrival_order()
+    /// <summary>
+    /// A desk on one lane that records every run (its jobs, in order) and holds a run that starts with job 0 until the
+    /// gate opens, so that jobs queued meanwhile wait behind it; a run holding <paramref name="broken"/> throws.
+    /// </summary>
+    private static (GroupCommit<int> Desk, TaskCompletionSource Gate, List<int[]> Runs) DeskHeldAtJobZero(int? broken = null)
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var runs = new List<int[]>();
@@ -54,10 +57,17 @@ public sealed class GroupCommitUnitTests
         {
             lock (runs) runs.Add([.. jobs]);
             if (jobs[0] == 0) await gate.Task;
+            if (broken is { } b && jobs.Contains(b)) throw new InvalidOperationException("broken job");
             return jobs.Select(_ => true).ToArray();
         }
         var key = Guid.NewGuid();
-        var desk = new GroupCommit<int>(Execute, _ => key);
+        return (new GroupCommit<int>(Execute, _ => key), gate, runs);
+    }
+
+    [Fact]
+    public async Task Jobs_that_arrive_during_a_run_form_the_next_run_in_arrival_order()
+    {
+        var (desk, gate, runs) = DeskHeldAtJobZero();
 
         var first = desk.TakeSeatAsync(0);
         var rest = Enumerable.Range(1, 10).Select(desk.TakeSeatAsync).ToList();
@@ -71,17 +81,7 @@ public sealed class GroupCommitUnitTests
     [Fact]
     public async Task A_run_that_throws_is_split_until_the_failing_job_fails_alone_and_the_lane_goes_on()
     {
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var runs = new List<int[]>();
-        async Task<bool[]> Execute(IReadOnlyList<int> jobs)
-        {
-            lock (runs) runs.Add([.. jobs]);
-            if (jobs[0] == 0) await gate.Task;
-            if (jobs.Contains(13)) throw new InvalidOperationException("broken job");
-            return jobs.Select(_ => true).ToArray();
-        }
-        var key = Guid.NewGuid();
-        var desk = new GroupCommit<int>(Execute, _ => key);
+        var (desk, gate, runs) = DeskHeldAtJobZero(broken: 13);
 
         var first = desk.TakeSeatAsync(0);
         var queued = new[] { 11, 12, 13, 14 }.Select(desk.TakeSeatAsync).ToList();
