@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -10,7 +11,7 @@ namespace Assemble.Infrastructure.Persistence;
 /// Applies the hand-written migrations with EF's runtime migrator. Instances that start together queue on a
 /// PostgreSQL advisory lock, so exactly one applies each migration and the others find nothing left to do.
 /// </summary>
-public sealed partial class DatabaseMigrator(AppDbContext db, NpgsqlDataSource dataSource, ILogger<DatabaseMigrator> logger)
+public sealed partial class DatabaseMigrator(AppDbContext db, NpgsqlDataSource dataSource, IConfiguration configuration, ILogger<DatabaseMigrator> logger)
 {
     private const long LockKey = 0x417373656D626C65; // "Assemble"
 
@@ -56,7 +57,9 @@ public sealed partial class DatabaseMigrator(AppDbContext db, NpgsqlDataSource d
     /// <summary>Creates the database when it is missing (a fresh local cluster); two creators at once are fine.</summary>
     private async Task EnsureDatabaseExistsAsync(CancellationToken cancellationToken)
     {
-        var builder = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString);
+        // The configured string, not the data source's: that one leaves the password out (Persist Security Info),
+        // and a password given only in ConnectionStrings:Default must reach the maintenance connection too.
+        var builder = new NpgsqlConnectionStringBuilder(ConnectionStrings.Resolve(configuration));
         var database = builder.Database ?? builder.Username ?? "postgres";
         try
         {

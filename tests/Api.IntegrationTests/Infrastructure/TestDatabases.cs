@@ -65,7 +65,8 @@ public static class TestDatabases
     {
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await using var db = NewContext(dataSource);
-        await new DatabaseMigrator(db, dataSource, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("ConnectionStrings:Default", connectionString)]).Build();
+        await new DatabaseMigrator(db, dataSource, configuration, NullLogger<DatabaseMigrator>.Instance).MigrateAsync();
     }
 
     private static async Task<string> TemplateAsync()
