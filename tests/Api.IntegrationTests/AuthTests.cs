@@ -8,6 +8,20 @@ namespace Assemble.Api.IntegrationTests;
 public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
     [Fact]
+    public async Task A_forged_host_header_does_not_change_where_the_mailed_link_points()
+    {
+        var email = api.NewEmail();
+        var client = api.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/register") { Content = JsonContent.Create(new { email, password = ApiFactory.Password }) };
+        request.Headers.Host = "attacker.example";
+        await Expect.StatusAsync(await client.SendAsync(request), 200);
+        var mail = await api.MailAsync(email);
+        var link = Mailbox.Link(mail, "/api/auth/confirmEmail");
+        Assert.StartsWith($"{ApiFactory.PublicBaseUrl}/api/auth/confirmEmail?", link);
+        Assert.DoesNotContain("attacker.example", mail.Raw);
+    }
+
+    [Fact]
     public async Task Sign_up_confirm_email_through_the_mailed_link_and_sign_in()
     {
         var email = api.NewEmail();

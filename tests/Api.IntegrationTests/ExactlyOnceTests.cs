@@ -39,6 +39,7 @@ public sealed class ExactlyOnceTests(ScheduledSmtpFactory api, ITestOutputHelper
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
                 ["ConnectionStrings__Default"] = api.ConnectionString,
                 ["Database__MigrateOnStartup"] = "false",
+                ["App__PublicBaseUrl"] = ApiFactory.PublicBaseUrl,
                 ["Jobs__Outbox__Interval"] = "00:00:01",
                 ["Jobs__Outbox__BatchSize"] = "25",
                 ["Smtp__Host"] = "127.0.0.1",
@@ -89,7 +90,7 @@ public sealed class ExactlyOnceTests(ScheduledSmtpFactory api, ITestOutputHelper
             IReadOnlyList<string> ids = [];
             while (stopwatch.Elapsed < TimeSpan.FromSeconds(120))
             {
-                ids = api.Smtp.Messages.Where(m => m.Contains("once")).Select(m => Regex.Match(m, @"Message-ID: (\S+)").Groups[1].Value).ToList();
+                ids = api.Smtp.Messages.Where(m => m.Contains("once")).Select(m => Regex.Match(m, @"^Message-ID: (\S+)", RegexOptions.IgnoreCase | RegexOptions.Multiline).Groups[1].Value).ToList();
                 if (ids.Distinct().Count() >= 1000) break;
                 await Task.Delay(200);
             }

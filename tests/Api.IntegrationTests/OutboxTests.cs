@@ -24,18 +24,12 @@ public sealed class SmtpFactory : ApiFactory
         ["Email:FromAddress"] = "no-reply@assemble.test",
     };
 
-    public Task<OutboxDispatcher.Report> DispatchAsync(DateTimeOffset? at = null)
-        => OutboxDispatcher.RunOnceAsync(Services.GetRequiredService<IServiceScopeFactory>(), at ?? DateTimeOffset.UtcNow, 50, CancellationToken.None);
+    public Task<OutboxDispatcher.Report> DispatchAsync(DateTimeOffset? at = null, int batchSize = 50)
+        => OutboxDispatcher.RunOnceAsync(Services.GetRequiredService<IServiceScopeFactory>(), at ?? DateTimeOffset.UtcNow, batchSize, CancellationToken.None);
 }
 
 public sealed class OutboxTests(SmtpFactory api) : IClassFixture<SmtpFactory>
 {
-    private static string Decode(string raw)
-    {
-        var subject = string.Concat(Regex.Matches(raw, @"=\?utf-8\?B\?([^?]+)\?=", RegexOptions.IgnoreCase).Select(m => Encoding.UTF8.GetString(Convert.FromBase64String(m.Groups[1].Value))));
-        return subject;
-    }
-
     private async Task<Guid> EnqueueAsync(string to, string subject)
     {
         await using var scope = api.Services.CreateAsyncScope();
@@ -52,8 +46,15 @@ public sealed class OutboxTests(SmtpFactory api) : IClassFixture<SmtpFactory>
         var report = await api.DispatchAsync();
         Assert.True(report.Sent >= 1);
         var raw = api.Smtp.Messages.Single(m => m.Contains(email));
-        Assert.Contains("メールアドレスの確認", Decode(raw));
-        Assert.Contains($"Message-ID: <{row:N}@assemble.test>", raw);
+        var mail = Mailbox.Parse(raw);
+        Assert.Contains("メールアドレスの確認", mail.Subject);
+        Assert.Equal($"{row:N}@assemble.test", mail.Message.MessageId);
+        // The server offers 8BITMIME: the text part is plain UTF-8, readable in any editor, never base64.
+        Assert.Contains("Content-Transfer-Encoding: 8bit", raw);
+        Assert.DoesNotContain("Content-Transfer-Encoding: base64", raw);
+        Assert.Contains("メールアドレスを確認してください", raw);
+        // Links point at the public address, not at whatever Host the sign-up request named.
+        Assert.StartsWith($"{ApiFactory.PublicBaseUrl}/api/auth/confirmEmail?", Mailbox.Link(mail, "/api/auth/confirmEmail"));
         Assert.Equal("Sent", await api.ScalarAsync($"SELECT status FROM outbox_emails WHERE id = '{row}'"));
         // Sending again finds nothing to send.
         var before = api.Smtp.Messages.Count;
@@ -91,6 +92,64 @@ public sealed class OutboxTests(SmtpFactory api) : IClassFixture<SmtpFactory>
         await Expect.ProblemAsync(await admin.Client.PostAsync($"/api/admin/outbox/{temporary}/retry", null), 409, "outbox.not_dead");
         await api.DispatchAsync();
         Assert.Equal("Sent", await api.ScalarAsync($"SELECT status FROM outbox_emails WHERE id = '{permanent}'"));
+    }
+
+    [Fact]
+    public async Task A_message_that_cannot_be_built_goes_dead_alone_and_the_twenty_behind_it_are_sent()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var broken = await EnqueueAsync($"broken-{tag}@@example.jp", "壊れた宛先");
+        // The broken row is first in the queue, as it was when it stopped every mail behind it.
+        await api.ScalarAsync($"UPDATE outbox_emails SET next_attempt_at = now() - interval '1 hour' WHERE id = '{broken}'");
+        var good = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            good.Add($"good{i}-{tag}@example.jp");
+            await EnqueueAsync(good[^1], $"お知らせ {i}");
+        }
+
+        var report = await api.DispatchAsync(batchSize: 5);
+
+        Assert.All(good, to => Assert.Single(api.Smtp.Messages, m => m.Contains(to)));
+        Assert.True(report.Sent >= 20);
+        Assert.Equal("Dead", await api.ScalarAsync($"SELECT status FROM outbox_emails WHERE id = '{broken}'"));
+        var admin = await api.AdminAsync();
+        var dead = await Expect.JsonAsync(await admin.Client.GetAsync("/api/admin/outbox?status=dead&limit=100"));
+        var item = dead.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("id").GetString() == broken.ToString());
+        Assert.Contains("could not be built", item.GetProperty("lastError").GetString());
+    }
+
+    [Fact]
+    public async Task A_batch_travels_over_one_smtp_connection()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        await api.DispatchAsync();
+        for (var i = 0; i < 5; i++) await EnqueueAsync($"batch{i}-{tag}@example.jp", "まとめて");
+        var before = api.Smtp.Connections;
+        var report = await api.DispatchAsync();
+        Assert.Equal(5, report.Sent);
+        Assert.Equal(before + 1, api.Smtp.Connections);
+    }
+
+    [Fact]
+    public async Task Without_8bitmime_the_text_goes_quoted_printable_never_base64()
+    {
+        var to = "qp-" + Guid.NewGuid().ToString("N")[..8] + "@example.jp";
+        await EnqueueAsync(to, "七ビット");
+        api.Smtp.EightBitMime = false;
+        try
+        {
+            await api.DispatchAsync();
+        }
+        finally
+        {
+            api.Smtp.EightBitMime = true;
+        }
+        var raw = api.Smtp.Messages.Single(m => m.Contains(to));
+        Assert.Contains("Content-Transfer-Encoding: quoted-printable", raw);
+        Assert.DoesNotContain("Content-Transfer-Encoding: base64", raw);
+        Assert.DoesNotContain("Content-Transfer-Encoding: 8bit", raw);
+        Assert.Equal("本文 / body", Mailbox.Parse(raw).Text.Trim());
     }
 
     [Fact]
@@ -152,5 +211,81 @@ public sealed class SmtpDownTests(SmtpDownFactory api) : IClassFixture<SmtpDownF
         Assert.Equal(3, back.Sent);
         Assert.Equal(3, smtp.Messages.Count);
         Assert.Equal(0, await api.CountAsync("SELECT count(*) FROM outbox_emails WHERE status <> 'Sent'"));
+    }
+}
+
+/// <summary>An SMTP server that wants a password (AUTH PLAIN).</summary>
+public sealed class SmtpAuthFactory : ApiFactory
+{
+    public SmtpCatcher Smtp { get; } = Start();
+
+    private static SmtpCatcher Start()
+    {
+        var smtp = SmtpCatcher.Start();
+        smtp.RequiredLogin = "assemble:kagi-no-kakaru-heya";
+        return smtp;
+    }
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Smtp:Host"] = "127.0.0.1",
+        ["Smtp:Port"] = Smtp.Port.ToString(),
+        ["Smtp:Security"] = "None",
+        ["Smtp:Username"] = "assemble",
+        ["Smtp:Password"] = "kagi-no-kakaru-heya",
+        ["Smtp:TimeoutMilliseconds"] = "3000",
+    };
+}
+
+public sealed class SmtpAuthTests(SmtpAuthFactory api) : IClassFixture<SmtpAuthFactory>
+{
+    [Fact]
+    public async Task Mail_goes_to_a_server_that_wants_a_password_and_the_password_never_reaches_the_logs()
+    {
+        var email = api.NewEmail("auth");
+        await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
+        var report = await OutboxDispatcher.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, 50, CancellationToken.None);
+        Assert.Equal(1, report.Sent);
+        Assert.Single(api.Smtp.Messages, m => m.Contains(email));
+        Assert.DoesNotContain(api.Logs.Lines, m => m.Contains("kagi-no-kakaru-heya"));
+    }
+}
+
+/// <summary>An SMTP server that accepts the connection and never answers.</summary>
+public sealed class SmtpHangFactory : ApiFactory
+{
+    public SmtpCatcher Smtp { get; } = Start();
+
+    private static SmtpCatcher Start()
+    {
+        var smtp = SmtpCatcher.Start();
+        smtp.Hang = true;
+        return smtp;
+    }
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Smtp:Host"] = "127.0.0.1",
+        ["Smtp:Port"] = Smtp.Port.ToString(),
+        ["Smtp:EnableSsl"] = "false",
+        ["Smtp:TimeoutMilliseconds"] = "1000",
+    };
+}
+
+public sealed class SmtpHangTests(SmtpHangFactory api) : IClassFixture<SmtpHangFactory>
+{
+    [Fact]
+    public async Task A_server_that_hangs_costs_one_time_out_per_batch_and_the_mail_waits_for_a_retry()
+    {
+        for (var i = 0; i < 3; i++)
+            await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email = api.NewEmail("hang"), password = ApiFactory.Password }), 200);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var report = await OutboxDispatcher.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, 50, CancellationToken.None);
+        clock.Stop();
+        Assert.Equal(0, report.Sent);
+        Assert.Equal(3, report.Retrying);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
+        Assert.Equal(1, api.Smtp.Connections);
+        Assert.Equal(3, await api.CountAsync("SELECT count(*) FROM outbox_emails WHERE status = 'Pending' AND attempts = 1 AND next_attempt_at > now()"));
     }
 }

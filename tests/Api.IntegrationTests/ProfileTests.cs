@@ -22,6 +22,18 @@ public sealed class ProfileTests(ApiFactory api) : IClassFixture<ApiFactory>
         hidden,
     };
 
+    [Theory]
+    [InlineData("佐藤\n真理")]
+    [InlineData("佐藤\r真理")]
+    [InlineData("佐藤\u0007真理")]
+    [InlineData("佐藤\u2028真理")]
+    public async Task A_display_name_is_one_line_because_it_goes_into_mail_headers(string name)
+    {
+        var member = await api.SignUpAsync();
+        await Expect.FieldErrorAsync(await member.Client.PutAsJsonAsync("/api/me/profile", FullProfile(name)), "displayName");
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM member_profiles WHERE id = '{member.Id}'"));
+    }
+
     [Fact]
     public async Task A_member_writes_her_profile_and_reads_it_back_with_every_setting()
     {

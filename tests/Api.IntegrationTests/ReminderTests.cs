@@ -40,10 +40,24 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
         Assert.Contains("zoom.example", mail.Text);
         Assert.Contains(Directory.GetFiles(api.MailFolder, "*.eml").Select(File.ReadAllText), eml => eml.Contains("text/html") && eml.Contains(members[0].Email));
 
-        // The unsubscribe link turns reminders off without signing in; a forged one does nothing.
-        var link = System.Text.RegularExpressions.Regex.Match(mail.Text, @"/api/mail/unsubscribe\?token=\S+").Value;
+        // The mail names its one-click unsubscribe (RFC 8058) on the public address; the text carries the same link.
+        var header = mail.Message.Headers["List-Unsubscribe"] ?? "";
+        Assert.StartsWith($"<{ApiFactory.PublicBaseUrl}/api/mail/unsubscribe?token=", header);
+        Assert.Equal("List-Unsubscribe=One-Click", mail.Message.Headers["List-Unsubscribe-Post"]);
+        var link = header.Trim('<', '>');
+        Assert.Contains(link, mail.Text);
+
+        // Opening the link changes nothing (mail scanners open links); the one-click POST turns reminders off
+        // without signing in; a forged token does nothing.
+        var path = new Uri(link).PathAndQuery;
         await Expect.StatusAsync(await api.CreateClient().GetAsync("/api/mail/unsubscribe?token=forged"), 400);
-        await Expect.StatusAsync(await api.CreateClient().GetAsync(link), 200);
+        var page = await api.CreateClient().GetAsync(path);
+        await Expect.StatusAsync(page, 200);
+        Assert.Contains("<form method=\"post\"", await page.Content.ReadAsStringAsync());
+        Assert.True((await Expect.JsonAsync(await members[0].Client.GetAsync("/api/me/mail-preferences"))).GetProperty("reminders").GetBoolean());
+        await Expect.StatusAsync(await api.CreateClient().PostAsync("/api/mail/unsubscribe?token=forged",
+            new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")])), 400);
+        await Expect.StatusAsync(await api.CreateClient().PostAsync(path, new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")])), 200);
         var prefs = await Expect.JsonAsync(await members[0].Client.GetAsync("/api/me/mail-preferences"));
         Assert.False(prefs.GetProperty("reminders").GetBoolean());
     }
@@ -105,6 +119,17 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
         Assert.Equal(1, sent.GetProperty("recipients").GetInt32());
         var mail = await api.MailAsync(members[0].Email, m => m.Subject.Contains("会場の入口"));
         Assert.Contains("西口", mail.Text);
+        Assert.StartsWith($"<{ApiFactory.PublicBaseUrl}/api/mail/unsubscribe?token=", mail.Message.Headers["List-Unsubscribe"]);
+        Assert.Equal("List-Unsubscribe=One-Click", mail.Message.Headers["List-Unsubscribe-Post"]);
+        // Essential mail (the registration's confirmation) carries neither header.
+        var confirmation = await api.MailAsync(members[0].Email, m => !m.Subject.Contains("会場の入口"));
+        Assert.Null(confirmation.Message.Headers["List-Unsubscribe"]);
+        Assert.Null(confirmation.Message.Headers["List-Unsubscribe-Post"]);
+
+        // A subject is one header line: a line break is refused with the field named, and nothing is queued.
+        var queued = await api.CountAsync("SELECT count(*) FROM outbox_emails");
+        await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/messages", new { subject = "会場\r\nBcc: everyone@example.jp", body = "x" }), "subject", "message.invalid");
+        Assert.Equal(queued, await api.CountAsync("SELECT count(*) FROM outbox_emails"));
 
         await Expect.ProblemAsync(await members[1].Client.PostAsJsonAsync($"/api/events/{e.Id}/messages", new { subject = "spam", body = "spam" }), 403, "event.not_organizer");
         await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/messages", new { subject = "", body = "x" }), "subject", "message.invalid");

@@ -50,6 +50,19 @@ public sealed class OutboxEmail
     public string? AttachmentContentType { get; private set; }
     public string? AttachmentContent { get; private set; }
 
+    /// <summary>
+    /// The signed link that turns this kind of mail off, for mail a member may refuse (reminders, organizers'
+    /// messages); sent as List-Unsubscribe with one-click POST. Essential mail has none.
+    /// </summary>
+    public string? UnsubscribeUrl { get; private set; }
+
+    public OutboxEmail WithUnsubscribeLink(string url)
+    {
+        if (Essential) throw new InvalidOperationException("Essential mail cannot be unsubscribed from.");
+        UnsubscribeUrl = url;
+        return this;
+    }
+
     public OutboxEmail WithAttachment(string name, string contentType, string content)
     {
         AttachmentName = name;

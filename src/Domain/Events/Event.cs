@@ -376,6 +376,9 @@ public sealed class Event
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(d.Title) || d.Title.Trim().Length > TitleMaxLength) errors["title"] = [$"Give a title of 1 to {TitleMaxLength} characters."];
+        else if (!SingleLineText.IsSingleLine(d.Title)) errors["title"] = [SingleLineText.Problem];
+        for (var i = 0; i < d.Sessions.Count; i++)
+            if (d.Sessions[i].Title is { } sessionTitle && !SingleLineText.IsSingleLine(sessionTitle)) errors[$"sessions[{i}].title"] = [SingleLineText.Problem];
         if (d.Description?.Length > DescriptionMaxLength) errors["description"] = [$"Use at most {DescriptionMaxLength} characters."];
         if (!Enum.IsDefined(d.Kind)) errors["kind"] = ["Unknown kind."];
         if (!Enum.IsDefined(d.Format)) errors["format"] = ["Unknown format."];

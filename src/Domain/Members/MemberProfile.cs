@@ -128,6 +128,7 @@ public sealed class MemberProfile
         var displayName = details.DisplayName.Trim();
         if (displayName.Length == 0) errors["displayName"] = ["Enter a display name."];
         else if (displayName.Length > DisplayNameMaxLength) errors["displayName"] = [$"Use at most {DisplayNameMaxLength} characters."];
+        else if (!SingleLineText.IsSingleLine(displayName)) errors["displayName"] = [SingleLineText.Problem];
 
         var kana = Blank(details.NameKana);
         if (kana is not null)

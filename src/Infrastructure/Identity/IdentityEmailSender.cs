@@ -10,7 +10,7 @@ namespace Assemble.Infrastructure.Identity;
 /// Turns Identity's account mails (confirm e-mail, reset password) into messages on the one e-mail seam.
 /// Identity resolves this once, from the root provider, so each mail gets a scope (and DbContext) of its own.
 /// </summary>
-public sealed class IdentityEmailSender(IServiceScopeFactory scopes, IHttpContextAccessor http) : IEmailSender<AppUser>
+public sealed class IdentityEmailSender(IServiceScopeFactory scopes, IHttpContextAccessor http, PublicLinks links) : IEmailSender<AppUser>
 {
     /// <summary>
     /// Inside a request the mail row goes through the request's own DbContext, so it joins the transaction the
@@ -27,9 +27,10 @@ public sealed class IdentityEmailSender(IServiceScopeFactory scopes, IHttpContex
         await scope.ServiceProvider.GetRequiredService<IEmailSender>().SendAsync(message);
     }
 
-    // Identity hands over links already HTML-encoded ("&amp;"): decode them for the text part.
+    // Identity hands over links already HTML-encoded ("&amp;") and built from the request's Host header: decode
+    // them for the text part and put them on the public address.
     public Task SendConfirmationLinkAsync(AppUser user, string email, string confirmationLink)
-        => SendConfirmationAsync(email, WebUtility.HtmlDecode(confirmationLink));
+        => SendConfirmationAsync(email, links.Rebase(WebUtility.HtmlDecode(confirmationLink)));
 
     private Task SendConfirmationAsync(string email, string confirmationLink)
         => SendAsync(new EmailMessage(
@@ -56,7 +57,7 @@ public sealed class IdentityEmailSender(IServiceScopeFactory scopes, IHttpContex
             次のリンクからパスワードを再設定してください。
             Open this link to reset your password:
 
-            {WebUtility.HtmlDecode(resetLink)}
+            {links.Rebase(WebUtility.HtmlDecode(resetLink))}
             """));
 
     public Task SendPasswordResetCodeAsync(AppUser user, string email, string resetCode)

@@ -20,6 +20,9 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 {
     public const string Password = "tsukue-no-ue-no-ringo";
 
+    /// <summary>Where every link in mail must point, whatever Host a request names.</summary>
+    public const string PublicBaseUrl = "https://assemble.test";
+
     private string _mailFolder = Path.Combine(Path.GetTempPath(), "assemble-tests", Guid.NewGuid().ToString("N"));
     private bool _ownsDatabase = true;
     private int _userCounter;
@@ -77,6 +80,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Jobs:Scheduler:Enabled", "false");
         // Arrange steps change roles behind the API's back; RoleTests checks the cache itself.
         builder.UseSetting("Auth:RoleCacheSeconds", "0");
+        builder.UseSetting("App:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("RateLimits:LoginPerIpPerMinute", "100000");
         builder.UseSetting("RateLimits:LoginPerAccountPerMinute", "100000");
         builder.UseSetting("RateLimits:RegisterPerIpPerHour", "100000");

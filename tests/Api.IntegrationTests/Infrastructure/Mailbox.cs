@@ -1,12 +1,12 @@
-using System.Text;
 using System.Text.RegularExpressions;
+using MimeKit;
 
 namespace Assemble.Api.IntegrationTests.Infrastructure;
 
-/// <summary>Reads the .eml files the API wrote into its pickup folder (the e-mail seam's network boundary for now).</summary>
+/// <summary>Reads the .eml files the API wrote into its pickup folder, parsed by MimeKit as a mail client would.</summary>
 public static partial class Mailbox
 {
-    public sealed record Mail(string To, string Subject, string Text);
+    public sealed record Mail(string To, string Subject, string Text, MimeMessage Message, string Raw);
 
     public static IReadOnlyList<Mail> Read(string folder)
         => Directory.Exists(folder)
@@ -28,20 +28,13 @@ public static partial class Mailbox
     public static string Link(Mail mail, string pathPart)
         => LinkPattern().Matches(mail.Text).Select(m => m.Value).First(l => l.Contains(pathPart, StringComparison.Ordinal));
 
-    private static Mail Parse(string eml)
+    /// <summary>Parses a raw message (a pickup file, or what an SMTP server received).</summary>
+    public static Mail Parse(string raw)
     {
-        var headerEnd = eml.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        var headers = eml[..headerEnd].Replace("\r\n ", " ");
-        var to = Regex.Match(headers, @"^To: (.+)$", RegexOptions.Multiline).Groups[1].Value.Trim();
-        var subject = string.Concat(Regex.Matches(Regex.Match(headers, @"^Subject: (.+)$", RegexOptions.Multiline).Groups[1].Value, @"=\?utf-8\?B\?([^?]+)\?=", RegexOptions.IgnoreCase)
-            .Select(m => Encoding.UTF8.GetString(Convert.FromBase64String(m.Groups[1].Value))));
-        // The text/plain part, base64-encoded by System.Net.Mail.
-        var part = Regex.Match(eml, @"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n([A-Za-z0-9+/=\r\n]+?)\r\n(\r\n|--)", RegexOptions.Singleline);
-        var body = part.Success
-            ? part.Groups[1].Value
-            : headers.Contains("Content-Transfer-Encoding: base64", StringComparison.OrdinalIgnoreCase) ? eml[(headerEnd + 4)..] : "";
-        var text = Encoding.UTF8.GetString(Convert.FromBase64String(body.Replace("\r\n", "").Trim()));
-        return new Mail(to, subject, text);
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(raw));
+        var message = MimeMessage.Load(stream);
+        var to = message.To.Mailboxes.Single().Address;
+        return new Mail(to, message.Subject ?? "", (message.TextBody ?? "").Replace("\r\n", "\n"), message, raw);
     }
 
     [GeneratedRegex(@"https?://[^\s]+")]

@@ -6,19 +6,32 @@ using System.Text;
 namespace Assemble.Api.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A real SMTP server on 127.0.0.1 (random port) for the tests: it speaks enough of RFC 5321 for System.Net.Mail
-/// (EHLO, MAIL, RCPT, DATA, RSET, QUIT), stores each message's raw text, and can answer with a chosen failure.
+/// A real SMTP server on 127.0.0.1 (random port) for the tests: it speaks enough of RFC 5321 for MailKit (EHLO,
+/// AUTH PLAIN, MAIL, RCPT, DATA, RSET, QUIT), stores each message's raw text, counts connections, and can answer
+/// with a chosen failure, leave out 8BITMIME, require a password, or hang without a greeting.
 /// </summary>
 public sealed class SmtpCatcher : IAsyncDisposable
 {
     private readonly TcpListener _listener;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
+    private int _connections;
 
     public ConcurrentQueue<string> Messages { get; } = new();
 
     /// <summary>Reply codes to give to DATA's end instead of 250, consumed in order (e.g. 451, 550).</summary>
     public ConcurrentQueue<int> Failures { get; } = new();
+
+    /// <summary>Whether EHLO offers 8BITMIME (8-bit text parts); without it the client must send 7-bit.</summary>
+    public bool EightBitMime { get; set; } = true;
+
+    /// <summary>"user:password" that AUTH PLAIN must give before MAIL is accepted; null accepts anyone.</summary>
+    public string? RequiredLogin { get; set; }
+
+    /// <summary>Accepts connections and never says a word (a server that hangs).</summary>
+    public bool Hang { get; set; }
+
+    public int Connections => Volatile.Read(ref _connections);
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -47,6 +60,7 @@ public sealed class SmtpCatcher : IAsyncDisposable
             {
                 return;
             }
+            Interlocked.Increment(ref _connections);
             _ = Task.Run(() => ServeAsync(client));
         }
     }
@@ -55,42 +69,66 @@ public sealed class SmtpCatcher : IAsyncDisposable
     {
         using (client)
         {
+            if (Hang)
+            {
+                try { await Task.Delay(Timeout.Infinite, _stop.Token); } catch (OperationCanceledException) { }
+                return;
+            }
             var stream = client.GetStream();
-            using var reader = new StreamReader(stream, Encoding.ASCII);
+            // Latin-1 keeps every byte of an 8-bit message as one char; Parse reads it back as UTF-8 bytes.
+            using var reader = new StreamReader(stream, Encoding.Latin1);
             await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
             await writer.WriteLineAsync("220 catcher.test ESMTP");
-            while (await reader.ReadLineAsync() is { } line)
+            var authenticated = RequiredLogin is null;
+            try
             {
-                var verb = line.Split(' ')[0].ToUpperInvariant();
-                switch (verb)
+                while (await reader.ReadLineAsync() is { } line)
                 {
-                    case "EHLO":
-                        await writer.WriteLineAsync("250-catcher.test");
-                        await writer.WriteLineAsync("250 8BITMIME");
-                        break;
-                    case "HELO" or "MAIL" or "RCPT" or "RSET" or "NOOP":
-                        await writer.WriteLineAsync("250 OK");
-                        break;
-                    case "DATA":
-                        await writer.WriteLineAsync("354 End data with <CR><LF>.<CR><LF>");
-                        var data = new StringBuilder();
-                        while (await reader.ReadLineAsync() is { } dataLine && dataLine != ".")
-                            data.Append(dataLine.StartsWith("..", StringComparison.Ordinal) ? dataLine[1..] : dataLine).Append("\r\n");
-                        if (Failures.TryDequeue(out var failure))
-                            await writer.WriteLineAsync($"{failure} {(failure >= 500 ? "Mailbox unavailable" : "Try again later")}");
-                        else
-                        {
-                            Messages.Enqueue(data.ToString());
-                            await writer.WriteLineAsync("250 Queued");
-                        }
-                        break;
-                    case "QUIT":
-                        await writer.WriteLineAsync("221 Bye");
-                        return;
-                    default:
-                        await writer.WriteLineAsync("502 Command not implemented");
-                        break;
+                    var verb = line.Split(' ')[0].ToUpperInvariant();
+                    switch (verb)
+                    {
+                        case "EHLO":
+                            await writer.WriteLineAsync("250-catcher.test");
+                            if (RequiredLogin is not null) await writer.WriteLineAsync("250-AUTH PLAIN");
+                            await writer.WriteLineAsync(EightBitMime ? "250 8BITMIME" : "250 SIZE 10485760");
+                            break;
+                        case "AUTH":
+                            var parts = line.Split(' ');
+                            var login = parts.Length > 2 ? Encoding.UTF8.GetString(Convert.FromBase64String(parts[2])).Split('\0') : [];
+                            authenticated = login.Length == 3 && $"{login[1]}:{login[2]}" == RequiredLogin;
+                            await writer.WriteLineAsync(authenticated ? "235 2.7.0 Authentication successful" : "535 5.7.8 Authentication credentials invalid");
+                            break;
+                        case "MAIL" when !authenticated:
+                            await writer.WriteLineAsync("530 5.7.0 Authentication required");
+                            break;
+                        case "HELO" or "MAIL" or "RCPT" or "RSET" or "NOOP":
+                            await writer.WriteLineAsync("250 OK");
+                            break;
+                        case "DATA":
+                            await writer.WriteLineAsync("354 End data with <CR><LF>.<CR><LF>");
+                            var data = new StringBuilder();
+                            while (await reader.ReadLineAsync() is { } dataLine && dataLine != ".")
+                                data.Append(dataLine.StartsWith("..", StringComparison.Ordinal) ? dataLine[1..] : dataLine).Append("\r\n");
+                            if (Failures.TryDequeue(out var failure))
+                                await writer.WriteLineAsync($"{failure} {(failure >= 500 ? "Mailbox unavailable" : "Try again later")}");
+                            else
+                            {
+                                Messages.Enqueue(Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(data.ToString())));
+                                await writer.WriteLineAsync("250 Queued");
+                            }
+                            break;
+                        case "QUIT":
+                            await writer.WriteLineAsync("221 Bye");
+                            return;
+                        default:
+                            await writer.WriteLineAsync("502 Command not implemented");
+                            break;
+                    }
                 }
+            }
+            catch (IOException)
+            {
+                // The client went away.
             }
         }
     }

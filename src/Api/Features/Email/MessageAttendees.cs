@@ -4,7 +4,9 @@ using Assemble.Api.Features.Events;
 using Assemble.Domain.Auditing;
 using Assemble.Domain.Common;
 using Assemble.Domain.Events;
+using Assemble.Infrastructure.Email;
 using Assemble.Infrastructure.Persistence;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -26,10 +28,12 @@ public static class MessageAttendees
 
     public static void MapMessageEndpoints(this IEndpointRouteBuilder app)
         => app.MapPost("/api/events/{id:guid}/messages", async Task<Results<Ok<Response>, ProblemHttpResult>> (
-                Guid id, Request request, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
+                Guid id, Request request, ClaimsPrincipal user, AppDbContext db, TimeProvider time,
+                IDataProtectionProvider protection, PublicLinks links, CancellationToken ct) =>
             {
                 var errors = new Dictionary<string, string[]>();
                 if (string.IsNullOrWhiteSpace(request.Subject) || request.Subject.Length > 150) errors["subject"] = ["Give a subject of 1 to 150 characters."];
+                else if (!SingleLineText.IsSingleLine(request.Subject)) errors["subject"] = [SingleLineText.Problem];
                 if (string.IsNullOrWhiteSpace(request.Body) || request.Body.Length > 5000) errors["body"] = ["Give a message of 1 to 5,000 characters."];
                 if (errors.Count > 0) return Error.Validation("message.invalid", errors).ToProblem();
                 var e = await db.FindAsync(id, ct);
@@ -40,11 +44,17 @@ public static class MessageAttendees
                 if (await db.AuditEntries.CountAsync(a => a.TargetId == id && a.Action == "event.messaged" && a.OccurredAt > since, ct) >= PerEventPerHour)
                     return TooMany.ToProblem();
                 var statuses = request.Statuses is { Count: > 0 } s ? s : [RegistrationStatus.Confirmed];
+                // Members who turned reminders off (in their settings or by a List-Unsubscribe click) get no messages either.
                 var recipients = await db.Registrations.Where(r => r.EventId == id && statuses.Contains(r.Status))
-                    .Join(db.Users, r => r.MemberId, u => u.Id, (_, u) => u.Email).Distinct().ToListAsync(ct);
-                foreach (var to in recipients.Where(t => t is not null))
-                    db.OutboxEmails.Add(new OutboxEmail(to!, $"【{e!.Title}】{request.Subject!.Trim()}",
-                        $"{request.Body!.Trim()}\n\n— {e.Title} 主催者より / from the organizers", null, essential: true, now));
+                    .Where(r => !db.MailPreferences.Any(p => p.MemberId == r.MemberId && !p.Reminders))
+                    .Join(db.Users, r => r.MemberId, u => u.Id, (_, u) => new { u.Id, u.Email }).Distinct().ToListAsync(ct);
+                foreach (var r in recipients.Where(r => r.Email is not null))
+                {
+                    var link = Unsubscribe.Link(protection, links, r.Id);
+                    db.OutboxEmails.Add(new OutboxEmail(r.Email!, $"【{e!.Title}】{request.Subject!.Trim()}",
+                        $"{request.Body!.Trim()}\n\n— {e.Title} 主催者より / from the organizers\n\n配信停止 / Unsubscribe: {link}", null, essential: false, now)
+                        .WithUnsubscribeLink(link));
+                }
                 db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "event.messaged", "event", id, now, $"recipients={recipients.Count}"));
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(new Response(recipients.Count));

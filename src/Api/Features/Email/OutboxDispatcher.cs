@@ -17,9 +17,10 @@ public sealed class OutboxOptions
 
 /// <summary>
 /// Sends the outbox: claims due rows with FOR UPDATE SKIP LOCKED (so any number of instances share the work and
-/// never send the same row at once), hands each to the transport, and marks it sent, retried later (temporary
+/// never send the same row at once), hands the batch to the transport (one SMTP connection), and marks each it sent, retried later (temporary
 /// failure, exponential backoff) or dead (permanent failure or too many attempts). A crash after sending and
-/// before the commit sends that message again with the same Message-ID.
+/// before the commit sends that message again with the same Message-ID. A message that cannot be built or is
+/// refused fails alone: the rows behind it go out in the same batch.
 /// </summary>
 public static class OutboxDispatcher
 {
@@ -38,21 +39,19 @@ public static class OutboxDispatcher
                 .FromSql($"SELECT * FROM outbox_emails WHERE status = 'Pending' AND next_attempt_at <= {now} ORDER BY next_attempt_at, id LIMIT {batchSize} FOR UPDATE SKIP LOCKED")
                 .ToListAsync(cancellationToken);
             if (batch.Count == 0) break;
-            foreach (var email in batch)
+            var outcomes = await transport.DeliverAsync(batch, cancellationToken);
+            for (var i = 0; i < batch.Count; i++)
             {
-                var (result, error) = await transport.DeliverAsync(email, cancellationToken);
-                switch (result)
+                var (email, outcome) = (batch[i], outcomes[i]);
+                if (outcome.Result == DeliveryResult.Sent)
                 {
-                    case DeliveryResult.Sent:
-                        email.Sent(now);
-                        sent++;
-                        break;
-                    default:
-                        email.Failed(error ?? "failed", result == DeliveryResult.PermanentFailure, now);
-                        if (email.Status == OutboxEmailStatus.Dead) dead++;
-                        else retrying++;
-                        break;
+                    email.Sent(now);
+                    sent++;
+                    continue;
                 }
+                email.Failed(outcome.Error ?? "failed", outcome.Result == DeliveryResult.PermanentFailure, now);
+                if (email.Status == OutboxEmailStatus.Dead) dead++;
+                else retrying++;
             }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

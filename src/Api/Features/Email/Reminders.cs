@@ -49,19 +49,19 @@ public static class ReminderMailer
                     .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.x.Id, x.x.Email, x.x.Confirmed, Language = p == null ? PreferredLanguage.Ja : p.PreferredLanguage })
                     .ToListAsync(cancellationToken);
                 var protection = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>();
-                var baseUrl = scope.ServiceProvider.GetRequiredService<IConfiguration>()["App:PublicBaseUrl"]?.TrimEnd('/') ?? "";
+                var links = scope.ServiceProvider.GetRequiredService<Assemble.Infrastructure.Email.PublicLinks>();
                 foreach (var r in recipients.Where(r => r.Email is not null))
                 {
                     var ja = r.Language == PreferredLanguage.Ja;
                     var when = EventMail.When(e.StartsAt, e.TimeZone, r.Language);
                     // The join URL only for confirmed attendees (a rule may also remind holders yet to pay).
                     var join = e.OnlineJoinUrl is null || !r.Confirmed ? "" : (ja ? $"\n参加URL: {e.OnlineJoinUrl}" : $"\nJoin: {e.OnlineJoinUrl}");
-                    var link = $"{baseUrl}/api/mail/unsubscribe?token={Uri.EscapeDataString(Unsubscribe.Token(protection, r.Id))}";
+                    var link = Unsubscribe.Link(protection, links, r.Id);
                     var stop = ja ? $"\n\nリマインドメールの停止: {link}" : $"\n\nStop reminders: {link}";
                     db.OutboxEmails.Add(new OutboxEmail(r.Email!,
                         ja ? $"【Assemble】リマインド：{e.Title}" : $"[Assemble] Reminder: {e.Title}",
                         (ja ? $"{e.Title}\n日時: {when}" : $"{e.Title}\nWhen: {when}") + join + stop,
-                        null, essential: false, now));
+                        null, essential: false, now).WithUnsubscribeLink(link));
                     written++;
                 }
                 await db.Database.ExecuteSqlAsync($"UPDATE reminder_sends SET recipients = {recipients.Count} WHERE event_id = {e.Id} AND due_at = {due}", cancellationToken);

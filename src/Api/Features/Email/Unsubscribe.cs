@@ -1,3 +1,5 @@
+using System.Net;
+using Assemble.Infrastructure.Email;
 using Assemble.Infrastructure.Persistence;
 using Assemble.Infrastructure.Persistence.Configurations;
 using Microsoft.AspNetCore.DataProtection;
@@ -6,28 +8,43 @@ using Microsoft.EntityFrameworkCore;
 namespace Assemble.Api.Features.Email;
 
 /// <summary>
-/// The unsubscribe link in non-essential mail: a token protected with Data Protection (shared by every instance)
-/// naming the member; opening it turns reminders off without signing in. Essential mail cannot be turned off.
+/// The unsubscribe link of mail a member may turn off (reminders and organizers' messages): a token protected
+/// with Data Protection (shared by every instance) naming the member. Opening the link shows a page with one
+/// button; the button, or a mail client's one-click POST (RFC 8058, from the List-Unsubscribe header), turns the
+/// mail off without signing in. A GET changes nothing, so link scanners cannot unsubscribe anyone. Essential
+/// mail (account, payment, cancellation) cannot be turned off.
 /// </summary>
 public static class Unsubscribe
 {
     private const string Purpose = "Assemble.Unsubscribe.Reminders.v1";
+    private const string Route = "/api/mail/unsubscribe";
 
     public static string Token(IDataProtectionProvider protection, Guid memberId)
         => protection.CreateProtector(Purpose).Protect(memberId.ToString("N"));
 
+    /// <summary>The absolute, signed link for this member, used in the text and in List-Unsubscribe.</summary>
+    public static string Link(IDataProtectionProvider protection, PublicLinks links, Guid memberId)
+        => links.To($"{Route}?token={Uri.EscapeDataString(Token(protection, memberId))}");
+
     public static void MapUnsubscribeEndpoints(this IEndpointRouteBuilder app)
-        => app.MapGet("/api/mail/unsubscribe", async (string? token, IDataProtectionProvider protection, AppDbContext db, CancellationToken ct) =>
+    {
+        app.MapGet(Route, (string? token, IDataProtectionProvider protection) =>
             {
-                Guid memberId;
-                try
-                {
-                    memberId = Guid.ParseExact(protection.CreateProtector(Purpose).Unprotect(token ?? ""), "N");
-                }
-                catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException)
-                {
-                    return Results.Content("<!doctype html><meta charset=\"utf-8\"><p>このリンクは無効です / This link is not valid.</p>", "text/html; charset=utf-8", null, 400);
-                }
+                if (MemberOf(protection, token) is null) return Invalid();
+                var action = WebUtility.HtmlEncode($"{Route}?token={Uri.EscapeDataString(token!)}");
+                return Page(
+                    $"""
+                     <p>リマインドメールと主催者からのお知らせを停止しますか？<br>Stop reminders and messages from organizers?</p>
+                     <form method="post" action="{action}"><input type="hidden" name="List-Unsubscribe" value="One-Click"><button type="submit">停止する / Stop</button></form>
+                     <p>お申し込みや支払いに関する大切なメールは引き続き届きます。<br>Mail about your registrations and payments still arrives.</p>
+                     """);
+            })
+            .WithTags("Email").WithName("ShowUnsubscribePage").AllowAnonymous()
+            .WithDescription("The page an unsubscribe link opens: one button that stops non-essential mail. A GET changes nothing.");
+
+        app.MapPost(Route, async (string? token, IDataProtectionProvider protection, AppDbContext db, CancellationToken ct) =>
+            {
+                if (MemberOf(protection, token) is not { } memberId) return Invalid();
                 var p = await db.MailPreferences.SingleOrDefaultAsync(x => x.MemberId == memberId, ct);
                 if (p is null && await db.Users.AnyAsync(u => u.Id == memberId, ct)) db.MailPreferences.Add(p = new MailPreference { MemberId = memberId });
                 if (p is not null)
@@ -35,7 +52,27 @@ public static class Unsubscribe
                     p.Reminders = false;
                     await db.SaveChangesAsync(ct);
                 }
-                return Results.Content("<!doctype html><meta charset=\"utf-8\"><p>リマインドメールを停止しました / Reminders are turned off.</p>", "text/html; charset=utf-8");
+                return Page("<p>リマインドメールと主催者からのお知らせを停止しました。<br>Reminders and messages from organizers are turned off.</p>");
             })
-            .WithTags("Email").WithName("UnsubscribeFromReminders").AllowAnonymous();
+            .WithTags("Email").WithName("UnsubscribeFromReminders").AllowAnonymous().DisableAntiforgery()
+            .WithDescription("One-click unsubscribe (RFC 8058): the token in the query is the authority; any body (List-Unsubscribe=One-Click) is accepted.");
+    }
+
+    private static Guid? MemberOf(IDataProtectionProvider protection, string? token)
+    {
+        try
+        {
+            return Guid.ParseExact(protection.CreateProtector(Purpose).Unprotect(token ?? ""), "N");
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static IResult Invalid() => Page("<p>このリンクは無効です / This link is not valid.</p>", 400);
+
+    private static IResult Page(string body, int status = 200)
+        => Results.Content($"<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>Assemble</title>{body}</html>",
+            "text/html; charset=utf-8", null, status);
 }

@@ -44,6 +44,7 @@ public sealed class OutboxEmailConfiguration : IEntityTypeConfiguration<Assemble
         builder.Property(e => e.LastError).HasMaxLength(500);
         builder.Property(e => e.AttachmentName).HasMaxLength(200);
         builder.Property(e => e.AttachmentContentType).HasMaxLength(100);
+        builder.Property(e => e.UnsubscribeUrl).HasMaxLength(1000);
         // The dispatcher's queue: pending rows that are due, oldest first.
         builder.HasIndex(e => e.NextAttemptAt).HasFilter("status = 'Pending'").HasDatabaseName("ix_outbox_emails_due");
         builder.HasIndex(e => new { e.Status, e.Id });
