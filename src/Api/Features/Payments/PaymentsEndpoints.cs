@@ -30,7 +30,8 @@ public static class PaymentsEndpoints
         else
         {
             // In Production without a key every checkout fails with payment.unavailable (and is logged): never simulated.
-            services.AddHttpClient<IPaymentGateway, StripeClient>();
+            services.AddSingleton<Stripe.IStripeClient>(sp => StripePaymentGateway.CreateClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
+            services.AddScoped<IPaymentGateway, StripePaymentGateway>();
         }
         services.AddHttpClient(SelfClient);
         services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section));
