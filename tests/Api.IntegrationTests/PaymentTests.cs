@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using EventUtility = Stripe.EventUtility;
 using StripeConfiguration = Stripe.StripeConfiguration;
 
 namespace Assemble.Api.IntegrationTests;
@@ -36,29 +37,30 @@ public sealed class PaymentsFactory : EventsFactory
     public Task<Api.Features.Payments.PaymentJobs.Report> RunPaymentJobsAsync(DateTimeOffset? at = null)
         => Api.Features.Payments.PaymentJobs.RunOnceAsync(Services.GetRequiredService<IServiceScopeFactory>(), at ?? DateTimeOffset.UtcNow, CancellationToken.None);
 
+    /// <summary>The Stripe-Signature header Stripe would send for this body (Stripe.net's signer).</summary>
+    public static string Sign(string body, string secret = Secret, DateTimeOffset? at = null)
+        => EventUtility.GenerateSignatureHeader(body, secret, (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds());
+
     /// <summary>Posts a Stripe event for a checkout session to the webhook, signed as Stripe would (or with the given header).</summary>
-    public async Task<HttpResponseMessage> DeliverAsync(string eventId, string type, string sessionId, string? registrationId, string paymentStatus = "paid", string? header = null, DateTimeOffset? signedAt = null)
+    public async Task<HttpResponseMessage> DeliverAsync(string eventId, string type, string sessionId, string? registrationId, string paymentStatus = "paid",
+        string? header = null, DateTimeOffset? signedAt = null, string? apiVersion = null)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        var body = JsonSerializer.Serialize(new
         {
-            id = eventId, @object = "event", type, created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            id = eventId, @object = "event", type, api_version = apiVersion ?? StripeConfiguration.ApiVersion, created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             data = new { @object = new { id = sessionId, @object = "checkout.session", client_reference_id = registrationId, payment_status = paymentStatus, status = "complete", payment_intent = "pi_" + sessionId[8..], amount_total = 3000, currency = "jpy" } },
         });
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new("application/json");
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = content };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", header ?? StripeSignature.Sign(body, Secret, signedAt ?? DateTimeOffset.UtcNow));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", header ?? Sign(body, at: signedAt));
         return await CreateClient().SendAsync(request);
     }
 
     /// <summary>Posts any Stripe event (signed) with the given data.object.</summary>
     public async Task<HttpResponseMessage> DeliverRawAsync(string type, object dataObject, string? eventId = null)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { id = eventId ?? "evt_" + Guid.NewGuid().ToString("N"), @object = "event", type, data = new { @object = dataObject } });
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new("application/json");
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = content };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSignature.Sign(body, Secret, DateTimeOffset.UtcNow));
+        var body = JsonSerializer.Serialize(new { id = eventId ?? "evt_" + Guid.NewGuid().ToString("N"), @object = "event", type, api_version = StripeConfiguration.ApiVersion, data = new { @object = dataObject } });
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", Sign(body));
         return await CreateClient().SendAsync(request);
     }
 }
@@ -130,17 +132,15 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         // Two API processes on one database receive the same delivery.
         await using var second = api.SecondInstance();
         var secondClient = second.CreateClient();
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        var body = JsonSerializer.Serialize(new
         {
-            id = eventId, @object = "event", type = "checkout.session.completed",
+            id = eventId, @object = "event", type = "checkout.session.completed", api_version = StripeConfiguration.ApiVersion,
             data = new { @object = new { id = SessionOf(hold), @object = "checkout.session", client_reference_id = id, payment_status = "paid", status = "complete", payment_intent = "pi_dup", amount_total = 3000 } },
         });
         async Task<HttpResponseMessage> ViaSecond()
         {
-            var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new("application/json");
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = content };
-            request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSignature.Sign(body, PaymentsFactory.Secret, DateTimeOffset.UtcNow));
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", PaymentsFactory.Sign(body));
             return await secondClient.SendAsync(request);
         }
         var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => i % 2 == 0 ? api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id) : ViaSecond()));
@@ -233,11 +233,11 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         var (_, _, hold) = await HoldAsync();
         var id = hold.GetProperty("id").GetString()!;
         var session = SessionOf(hold);
-        var body = Encoding.UTF8.GetBytes("{\"id\":\"evt_x\"}");
+        const string body = "{\"id\":\"evt_x\"}";
         var now = DateTimeOffset.UtcNow;
         var cases = new[]
         {
-            StripeSignature.Sign(body, "whsec_wrong", now),                                  // wrong secret (and a different body)
+            PaymentsFactory.Sign(body, "whsec_wrong", now),                                  // wrong secret (and a different body)
             $"t={now.ToUnixTimeSeconds()},v0=" + new string('a', 64),                       // a fake v0 alone
             "garbage",
             "",                                                                              // missing
@@ -250,7 +250,7 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         Assert.Equal("PendingPayment", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM processed_stripe_events WHERE id LIKE '{tag}%'"));
         // A tampered body under a valid signature of another body.
-        Assert.Equal(400, (int)(await api.DeliverAsync($"{tag}_tampered", "checkout.session.completed", session, id, header: StripeSignature.Sign(body, PaymentsFactory.Secret, now))).StatusCode);
+        Assert.Equal(400, (int)(await api.DeliverAsync($"{tag}_tampered", "checkout.session.completed", session, id, header: PaymentsFactory.Sign(body, at: now))).StatusCode);
     }
 
     [Fact]
@@ -308,6 +308,25 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         Assert.Equal(api.Stripe.BaseUrl, client.ApiBase);
         var (_, _, hold) = await HoldAsync();
         Assert.Contains(api.Stripe.Requests, r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(hold.GetProperty("id").GetString()!));
+    }
+
+    [Fact]
+    public async Task An_event_of_another_api_release_train_is_refused_unrecorded_and_one_of_ours_is_handled()
+    {
+        var (e, _, hold) = await HoldAsync();
+        var id = hold.GetProperty("id").GetString()!;
+        var eventId = "evt_" + Guid.NewGuid().ToString("N");
+        // An endpoint left on an older (or newer) major version: its objects may not have the shape Stripe.net reads.
+        await Expect.ProblemAsync(await api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id, apiVersion: "2025-03-31.basil"), 422, "webhook.api_version_mismatch");
+        await Expect.ProblemAsync(await api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id, apiVersion: "2017-06-05"), 422, "webhook.api_version_mismatch");
+        Assert.Equal("PendingPayment", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM processed_stripe_events WHERE id = '{eventId}'"));
+
+        // A later monthly version of our release train (no breaking changes) is read like ours.
+        var train = StripeConfiguration.ApiVersion.Split('.')[1];
+        await Expect.StatusAsync(await api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id, apiVersion: $"2099-12-31.{train}"), 200);
+        Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
+        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
     }
 }
 
