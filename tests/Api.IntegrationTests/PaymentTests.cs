@@ -7,6 +7,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
+using EventUtility = Stripe.EventUtility;
+using StripeConfiguration = Stripe.StripeConfiguration;
 
 namespace Assemble.Api.IntegrationTests;
 
@@ -28,7 +30,6 @@ public sealed class PaymentsFactory : EventsFactory
         ["Stripe:BaseUrl"] = Stripe.BaseUrl,
         ["Stripe:WebhookSecrets:0"] = "whsec_old_rotated_out",
         ["Stripe:WebhookSecrets:1"] = Secret,
-        ["Stripe:InitialRetryDelay"] = "00:00:00.050",
         ["Stripe:Timeout"] = "00:00:01",
         ["Payments:CancellationFeeYen"] = "500",
     };
@@ -36,29 +37,30 @@ public sealed class PaymentsFactory : EventsFactory
     public Task<Api.Features.Payments.PaymentJobs.Report> RunPaymentJobsAsync(DateTimeOffset? at = null)
         => Api.Features.Payments.PaymentJobs.RunOnceAsync(Services.GetRequiredService<IServiceScopeFactory>(), at ?? DateTimeOffset.UtcNow, CancellationToken.None);
 
+    /// <summary>The Stripe-Signature header Stripe would send for this body (Stripe.net's signer).</summary>
+    public static string Sign(string body, string secret = Secret, DateTimeOffset? at = null)
+        => EventUtility.GenerateSignatureHeader(body, secret, (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds());
+
     /// <summary>Posts a Stripe event for a checkout session to the webhook, signed as Stripe would (or with the given header).</summary>
-    public async Task<HttpResponseMessage> DeliverAsync(string eventId, string type, string sessionId, string? registrationId, string paymentStatus = "paid", string? header = null, DateTimeOffset? signedAt = null)
+    public async Task<HttpResponseMessage> DeliverAsync(string eventId, string type, string sessionId, string? registrationId, string paymentStatus = "paid",
+        string? header = null, DateTimeOffset? signedAt = null, string? apiVersion = null)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        var body = JsonSerializer.Serialize(new
         {
-            id = eventId, @object = "event", type, created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            id = eventId, @object = "event", type, api_version = apiVersion ?? StripeConfiguration.ApiVersion, created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
             data = new { @object = new { id = sessionId, @object = "checkout.session", client_reference_id = registrationId, payment_status = paymentStatus, status = "complete", payment_intent = "pi_" + sessionId[8..], amount_total = 3000, currency = "jpy" } },
         });
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new("application/json");
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = content };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", header ?? StripeSignature.Sign(body, Secret, signedAt ?? DateTimeOffset.UtcNow));
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", header ?? Sign(body, at: signedAt));
         return await CreateClient().SendAsync(request);
     }
 
     /// <summary>Posts any Stripe event (signed) with the given data.object.</summary>
     public async Task<HttpResponseMessage> DeliverRawAsync(string type, object dataObject, string? eventId = null)
     {
-        var body = JsonSerializer.SerializeToUtf8Bytes(new { id = eventId ?? "evt_" + Guid.NewGuid().ToString("N"), @object = "event", type, data = new { @object = dataObject } });
-        var content = new ByteArrayContent(body);
-        content.Headers.ContentType = new("application/json");
-        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = content };
-        request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSignature.Sign(body, Secret, DateTimeOffset.UtcNow));
+        var body = JsonSerializer.Serialize(new { id = eventId ?? "evt_" + Guid.NewGuid().ToString("N"), @object = "event", type, api_version = StripeConfiguration.ApiVersion, data = new { @object = dataObject } });
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Stripe-Signature", Sign(body));
         return await CreateClient().SendAsync(request);
     }
 }
@@ -85,28 +87,32 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         var registrationId = hold.GetProperty("id").GetString()!;
         Assert.StartsWith("https://checkout.stripe.test/c/pay/cs_test_", hold.GetProperty("checkoutUrl").GetString());
 
-        var create = api.Stripe.Requests.Single(r => r.Path == "/v1/checkout/sessions");
+        var create = api.Stripe.Requests.Single(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(registrationId));
         Assert.Equal("POST", create.Method);
-        Assert.Equal(StripeOptions.ApiVersion, create.StripeVersion);
+        Assert.Equal(StripeConfiguration.ApiVersion, create.StripeVersion);
         Assert.Equal($"checkout-{Guid.Parse(registrationId):N}", create.IdempotencyKey);
         Assert.StartsWith("application/x-www-form-urlencoded", create.ContentType);
-        var expiresAt = long.Parse(create.Body.Split('&').Single(p => p.StartsWith("expires_at=")).Split('=')[1]);
+        var form = FakeStripe.Form(create.Body);
+        var expiresAt = long.Parse(form["expires_at"]);
         Assert.InRange(expiresAt - DateTimeOffset.UtcNow.ToUnixTimeSeconds(), 30 * 60, 32 * 60);
-        var expected = string.Join('&',
-            "mode=payment",
-            "line_items[0][price_data][currency]=jpy",
-            "line_items[0][price_data][unit_amount]=3000",
-            "line_items[0][price_data][product_data][name]=" + Uri.EscapeDataString("ライブスーパーヴィジョン予習会（一般）"),
-            "line_items[0][quantity]=1",
-            "success_url=" + Uri.EscapeDataString("http://localhost/checkout/success?session_id={CHECKOUT_SESSION_ID}"),
-            "cancel_url=" + Uri.EscapeDataString($"http://localhost/checkout/cancel?registration={registrationId}"),
-            $"client_reference_id={registrationId}",
-            $"metadata[registration_id]={registrationId}",
-            $"payment_intent_data[metadata][registration_id]={registrationId}",
-            "customer_email=" + Uri.EscapeDataString(buyer.Email),
-            "locale=ja",
-            $"expires_at={expiresAt}");
-        Assert.Equal(expected, create.Body);
+        // Exactly these parameters (Stripe.net chooses their order).
+        var expected = new Dictionary<string, string>
+        {
+            ["mode"] = "payment",
+            ["line_items[0][price_data][currency]"] = "jpy",
+            ["line_items[0][price_data][unit_amount]"] = "3000",
+            ["line_items[0][price_data][product_data][name]"] = "ライブスーパーヴィジョン予習会（一般）",
+            ["line_items[0][quantity]"] = "1",
+            ["success_url"] = "http://localhost/checkout/success?session_id={CHECKOUT_SESSION_ID}",
+            ["cancel_url"] = $"http://localhost/checkout/cancel?registration={registrationId}",
+            ["client_reference_id"] = registrationId,
+            ["metadata[registration_id]"] = registrationId,
+            ["payment_intent_data[metadata][registration_id]"] = registrationId,
+            ["customer_email"] = buyer.Email,
+            ["locale"] = "ja",
+            ["expires_at"] = expiresAt.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        Assert.Equal(expected.OrderBy(p => p.Key), form.OrderBy(p => p.Key));
         // The hold lasts at least as long as the session.
         Assert.True(hold.GetProperty("holdExpiresAt").GetDateTimeOffset().ToUnixTimeSeconds() >= expiresAt);
 
@@ -126,17 +132,15 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         // Two API processes on one database receive the same delivery.
         await using var second = api.SecondInstance();
         var secondClient = second.CreateClient();
-        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        var body = JsonSerializer.Serialize(new
         {
-            id = eventId, @object = "event", type = "checkout.session.completed",
+            id = eventId, @object = "event", type = "checkout.session.completed", api_version = StripeConfiguration.ApiVersion,
             data = new { @object = new { id = SessionOf(hold), @object = "checkout.session", client_reference_id = id, payment_status = "paid", status = "complete", payment_intent = "pi_dup", amount_total = 3000 } },
         });
         async Task<HttpResponseMessage> ViaSecond()
         {
-            var content = new ByteArrayContent(body);
-            content.Headers.ContentType = new("application/json");
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = content };
-            request.Headers.TryAddWithoutValidation("Stripe-Signature", StripeSignature.Sign(body, PaymentsFactory.Secret, DateTimeOffset.UtcNow));
+            var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("Stripe-Signature", PaymentsFactory.Sign(body));
             return await secondClient.SendAsync(request);
         }
         var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => i % 2 == 0 ? api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id) : ViaSecond()));
@@ -229,11 +233,11 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         var (_, _, hold) = await HoldAsync();
         var id = hold.GetProperty("id").GetString()!;
         var session = SessionOf(hold);
-        var body = Encoding.UTF8.GetBytes("{\"id\":\"evt_x\"}");
+        const string body = "{\"id\":\"evt_x\"}";
         var now = DateTimeOffset.UtcNow;
         var cases = new[]
         {
-            StripeSignature.Sign(body, "whsec_wrong", now),                                  // wrong secret (and a different body)
+            PaymentsFactory.Sign(body, "whsec_wrong", now),                                  // wrong secret (and a different body)
             $"t={now.ToUnixTimeSeconds()},v0=" + new string('a', 64),                       // a fake v0 alone
             "garbage",
             "",                                                                              // missing
@@ -246,7 +250,7 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         Assert.Equal("PendingPayment", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM processed_stripe_events WHERE id LIKE '{tag}%'"));
         // A tampered body under a valid signature of another body.
-        Assert.Equal(400, (int)(await api.DeliverAsync($"{tag}_tampered", "checkout.session.completed", session, id, header: StripeSignature.Sign(body, PaymentsFactory.Secret, now))).StatusCode);
+        Assert.Equal(400, (int)(await api.DeliverAsync($"{tag}_tampered", "checkout.session.completed", session, id, header: PaymentsFactory.Sign(body, at: now))).StatusCode);
     }
 
     [Fact]
@@ -269,6 +273,60 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         Assert.NotNull(retried.GetProperty("checkoutUrl").GetString());
         var stranger = await api.MemberAsync();
         await Expect.ProblemAsync(await stranger.Client.PostAsync($"/api/registrations/{id}/checkout", null), 404, "registration.not_found");
+    }
+
+    [Fact]
+    public async Task Every_post_to_stripe_carries_the_idempotency_key_stored_before_it()
+    {
+        var (_, _, hold) = await HoldAsync();
+        var id = hold.GetProperty("id").GetString()!;
+        await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(hold), id), 200);
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(priceYen: 2000));
+        var buyer = await api.MemberAsync();
+        var paid = await Expect.JsonAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
+        var paidId = paid.GetProperty("id").GetString()!;
+        await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(paid), paidId), 200);
+        await Expect.StatusAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{paidId}/refunds", new { amountYen = 500 }), 201);
+        await api.RunPaymentJobsAsync();
+
+        // Stripe.net would invent a random key for a POST without one: the point is that each is ours.
+        var refundKey = (string)(await api.ScalarAsync($"SELECT idempotency_key FROM refunds WHERE registration_id = '{paidId}'"))!;
+        Assert.Equal($"checkout-{Guid.Parse(id):N}", api.Stripe.Requests.Single(r => r.Method == "POST" && r.Body.Contains(id)).IdempotencyKey);
+        Assert.Equal($"checkout-{Guid.Parse(paidId):N}", api.Stripe.Requests.Single(r => r.Method == "POST" && r.Body.Contains(paidId)).IdempotencyKey);
+        var refund = api.Stripe.Requests.Single(r => r.Path == "/v1/refunds" && r.IdempotencyKey == refundKey);
+        Assert.Equal("500", FakeStripe.Form(refund.Body)["amount"]);
+        Assert.Equal("pi_" + SessionOf(paid)[8..], FakeStripe.Form(refund.Body)["payment_intent"]);
+        Assert.All(api.Stripe.Requests.Where(r => r.Method == "POST"), r => Assert.False(string.IsNullOrEmpty(r.IdempotencyKey)));
+        Assert.All(api.Stripe.Requests, r => Assert.Equal(StripeConfiguration.ApiVersion, r.StripeVersion));
+    }
+
+    [Fact]
+    public async Task Stripe_calls_go_to_the_configured_api_base()
+    {
+        var client = Assert.IsType<Stripe.StripeClient>(api.Services.GetRequiredService<Stripe.IStripeClient>());
+        Assert.Equal(api.Stripe.BaseUrl, client.ApiBase);
+        var (_, _, hold) = await HoldAsync();
+        Assert.Contains(api.Stripe.Requests, r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(hold.GetProperty("id").GetString()!));
+    }
+
+    [Fact]
+    public async Task An_event_of_another_api_release_train_is_refused_unrecorded_and_one_of_ours_is_handled()
+    {
+        var (e, _, hold) = await HoldAsync();
+        var id = hold.GetProperty("id").GetString()!;
+        var eventId = "evt_" + Guid.NewGuid().ToString("N");
+        // An endpoint left on an older (or newer) major version: its objects may not have the shape Stripe.net reads.
+        await Expect.ProblemAsync(await api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id, apiVersion: "2025-03-31.basil"), 422, "webhook.api_version_mismatch");
+        await Expect.ProblemAsync(await api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id, apiVersion: "2017-06-05"), 422, "webhook.api_version_mismatch");
+        Assert.Equal("PendingPayment", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM processed_stripe_events WHERE id = '{eventId}'"));
+
+        // A later monthly version of our release train (no breaking changes) is read like ours.
+        var train = StripeConfiguration.ApiVersion.Split('.')[1];
+        await Expect.StatusAsync(await api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id, apiVersion: $"2099-12-31.{train}"), 200);
+        Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
+        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
     }
 }
 
@@ -400,10 +458,14 @@ public sealed class RefundTests(PaymentsFactory api) : IClassFixture<PaymentsFac
         var organizer = await api.OrganizerAsync();
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 5, priceYen: 2000));
         var buyer = await api.MemberAsync();
-        api.Stripe.Delay = TimeSpan.FromSeconds(3);
+        // Far longer than the 1 s timeout per attempt the factory sets: without it the member would wait 3 × 60 s.
+        api.Stripe.Delay = TimeSpan.FromSeconds(60);
         try
         {
+            var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             var hold = await Expect.JsonAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
+            // 3 attempts of 1 s and Stripe.net's backoff (0.5 s, then 0.75–1 s).
+            Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(15));
             Assert.False(hold.TryGetProperty("checkoutUrl", out _));
             var id = hold.GetProperty("id").GetString()!;
             var attempts = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id)).ToList();
@@ -439,7 +501,7 @@ public sealed class ProductionCheckoutTests(ProductionWithoutStripeFactory api) 
     public async Task In_production_the_simulated_checkout_does_not_exist_and_without_a_key_no_checkout_is_made()
     {
         Assert.Null(api.Services.GetService<SimulatedCheckoutGateway>());
-        Assert.IsType<StripeClient>(api.Services.CreateScope().ServiceProvider.GetRequiredService<IPaymentGateway>());
+        Assert.IsType<StripePaymentGateway>(api.Services.CreateScope().ServiceProvider.GetRequiredService<IPaymentGateway>());
         await Expect.StatusAsync(await api.CreateClient().GetAsync("/dev/checkout/cs_sim_anything"), 404);
         await Expect.StatusAsync(await api.CreateClient().PostAsync("/dev/checkout/cs_sim_anything/pay", null), 404);
 

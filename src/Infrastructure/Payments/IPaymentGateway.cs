@@ -28,15 +28,13 @@ public sealed class PaymentGatewayException(string message, int? status, string?
 }
 
 /// <summary>
-/// The one seam to the payment provider. <see cref="StripeClient"/> calls Stripe's REST API over HttpClient;
-/// Stripe.net (not served here) could replace it in one class. Every POST carries the caller's idempotency key,
-/// stored by the caller before the first attempt and reused on every retry.
+/// The one seam to the payment provider: <see cref="StripePaymentGateway"/> (Stripe.net) when a key is configured,
+/// <see cref="SimulatedCheckoutGateway"/> in development without one. Every POST carries the caller's idempotency
+/// key, stored by the caller before the first attempt and reused on every retry.
 /// </summary>
 public interface IPaymentGateway
 {
     Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken);
     Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken cancellationToken);
-    Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, string idempotencyKey, CancellationToken cancellationToken);
     Task<GatewayRefund> CreateRefundAsync(string paymentIntentId, long amountYen, string idempotencyKey, CancellationToken cancellationToken);
-    Task<IReadOnlyList<GatewayRefund>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken);
 }

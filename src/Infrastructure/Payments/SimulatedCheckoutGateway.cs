@@ -25,14 +25,8 @@ public sealed class SimulatedCheckoutGateway(TimeProvider time) : IPaymentGatewa
             ? Task.FromResult(entry.Request.ExpiresAt <= time.GetUtcNow() && entry.Session.Status == "open" ? entry.Session with { Status = "expired" } : entry.Session)
             : throw new PaymentGatewayException("No such checkout session.", 404, "invalid_request_error", "resource_missing", "id", null);
 
-    public Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, string idempotencyKey, CancellationToken cancellationToken)
-        => Task.FromResult(Complete(sessionId, "expired", "unpaid"));
-
     public Task<GatewayRefund> CreateRefundAsync(string paymentIntentId, long amountYen, string idempotencyKey, CancellationToken cancellationToken)
         => Task.FromResult(new GatewayRefund("re_sim_" + Guid.NewGuid().ToString("N"), "succeeded", amountYen, paymentIntentId));
-
-    public Task<IReadOnlyList<GatewayRefund>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken)
-        => Task.FromResult<IReadOnlyList<GatewayRefund>>([]);
 
     /// <summary>What the simulated page shows and what its buttons turn the session into.</summary>
     public (CheckoutRequest Request, CheckoutSession Session)? Find(string sessionId) => _sessions.TryGetValue(sessionId, out var entry) ? entry : null;

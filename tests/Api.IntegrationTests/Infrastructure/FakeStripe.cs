@@ -12,9 +12,11 @@ using Microsoft.Extensions.Logging;
 namespace Assemble.Api.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// A local stand-in for api.stripe.com (Kestrel on 127.0.0.1, a random port). It checks each request the way
-/// Stripe does — method, path, Bearer key, form content type, Idempotency-Key on POST, required parameters —
-/// records it, replays the stored answer for a repeated idempotency key, and can be told to fail.
+/// A local stand-in for api.stripe.com (Kestrel on 127.0.0.1, a random port) that Stripe.net talks to through its
+/// ApiBase. It checks each request the way Stripe does — method, path, Bearer key, form content type,
+/// Idempotency-Key on POST, required parameters — records it, answers objects Stripe.net parses (with their
+/// <c>object</c> and <c>id</c>), replays the stored answer for a repeated idempotency key, and can be told to fail
+/// or to hang.
 /// </summary>
 public sealed class FakeStripe : IAsyncDisposable
 {
@@ -27,6 +29,11 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly ConcurrentDictionary<string, Dictionary<string, string>> _sessions = new();
 
     public ConcurrentQueue<Recorded> Requests { get; } = new();
+
+    /// <summary>The form body of a recorded POST, decoded: bracketed keys to values.</summary>
+    public static Dictionary<string, string> Form(string body)
+        => body.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
+            .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : "");
 
     /// <summary>Answers to give before behaving normally, e.g. 500 then normal; consumed in order.</summary>
     public ConcurrentQueue<int> Failures { get; } = new();
@@ -57,7 +64,17 @@ public sealed class FakeStripe : IAsyncDisposable
         var body = await new StreamReader(request.Body).ReadToEndAsync();
         var key = request.Headers["Idempotency-Key"].FirstOrDefault();
         Requests.Enqueue(new Recorded(request.Method, request.Path + request.QueryString, body, key, request.Headers["Stripe-Version"].FirstOrDefault(), request.ContentType));
-        if (Delay is { } delay) await Task.Delay(delay);
+        if (Delay is { } delay)
+        {
+            try
+            {
+                await Task.Delay(delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // the client gave up (its timeout): nothing to answer
+            }
+        }
 
         if (request.Headers.Authorization.ToString() != $"Bearer {ApiKey}") { await Error(context, 401, "invalid_request_error", null, null, "Invalid API Key provided."); return; }
         if (HttpMethods.IsPost(request.Method))
@@ -73,8 +90,7 @@ public sealed class FakeStripe : IAsyncDisposable
             return;
         }
 
-        var form = body.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
-            .ToDictionary(p => Uri.UnescapeDataString(p[0]), p => p.Length > 1 ? Uri.UnescapeDataString(p[1].Replace('+', ' ')) : "");
+        var form = Form(body);
         var (status, response) = (request.Method, request.Path.Value) switch
         {
             ("POST", "/v1/checkout/sessions") => CreateSession(form),

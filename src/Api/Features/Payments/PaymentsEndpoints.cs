@@ -30,7 +30,8 @@ public static class PaymentsEndpoints
         else
         {
             // In Production without a key every checkout fails with payment.unavailable (and is logged): never simulated.
-            services.AddHttpClient<IPaymentGateway, StripeClient>();
+            services.AddSingleton<Stripe.IStripeClient>(sp => StripePaymentGateway.CreateClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
+            services.AddScoped<IPaymentGateway, StripePaymentGateway>();
         }
         services.AddHttpClient(SelfClient);
         services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section));
@@ -55,11 +56,14 @@ public static class PaymentsEndpoints
                 {
                     HandleStripeWebhook.Outcome.BadSignature => new Error("webhook.bad_signature", "The Stripe-Signature header does not match.", ErrorKind.Validation).ToProblem(),
                     HandleStripeWebhook.Outcome.Malformed => new Error("webhook.malformed", "Not a Stripe event.", ErrorKind.Validation).ToProblem(),
+                    HandleStripeWebhook.Outcome.OtherApiVersion => new Error("webhook.api_version_mismatch",
+                        $"Rendered with another API version than {Stripe.StripeConfiguration.ApiVersion}; set the endpoint's API version.", ErrorKind.Rule).ToProblem(),
                     _ => TypedResults.Ok(),
                 };
             })
-            .WithTags("Payments").WithName("HandleStripeWebhook").ProducesProblems(400).DisableAntiforgery()
-            .WithDescription("Stripe's webhook. Verifies Stripe-Signature on the raw body; repeats of an event id answer 200 and change nothing.");
+            .WithTags("Payments").WithName("HandleStripeWebhook").ProducesProblems(400, 422).DisableAntiforgery()
+            .WithDescription("Stripe's webhook. Verifies Stripe-Signature on the raw body; repeats of an event id answer 200 and change nothing; "
+                + "an event rendered with another API release train answers 422 and is not recorded.");
 
         app.MapPost("/api/registrations/{id:guid}/checkout", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
                 Guid id, HttpRequest request, ClaimsPrincipal user, AppDbContext db, StartCheckout.Handler checkout, GetRegistration.Handler registrations, CancellationToken ct) =>
@@ -134,11 +138,12 @@ public static class PaymentsEndpoints
         if (string.IsNullOrEmpty(secret)) return Results.Problem("Set Stripe:WebhookSecrets to use the simulated checkout.", statusCode: 500);
         var session = simulated.Complete(sessionId, status, paymentStatus);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var body = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object?>
+        var body = JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["id"] = "evt_sim_" + Guid.NewGuid().ToString("N"),
             ["object"] = "event",
             ["type"] = type,
+            ["api_version"] = Stripe.StripeConfiguration.ApiVersion,
             ["created"] = now.ToUnixTimeSeconds(),
             ["livemode"] = false,
             ["data"] = new Dictionary<string, object?>
@@ -151,9 +156,9 @@ public static class PaymentsEndpoints
                 },
             },
         });
-        using var message = new HttpRequestMessage(HttpMethod.Post, $"{BaseUrl(request)}/api/payments/stripe/webhook") { Content = new ByteArrayContent(body) };
-        message.Content.Headers.ContentType = new("application/json");
-        message.Headers.Add("Stripe-Signature", StripeSignature.Sign(body, secret, now));
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"{BaseUrl(request)}/api/payments/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        // Signed as Stripe signs (Stripe.net's own signer); the webhook verifies it like any other delivery.
+        message.Headers.Add("Stripe-Signature", Stripe.EventUtility.GenerateSignatureHeader(body, secret, now.ToUnixTimeSeconds()));
         using var response = await services.GetRequiredService<IHttpClientFactory>().CreateClient(SelfClient).SendAsync(message, ct);
         var done = paymentStatus == "paid" ? "お支払いが完了しました / Payment complete." : "キャンセルしました / Cancelled.";
         return Results.Content($"<!doctype html><meta charset=\"utf-8\"><p>{done}</p><p>webhook: {(int)response.StatusCode}</p>", "text/html; charset=utf-8",

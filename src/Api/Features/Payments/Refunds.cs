@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Text.Json;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Events;
 using Assemble.Domain.Common;
@@ -73,16 +72,14 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
     public static void Completed(AppDbContext db, Payment payment, Refund refund, DateTimeOffset now)
         => db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundCompleted, payment.EventId, payment.MemberId, payment.RegistrationId, now, $"amount={refund.AmountYen}"));
 
-    public async Task<bool> ApplyAsync(string stripeEventId, string type, JsonElement obj, CancellationToken cancellationToken)
+    public async Task<bool> ApplyAsync(string stripeEventId, string type, Stripe.IHasObject? obj, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (!await settlement.RecordOnlyAsync(stripeEventId, type, cancellationToken)) return false;
         var now = time.GetUtcNow();
-        if (type == "charge.refunded")
+        if (type == Stripe.EventTypes.ChargeRefunded && obj is Stripe.Charge charge)
         {
-            var intent = obj.TryGetProperty("payment_intent", out var pi) && pi.ValueKind == JsonValueKind.String ? pi.GetString() : null;
-            var refunded = obj.TryGetProperty("amount_refunded", out var ar) && ar.ValueKind == JsonValueKind.Number ? ar.GetInt64() : 0;
-            var payment = await db.Payments.SingleOrDefaultAsync(p => p.PaymentIntentId == intent, cancellationToken);
+            var payment = await db.Payments.SingleOrDefaultAsync(p => p.PaymentIntentId == charge.PaymentIntentId, cancellationToken);
             if (payment is not null)
             {
                 // Stripe's total is cumulative: every refund we sent that it covers has landed.
@@ -91,17 +88,14 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
                 foreach (var r in sent)
                 {
                     covered += r.AmountYen;
-                    if (covered <= refunded && r.Apply("succeeded", null, now)) Completed(db, payment, r, now);
+                    if (covered <= charge.AmountRefunded && r.Apply("succeeded", null, now)) Completed(db, payment, r, now);
                 }
             }
         }
-        else
+        else if (obj is Stripe.Refund stripeRefund)
         {
-            var id = obj.TryGetProperty("id", out var rid) ? rid.GetString() : null;
-            var status = obj.TryGetProperty("status", out var st) ? st.GetString() ?? "" : "";
-            var reason = obj.TryGetProperty("failure_reason", out var fr) && fr.ValueKind == JsonValueKind.String ? fr.GetString() : null;
-            var refund = await db.Refunds.SingleOrDefaultAsync(r => r.StripeRefundId == id, cancellationToken);
-            if (refund is not null && refund.Apply(type == "refund.failed" ? "failed" : status, reason, now))
+            var refund = await db.Refunds.SingleOrDefaultAsync(r => r.StripeRefundId == stripeRefund.Id, cancellationToken);
+            if (refund is not null && refund.Apply(type == Stripe.EventTypes.RefundFailed ? "failed" : stripeRefund.Status ?? "", stripeRefund.FailureReason, now))
             {
                 var payment = await db.Payments.SingleAsync(p => p.Id == refund.PaymentId, cancellationToken);
                 if (refund.Status == RefundStatus.Failed) payment.RefundFailed(refund.AmountYen);
