@@ -57,4 +57,21 @@ public sealed class CalendarTests(EventsFactory api) : IClassFixture<EventsFacto
         Assert.All(subscribed.Events, x => Assert.Equal(JoinUrl, x.Url!.OriginalString));
         Assert.Equal(["第1回", "第2回", "第3回", "第4回"], subscribed.Events.Select(x => x.Summary!.Split(' ')[^1]));
     }
+
+    [Fact]
+    public async Task The_private_feed_has_an_absolute_address_and_is_never_cached()
+    {
+        var member = await api.MemberAsync();
+
+        var url = (await Expect.JsonAsync(await member.Client.PostAsync("/api/me/calendar-feed", null))).GetProperty("url").GetString()!;
+
+        Assert.True(Uri.TryCreate(url, UriKind.Absolute, out var address), url);
+        Assert.Equal(("http", "localhost"), (address.Scheme, address.Host));
+        Assert.Matches(@"^/api/calendar/[A-Za-z0-9_-]{32}\.ics$", address.AbsolutePath);
+        var response = await api.CreateClient().GetAsync(address);
+        await Expect.StatusAsync(response, 200);
+        Assert.True(response.Headers.CacheControl?.NoStore, $"Cache-Control: {response.Headers.CacheControl}");
+        var gone = await api.CreateClient().GetAsync("/api/calendar/made-up-token-that-is-long.ics");
+        Assert.True(gone.Headers.CacheControl?.NoStore);
+    }
 }

@@ -22,7 +22,8 @@ public static class CalendarFeeds
     /// <summary>Creates the member's private feed, or replaces it (the old address stops working).</summary>
     public sealed class CreateHandler(AppDbContext db, TimeProvider time)
     {
-        public async Task<Response> HandleAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+        /// <param name="baseUrl">The API's public address (scheme, host, path base): calendar apps need an absolute URL.</param>
+        public async Task<Response> HandleAsync(ClaimsPrincipal user, string baseUrl, CancellationToken cancellationToken)
         {
             var memberId = user.RequiredMemberId();
             var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
@@ -31,7 +32,7 @@ public static class CalendarFeeds
             feed.TokenHash = Hash(token);
             feed.CreatedAt = time.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);
-            return new Response($"/api/calendar/{token}.ics");
+            return new Response($"{baseUrl.TrimEnd('/')}/api/calendar/{token}.ics");
         }
     }
 
