@@ -47,8 +47,8 @@ internal sealed class CalendarTimeZone
     /// <summary>
     /// The VTIMEZONE from Ical.Net, with the rules in force from <paramref name="earliest"/> on. For a zone without
     /// daylight saving time Ical.Net repeats its last historical change every year (Asia/Tokyo: "+1000 to +0900 each
-    /// September" since 1951), which makes some clients see a repeated hour; that observance is written as what it
-    /// means, one fixed offset.
+    /// September" since 1951), a change that never happens; that observance is written as what it means, one fixed
+    /// offset.
     /// </summary>
     public VTimeZone ToVTimeZone(DateTime earliest)
     {
