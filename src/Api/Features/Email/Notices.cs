@@ -45,7 +45,7 @@ public static class Notices
         if (text is null) return null;
         var mail = new OutboxEmail(to.Email, text.Subject, text.Body, null, essential: true, now);
         if (row.Type == DomainEventTypes.RegistrationConfirmed && confirmedAttendee)
-            mail.WithAttachment("event.ics", "text/calendar", Common.Calendar.ICalendarWriter.Write([Events.EventCalendar.ToCalendarEvent(e, e.OnlineJoinUrl)], e.Title));
+            mail.WithAttachment("event.ics", "text/calendar", Common.Calendar.IcsWriter.Write(Events.EventCalendar.Entries(e, e.OnlineJoinUrl), e.Title));
         return mail;
     }
 
@@ -115,7 +115,7 @@ public sealed class NoticeWriter(TimeProvider time) : SaveChangesInterceptor
         var events = db.ChangeTracker.Entries<Event>().Select(x => x.Entity).ToDictionary(x => x.Id);
         var missing = rows.Select(r => r.EventId).Distinct().Where(id => !events.ContainsKey(id)).ToList();
         if (missing.Count > 0)
-            foreach (var loaded in await db.Events.AsNoTracking().Include(x => x.TicketTypes).Where(x => missing.Contains(x.Id)).ToListAsync(cancellationToken))
+            foreach (var loaded in await db.Events.AsNoTracking().Include(x => x.TicketTypes).Include(x => x.Sessions).AsSplitQuery().Where(x => missing.Contains(x.Id)).ToListAsync(cancellationToken))
                 events[loaded.Id] = loaded;
         var registrations = db.ChangeTracker.Entries<Registration>().Select(x => x.Entity).ToDictionary(x => x.Id);
         var offers = db.ChangeTracker.Entries<WaitlistEntry>().Select(x => x.Entity).ToDictionary(x => x.Id);

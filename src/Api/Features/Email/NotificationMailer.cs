@@ -25,7 +25,7 @@ public static class NotificationMailer
             var batch = await db.DomainEvents.FromSql($"SELECT * FROM domain_events WHERE processed_at IS NULL ORDER BY id LIMIT 50 FOR UPDATE SKIP LOCKED").ToListAsync(cancellationToken);
             if (batch.Count == 0) break;
             var eventIds = batch.Select(b => b.EventId).Distinct().ToList();
-            var events = await db.Events.AsNoTracking().Where(e => eventIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
+            var events = await db.Events.AsNoTracking().Include(e => e.Sessions).Where(e => eventIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
             foreach (var row in batch)
             {
                 if (events.TryGetValue(row.EventId, out var e)) written += await WriteAsync(db, row, e, now, cancellationToken);

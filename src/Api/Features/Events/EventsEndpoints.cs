@@ -113,10 +113,10 @@ public static class EventsEndpoints
             .WithDescription("201 on the first scan; 200 with alreadyCheckedIn on a repeat, which records nothing new.");
 
         var calendar = app.MapGroup("/api").WithTags("Calendar");
-        calendar.MapPost("/me/calendar-feed", async (ClaimsPrincipal user, CalendarFeeds.CreateHandler handler, CancellationToken ct)
-                => TypedResults.Ok(await handler.HandleAsync(user, ct)))
+        calendar.MapPost("/me/calendar-feed", async (ClaimsPrincipal user, HttpRequest request, CalendarFeeds.CreateHandler handler, CancellationToken ct)
+                => TypedResults.Ok(await handler.HandleAsync(user, Payments.PaymentsEndpoints.BaseUrl(request), ct)))
             .RequireAuthorization().WithName("CreateCalendarFeed").ProducesProblems(401)
-            .WithDescription("Creates (or replaces) your private calendar feed address; the old one stops working.");
+            .WithDescription("Creates (or replaces) your private calendar feed's absolute address; the old one stops working.");
         calendar.MapDelete("/me/calendar-feed", async (ClaimsPrincipal user, CalendarFeeds.RevokeHandler handler, CancellationToken ct) =>
             {
                 await handler.HandleAsync(user, ct);
@@ -124,8 +124,10 @@ public static class EventsEndpoints
             })
             .RequireAuthorization().WithName("RevokeCalendarFeed").ProducesProblems(401);
         calendar.MapGet("/calendar/{token}.ics", async Task<Results<ContentHttpResult, ProblemHttpResult>> (
-                string token, CalendarFeeds.FeedHandler handler, CancellationToken ct) =>
+                string token, HttpResponse response, CalendarFeeds.FeedHandler handler, CancellationToken ct) =>
             {
+                // The address is the credential and the feed holds join URLs: no cache may keep either.
+                response.Headers.CacheControl = "no-store";
                 var result = await handler.HandleAsync(token, ct);
                 return result.IsSuccess ? TypedResults.Text(result.Value!, "text/calendar; charset=utf-8") : result.Error!.ToProblem();
             })

@@ -65,13 +65,14 @@ public static class RegisterForEvent
         }
 
         /// <summary>
-        /// The event with its ticket types (sessions are not needed to register). For the one-statement seat path,
-        /// which only reads it, the copy kept under the version just read; otherwise (the ledger then changes the
-        /// event in memory under its lock) a fresh one.
+        /// The event with its ticket types and its sessions (the confirmation's .ics has one entry per session; one
+        /// query, as most events have one session). For the one-statement seat path, which only reads it, the copy
+        /// kept under the version just read; otherwise (the ledger then changes the event in memory under its lock)
+        /// a fresh one.
         /// </summary>
         private Task<Event?> EventAsync(Guid eventId, RegistrationLedger.Seats? seats, CancellationToken cancellationToken)
         {
-            Task<Event?> Load(CancellationToken token) => db.Events.AsNoTracking().Include(x => x.TicketTypes).SingleOrDefaultAsync(x => x.Id == eventId, token);
+            Task<Event?> Load(CancellationToken token) => db.Events.AsNoTracking().Include(x => x.TicketTypes).Include(x => x.Sessions).AsSingleQuery().SingleOrDefaultAsync(x => x.Id == eventId, token);
             return seats is { OnePool: true }
                 ? events.GetAsync(eventId, seats.Version, () => Load(CancellationToken.None))
                 : Load(cancellationToken);

@@ -11,37 +11,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Assemble.Api.Features.Events;
 
-public static class EventCalendar
-{
-    /// <summary>One event as an iCalendar entry; the join URL only when <paramref name="joinUrl"/> is given (the member's own feed).</summary>
-    public static CalendarEvent ToCalendarEvent(Event e, string? joinUrl)
-    {
-        var description = new StringBuilder();
-        if (e.Description is { } d) description.Append(d);
-        if (joinUrl is not null) description.Append("\n\n参加URL / Join: ").Append(joinUrl);
-        if (e.Status == EventStatus.Cancelled && e.CancellationReason is { } reason) description.Insert(0, $"中止 / Cancelled: {reason}\n\n");
-        var location = e.Format == EventFormat.Online ? "オンライン / Online"
-            : string.Join(" ", new[] { e.VenueName, e.VenueAddress }.Where(x => x is not null));
-        return new CalendarEvent($"{e.Id}@assemble", e.Sequence, e.StartsAt, e.EndsAt, e.TimeZone, e.Title,
-            description.Length == 0 ? null : description.ToString(), location.Length == 0 ? null : location, joinUrl,
-            e.Status == EventStatus.Cancelled, e.UpdatedAt);
-    }
-}
-
-public static class GetEventCalendar
-{
-    /// <summary>The public .ics of one event: never the join URL.</summary>
-    public sealed class Handler(AppDbContext db)
-    {
-        public async Task<Result<string>> HandleAsync(ClaimsPrincipal user, Guid eventId, CancellationToken cancellationToken)
-        {
-            var e = await db.FindAsync(eventId, cancellationToken);
-            if (e is null || !e.CanSee(user)) return EventErrors.NotFound;
-            return ICalendarWriter.Write([EventCalendar.ToCalendarEvent(e, null)], e.Title);
-        }
-    }
-}
-
 public static class CalendarFeeds
 {
     public sealed record Response(string Url);
@@ -53,7 +22,8 @@ public static class CalendarFeeds
     /// <summary>Creates the member's private feed, or replaces it (the old address stops working).</summary>
     public sealed class CreateHandler(AppDbContext db, TimeProvider time)
     {
-        public async Task<Response> HandleAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+        /// <param name="baseUrl">The API's public address (scheme, host, path base): calendar apps need an absolute URL.</param>
+        public async Task<Response> HandleAsync(ClaimsPrincipal user, string baseUrl, CancellationToken cancellationToken)
         {
             var memberId = user.RequiredMemberId();
             var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
@@ -62,7 +32,7 @@ public static class CalendarFeeds
             feed.TokenHash = Hash(token);
             feed.CreatedAt = time.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);
-            return new Response($"/api/calendar/{token}.ics");
+            return new Response($"{baseUrl.TrimEnd('/')}/api/calendar/{token}.ics");
         }
     }
 
@@ -91,8 +61,9 @@ public static class CalendarFeeds
             var eventIds = await db.Registrations
                 .Where(r => r.MemberId == memberId && (r.Status == RegistrationStatus.Confirmed || r.EndReason == "event_cancelled"))
                 .Select(r => r.EventId).Distinct().ToListAsync(cancellationToken);
-            var events = await db.Events.AsNoTracking().Where(e => eventIds.Contains(e.Id) && e.EndsAt > since).OrderBy(e => e.StartsAt).ToListAsync(cancellationToken);
-            return ICalendarWriter.Write(events.Select(e => EventCalendar.ToCalendarEvent(e, e.Status == EventStatus.Cancelled ? null : e.OnlineJoinUrl)), "Assemble");
+            var events = await db.Events.AsNoTracking().Include(e => e.Sessions).AsSplitQuery()
+                .Where(e => eventIds.Contains(e.Id) && e.EndsAt > since).OrderBy(e => e.StartsAt).ToListAsync(cancellationToken);
+            return IcsWriter.Write(events.SelectMany(e => EventCalendar.Entries(e, e.Status == EventStatus.Cancelled ? null : e.OnlineJoinUrl)), "Assemble");
         }
     }
 }
