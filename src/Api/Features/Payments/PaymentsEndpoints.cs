@@ -156,7 +156,7 @@ public static class PaymentsEndpoints
                 },
             },
         });
-        using var message = new HttpRequestMessage(HttpMethod.Post, $"{BaseUrl(request)}/api/payments/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"{request.Scheme}://{request.Host}{request.PathBase}/api/payments/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         // Signed as Stripe signs (Stripe.net's own signer); the webhook verifies it like any other delivery.
         message.Headers.Add("Stripe-Signature", Stripe.EventUtility.GenerateSignatureHeader(body, secret, now.ToUnixTimeSeconds()));
         using var response = await services.GetRequiredService<IHttpClientFactory>().CreateClient(SelfClient).SendAsync(message, ct);
@@ -165,5 +165,10 @@ public static class PaymentsEndpoints
             Encoding.UTF8, response.IsSuccessStatusCode ? 200 : 502);
     }
 
-    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
+    /// <summary>
+    /// The public address (App:PublicBaseUrl) for links that leave the API — Stripe's return pages, calendar
+    /// feeds — never the request's Host header, which a client can forge.
+    /// </summary>
+    public static string BaseUrl(HttpRequest request)
+        => request.HttpContext.RequestServices.GetRequiredService<Infrastructure.Email.PublicLinks>().BaseUrl.ToString().TrimEnd('/');
 }
