@@ -289,3 +289,67 @@ public sealed class SmtpHangTests(SmtpHangFactory api) : IClassFixture<SmtpHangF
         Assert.Equal(3, await api.CountAsync("SELECT count(*) FROM outbox_emails WHERE status = 'Pending' AND attempts = 1 AND next_attempt_at > now()"));
     }
 }
+
+/// <summary>An SMTP relay with a self-signed certificate, offering STARTTLS.</summary>
+public class SmtpTlsFactory : ApiFactory
+{
+    public SmtpCatcher Smtp { get; } = Start();
+
+    private static SmtpCatcher Start()
+    {
+        var smtp = SmtpCatcher.Start();
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=relay.assemble.test", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        smtp.Certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+            certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
+        return smtp;
+    }
+
+    protected virtual bool PinCertificate => true;
+
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Smtp:Host"] = "127.0.0.1",
+        ["Smtp:Port"] = Smtp.Port.ToString(),
+        ["Smtp:EnableSsl"] = "true",
+        ["Smtp:CertificateSha256"] = PinCertificate ? Smtp.Certificate!.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) : null,
+        ["Smtp:TimeoutMilliseconds"] = "3000",
+    };
+}
+
+/// <summary>The same relay, its certificate not pinned: nothing may be sent to it.</summary>
+public sealed class SmtpUntrustedTlsFactory : SmtpTlsFactory
+{
+    protected override bool PinCertificate => false;
+}
+
+public sealed class SmtpTlsTests(SmtpTlsFactory api) : IClassFixture<SmtpTlsFactory>
+{
+    [Fact]
+    public async Task Mail_goes_over_starttls_to_a_relay_whose_certificate_is_pinned()
+    {
+        var email = api.NewEmail("tls");
+        await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
+        var report = await OutboxDispatcher.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, 50, CancellationToken.None);
+        Assert.Equal(1, report.Sent);
+        Assert.Single(api.Smtp.Messages, m => m.Contains(email));
+        Assert.True(api.Smtp.LastOverTls);
+    }
+}
+
+public sealed class SmtpUntrustedTlsTests(SmtpUntrustedTlsFactory api) : IClassFixture<SmtpUntrustedTlsFactory>
+{
+    [Fact]
+    public async Task An_untrusted_certificate_sends_nothing_and_the_mail_waits()
+    {
+        var email = api.NewEmail("untrusted");
+        await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
+        var report = await OutboxDispatcher.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, 50, CancellationToken.None);
+        Assert.Equal(0, report.Sent);
+        Assert.Equal(1, report.Retrying);
+        Assert.Empty(api.Smtp.Messages);
+        Assert.Contains("SMTP server not available", (string)(await api.ScalarAsync($"SELECT last_error FROM outbox_emails WHERE \"to\" = '{email}'"))!);
+    }
+}

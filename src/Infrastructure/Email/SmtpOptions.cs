@@ -26,6 +26,12 @@ public sealed class SmtpOptions
     /// <summary>With a user name the transport authenticates (AUTH PLAIN/LOGIN/SCRAM, whichever the server offers).</summary>
     public string? Username { get; set; }
     public string? Password { get; set; }
+    /// <summary>
+    /// The SHA-256 fingerprint (hex) of a server certificate to accept although no trusted authority signed it (a
+    /// relay inside the association's network with a self-signed certificate). Any other untrusted certificate is
+    /// refused, and the mail waits.
+    /// </summary>
+    public string? CertificateSha256 { get; set; }
     /// <summary>Per SMTP operation (connect, each command): a server that hangs costs the batch this long, not forever.</summary>
     public int TimeoutMilliseconds { get; set; } = 15_000;
 

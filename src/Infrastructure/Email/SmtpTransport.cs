@@ -1,6 +1,4 @@
-using System.Net.Sockets;
 using Assemble.Domain.Common;
-using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
@@ -22,6 +20,9 @@ public sealed partial class SmtpTransport(IOptions<SmtpOptions> smtp, IOptions<E
         var o = smtp.Value;
         var outcomes = new DeliveryOutcome[batch.Count];
         using var client = new SmtpClient { Timeout = o.TimeoutMilliseconds };
+        if (o.CertificateSha256 is { Length: > 0 } pinned)
+            client.ServerCertificateValidationCallback = (_, certificate, _, errors) => errors == System.Net.Security.SslPolicyErrors.None
+                || (certificate is not null && string.Equals(certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256), pinned.Replace(":", ""), StringComparison.OrdinalIgnoreCase));
         string? unreachable = null;
         var reconnects = 0;
         for (var i = 0; i < batch.Count; i++)
@@ -46,9 +47,11 @@ public sealed partial class SmtpTransport(IOptions<SmtpOptions> smtp, IOptions<E
             {
                 if (!client.IsConnected) await ConnectAsync(client, o, cancellationToken);
             }
-            catch (Exception e) when (IsConnectionFault(e) || e is AuthenticationException or SmtpCommandException)
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
-                // Authentication refused is a configuration fault, not the message's: keep the mail and retry it.
+                // Whatever stops the connection (refused, a hang, a TLS handshake or a certificate refused,
+                // authentication refused) is the server's or the configuration's fault, not the message's: keep
+                // the mail for a retry, and do not try again for each message of this batch.
                 unreachable = $"SMTP server not available: {Describe(e)}";
                 LogFailure(logger, batch[i].Id, e.GetType().Name);
                 outcomes[i] = DeliveryOutcome.Temporary(unreachable);
@@ -68,8 +71,10 @@ public sealed partial class SmtpTransport(IOptions<SmtpOptions> smtp, IOptions<E
                 LogFailure(logger, batch[i].Id, $"{code} {e.ErrorCode}");
                 outcomes[i] = code is >= 500 and < 600 ? DeliveryOutcome.Permanent(error) : DeliveryOutcome.Temporary(error);
             }
-            catch (Exception e) when (IsConnectionFault(e))
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
+                // Anything but a command's answer (a dropped connection, a time-out, a protocol error) may have
+                // left the connection unusable: the message waits for a retry, and the next one reconnects.
                 var error = $"SMTP connection lost: {Describe(e)}";
                 LogFailure(logger, batch[i].Id, e.GetType().Name);
                 outcomes[i] = DeliveryOutcome.Temporary(error);
@@ -94,10 +99,6 @@ public sealed partial class SmtpTransport(IOptions<SmtpOptions> smtp, IOptions<E
         if (!string.IsNullOrEmpty(o.Username)) await client.AuthenticateAsync(o.Username, o.Password ?? "", cancellationToken);
     }
 
-    private static bool IsConnectionFault(Exception e)
-        => e is IOException or SocketException or TimeoutException or SmtpProtocolException or ServiceNotConnectedException
-            or System.Security.Authentication.AuthenticationException or NotSupportedException
-            || (e is OperationCanceledException && e.InnerException is TimeoutException);
 
     private static string Describe(Exception e) => e is SmtpCommandException c ? $"{(int)c.StatusCode} {c.Message}" : $"{e.GetType().Name}: {e.Message}";
 

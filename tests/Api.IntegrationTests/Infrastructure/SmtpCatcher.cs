@@ -28,6 +28,12 @@ public sealed class SmtpCatcher : IAsyncDisposable
     /// <summary>"user:password" that AUTH PLAIN must give before MAIL is accepted; null accepts anyone.</summary>
     public string? RequiredLogin { get; set; }
 
+    /// <summary>With a certificate, EHLO offers STARTTLS and the session continues over TLS.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
+
+    /// <summary>Whether the last message arrived over TLS.</summary>
+    public bool LastOverTls { get; private set; }
+
     /// <summary>Accepts connections and never says a word (a server that hangs).</summary>
     public bool Hang { get; set; }
 
@@ -74,10 +80,11 @@ public sealed class SmtpCatcher : IAsyncDisposable
                 try { await Task.Delay(Timeout.Infinite, _stop.Token); } catch (OperationCanceledException) { }
                 return;
             }
-            var stream = client.GetStream();
+            Stream stream = client.GetStream();
+            var tls = false;
             // Latin-1 keeps every byte of an 8-bit message as one char; Parse reads it back as UTF-8 bytes.
-            using var reader = new StreamReader(stream, Encoding.Latin1);
-            await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+            var reader = new StreamReader(stream, Encoding.Latin1);
+            var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
             await writer.WriteLineAsync("220 catcher.test ESMTP");
             var authenticated = RequiredLogin is null;
             try
@@ -89,8 +96,17 @@ public sealed class SmtpCatcher : IAsyncDisposable
                     {
                         case "EHLO":
                             await writer.WriteLineAsync("250-catcher.test");
+                            if (Certificate is not null && !tls) await writer.WriteLineAsync("250-STARTTLS");
                             if (RequiredLogin is not null) await writer.WriteLineAsync("250-AUTH PLAIN");
                             await writer.WriteLineAsync(EightBitMime ? "250 8BITMIME" : "250 SIZE 10485760");
+                            break;
+                        case "STARTTLS" when Certificate is not null && !tls:
+                            await writer.WriteLineAsync("220 2.0.0 Ready to start TLS");
+                            var ssl = new System.Net.Security.SslStream(stream);
+                            await ssl.AuthenticateAsServerAsync(Certificate);
+                            (stream, tls) = (ssl, true);
+                            reader = new StreamReader(stream, Encoding.Latin1);
+                            writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
                             break;
                         case "AUTH":
                             var parts = line.Split(' ');
@@ -113,6 +129,7 @@ public sealed class SmtpCatcher : IAsyncDisposable
                                 await writer.WriteLineAsync($"{failure} {(failure >= 500 ? "Mailbox unavailable" : "Try again later")}");
                             else
                             {
+                                LastOverTls = tls;
                                 Messages.Enqueue(Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(data.ToString())));
                                 await writer.WriteLineAsync("250 Queued");
                             }
@@ -126,9 +143,9 @@ public sealed class SmtpCatcher : IAsyncDisposable
                     }
                 }
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException)
             {
-                // The client went away.
+                // The client went away, or refused our certificate.
             }
         }
     }
