@@ -120,6 +120,30 @@ public sealed class OutboxTests(SmtpFactory api) : IClassFixture<SmtpFactory>
     }
 
     [Fact]
+    public async Task A_message_whose_answer_was_lost_is_sent_again_with_the_same_message_id_and_the_rest_go_on()
+    {
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        await api.DispatchAsync();
+        var lost = await EnqueueAsync($"lost-{tag}@example.jp", "返事が消えた");
+        var next = await EnqueueAsync($"next-{tag}@example.jp", "後続");
+        api.Smtp.LoseAnswers = 1;
+        var now = DateTimeOffset.UtcNow;
+
+        var first = await api.DispatchAsync(now);
+
+        // The server kept the first message but its 250 never came: the row waits; the next one goes on a new connection.
+        Assert.Equal(1, first.Retrying);
+        Assert.Equal("Pending", await api.ScalarAsync($"SELECT status FROM outbox_emails WHERE id = '{lost}'"));
+        Assert.Equal("Sent", await api.ScalarAsync($"SELECT status FROM outbox_emails WHERE id = '{next}'"));
+        await api.DispatchAsync(now.AddMinutes(1));
+        Assert.Equal("Sent", await api.ScalarAsync($"SELECT status FROM outbox_emails WHERE id = '{lost}'"));
+        // Delivered twice, as SMTP allows after a lost answer, under one Message-ID a receiver can drop duplicates by.
+        var copies = api.Smtp.Messages.Where(m => m.Contains($"lost-{tag}")).Select(m => Mailbox.Parse(m).Message.MessageId).ToList();
+        Assert.Equal(2, copies.Count);
+        Assert.Equal($"{lost:N}@assemble.test", Assert.Single(copies.Distinct()));
+    }
+
+    [Fact]
     public async Task A_batch_travels_over_one_smtp_connection()
     {
         var tag = Guid.NewGuid().ToString("N")[..8];

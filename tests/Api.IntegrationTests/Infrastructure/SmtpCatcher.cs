@@ -34,6 +34,12 @@ public sealed class SmtpCatcher : IAsyncDisposable
     /// <summary>Whether the last message arrived over TLS.</summary>
     public bool LastOverTls { get; private set; }
 
+    /// <summary>
+    /// How many of the next messages to keep and then drop the connection without the 250: the server acted, and
+    /// its answer was lost.
+    /// </summary>
+    public int LoseAnswers;
+
     /// <summary>Accepts connections and never says a word (a server that hangs).</summary>
     public bool Hang { get; set; }
 
@@ -125,6 +131,12 @@ public sealed class SmtpCatcher : IAsyncDisposable
                             var data = new StringBuilder();
                             while (await reader.ReadLineAsync() is { } dataLine && dataLine != ".")
                                 data.Append(dataLine.StartsWith("..", StringComparison.Ordinal) ? dataLine[1..] : dataLine).Append("\r\n");
+                            if (Interlocked.Decrement(ref LoseAnswers) >= 0)
+                            {
+                                Messages.Enqueue(Encoding.UTF8.GetString(Encoding.Latin1.GetBytes(data.ToString())));
+                                return;
+                            }
+                            Interlocked.Exchange(ref LoseAnswers, 0);
                             if (Failures.TryDequeue(out var failure))
                                 await writer.WriteLineAsync($"{failure} {(failure >= 500 ? "Mailbox unavailable" : "Try again later")}");
                             else
