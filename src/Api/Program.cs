@@ -37,6 +37,8 @@ if (await StartupTasks.RunCommandAsync(app, args) is { } exitCode) return exitCo
 #if BENCHMARK
 Assemble.Api.Bench.PhaseTimings.UsePhaseTimings(app);
 #endif
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment()) app.UseHsts();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAccountKeyForRateLimits();
