@@ -301,6 +301,7 @@ public sealed class EventTests(EventsFactory api) : IClassFixture<EventsFactory>
     [InlineData("capacity", 0, "capacity")]
     [InlineData("timeZone", "Mars/Olympus", "timeZone")]
     [InlineData("onlineJoinUrl", "http://insecure.example/j/1", "onlineJoinUrl")]
+    [InlineData("onlineJoinUrl", "https://zoom.example/j/1 2", "onlineJoinUrl")]
     [InlineData("holdMinutes", 5, "holdMinutes")]
     public async Task An_event_breaking_a_limit_is_400_with_the_field_named(string key, object value, string field)
     {

@@ -517,14 +517,6 @@ public sealed class ProductionCheckoutTests(ProductionWithoutStripeFactory api) 
 public sealed class SimulatedCheckoutFactory : EventsFactory
 {
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Stripe:WebhookSecrets:0"] = "whsec_simulated_for_tests" };
-
-    protected override void ConfigureWebHost(IWebHostBuilder builder)
-    {
-        base.ConfigureWebHost(builder);
-        // The simulated page posts its webhook to the API over HTTP; here the API is the in-memory test server.
-        builder.ConfigureTestServices(services => services.AddHttpClient(Api.Features.Payments.PaymentsEndpoints.SelfClient)
-            .ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler()));
-    }
 }
 
 public sealed class SimulatedCheckoutTests(SimulatedCheckoutFactory api) : IClassFixture<SimulatedCheckoutFactory>

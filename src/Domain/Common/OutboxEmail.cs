@@ -81,6 +81,19 @@ public sealed class OutboxEmail
         LastError = null;
     }
 
+    /// <summary>How long mail waits when the server, not the message, is the problem.</summary>
+    public static readonly TimeSpan ServerUnavailableWait = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The server could not be reached or refused us, not this message: it waits a minute without using up an
+    /// attempt, so a long outage never kills mail that has nothing wrong with it.
+    /// </summary>
+    public void Postpone(string error, DateTimeOffset now)
+    {
+        LastError = error.Length > 500 ? error[..500] : error;
+        NextAttemptAt = now + ServerUnavailableWait;
+    }
+
     /// <summary>A temporary failure waits with exponential backoff (30 s, 1 min, 2 min … capped at 1 h); a permanent one, or the last attempt, is dead.</summary>
     public void Failed(string error, bool permanent, DateTimeOffset now)
     {

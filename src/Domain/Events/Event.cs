@@ -389,8 +389,7 @@ public sealed class Event
         else if (d.Sessions.Count > 52) errors["sessions"] = ["At most 52 sessions."];
         if (d.Capacity is < 1 or > MaxCapacity) errors["capacity"] = [$"From 1 to {MaxCapacity}."];
         if (d.Venue is { } v && (string.IsNullOrWhiteSpace(v.Name) || v.Name.Length > 200 || v.Address?.Length > 300)) errors["venue"] = ["A venue has a name (at most 200 characters) and an address of at most 300."];
-        if (d.OnlineJoinUrl is { Length: > 0 } url && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps && url.Length <= 500))
-            errors["onlineJoinUrl"] = ["Use an https:// address of at most 500 characters."];
+        if (d.OnlineJoinUrl is { Length: > 0 } url && !JoinUrl.IsValid(url.Trim())) errors["onlineJoinUrl"] = [JoinUrl.Problem];
         if (d.AttendeeMaterials?.Length > 20_000) errors["attendeeMaterials"] = ["Use at most 20,000 characters."];
         if (d.AttendeeNotes?.Length > 2000) errors["attendeeNotes"] = ["Use at most 2,000 characters."];
         if (d.Audience == Audience.Professions && d.AudienceProfessions.Count == 0) errors["audienceProfessions"] = ["Choose at least one profession."];

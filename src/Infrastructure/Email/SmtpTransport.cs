@@ -40,7 +40,7 @@ public sealed partial class SmtpTransport(IOptions<SmtpOptions> smtp, IOptions<E
             }
             if (unreachable is not null)
             {
-                outcomes[i] = DeliveryOutcome.Temporary(unreachable);
+                outcomes[i] = DeliveryOutcome.Unavailable(unreachable);
                 continue;
             }
             try
@@ -54,7 +54,7 @@ public sealed partial class SmtpTransport(IOptions<SmtpOptions> smtp, IOptions<E
                 // the mail for a retry, and do not try again for each message of this batch.
                 unreachable = $"SMTP server not available: {Describe(e)}";
                 LogFailure(logger, batch[i].Id, e.GetType().Name);
-                outcomes[i] = DeliveryOutcome.Temporary(unreachable);
+                outcomes[i] = DeliveryOutcome.Unavailable(unreachable);
                 continue;
             }
             try
@@ -69,7 +69,14 @@ public sealed partial class SmtpTransport(IOptions<SmtpOptions> smtp, IOptions<E
                 var error = $"{code} {e.Message}";
                 // The server's text may name the recipient: it goes to the row (admins), not to the log.
                 LogFailure(logger, batch[i].Id, $"{code} {e.ErrorCode}");
-                outcomes[i] = code is >= 500 and < 600 ? DeliveryOutcome.Permanent(error) : DeliveryOutcome.Temporary(error);
+                if (RefusesUs(e))
+                {
+                    // Our sender, relaying or login refused: a configuration fault, which would kill every message
+                    // if taken as permanent. All of them wait until it is fixed.
+                    unreachable = $"SMTP server refuses this sender: {error}";
+                    outcomes[i] = DeliveryOutcome.Unavailable(unreachable);
+                }
+                else outcomes[i] = code is >= 500 and < 600 ? DeliveryOutcome.Permanent(error) : DeliveryOutcome.Temporary(error);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested)
             {
@@ -99,6 +106,12 @@ public sealed partial class SmtpTransport(IOptions<SmtpOptions> smtp, IOptions<E
         if (!string.IsNullOrEmpty(o.Username)) await client.AuthenticateAsync(o.Username, o.Password ?? "", cancellationToken);
     }
 
+
+    /// <summary>Refusals of us rather than of the message: MAIL FROM refused, 530 (authentication required), or an RFC 3463 5.7.x (security or policy) answer to anything but a recipient.</summary>
+    private static bool RefusesUs(SmtpCommandException e)
+        => e.ErrorCode == SmtpErrorCode.SenderNotAccepted
+           || (int)e.StatusCode == 530
+           || (e.ErrorCode != SmtpErrorCode.RecipientNotAccepted && e.Message.StartsWith("5.7.", StringComparison.Ordinal));
 
     private static string Describe(Exception e) => e is SmtpCommandException c ? $"{(int)c.StatusCode} {c.Message}" : $"{e.GetType().Name}: {e.Message}";
 

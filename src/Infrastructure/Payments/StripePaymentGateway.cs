@@ -16,7 +16,7 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
     public static StripeClient CreateClient(StripeOptions o) => new(new StripeClientOptions
     {
         // Stripe.net refuses an empty key; without one every call fails here first (see CallAsync).
-        ApiKey = string.IsNullOrWhiteSpace(o.ApiKey) ? null : o.ApiKey,
+        ApiKey = string.IsNullOrWhiteSpace(o.ApiKey) ? null : o.ApiKey.Trim(),
         ApiBase = o.BaseUrl,
         HttpClient = new SystemNetHttpClient(
             new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = o.Timeout },

@@ -40,6 +40,9 @@ public sealed class SmtpCatcher : IAsyncDisposable
     /// </summary>
     public int LoseAnswers;
 
+    /// <summary>Refuses our sender at MAIL FROM (a relay that does not accept the configured From address).</summary>
+    public bool RefuseSender { get; set; }
+
     /// <summary>Accepts connections and never says a word (a server that hangs).</summary>
     public bool Hang { get; set; }
 
@@ -119,6 +122,9 @@ public sealed class SmtpCatcher : IAsyncDisposable
                             var login = parts.Length > 2 ? Encoding.UTF8.GetString(Convert.FromBase64String(parts[2])).Split('\0') : [];
                             authenticated = login.Length == 3 && $"{login[1]}:{login[2]}" == RequiredLogin;
                             await writer.WriteLineAsync(authenticated ? "235 2.7.0 Authentication successful" : "535 5.7.8 Authentication credentials invalid");
+                            break;
+                        case "MAIL" when RefuseSender:
+                            await writer.WriteLineAsync("550 5.7.1 Sender address rejected: not owned by user");
                             break;
                         case "MAIL" when !authenticated:
                             await writer.WriteLineAsync("530 5.7.0 Authentication required");

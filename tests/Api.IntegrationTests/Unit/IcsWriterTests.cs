@@ -234,11 +234,14 @@ public sealed class IcsWriterTests
     }
 
     [Fact]
-    public void A_url_that_is_not_an_absolute_uri_is_rejected()
+    public void A_url_that_is_not_an_absolute_web_address_is_left_out_and_the_calendar_still_written()
     {
-        Assert.Throws<ArgumentException>(() => IcsWriter.Write([Entry(url: "not a url")]));
-        Assert.Throws<ArgumentException>(() => IcsWriter.Write([Entry(url: "/api/relative")]));
-        Assert.Throws<ArgumentException>(() => IcsWriter.Write([Entry(url: "https://zoom.example/j/1 2")]));
+        foreach (var url in new[] { "not a url", "/api/relative", "https://zoom.example/j/1 2" })
+        {
+            var ics = IcsWriter.Write([Entry(url: url)]);
+            Assert.Contains("BEGIN:VEVENT", ics);
+            Assert.DoesNotContain("\r\nURL", ics);
+        }
     }
 
     // ---- calendar and event properties --------------------------------------------------------------------------

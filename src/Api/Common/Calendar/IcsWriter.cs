@@ -78,15 +78,17 @@ public static class IcsWriter
         };
     }
 
-    private static Uri AbsoluteUri(CalendarEntry entry)
+    /// <summary>
+    /// Only a web address that can stand in a URL property as it is; anything else (a stored row from before the
+    /// domain's <c>JoinUrl</c> rule) is left out rather than failing the whole calendar — and the mail it rides in.
+    /// </summary>
+    private static Uri? AbsoluteUri(CalendarEntry entry)
     {
         var url = entry.Url!;
         // On Linux "/api/x" parses as an absolute file:// URI: only web addresses are taken.
-        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || url.Any(char.IsControl) || url.Any(char.IsWhiteSpace))
-        {
-            throw new ArgumentException($"Calendar entry '{entry.Uid}' has a URL that is not an absolute http(s) URI.", nameof(entry));
-        }
-        return uri;
+        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http" && !url.Any(char.IsControl) && !url.Any(char.IsWhiteSpace)
+            ? uri
+            : null;
     }
 
     /// <summary>

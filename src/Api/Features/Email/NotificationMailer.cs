@@ -12,7 +12,7 @@ namespace Assemble.Api.Features.Email;
 /// land here). Rows are claimed with FOR UPDATE SKIP LOCKED and marked processed in the same transaction as the
 /// mail they produce: each row mails once.
 /// </summary>
-public static class NotificationMailer
+public static partial class NotificationMailer
 {
     public static async Task<int> RunOnceAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -28,7 +28,16 @@ public static class NotificationMailer
             var events = await db.Events.AsNoTracking().Include(e => e.Sessions).Where(e => eventIds.Contains(e.Id)).ToDictionaryAsync(e => e.Id, cancellationToken);
             foreach (var row in batch)
             {
-                if (events.TryGetValue(row.EventId, out var e)) written += await WriteAsync(db, row, e, now, cancellationToken);
+                // One notice that cannot be rendered is logged and passed over, never left at the head of the queue
+                // where it would stop every notice behind it.
+                try
+                {
+                    if (events.TryGetValue(row.EventId, out var e)) written += await WriteAsync(db, row, e, now, cancellationToken);
+                }
+                catch (Exception failure) when (failure is not (OperationCanceledException or Npgsql.NpgsqlException or DbUpdateException))
+                {
+                    LogUnrenderable(scope.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(NotificationMailer)), row.Id, failure.GetType().Name);
+                }
                 row.MarkProcessed(now);
             }
             await db.SaveChangesAsync(cancellationToken);
@@ -45,4 +54,7 @@ public static class NotificationMailer
         db.OutboxEmails.AddRange(mails);
         return mails.Count;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Domain event {RowId} could not be rendered as mail ({Exception}); it is passed over so the notices behind it go out.")]
+    private static partial void LogUnrenderable(ILogger logger, Guid rowId, string exception);
 }

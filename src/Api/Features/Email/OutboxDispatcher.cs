@@ -40,6 +40,7 @@ public static class OutboxDispatcher
                 .ToListAsync(cancellationToken);
             if (batch.Count == 0) break;
             var outcomes = await transport.DeliverAsync(batch, cancellationToken);
+            var unavailable = outcomes.Any(o => o.Result == DeliveryResult.ServerUnavailable);
             for (var i = 0; i < batch.Count; i++)
             {
                 var (email, outcome) = (batch[i], outcomes[i]);
@@ -49,13 +50,21 @@ public static class OutboxDispatcher
                     sent++;
                     continue;
                 }
+                if (outcome.Result == DeliveryResult.ServerUnavailable)
+                {
+                    // Not the message's fault: retry it later without using up one of its attempts.
+                    email.Postpone(outcome.Error ?? "SMTP server unavailable", now);
+                    retrying++;
+                    continue;
+                }
                 email.Failed(outcome.Error ?? "failed", outcome.Result == DeliveryResult.PermanentFailure, now);
                 if (email.Status == OutboxEmailStatus.Dead) dead++;
                 else retrying++;
             }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            if (batch.Count < batchSize) break;
+            // A server that cannot be reached costs one batch a run, not one time-out per batch of the whole queue.
+            if (batch.Count < batchSize || unavailable) break;
         }
         return new Report(sent, retrying, dead);
     }

@@ -28,10 +28,11 @@ public static class Unsubscribe
 
     public static void MapUnsubscribeEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet(Route, (string? token, IDataProtectionProvider protection) =>
+        app.MapGet(Route, (string? token, IDataProtectionProvider protection, PublicLinks links) =>
             {
                 if (MemberOf(protection, token) is null) return Invalid();
-                var action = WebUtility.HtmlEncode($"{Route}?token={Uri.EscapeDataString(token!)}");
+                // Absolute on the public address, so the button works behind a proxy that serves the API under a path.
+                var action = WebUtility.HtmlEncode(links.To($"{Route}?token={Uri.EscapeDataString(token!)}"));
                 return Page(
                     $"""
                      <p>リマインドメールと主催者からのお知らせを停止しますか？<br>Stop reminders and messages from organizers?</p>

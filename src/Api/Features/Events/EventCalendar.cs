@@ -8,10 +8,10 @@ namespace Assemble.Api.Features.Events;
 public static class EventCalendar
 {
     /// <summary>
-    /// One entry per session for an event of several sessions (a coaching cohort's evenings, each with its own UID
-    /// from the event's and the session's ids); an event of one session keeps the UID it always had, so calendars
-    /// that subscribed before do not get it twice. The join URL only when <paramref name="joinUrl"/> is given (the
-    /// member's own feed and mail).
+    /// One entry per session for a coaching cohort (its evenings, each with its own UID from the event's and the
+    /// session's ids) — whatever its count, so a cohort that grows from one session to two does not leave an orphan
+    /// behind in calendars; any other event has one session and keeps the UID it always had. The join URL only when
+    /// <paramref name="joinUrl"/> is given (the member's own feed and mail).
     /// </summary>
     public static IEnumerable<CalendarEntry> Entries(Event e, string? joinUrl)
     {
@@ -25,12 +25,13 @@ public static class EventCalendar
         var place = location.Length == 0 ? null : location;
         var cancelled = e.Status == EventStatus.Cancelled;
 
-        // Sessions are not loaded on every path; an event always has at least one, so none means "not loaded".
-        var sessions = e.Sessions.OrderBy(s => s.StartsAt).ToList();
-        if (sessions.Count <= 1)
+        if (e.Kind != EventKind.CoachingCohort)
         {
             return [new CalendarEntry(Uid(e), e.Sequence, e.StartsAt, e.EndsAt, e.TimeZone, e.Title, text, place, joinUrl, cancelled, e.UpdatedAt)];
         }
+        // An event always has at least one session: none means a path forgot to load them.
+        var sessions = e.Sessions.OrderBy(s => s.StartsAt).ToList();
+        if (sessions.Count == 0) throw new InvalidOperationException($"Load the sessions of cohort {e.Id} before writing its calendar.");
         return sessions.Select((s, i) => new CalendarEntry(SessionUid(e, s), e.Sequence, s.StartsAt, s.EndsAt, e.TimeZone,
             $"{e.Title} ({i + 1}/{sessions.Count}){(s.Title is { } title ? " " + title : "")}", text, place, joinUrl, cancelled, e.UpdatedAt));
     }

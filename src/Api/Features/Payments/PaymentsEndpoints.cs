@@ -16,11 +16,15 @@ namespace Assemble.Api.Features.Payments;
 
 public static class PaymentsEndpoints
 {
-    public const string SelfClient = "self";
-
     public static IServiceCollection AddPayments(this IServiceCollection services, IConfiguration configuration, IHostEnvironment environment)
     {
-        services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section));
+        // A key with a stray newline from a secrets file, or a zero time-out, would make Stripe.net's client throw
+        // on every resolution — every registration a 500 — so they stop the start instead.
+        services.AddOptions<StripeOptions>().Bind(configuration.GetSection(StripeOptions.Section))
+            .Validate(o => o.ApiKey is null || !o.ApiKey.Trim().Any(char.IsWhiteSpace), "Stripe:ApiKey contains whitespace.")
+            .Validate(o => o.Timeout > TimeSpan.Zero && o.MaxRetries is >= 0 and <= 5, "Stripe:Timeout must be positive and Stripe:MaxRetries 0 to 5.")
+            .Validate(o => Uri.TryCreate(o.BaseUrl, UriKind.Absolute, out _), "Stripe:BaseUrl must be an absolute URL.")
+            .ValidateOnStart();
         var stripe = configuration.GetSection(StripeOptions.Section).Get<StripeOptions>() ?? new StripeOptions();
         if (stripe.UsesSimulatedCheckout && !environment.IsProduction())
         {
@@ -33,7 +37,6 @@ public static class PaymentsEndpoints
             services.AddSingleton<Stripe.IStripeClient>(sp => StripePaymentGateway.CreateClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
             services.AddScoped<IPaymentGateway, StripePaymentGateway>();
         }
-        services.AddHttpClient(SelfClient);
         services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section));
         return services
             .AddScoped<StartCheckout.Handler>()
@@ -129,7 +132,7 @@ public static class PaymentsEndpoints
             => SendAsync(sessionId, "checkout.session.expired", "expired", "unpaid", request, services, ct)).DisableAntiforgery();
     }
 
-    /// <summary>The simulated page's buttons: a correctly signed Stripe event, sent to our own webhook endpoint over HTTP.</summary>
+    /// <summary>The simulated page's buttons: a correctly signed Stripe event, handled as the webhook handles Stripe's.</summary>
     private static async Task<IResult> SendAsync(string sessionId, string type, string status, string paymentStatus, HttpRequest request, IServiceProvider services, CancellationToken ct)
     {
         var simulated = services.GetService<SimulatedCheckoutGateway>();
@@ -156,13 +159,14 @@ public static class PaymentsEndpoints
                 },
             },
         });
-        using var message = new HttpRequestMessage(HttpMethod.Post, $"{request.Scheme}://{request.Host}{request.PathBase}/api/payments/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
-        // Signed as Stripe signs (Stripe.net's own signer); the webhook verifies it like any other delivery.
-        message.Headers.Add("Stripe-Signature", Stripe.EventUtility.GenerateSignatureHeader(body, secret, now.ToUnixTimeSeconds()));
-        using var response = await services.GetRequiredService<IHttpClientFactory>().CreateClient(SelfClient).SendAsync(message, ct);
+        // Signed as Stripe signs (Stripe.net's own signer) and handed to the webhook's own handler in this process,
+        // which verifies it like any delivery. Never an HTTP call to the request's Host, which a client can forge.
+        var signature = Stripe.EventUtility.GenerateSignatureHeader(body, secret, now.ToUnixTimeSeconds());
+        var outcome = await services.GetRequiredService<HandleStripeWebhook.Handler>().HandleAsync(Encoding.UTF8.GetBytes(body), signature, ct);
+        var accepted = outcome is not (HandleStripeWebhook.Outcome.BadSignature or HandleStripeWebhook.Outcome.Malformed or HandleStripeWebhook.Outcome.OtherApiVersion);
         var done = paymentStatus == "paid" ? "お支払いが完了しました / Payment complete." : "キャンセルしました / Cancelled.";
-        return Results.Content($"<!doctype html><meta charset=\"utf-8\"><p>{done}</p><p>webhook: {(int)response.StatusCode}</p>", "text/html; charset=utf-8",
-            Encoding.UTF8, response.IsSuccessStatusCode ? 200 : 502);
+        return Results.Content($"<!doctype html><meta charset=\"utf-8\"><p>{done}</p><p>webhook: {outcome}</p>", "text/html; charset=utf-8",
+            Encoding.UTF8, accepted ? 200 : 502);
     }
 
     /// <summary>
