@@ -111,6 +111,51 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public async Task A_database_made_by_the_migrations_before_the_baseline_is_refused_with_what_to_do()
+    {
+        var database = await TestDatabases.CreateEmptyAsync("prebaseline");
+        try
+        {
+            await TestDatabases.MigrateAsync(database);
+            // What the hand-written migrations replaced by the baseline of 2026-12 left in the history.
+            await ExecuteAsync(database, """
+                DELETE FROM __ef_migrations_history;
+                INSERT INTO __ef_migrations_history VALUES ('20261122000000_Initial', '10.0.14'), ('20261203090000_OutboxUnsubscribe', '10.0.14');
+                """);
+
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => TestDatabases.MigrateAsync(database));
+
+            Assert.Contains("before the baseline of 2026-12", refused.Message);
+            Assert.Contains("dropdb", refused.Message);
+            Assert.Contains("20261122000000_Initial", refused.Message);
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(database);
+        }
+    }
+
+    [Fact]
+    public async Task A_database_migrated_by_a_newer_build_is_refused()
+    {
+        var database = await TestDatabases.CreateEmptyAsync("newer");
+        try
+        {
+            await TestDatabases.MigrateAsync(database);
+            await ExecuteAsync(database, "INSERT INTO __ef_migrations_history VALUES ('29991231000000_FromTheFuture', '10.0.14')");
+
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => TestDatabases.MigrateAsync(database));
+
+            Assert.Contains("newer build", refused.Message);
+            Assert.Contains("29991231000000_FromTheFuture", refused.Message);
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(database);
+        }
+    }
+
+    [Fact]
     public async Task Two_instances_migrating_a_fresh_database_at_once_both_succeed()
     {
         var database = await TestDatabases.CreateEmptyAsync("racing");
@@ -160,6 +205,14 @@ public sealed class SchemaTests
         {
             await TestDatabases.DropAsync(database);
         }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<List<string>> CatalogAsync(string connectionString)

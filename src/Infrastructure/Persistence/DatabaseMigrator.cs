@@ -29,6 +29,7 @@ public sealed partial class DatabaseMigrator(AppDbContext db, NpgsqlDataSource d
             // On a fresh database, asking EF for applied migrations logs a failed query; ask PostgreSQL first.
             await using var probe = new NpgsqlCommand("SELECT to_regclass('__ef_migrations_history') IS NOT NULL", connection);
             var hasHistory = (bool)(await probe.ExecuteScalarAsync(cancellationToken))!;
+            if (hasHistory) await RefuseUnknownHistoryAsync(cancellationToken);
             var pending = hasHistory
                 ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList()
                 : db.Database.GetMigrations().ToList();
@@ -52,6 +53,28 @@ public sealed partial class DatabaseMigrator(AppDbContext db, NpgsqlDataSource d
             release.Parameters.AddWithValue("key", LockKey);
             await release.ExecuteNonQueryAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>
+    /// Stops when the history names migrations this build does not have: migrating on would fail half-way on
+    /// tables that already exist, or run a schema the code does not expect.
+    /// </summary>
+    private async Task RefuseUnknownHistoryAsync(CancellationToken cancellationToken)
+    {
+        var known = db.Database.GetMigrations().ToList();
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+        var unknown = applied.Except(known).ToList();
+        if (unknown.Count == 0) return;
+        var database = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database;
+        // Every database made since the baseline has its row; the old chain's ids are dated before and after it.
+        var message = known.Count > 0 && !applied.Contains(known[0])
+            ? $"Database '{database}' was created by the hand-written migrations that came before the baseline of " +
+              $"2026-12 ({known[0]}); it cannot be migrated from there. Drop it and start again (no production " +
+              $"database predates the baseline), e.g. `dropdb {database}`: the next start creates and migrates it. " +
+              $"Migrations it has that this build does not know: {string.Join(", ", unknown)}."
+            : $"Database '{database}' has migrations this build does not know: {string.Join(", ", unknown)}. " +
+              "It was migrated by a newer build of Assemble; run that build (or a newer one) against it.";
+        throw new InvalidOperationException(message);
     }
 
     /// <summary>Creates the database when it is missing (a fresh local cluster); two creators at once are fine.</summary>
