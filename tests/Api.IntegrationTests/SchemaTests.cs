@@ -1,12 +1,14 @@
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
 
 /// <summary>
-/// Hand-written migrations must build exactly the schema EF's model describes. Quartz's tables (qrtz_*) are not
-/// in EF's model: the migrator creates them from Quartz's own script, checked separately below.
+/// The migrations must build exactly the schema EF's model describes, plus what only their raw SQL makes (seed
+/// rows, triggers and their functions). Quartz's tables (qrtz_*) are not in EF's model: the migrator creates them
+/// from Quartz's own script, checked separately below.
 /// </summary>
 public sealed class SchemaTests
 {
@@ -61,6 +63,99 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public async Task The_model_has_no_changes_missing_from_the_migrations()
+    {
+        // No connection is opened: the model is compared with the last migration's snapshot.
+        await using var dataSource = NpgsqlDataSource.Create(TestDatabases.ConnectionString("postgres"));
+        await using var db = TestDatabases.NewContext(dataSource);
+        Assert.False(db.Database.HasPendingModelChanges(),
+            "The model has changed since the last migration: add one with `dotnet ef migrations add Name --project src/Infrastructure --startup-project src/Api --output-dir Persistence/Migrations`.");
+    }
+
+    [Fact]
+    public async Task Migrations_create_the_seed_rows_triggers_and_functions_the_model_cannot_express()
+    {
+        var database = await TestDatabases.CreateEmptyAsync("rawsql");
+        try
+        {
+            await TestDatabases.MigrateAsync(database);
+            await using var connection = new NpgsqlConnection(database);
+            await connection.OpenAsync();
+            async Task<object?> Scalar(string sql)
+            {
+                await using var command = new NpgsqlCommand(sql, connection);
+                return await command.ExecuteScalarAsync();
+            }
+
+            Assert.Equal(
+                "credentials.tr_credentials_directory,credentials.tr_credentials_directory_delete,events.tr_events_version,"
+                + "member_profiles.tr_member_profiles_directory,member_profiles.tr_member_profiles_directory_insert,"
+                + "practice_profiles.tr_practice_profiles_directory,ticket_types.tr_ticket_types_version",
+                await Scalar("""
+                    SELECT string_agg(c.relname || '.' || t.tgname, ',' ORDER BY c.relname, t.tgname)
+                      FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                     WHERE NOT t.tgisinternal AND c.relnamespace = 'public'::regnamespace AND c.relname NOT LIKE 'qrtz%'
+                    """));
+            // The directory's triggers run at commit, after every other statement (see the baseline migration).
+            Assert.Equal(5L, await Scalar("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tr_%_directory%' AND tgdeferrable AND tginitdeferred"));
+            Assert.Equal("bump_directory_version,bump_event_version,bump_event_version_of_ticket_type",
+                await Scalar("SELECT string_agg(proname, ',' ORDER BY proname) FROM pg_proc WHERE pronamespace = 'public'::regnamespace"));
+            Assert.Equal("1:0", await Scalar("SELECT string_agg(id || ':' || version, ',') FROM directory_versions"));
+            Assert.Equal("Modality:12,Specialty:14",
+                await Scalar("SELECT string_agg(kind || ':' || n, ',' ORDER BY kind) FROM (SELECT kind, count(*) AS n FROM vocabulary_terms GROUP BY kind) k"));
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(database);
+        }
+    }
+
+    [Fact]
+    public async Task A_database_made_by_the_migrations_before_the_baseline_is_refused_with_what_to_do()
+    {
+        var database = await TestDatabases.CreateEmptyAsync("prebaseline");
+        try
+        {
+            await TestDatabases.MigrateAsync(database);
+            // What the hand-written migrations replaced by the baseline of 2026-12 left in the history.
+            await ExecuteAsync(database, """
+                DELETE FROM __ef_migrations_history;
+                INSERT INTO __ef_migrations_history VALUES ('20261122000000_Initial', '10.0.14'), ('20261203090000_OutboxUnsubscribe', '10.0.14');
+                """);
+
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => TestDatabases.MigrateAsync(database));
+
+            Assert.Contains("before the baseline of 2026-12", refused.Message);
+            Assert.Contains("dropdb", refused.Message);
+            Assert.Contains("20261122000000_Initial", refused.Message);
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(database);
+        }
+    }
+
+    [Fact]
+    public async Task A_database_migrated_by_a_newer_build_is_refused()
+    {
+        var database = await TestDatabases.CreateEmptyAsync("newer");
+        try
+        {
+            await TestDatabases.MigrateAsync(database);
+            await ExecuteAsync(database, "INSERT INTO __ef_migrations_history VALUES ('29991231000000_FromTheFuture', '10.0.14')");
+
+            var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => TestDatabases.MigrateAsync(database));
+
+            Assert.Contains("newer build", refused.Message);
+            Assert.Contains("29991231000000_FromTheFuture", refused.Message);
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(database);
+        }
+    }
+
+    [Fact]
     public async Task Two_instances_migrating_a_fresh_database_at_once_both_succeed()
     {
         var database = await TestDatabases.CreateEmptyAsync("racing");
@@ -110,6 +205,14 @@ public sealed class SchemaTests
         {
             await TestDatabases.DropAsync(database);
         }
+    }
+
+    private static async Task ExecuteAsync(string connectionString, string sql)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<List<string>> CatalogAsync(string connectionString)

@@ -18,10 +18,10 @@ public sealed class BootstrapOptions
     public string? AdminEmail { get; set; }
 }
 
-/// <summary>What runs before the API serves, and the command-line verbs (migrate, create-admin, schema-script).</summary>
+/// <summary>What runs before the API serves, and the command-line verbs (migrate, create-admin).</summary>
 public static class StartupTasks
 {
-    public static readonly string[] Commands = ["migrate", "create-admin", "schema-script"];
+    public static readonly string[] Commands = ["migrate", "create-admin"];
 
     /// <summary>Runs a command if args name one. Returns its exit code, or null to go on serving.</summary>
     public static async Task<int?> RunCommandAsync(WebApplication app, string[] args)
@@ -44,10 +44,6 @@ public static class StartupTasks
             case "create-admin":
                 Console.Error.WriteLine("usage: create-admin EMAIL");
                 return 2;
-            case "schema-script":
-                Console.WriteLine(Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.GenerateCreateScript(
-                    services.GetRequiredService<AppDbContext>().Database));
-                return 0;
             default:
                 return null;
         }
