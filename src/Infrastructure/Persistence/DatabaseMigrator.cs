@@ -8,8 +8,9 @@ using Npgsql;
 namespace Assemble.Infrastructure.Persistence;
 
 /// <summary>
-/// Applies the hand-written migrations with EF's runtime migrator. Instances that start together queue on a
-/// PostgreSQL advisory lock, so exactly one applies each migration and the others find nothing left to do.
+/// Applies the hand-written migrations with EF's runtime migrator, and installs Hangfire's schema. Instances that
+/// start together queue on a PostgreSQL advisory lock, so exactly one applies each migration and the others find
+/// nothing left to do.
 /// </summary>
 public sealed partial class DatabaseMigrator(AppDbContext db, NpgsqlDataSource dataSource, IConfiguration configuration, ILogger<DatabaseMigrator> logger)
 {
@@ -32,7 +33,7 @@ public sealed partial class DatabaseMigrator(AppDbContext db, NpgsqlDataSource d
             var pending = hasHistory
                 ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList()
                 : db.Database.GetMigrations().ToList();
-            await QuartzSchema.EnsureAsync(connection, cancellationToken);
+            HangfireStorage.Install(connection);
             if (pending.Count == 0)
             {
                 LogUpToDate(logger);

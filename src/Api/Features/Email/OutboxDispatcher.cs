@@ -11,8 +11,10 @@ public sealed class OutboxOptions
     public const string Section = "Jobs:Outbox";
 
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
-    /// <summary>Messages claimed per transaction.</summary>
+    /// <summary>Messages claimed per transaction (and sent over one SMTP connection).</summary>
     public int BatchSize { get; set; } = 20;
+    /// <summary>Batches one run sends at once, each on its own connection; SKIP LOCKED keeps them apart.</summary>
+    public int Workers { get; set; } = 4;
 }
 
 /// <summary>
@@ -25,6 +27,14 @@ public sealed class OutboxOptions
 public static class OutboxDispatcher
 {
     public sealed record Report(int Sent, int Retrying, int Dead);
+
+    /// <summary>Sends everything due with <see cref="OutboxOptions.Workers"/> loops side by side.</summary>
+    public static async Task<Report> RunAsync(IServiceScopeFactory scopes, DateTimeOffset now, OutboxOptions options, CancellationToken cancellationToken)
+    {
+        var reports = await Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Workers))
+            .Select(_ => RunOnceAsync(scopes, now, options.BatchSize, cancellationToken)));
+        return new Report(reports.Sum(r => r.Sent), reports.Sum(r => r.Retrying), reports.Sum(r => r.Dead));
+    }
 
     public static async Task<Report> RunOnceAsync(IServiceScopeFactory scopes, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
