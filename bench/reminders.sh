@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Reminder fan-out: one event with ATTENDEES confirmed attendees (default 5,000) whose reminder is due now, two API
-# processes (Quartz clustered on one PostgreSQL), a local SMTP sink. Prints the time until the last message is
+# processes (both Hangfire servers on one PostgreSQL), a local SMTP sink. Prints the time until the last message is
 # received, messages per second, and duplicates by Message-ID.
 # Usage: bash bench/reminders.sh
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd -P)"
 ATTENDEES="${ATTENDEES:-5000}"
+# Messages per SMTP connection and transaction, and batches each dispatch run sends side by side.
+BATCH="${BATCH:-100}"
+WORKERS="${WORKERS:-4}"
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
 bench_install python3-aiosmtpd /usr/bin/python3 -c "import aiosmtpd"
@@ -23,22 +26,25 @@ bench_database assemble_reminders
 # The first process migrates; the second starts once it is ready (it would wait on the advisory lock anyway).
 for port in 5090 5091; do
   ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Smtp__Host=127.0.0.1 Smtp__Port=$SMTP_PORT Smtp__EnableSsl=false \
-    Jobs__Outbox__Interval=00:00:01 Jobs__Outbox__BatchSize=50 dotnet "$DLL" --urls "http://127.0.0.1:$port" >"$WORK/api-$port.log" 2>&1 & PIDS+=($!)
+    Jobs__Outbox__Interval=00:00:01 Jobs__Outbox__BatchSize=$BATCH Jobs__Outbox__Workers=$WORKERS dotnet "$DLL" --urls "http://127.0.0.1:$port" >"$WORK/api-$port.log" 2>&1 & PIDS+=($!)
   bench_wait_ready "$port" "$WORK/api-$port.log"
 done
 
 echo "bench: seeding an event with $ATTENDEES confirmed attendees, reminder due now"
 START=$(date +%s.%N)
-curl -sf -X POST "http://127.0.0.1:5090/bench/seed-reminder?attendees=$ATTENDEES" >/dev/null
+curl -sS --fail-with-body -X POST "http://127.0.0.1:5090/bench/seed-reminder?attendees=$ATTENDEES" -o "$WORK/seed.log" || { cat "$WORK/seed.log" >&2; exit 1; }
 SEEDED=$(date +%s.%N)
 for _ in $(seq 1 600); do
   [ -f "$WORK/received.txt" ] && [ "$(wc -l <"$WORK/received.txt")" -ge "$ATTENDEES" ] && break
   sleep 0.2
 done
-RECEIVED=$(wc -l <"$WORK/received.txt" 2>/dev/null || echo 0)
-LAST=$(sort -n "$WORK/received.txt" | tail -1 | cut -d' ' -f1)
+touch "$WORK/received.txt"
+RECEIVED=$(wc -l <"$WORK/received.txt")
+FIRST=$(sort -n "$WORK/received.txt" | awk 'NR == 1 { print $1 }')
+LAST=$(sort -n "$WORK/received.txt" | awk 'END { print $1 }')
 DISTINCT=$(cut -d' ' -f2 "$WORK/received.txt" | sort -u | wc -l)
-awk -v s="$SEEDED" -v l="$LAST" -v n="$RECEIVED" -v d="$DISTINCT" -v a="$ATTENDEES" 'BEGIN {
-  t = l - s; printf "reminders: %d of %d received, %d distinct Message-IDs (%d duplicates), last %.1f s after seeding, %.0f messages/s\n", n, a, d, n - d, t, (t > 0 ? n / t : 0) }'
+awk -v s="$SEEDED" -v f="$FIRST" -v l="$LAST" -v n="$RECEIVED" -v d="$DISTINCT" -v a="$ATTENDEES" 'BEGIN {
+  t = l - s; printf "reminders: %d of %d received, %d distinct Message-IDs (%d duplicates), first %.1f s and last %.1f s after seeding, %.0f messages/s\n", n, a, d, n - d, f - s, t, (t > 0 ? n / t : 0) }'
 psql -qtA -d assemble_reminders -c "SELECT 'outbox: ' || string_agg(status || '=' || c, ', ') FROM (SELECT status, count(*) c FROM outbox_emails GROUP BY status) x"
-psql -qtA -d assemble_reminders -c "SELECT 'nodes: ' || count(*) FROM qrtz_scheduler_state"
+psql -qtA -d assemble_reminders -c "SELECT 'nodes: ' || count(*) FROM hangfire.server"
+psql -qtA -d assemble_reminders -c "SELECT 'jobs: ' || string_agg(s || '=' || c, ', ') FROM (SELECT coalesce(statename, 'none') s, count(*) c FROM hangfire.job GROUP BY 1) x"

@@ -71,6 +71,7 @@ app.MapDirectoryEndpoints();
 app.MapReferralRequestEndpoints();
 app.MapIntroductionEndpoints();
 app.MapMatchmakingEndpoints();
+app.MapJobsDashboard();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);
 #endif

@@ -41,6 +41,9 @@ public static class DependencyInjection
         services.AddSingleton(_ => BuildDataSource(configuration));
         services.AddSingleton<CommitClock>();
         services.AddSingleton<IInterceptor, CommitClock.Watcher>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<IOutboxSignal>(sp => sp.GetRequiredService<OutboxSignal>());
+        services.AddSingleton<IInterceptor, OutboxSignal.Watcher>();
         // The seat path's group commit (RegistrationDesk) gets connections of its own: its batches are what a rush
         // waits for, and they must not queue in the pool behind the reads of the very requests they are about to seat.
         services.AddKeyedSingleton(SeatsDataSource, (_, _) => BuildDataSource(configuration, maxPoolSize: 4));

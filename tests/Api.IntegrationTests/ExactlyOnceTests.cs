@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 
 namespace Assemble.Api.IntegrationTests;
 
-/// <summary>The API with its Quartz scheduler on, sending through a real SMTP server.</summary>
+/// <summary>The API as a Hangfire server, sending through a real SMTP server.</summary>
 public sealed class ScheduledSmtpFactory : ApiFactory
 {
     public SmtpCatcher Smtp { get; } = SmtpCatcher.Start();

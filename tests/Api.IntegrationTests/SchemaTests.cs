@@ -7,28 +7,28 @@ namespace Assemble.Api.IntegrationTests;
 
 /// <summary>
 /// The migrations must build exactly the schema EF's model describes, plus what only their raw SQL makes (seed
-/// rows, triggers and their functions). Quartz's tables (qrtz_*) are not in EF's model: the migrator creates them
-/// from Quartz's own script, checked separately below.
+/// rows, triggers and their functions). Hangfire's tables are not in EF's model: the migrator installs them in their
+/// own schema (<c>hangfire</c>), checked separately below.
 /// </summary>
 public sealed class SchemaTests
 {
     private const string Catalog = """
         SELECT 'table ' || table_name FROM information_schema.tables
-         WHERE table_schema = 'public' AND table_name <> '__ef_migrations_history' AND table_name NOT LIKE 'qrtz%'
+         WHERE table_schema = 'public' AND table_name <> '__ef_migrations_history'
         UNION ALL
         SELECT format('column %s.%s %s nullable=%s identity=%s default=%s', table_name, column_name,
                       CASE WHEN data_type = 'ARRAY' THEN udt_name ELSE data_type END
                         || coalesce('(' || character_maximum_length || ')', ''),
                       is_nullable, is_identity, coalesce(column_default, '-'))
           FROM information_schema.columns
-         WHERE table_schema = 'public' AND table_name <> '__ef_migrations_history' AND table_name NOT LIKE 'qrtz%'
+         WHERE table_schema = 'public' AND table_name <> '__ef_migrations_history'
         UNION ALL
         SELECT 'index ' || indexdef FROM pg_indexes
-         WHERE schemaname = 'public' AND tablename <> '__ef_migrations_history' AND tablename NOT LIKE 'qrtz%'
+         WHERE schemaname = 'public' AND tablename <> '__ef_migrations_history'
         UNION ALL
         SELECT format('constraint %s on %s: %s', c.conname, t.relname, pg_get_constraintdef(c.oid))
           FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
-         WHERE n.nspname = 'public' AND t.relname <> '__ef_migrations_history' AND t.relname NOT LIKE 'qrtz%'
+         WHERE n.nspname = 'public' AND t.relname <> '__ef_migrations_history'
            AND c.contype <> 't' -- the directory's constraint triggers live in migrations only (the model has no triggers)
         ORDER BY 1
         """;
@@ -166,8 +166,10 @@ public sealed class SchemaTests
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("SELECT count(*) FROM __ef_migrations_history", connection);
             var applied = (long)(await command.ExecuteScalarAsync())!;
-            await using var locks = new NpgsqlCommand("SELECT string_agg(lock_name, ',' ORDER BY lock_name) FROM qrtz_locks WHERE sched_name = 'assemble'", connection);
-            Assert.Equal("STATE_ACCESS,TRIGGER_ACCESS", await locks.ExecuteScalarAsync());
+            await using var hangfire = new NpgsqlCommand("SELECT count(*) FROM hangfire.schema", connection);
+            Assert.Equal(1L, await hangfire.ExecuteScalarAsync());
+            await using var quartz = new NpgsqlCommand("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'qrtz%'", connection);
+            Assert.Equal(0L, await quartz.ExecuteScalarAsync());
             await using var roles = new NpgsqlCommand("SELECT string_agg(name, ',' ORDER BY name) FROM roles", connection);
             Assert.Equal("admin,organizer", await roles.ExecuteScalarAsync());
             Assert.True(applied >= 1);

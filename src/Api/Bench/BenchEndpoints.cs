@@ -106,7 +106,8 @@ public static class BenchEndpoints
                 null, "Asia/Tokyo", [(null, start, start.AddHours(2))], null, "https://zoom.example/j/bench", null, null, Audience.AllMembers, [],
                 attendees, false, [], [], [], 24, 30, 24), now).Value!;
             e.DefineTicketType(null, "無料", 0, null, null, null, null, 1, "ticketTypes[0]", now);
-            e.Publish(new Dictionary<Guid, IReadOnlyList<Profession>>(), now);
+            // Published only once its attendees are in (below): a mail job running in between would otherwise send the
+            // reminder to nobody, and a reminder goes out once.
             e.SetReminderRules([new ReminderRule(null, null, 1)], now);
             db.Events.Add(e);
             await db.SaveChangesAsync();
@@ -126,7 +127,7 @@ public static class BenchEndpoints
             command.Parameters.Add(new NpgsqlParameter { Value = Guid.NewGuid().ToString("N")[..8] });
             command.Parameters.Add(new NpgsqlParameter { Value = e.TicketTypes[0].Id });
             await command.ExecuteNonQueryAsync();
-            await using var seats = dataSource.CreateCommand("UPDATE events SET seats_taken = capacity WHERE id = $1");
+            await using var seats = dataSource.CreateCommand("UPDATE events SET seats_taken = capacity, status = 'Published' WHERE id = $1");
             seats.Parameters.Add(new NpgsqlParameter { Value = e.Id });
             await seats.ExecuteNonQueryAsync();
             return TypedResults.Ok(new { eventId = e.Id, attendees });

@@ -2,9 +2,10 @@ using Assemble.Api.Features.Email;
 using Assemble.Api.Features.Payments;
 using Assemble.Api.Features.Registrations;
 using Assemble.Infrastructure.Persistence;
+using Hangfire;
+using Hangfire.AspNetCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Quartz;
 
 namespace Assemble.Api.Hosting;
 
@@ -12,96 +13,173 @@ public sealed class SchedulerOptions
 {
     public const string Section = "Jobs:Scheduler";
 
-    /// <summary>Tests turn the scheduler off and run the job bodies themselves, at the instants they choose.</summary>
+    /// <summary>
+    /// Whether this instance is a Hangfire server (runs jobs). Tests turn it off and run the job bodies themselves,
+    /// at the instants they choose; the storage and the dashboard are there either way.
+    /// </summary>
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Hangfire workers on this instance (jobs it runs at once).</summary>
+    public int WorkerCount { get; set; } = 4;
 }
 
 /// <summary>
-/// Quartz 4, clustered on the same PostgreSQL (its tables and lock rows come from the migrator): every API
-/// instance is a node, a trigger fires on one node, and the job bodies are idempotent anyway (clustered Quartz
-/// is at-least-once under load). The bodies are the RunOnceAsync methods the tests call directly.
+/// Hangfire 1.8 on the same PostgreSQL (schema <c>hangfire</c>, installed by the migrator): every API instance is a
+/// server unless <c>Jobs:Scheduler:Enabled</c> is false, a recurring job fires on one of them, and mail committed by
+/// this process is sent by a job enqueued right after the commit (<see cref="OutboxDispatchTrigger"/>). Delivery is
+/// at least once, and every body is idempotent on its own: they are the RunOnceAsync methods the tests call directly.
 /// </summary>
 public static class ScheduledJobs
 {
+    public const string DashboardPath = "/admin/jobs";
+
     public static IServiceCollection AddScheduledJobs(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SeatExpiryOptions>().Bind(configuration.GetSection(SeatExpiryOptions.Section));
-        if (!(configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>()?.Enabled ?? true)) return services;
-        var seatInterval = configuration.GetSection(SeatExpiryOptions.Section).Get<SeatExpiryOptions>()?.Interval ?? TimeSpan.FromSeconds(20);
-        var paymentInterval = configuration.GetSection(PaymentOptions.Section).Get<PaymentOptions>()?.JobInterval ?? TimeSpan.FromSeconds(30);
-        var mailInterval = configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>()?.Interval ?? TimeSpan.FromSeconds(5);
+        var scheduler = configuration.GetSection(SchedulerOptions.Section).Get<SchedulerOptions>() ?? new SchedulerOptions();
         var connectionString = ConnectionStrings.Resolve(configuration);
 
-        services.AddQuartz(q =>
+        // Storage, client and activator from this container, not Hangfire's process-wide statics: a test process
+        // hosts many APIs, each on its own database.
+        services.AddSingleton<JobStorage>(_ => HangfireStorage.Create(connectionString));
+        services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        services.AddHangfire((sp, c) => c
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogProvider(sp.GetRequiredService<ILoggerFactory>())));
+        // Also on an instance that runs no jobs: its commits wake whichever servers there are.
+        services.AddHostedService<OutboxDispatchTrigger>();
+        if (!scheduler.Enabled) return services;
+
+        var schedules = new Schedules(
+            Cron(configuration.GetSection(SeatExpiryOptions.Section).Get<SeatExpiryOptions>()?.Interval ?? TimeSpan.FromSeconds(20), "Jobs:SeatExpiry:Interval"),
+            Cron(configuration.GetSection(PaymentOptions.Section).Get<PaymentOptions>()?.JobInterval ?? TimeSpan.FromSeconds(30), "Payments:JobInterval"),
+            Cron(configuration.GetSection(OutboxOptions.Section).Get<OutboxOptions>()?.Interval ?? TimeSpan.FromSeconds(5), "Jobs:Outbox:Interval"));
+        services.AddSingleton(schedules);
+        services.AddHangfireServer(o =>
         {
-            q.ConfigureScheduler(o =>
-            {
-                o.InstanceName = QuartzSchema.SchedulerName;
-                o.GenerateInstanceId = true;
-            });
-            q.UsePersistentStore(s =>
-            {
-                s.UsePostgres(connectionString);
-                s.UseClustering(c => c.CheckinInterval = TimeSpan.FromSeconds(10));
-                s.UseSystemTextJsonSerializer(_ => { });
-            });
-            Every<SeatExpiryRun>(q, "seat-expiry", seatInterval);
-            Every<PaymentsRun>(q, "payments", paymentInterval);
-            Every<MailRun>(q, "mail", mailInterval);
-            Every<CleanupRun>(q, "cleanup", TimeSpan.FromDays(1));
-            Every<ReferralRun>(q, "referrals", TimeSpan.FromHours(1));
+            o.WorkerCount = scheduler.WorkerCount;
+            // Recurring and delayed jobs are looked for this often: the seconds of a cron need about a second.
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(1);
         });
-        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddHostedService<RecurringJobsRegistration>();
         return services;
     }
 
-    private static void Every<T>(IQuartzBuilder q, string name, TimeSpan interval) where T : class, IJob
-        => q.ScheduleJob<T>(
-            t => t.WithIdentity(name).StartNow().WithSimpleSchedule(x => x.WithInterval(interval).RepeatForever()),
-            j => j.WithIdentity(name).DisallowConcurrentExecution(typeof(T).IsDefined(typeof(DisallowConcurrentExecutionAttribute), false)));
+    /// <summary>The dashboard, for admins only: the endpoint's policy answers 401 or 403 before Hangfire sees the request.</summary>
+    public static void MapJobsDashboard(this IEndpointRouteBuilder app)
+        => app.MapHangfireDashboard(DashboardPath, new DashboardOptions
+            {
+                Authorization = [],
+                AsyncAuthorization = [],
+                DisplayStorageConnectionString = false,
+                DashboardTitle = "Assemble jobs",
+            })
+            .RequireAuthorization(Features.Admin.AdminEndpoints.AdminPolicy)
+            .ExcludeFromDescription();
 
-    [DisallowConcurrentExecution]
-    public sealed class SeatExpiryRun(IServiceScopeFactory scopes, TimeProvider time) : IJob
+    public sealed record Schedules(string SeatExpiry, string Payments, string Mail);
+
+    /// <summary>
+    /// An interval as a Hangfire cron (six fields, the first one seconds: Hangfire 1.8 reads six-part expressions with
+    /// seconds). Only intervals that divide a minute, an hour or a day fit a cron; anything else fails at start.
+    /// </summary>
+    public static string Cron(TimeSpan interval, string setting)
     {
-        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+        var seconds = (long)interval.TotalSeconds;
+        if (interval == TimeSpan.FromSeconds(seconds) && seconds > 0)
+        {
+            if (seconds < 60 && 60 % seconds == 0) return $"*/{seconds} * * * * *";
+            if (seconds % 60 == 0 && seconds < 3600 && 3600 % seconds == 0) return $"0 */{seconds / 60} * * * *";
+            if (seconds % 3600 == 0 && seconds < 86400 && 86400 % seconds == 0) return $"0 0 */{seconds / 3600} * * *";
+            if (seconds == 86400) return "0 0 0 * * *";
+        }
+        throw new InvalidOperationException(
+            $"{setting} must divide a minute, an hour or a day evenly (00:00:05, 00:00:20, 00:05:00, 01:00:00 …); {interval} cannot be a cron schedule.");
+    }
+
+    /// <summary>
+    /// Defines the recurring jobs once the migrator has run (hosted services start after it). Every server does it;
+    /// the last to start wins, so instances should share their intervals.
+    /// </summary>
+    private sealed class RecurringJobsRegistration(IRecurringJobManager jobs, Schedules schedules) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            jobs.AddOrUpdate<SeatExpiryRun>("seat-expiry", j => j.RunAsync(CancellationToken.None), schedules.SeatExpiry);
+            jobs.AddOrUpdate<PaymentsRun>("payments", j => j.RunAsync(CancellationToken.None), schedules.Payments);
+            jobs.AddOrUpdate<MailRun>("mail", j => j.RunAsync(CancellationToken.None), schedules.Mail);
+            jobs.AddOrUpdate<CleanupRun>("cleanup", j => j.RunAsync(CancellationToken.None), Hangfire.Cron.Daily());
+            jobs.AddOrUpdate<ReferralRun>("referrals", j => j.RunAsync(CancellationToken.None), Hangfire.Cron.Hourly());
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    // Recurring bodies are not retried: the schedule runs them again anyway.
+
+    [AutomaticRetry(Attempts = 0), SkipWhenRunning]
+    public sealed class SeatExpiryRun(IServiceScopeFactory scopes, TimeProvider time)
+    {
+        [JobDisplayName("Seat expiry")]
+        public async Task RunAsync(CancellationToken cancellationToken)
             => await SeatExpiryJob.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
     }
 
-    [DisallowConcurrentExecution]
-    public sealed class PaymentsRun(IServiceScopeFactory scopes, TimeProvider time) : IJob
+    [AutomaticRetry(Attempts = 0), SkipWhenRunning]
+    public sealed class PaymentsRun(IServiceScopeFactory scopes, TimeProvider time)
     {
-        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+        [JobDisplayName("Payments: refunds and reconciliation")]
+        public async Task RunAsync(CancellationToken cancellationToken)
             => await PaymentJobs.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>
-    /// Domain events into mail, due reminders into mail, then the outbox out. Runs may overlap (a long send on one
-    /// node, the next firing on another): every step claims its rows with SKIP LOCKED or ON CONFLICT, so
-    /// overlapping runs share a large fan-out instead of queueing behind it.
+    /// The safety net behind <see cref="OutboxRun"/>: domain events into mail, due reminders into mail, then the
+    /// outbox out. Runs may overlap (a long send on one node, the next firing on another): every step claims its rows
+    /// with SKIP LOCKED or ON CONFLICT, so overlapping runs share a large fan-out instead of queueing behind it.
     /// </summary>
-    public sealed class MailRun(IServiceScopeFactory scopes, TimeProvider time, IOptions<OutboxOptions> options) : IJob
+    [AutomaticRetry(Attempts = 0)]
+    public sealed class MailRun(IServiceScopeFactory scopes, TimeProvider time, IOptions<OutboxOptions> options)
     {
-        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+        [JobDisplayName("Mail: notices, reminders, outbox")]
+        public async Task RunAsync(CancellationToken cancellationToken)
         {
             await NotificationMailer.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
             await ReminderMailer.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
-            await OutboxDispatcher.RunOnceAsync(scopes, time.GetUtcNow(), options.Value.BatchSize, cancellationToken);
+            await OutboxDispatcher.RunAsync(scopes, time.GetUtcNow(), options.Value, cancellationToken);
         }
     }
 
-    /// <summary>Hourly: overdue introductions expire; free text of requests closed 90 days ago is deleted.</summary>
-    [DisallowConcurrentExecution]
-    public sealed class ReferralRun(IServiceScopeFactory scopes, TimeProvider time) : IJob
+    /// <summary>
+    /// Sends the outbox now: enqueued by <see cref="OutboxDispatchTrigger"/> after a commit that wrote mail. Not
+    /// retried: a failed run leaves its rows to the next run or the mail sweep.
+    /// </summary>
+    [AutomaticRetry(Attempts = 0)]
+    public sealed class OutboxRun(IServiceScopeFactory scopes, TimeProvider time, IOptions<OutboxOptions> options)
     {
-        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+        [JobDisplayName("Send the outbox")]
+        public async Task RunAsync(CancellationToken cancellationToken)
+            => await OutboxDispatcher.RunAsync(scopes, time.GetUtcNow(), options.Value, cancellationToken);
+    }
+
+    /// <summary>Hourly: overdue introductions expire; free text of requests closed 90 days ago is deleted.</summary>
+    [AutomaticRetry(Attempts = 0), SkipWhenRunning]
+    public sealed class ReferralRun(IServiceScopeFactory scopes, TimeProvider time)
+    {
+        [JobDisplayName("Referrals: expiry and deletion")]
+        public async Task RunAsync(CancellationToken cancellationToken)
             => await Features.Referrals.ReferralJobs.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Daily: sent mail older than 30 days and answered idempotency records older than a day go.</summary>
-    [DisallowConcurrentExecution]
-    public sealed class CleanupRun(IServiceScopeFactory scopes, TimeProvider time) : IJob
+    [AutomaticRetry(Attempts = 0), SkipWhenRunning]
+    public sealed class CleanupRun(IServiceScopeFactory scopes, TimeProvider time)
     {
-        public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
+        [JobDisplayName("Clean-up")]
+        public async Task RunAsync(CancellationToken cancellationToken)
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();

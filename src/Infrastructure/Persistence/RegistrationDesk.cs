@@ -136,12 +136,21 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
 }
 
 /// <summary>The seat path's group commit: registrations of one event taken together (<see cref="RegistrationLedger.TakeSeatsAsync"/>).</summary>
-public sealed class RegistrationDesk([Microsoft.Extensions.DependencyInjection.FromKeyedServices(DependencyInjection.SeatsDataSource)] NpgsqlDataSource dataSource, CommitClock clock)
+public sealed class RegistrationDesk([Microsoft.Extensions.DependencyInjection.FromKeyedServices(DependencyInjection.SeatsDataSource)] NpgsqlDataSource dataSource,
+    CommitClock clock, Email.IOutboxSignal mailSignal)
     : GroupCommit<RegistrationLedger.SeatRequest>(async requests =>
     {
         try
         {
-            return await RegistrationLedger.TakeSeatsAsync(dataSource, requests);
+            var taken = await RegistrationLedger.TakeSeatsAsync(dataSource, requests);
+            // One raise for the whole batch; the dispatcher, woken at most every few hundred ms, sends them together.
+            for (var i = 0; i < taken.Length; i++)
+            {
+                if (!taken[i] || requests[i].Mails.Count == 0) continue;
+                mailSignal.Raise();
+                break;
+            }
+            return taken;
         }
         finally
         {

@@ -13,7 +13,7 @@ namespace Assemble.Infrastructure.Persistence;
 /// the registration and its outbox rows, and COMMIT in one batch — one round trip while the lock is held. The CHECK
 /// constraints on the counters and the one-active-registration index back either decision up.
 /// </summary>
-public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, RegistrationDesk desk, CommitClock clock)
+public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, RegistrationDesk desk, CommitClock clock, Email.IOutboxSignal mailSignal)
 {
     private const string Active = "('PendingApproval', 'PendingPayment', 'Confirmed')";
 
@@ -152,6 +152,7 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
             write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             await write.ExecuteNonQueryAsync(cancellationToken);
             committed = true;
+            if (mails.Count > 0) mailSignal.Raise();
             return registration;
         }
         finally

@@ -11,20 +11,30 @@ public sealed class OutboxOptions
     public const string Section = "Jobs:Outbox";
 
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(5);
-    /// <summary>Messages claimed per transaction.</summary>
+    /// <summary>Messages claimed per transaction (and sent over one SMTP connection).</summary>
     public int BatchSize { get; set; } = 20;
+    /// <summary>Batches one run sends at once, each on its own connection; SKIP LOCKED keeps them apart.</summary>
+    public int Workers { get; set; } = 4;
 }
 
 /// <summary>
 /// Sends the outbox: claims due rows with FOR UPDATE SKIP LOCKED (so any number of instances share the work and
-/// never send the same row at once), hands the batch to the transport (one SMTP connection), and marks each it sent, retried later (temporary
-/// failure, exponential backoff) or dead (permanent failure or too many attempts). A crash after sending and
+/// never send the same row at once), hands the batch to the transport (one SMTP connection), and marks each row
+/// sent, retried later (temporary failure, exponential backoff) or dead (permanent failure or too many attempts). A crash after sending and
 /// before the commit sends that message again with the same Message-ID. A message that cannot be built or is
 /// refused fails alone: the rows behind it go out in the same batch.
 /// </summary>
 public static class OutboxDispatcher
 {
     public sealed record Report(int Sent, int Retrying, int Dead);
+
+    /// <summary>Sends everything due with <see cref="OutboxOptions.Workers"/> loops side by side.</summary>
+    public static async Task<Report> RunAsync(IServiceScopeFactory scopes, DateTimeOffset now, OutboxOptions options, CancellationToken cancellationToken)
+    {
+        var reports = await Task.WhenAll(Enumerable.Range(0, Math.Max(1, options.Workers))
+            .Select(_ => RunOnceAsync(scopes, now, options.BatchSize, cancellationToken)));
+        return new Report(reports.Sum(r => r.Sent), reports.Sum(r => r.Retrying), reports.Sum(r => r.Dead));
+    }
 
     public static async Task<Report> RunOnceAsync(IServiceScopeFactory scopes, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {

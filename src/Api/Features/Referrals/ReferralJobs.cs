@@ -9,7 +9,7 @@ namespace Assemble.Api.Features.Referrals;
 /// The referral board's housekeeping: introductions past their 72-hour deadline become expired (reads already show
 /// them so); requests idle for 90 days with nothing waiting lapse (closed or withdrawn); and 90 days after a request
 /// closes its free text and both contact channels are deleted while the coded need and outcome stay for statistics.
-/// Safe to re-run; on several nodes Quartz runs it on one at a time.
+/// Safe to re-run; on several nodes Hangfire runs it on one at a time.
 /// </summary>
 public static class ReferralJobs
 {

@@ -17,7 +17,7 @@ public sealed class SeatExpiryOptions
 /// <summary>
 /// Releases expired payment holds and waitlist offers, and passes each freed seat to the next in line. Safe on
 /// any number of API instances: each event is handled under its row lock and every transition checks the state.
-/// Quartz runs <see cref="RunOnceAsync"/> (see ScheduledJobs).
+/// Hangfire runs <see cref="RunOnceAsync"/> (see ScheduledJobs).
 /// </summary>
 public static class SeatExpiryJob
 {
