@@ -185,6 +185,16 @@ public sealed class SchemaTests
     /// must be named too, or a change to it would not reach the registration desk's copy of the event.
     /// </summary>
     [Fact]
+    public void The_outbox_copy_writes_every_column_of_the_model()
+    {
+        using var db = TestDatabases.NewContext(Npgsql.NpgsqlDataSource.Create(TestDatabases.ConnectionString("postgres")));
+        var table = db.Model.FindEntityType(typeof(Assemble.Domain.Common.OutboxEmail))!;
+        var store = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(table.GetTableName()!, table.GetSchema());
+        var columns = table.GetProperties().Select(p => p.GetColumnName(store)!).Order().ToList();
+        Assert.Equal(columns, Assemble.Infrastructure.Persistence.OutboxRows.Columns.Order().ToList());
+    }
+
+    [Fact]
     public async Task The_event_version_triggers_watch_every_column_but_the_seat_counters()
     {
         var database = await TestDatabases.CreateEmptyAsync("versions");

@@ -50,6 +50,7 @@ public static class ReminderMailer
                     .ToListAsync(cancellationToken);
                 var protection = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>();
                 var links = scope.ServiceProvider.GetRequiredService<Assemble.Infrastructure.Email.PublicLinks>();
+                var mails = new List<OutboxEmail>(recipients.Count);
                 foreach (var r in recipients.Where(r => r.Email is not null))
                 {
                     var ja = r.Language == PreferredLanguage.Ja;
@@ -58,15 +59,18 @@ public static class ReminderMailer
                     var join = e.OnlineJoinUrl is null || !r.Confirmed ? "" : (ja ? $"\n参加URL: {e.OnlineJoinUrl}" : $"\nJoin: {e.OnlineJoinUrl}");
                     var link = Unsubscribe.Link(protection, links, r.Id);
                     var stop = ja ? $"\n\nリマインドメールの停止: {link}" : $"\n\nStop reminders: {link}";
-                    db.OutboxEmails.Add(new OutboxEmail(r.Email!,
+                    mails.Add(new OutboxEmail(r.Email!,
                         ja ? $"【Assemble】リマインド：{e.Title}" : $"[Assemble] Reminder: {e.Title}",
                         (ja ? $"{e.Title}\n日時: {when}" : $"{e.Title}\nWhen: {when}") + join + stop,
                         null, essential: false, now).WithUnsubscribeLink(link));
                     written++;
                 }
+                // One COPY for the whole send: a large event's reminders are written in milliseconds, not seconds.
+                await OutboxRows.CopyAsync(db, mails, cancellationToken);
                 await db.Database.ExecuteSqlAsync($"UPDATE reminder_sends SET recipients = {recipients.Count} WHERE event_id = {e.Id} AND due_at = {due}", cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
                 await transaction.CommitAsync(cancellationToken);
+                // COPY is not a SaveChanges the outbox watcher sees: wake the dispatcher ourselves, after the commit.
+                if (mails.Count > 0) scope.ServiceProvider.GetRequiredService<Assemble.Infrastructure.Email.IOutboxSignal>().Raise();
             }
         }
         return written;
