@@ -56,7 +56,7 @@ public static class DependencyInjection
         services.AddOptions<EmailOptions>().Bind(configuration.GetSection(EmailOptions.Section));
         services.AddOptions<SmtpOptions>().Bind(configuration.GetSection(SmtpOptions.Section));
         services.AddOptions<AppOptions>().Bind(configuration.GetSection(AppOptions.Section))
-            .Validate(o => PublicLinks.IsValid(o.PublicBaseUrl), "App:PublicBaseUrl (App__PublicBaseUrl) must be the absolute http(s) address people reach the API at; every link in mail is built from it.")
+            .Validate(o => PublicLinks.IsValid(o.PublicBaseUrl), "App:PublicBaseUrl (App__PublicBaseUrl) must be the absolute https address people reach the API at (http only on a loopback host); every link in mail is built from it.")
             .ValidateOnStart();
         services.AddSingleton<PublicLinks>();
         services.AddScoped<IEmailSender, OutboxEmailSender>();

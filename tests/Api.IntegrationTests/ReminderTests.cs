@@ -115,8 +115,12 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession());
         var members = await api.MembersAsync(2);
         await Expect.StatusAsync(await members[0].Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
+        // An attendee who turned optional mail off gets no organizers' messages either.
+        await Expect.StatusAsync(await members[1].Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
+        await Expect.StatusAsync(await members[1].Client.PutAsJsonAsync("/api/me/mail-preferences", new { reminders = false }), 200);
         var sent = await Expect.JsonAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/messages", new { subject = "会場の入口について", body = "正面玄関は閉まっています。西口からお入りください。" }));
         Assert.Equal(1, sent.GetProperty("recipients").GetInt32());
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{members[1].Email}' AND subject LIKE '%会場の入口%'"));
         var mail = await api.MailAsync(members[0].Email, m => m.Subject.Contains("会場の入口"));
         Assert.Contains("西口", mail.Text);
         Assert.StartsWith($"<{ApiFactory.PublicBaseUrl}/api/mail/unsubscribe?token=", mail.Message.Headers["List-Unsubscribe"]);

@@ -28,12 +28,14 @@ public sealed class PublicLinks(IOptions<AppOptions> options)
     public static bool IsValid(string? value) => value is not null && TryParse(value, out _);
 
     private static Uri Parse(string? value)
-        => TryParse(value, out var uri) ? uri : throw new InvalidOperationException("App:PublicBaseUrl must be an absolute http(s) URL.");
+        => TryParse(value, out var uri) ? uri : throw new InvalidOperationException("App:PublicBaseUrl must be an absolute https URL (http only on a loopback host).");
 
     private static bool TryParse(string? value, out Uri uri)
     {
         uri = null!;
-        if (!Uri.TryCreate(value?.Trim(), UriKind.Absolute, out var parsed) || parsed.Scheme is not ("http" or "https")) return false;
+        // https, as one-click unsubscribe requires (RFC 8058 §3.1); plain http only on this machine (development, benchmarks).
+        if (!Uri.TryCreate(value?.Trim(), UriKind.Absolute, out var parsed)) return false;
+        if (parsed.Scheme != Uri.UriSchemeHttps && !(parsed.Scheme == Uri.UriSchemeHttp && parsed.IsLoopback)) return false;
         // A trailing slash makes relative paths append to any path prefix (https://example.org/assemble/).
         uri = new Uri(parsed.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
         return true;

@@ -46,7 +46,7 @@ public static class MessageAttendees
                 var statuses = request.Statuses is { Count: > 0 } s ? s : [RegistrationStatus.Confirmed];
                 // Members who turned reminders off (in their settings or by a List-Unsubscribe click) get no messages either.
                 var recipients = await db.Registrations.Where(r => r.EventId == id && statuses.Contains(r.Status))
-                    .Where(r => !db.MailPreferences.Any(p => p.MemberId == r.MemberId && !p.Reminders))
+                    .WhoAcceptOptionalMail(db)
                     .Join(db.Users, r => r.MemberId, u => u.Id, (_, u) => new { u.Id, u.Email }).Distinct().ToListAsync(ct);
                 foreach (var r in recipients.Where(r => r.Email is not null))
                 {

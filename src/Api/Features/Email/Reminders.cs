@@ -43,7 +43,7 @@ public static class ReminderMailer
                     $"INSERT INTO reminder_sends (event_id, due_at, recipients, sent_at) VALUES ({e.Id}, {due}, 0, {now}) ON CONFLICT DO NOTHING", cancellationToken);
                 if (claimed == 0) continue;
                 var recipients = await db.Registrations.Where(r => r.EventId == e.Id && statuses.Contains(r.Status))
-                    .Where(r => !db.MailPreferences.Any(p => p.MemberId == r.MemberId && !p.Reminders))
+                    .WhoAcceptOptionalMail(db)
                     .Join(db.Users, r => r.MemberId, u => u.Id, (r, u) => new { u.Id, u.Email, Confirmed = r.Status == RegistrationStatus.Confirmed })
                     .GroupJoin(db.MemberProfiles, x => x.Id, p => p.Id, (x, p) => new { x, p })
                     .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.x.Id, x.x.Email, x.x.Confirmed, Language = p == null ? PreferredLanguage.Ja : p.PreferredLanguage })
