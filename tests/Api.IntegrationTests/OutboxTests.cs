@@ -361,14 +361,39 @@ public class SmtpTlsFactory : ApiFactory
 
     protected virtual bool PinCertificate => true;
 
+    protected virtual string Security => "Auto";
+
     protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["Smtp:Host"] = "127.0.0.1",
         ["Smtp:Port"] = Smtp.Port.ToString(),
         ["Smtp:EnableSsl"] = "true",
+        ["Smtp:Security"] = Security,
         ["Smtp:CertificateSha256"] = PinCertificate ? Smtp.Certificate!.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) : null,
         ["Smtp:TimeoutMilliseconds"] = "3000",
     };
+}
+
+/// <summary>The same relay speaking TLS from the first byte (as on port 465).</summary>
+public sealed class SmtpImplicitTlsFactory : SmtpTlsFactory
+{
+    public SmtpImplicitTlsFactory() => Smtp.ImplicitTls = true;
+
+    protected override string Security => "SslOnConnect";
+}
+
+public sealed class SmtpImplicitTlsTests(SmtpImplicitTlsFactory api) : IClassFixture<SmtpImplicitTlsFactory>
+{
+    [Fact]
+    public async Task Mail_goes_over_tls_on_connect_to_a_relay_whose_certificate_is_pinned()
+    {
+        var email = api.NewEmail("implicit");
+        await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
+        var report = await OutboxDispatcher.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, 50, CancellationToken.None);
+        Assert.Equal(1, report.Sent);
+        Assert.Single(api.Smtp.Messages, m => m.Contains(email));
+        Assert.True(api.Smtp.LastOverTls);
+    }
 }
 
 /// <summary>The same relay, its certificate not pinned: nothing may be sent to it.</summary>

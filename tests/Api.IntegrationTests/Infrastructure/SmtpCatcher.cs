@@ -31,6 +31,9 @@ public sealed class SmtpCatcher : IAsyncDisposable
     /// <summary>With a certificate, EHLO offers STARTTLS and the session continues over TLS.</summary>
     public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; set; }
 
+    /// <summary>With <see cref="Certificate"/>: TLS from the first byte (port 465 style) instead of STARTTLS.</summary>
+    public bool ImplicitTls { get; set; }
+
     /// <summary>Whether the last message arrived over TLS.</summary>
     public bool LastOverTls { get; private set; }
 
@@ -91,6 +94,19 @@ public sealed class SmtpCatcher : IAsyncDisposable
             }
             Stream stream = client.GetStream();
             var tls = false;
+            if (ImplicitTls && Certificate is not null)
+            {
+                var implicitTls = new System.Net.Security.SslStream(stream);
+                try
+                {
+                    await implicitTls.AuthenticateAsServerAsync(Certificate);
+                }
+                catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException)
+                {
+                    return;
+                }
+                (stream, tls) = (implicitTls, true);
+            }
             // Latin-1 keeps every byte of an 8-bit message as one char; Parse reads it back as UTF-8 bytes.
             var reader = new StreamReader(stream, Encoding.Latin1);
             var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
