@@ -1,4 +1,5 @@
 using Assemble.Api.Auth;
+using Assemble.Api.Common;
 using Assemble.Api.Features.Admin;
 using Assemble.Api.Features.Credentials;
 using Assemble.Api.Features.Email;
@@ -41,6 +42,7 @@ app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseQueryStringGuard();
 app.UseAccountKeyForRateLimits();
 app.UseRateLimiter();
 app.UseAuthentication();

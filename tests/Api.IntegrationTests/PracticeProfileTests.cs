@@ -150,6 +150,9 @@ public sealed class DirectoryTests(EventsFactory api) : IClassFixture<EventsFact
         await Expect.ProblemAsync(await member.Client.GetAsync("/api/directory"), 403, "directory.verified_only");
         await Expect.ProblemAsync(await api.CreateClient().GetAsync("/api/directory"), 401, "auth.unauthenticated");
         await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync("/api/directory?near=north"), "near");
+        await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync("/api/directory?near=NaN,NaN"), "near");
+        await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync("/api/directory?near=34.7,135.5&withinKm=NaN"), "withinKm");
+        await Expect.ProblemAsync(await psychiatrist.Client.GetAsync("/api/directory?cursor=%2F%2F%2F%2F"), 400, "request.invalid_cursor");
         await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync("/api/directory?ageGroup=toddler"), "ageGroup");
     }
 

@@ -12,7 +12,18 @@ public static class AuthEndpoints
         => app.MapGroup("/api/auth")
             .WithTags("Auth")
             .MapIdentityApi<AppUser>()
-            .AddEndpointFilter(async (context, next) => AddCodes(await InOneTransactionIfSignUp(context, next)));
+            .AddEndpointFilter(async (context, next) => RefuseMalformedUserId(context) ?? AddCodes(await InOneTransactionIfSignUp(context, next)));
+
+    /// <summary>
+    /// Identity looks the user up by the id as given, and a non-GUID failed in the database as a 500: the id in a
+    /// confirmation link must be one of ours (a 400 naming it).
+    /// </summary>
+    private static object? RefuseMalformedUserId(EndpointFilterInvocationContext context)
+    {
+        var request = context.HttpContext.Request;
+        if (!request.Path.Equals("/api/auth/confirmEmail", StringComparison.OrdinalIgnoreCase)) return null;
+        return Guid.TryParse(request.Query["userId"].ToString(), out _) ? null : Problems.InvalidField("userId", "Use the link from the e-mail as it is.", "request.malformed");
+    }
 
     /// <summary>Sign-up saves the account and writes its confirmation mail: one transaction, so neither exists without the other.</summary>
     private static async ValueTask<object?> InOneTransactionIfSignUp(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

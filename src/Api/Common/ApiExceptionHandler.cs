@@ -55,6 +55,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         var field = bad.InnerException is JsonException json ? FieldOf(json) : ParameterOf(bad.Message);
         var message = bad.InnerException switch
         {
+            Json.JsonRuleException rule => rule.Message,
             JsonException j when j.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) => "Unknown field.",
             JsonException j when j.Message.Contains("missing required properties", StringComparison.Ordinal) => "Required.",
             JsonException => "Invalid value.",

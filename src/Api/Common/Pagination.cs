@@ -11,6 +11,9 @@ public static class Cursor
     public const int DefaultLimit = 20;
     public const int MaxLimit = 100;
 
+    /// <summary>Any cursor that does not decode to one of ours.</summary>
+    public static ProblemHttpResult InvalidCursor => Problems.InvalidField("cursor", "This cursor is not one this API gave out.", "request.invalid_cursor");
+
     public static string Encode(Guid lastId) => ToBase64Url(lastId.ToByteArray());
 
     /// <summary>A cursor for lists ordered by an instant, then id.</summary>
@@ -23,12 +26,13 @@ public static class Cursor
         if (!TryRead(null, limit, out Guid? _, out take, out problem)) return false;
         if (string.IsNullOrEmpty(cursor)) return true;
         var bytes = FromBase64Url(cursor);
-        if (bytes is not { Length: 24 })
+        // A forged cursor of the right length can carry any ticks: only instants this API could have written pass.
+        if (bytes is not { Length: 24 } || BitConverter.ToInt64(bytes, 0) is var ticks && (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks))
         {
-            problem = Problems.InvalidField("cursor", "This cursor is not one this API gave out.");
+            problem = InvalidCursor;
             return false;
         }
-        after = (new DateTimeOffset(BitConverter.ToInt64(bytes, 0), TimeSpan.Zero), new Guid(bytes.AsSpan(8)));
+        after = (new DateTimeOffset(ticks, TimeSpan.Zero), new Guid(bytes.AsSpan(8)));
         return true;
     }
 
@@ -62,7 +66,7 @@ public static class Cursor
         if (string.IsNullOrEmpty(cursor)) return true;
         if (FromBase64Url(cursor) is not { Length: 16 } bytes)
         {
-            problem = Problems.InvalidField("cursor", "This cursor is not one this API gave out.");
+            problem = InvalidCursor;
             return false;
         }
         after = new Guid(bytes);

@@ -37,6 +37,8 @@ public static class ApiSetup
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+        options.Converters.Add(new Common.Json.CleanStringConverter());
+        options.Converters.Add(new Common.Json.BoundedInstantConverter());
     }
 
     public static IServiceCollection AddAssembleIdentity(this IServiceCollection services, IConfiguration configuration)

@@ -74,6 +74,7 @@ public static class Matchmaking
         group.MapGet("/rounds", async Task<Results<Ok<ScheduleView>, ProblemHttpResult>> (
                 Guid id, int? minutesPerRound, ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
             {
+                if (minutesPerRound is < 3 or > 120) return Problems.InvalidField("minutesPerRound", "From 3 to 120 minutes.", "matchmaking.invalid");
                 if (await EveningAsync(db, id, user, ct) is not { } e) return EventErrors.NotFound.ToProblem();
                 var me = user.RequiredMemberId();
                 if (e.CanManage(user)) return TypedResults.Ok(await ScheduleAsync(db, e, minutesPerRound, ct));

@@ -143,14 +143,14 @@ public static class SearchDirectory
         {
             var parts = n.Split(',');
             if (parts.Length != 2 || !double.TryParse(parts[0], CultureInfo.InvariantCulture, out var lat) || !double.TryParse(parts[1], CultureInfo.InvariantCulture, out var lon)
-                || lat is < -90 or > 90 || lon is < -180 or > 180)
+                || !double.IsFinite(lat) || !double.IsFinite(lon) || lat is < -90 or > 90 || lon is < -180 or > 180)
                 return (null, Problems.InvalidField("near", "Use near=latitude,longitude."));
             near = (lat, lon);
         }
         double? withinKm = null;
         if (query["withinKm"].FirstOrDefault() is { Length: > 0 } w)
         {
-            if (near is null || !double.TryParse(w, CultureInfo.InvariantCulture, out var km) || km is <= 0 or > 2000)
+            if (near is null || !double.TryParse(w, CultureInfo.InvariantCulture, out var km) || !double.IsFinite(km) || km is <= 0 or > 2000)
                 return (null, Problems.InvalidField("withinKm", "Use withinKm (1 to 2000) together with near=latitude,longitude."));
             withinKm = km;
         }
@@ -195,7 +195,7 @@ public static class SearchDirectory
             {
                 offset = -1;
             }
-            if (offset < 0) return (0, 0, Problems.InvalidField("cursor", "This cursor is not one this API gave out."));
+            if (offset < 0) return (0, 0, Cursor.InvalidCursor);
         }
         return (offset, take, null);
     }

@@ -1,0 +1,60 @@
+using System.Net.Http.Json;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+/// <summary>Mistakes that once gave 500s (issue 16): each is a 400 naming the field, and nothing is written.</summary>
+public sealed class ClientMistakeTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    [Theory]
+    [InlineData("title", "勉強会\u0000")]
+    [InlineData("description", "説明\u0000です")]
+    [InlineData("startsAt", "0001-01-01T00:00:00Z")]
+    [InlineData("endsAt", "2101-01-01T00:00:00Z")]
+    public async Task An_event_with_a_nul_or_an_instant_outside_2000_to_2100_is_400_and_not_saved(string field, string value)
+    {
+        var organizer = await api.OrganizerAsync();
+        var body = EventsFactory.StudySession();
+        body[field] = value;
+        var before = await api.CountAsync("SELECT count(*) FROM events");
+        var problem = await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync("/api/events", body), field);
+        Assert.Equal("request.malformed", problem.GetProperty("code").GetString());
+        Assert.Equal(before, await api.CountAsync("SELECT count(*) FROM events"));
+    }
+
+    [Fact]
+    public async Task A_nul_in_a_profile_is_400_and_the_profile_unchanged()
+    {
+        var member = await api.MemberAsync();
+        await Expect.FieldErrorAsync(await member.Client.PutAsJsonAsync("/api/me/profile", new { displayName = "佐藤", bio = "はじめまして\u0000" }), "bio");
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM member_profiles WHERE id = '{member.Id}' AND bio IS NOT NULL"));
+    }
+
+    [Fact]
+    public async Task A_nul_in_a_query_string_is_400_naming_the_parameter()
+    {
+        var problem = await Expect.FieldErrorAsync(await api.CreateClient().GetAsync("/api/events?q=%00"), "q");
+        Assert.Equal("request.malformed", problem.GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_forged_cursor_of_the_right_length_is_400_invalid_cursor()
+    {
+        // 24 bytes: ticks far beyond any instant, then an id.
+        var forged = Convert.ToBase64String([.. BitConverter.GetBytes(long.MaxValue), .. Guid.NewGuid().ToByteArray()]).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        await Expect.ProblemAsync(await api.CreateClient().GetAsync($"/api/events?cursor={forged}"), 400, "request.invalid_cursor");
+        await Expect.ProblemAsync(await api.CreateClient().GetAsync("/api/events?cursor=bm90LW91cnM"), 400, "request.invalid_cursor");
+    }
+
+    [Fact]
+    public async Task A_confirmation_link_with_a_user_id_that_is_not_ours_is_400()
+        => await Expect.FieldErrorAsync(await api.CreateClient().GetAsync("/api/auth/confirmEmail?userId=not-a-guid&code=x"), "userId");
+
+    [Fact]
+    public async Task A_round_length_out_of_range_on_a_read_is_400()
+    {
+        var member = await api.MemberAsync();
+        await Expect.FieldErrorAsync(await member.Client.GetAsync($"/api/events/{Guid.NewGuid()}/matchmaking/rounds?minutesPerRound=-2147483648"), "minutesPerRound");
+    }
+}
