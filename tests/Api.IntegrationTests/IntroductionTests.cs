@@ -142,6 +142,12 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         await Expect.StatusAsync(await invitee.Client.GetAsync("/api/me/introductions?status=bogus"), 400);
         Assert.Single((await Expect.JsonAsync(await invitee.Client.GetAsync("/api/me/introductions?status=sent"))).EnumerateArray());
         Assert.Empty((await Expect.JsonAsync(await invitee.Client.GetAsync("/api/me/introductions?status=accepted"))).EnumerateArray());
+
+        // Once the requester withdraws the request, the invitee can no longer read it.
+        await Expect.StatusAsync(await invitee.Client.GetAsync($"/api/referral-requests/{requestId}"), 200);
+        await Expect.StatusAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/withdraw", null), 200);
+        await Expect.ProblemAsync(await invitee.Client.GetAsync($"/api/referral-requests/{requestId}"), 404, "referral.not_found");
+        await Expect.StatusAsync(await requester.Client.GetAsync($"/api/referral-requests/{requestId}"), 200);
     }
 
     [Fact]
@@ -170,8 +176,12 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         await Expect.ProblemAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/introductions/{firstId}/withdraw", null), 409, "introduction.invalid_transition");
 
         // sent → withdrawn, then withdrawn → accepted is refused
+        await Expect.StatusAsync(await second.Client.GetAsync($"/api/referral-requests/{requestId}"), 200);
         await Expect.StatusAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/introductions/{secondId}/withdraw", null), 200);
         await Expect.ProblemAsync(await second.Client.PostAsJsonAsync($"/api/me/introductions/{secondId}/accept", new { }), 409, "introduction.invalid_transition");
+        // A withdrawn invitation no longer opens the request; the one who accepted still reads it.
+        await Expect.ProblemAsync(await second.Client.GetAsync($"/api/referral-requests/{requestId}"), 404, "referral.not_found");
+        await Expect.StatusAsync(await first.Client.GetAsync($"/api/referral-requests/{requestId}"), 200);
 
         // sent → expired once 72 hours pass, then a late answer, and a withdrawal, are refused
         await api.ScalarAsync($"UPDATE introductions SET respond_by = now() - interval '1 minute' WHERE id = '{thirdId}'");

@@ -62,9 +62,10 @@ public static class ReferralRequests
         group.MapGet("/{id:guid}", async Task<Results<Ok<View>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
-                // The requester, an admin, or a professional invited to it (who sees the need, which is all this view holds).
-                var request = await db.ReferralRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id
-                    && (r.RequesterId == me || r.Introductions.Any(i => i.InviteeId == me)), ct);
+                // The requester, an admin, or a professional invited to it (who sees the need, which is all this view
+                // holds) until the invitation or the request is withdrawn.
+                var request = await db.ReferralRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.RequesterId == me, ct)
+                    ?? await db.ReferralRequests.AsNoTracking().Where(r => r.Id == id).Where(ReferralRequest.ReadableByInvitee(me)).SingleOrDefaultAsync(ct);
                 if (request is null && user.IsAdmin()) request = await db.ReferralRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
                 if (request is null) return NotFound.ToProblem();
                 // Every read of a request is in the access log.
