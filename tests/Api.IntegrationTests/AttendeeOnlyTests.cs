@@ -8,6 +8,42 @@ namespace Assemble.Api.IntegrationTests;
 
 public sealed class AttendeeOnlyTests(EventsFactory api) : IClassFixture<EventsFactory>
 {
+    [Fact]
+    public async Task Each_organizer_sees_attendee_fields_at_the_level_they_are_entitled_to()
+    {
+        var organizer = await api.OrganizerAsync();
+        var plainCoOrganizer = await api.MemberAsync();
+        var verifiedCoOrganizer = await api.VerifiedAsync("clinicalPsychologist");
+        var body = EventsFactory.StudySession();
+        body["coOrganizerIds"] = new[] { plainCoOrganizer.Id, verifiedCoOrganizer.Id };
+        var e = await EventsFactory.CreateEventAsync(organizer, body);
+        var attendee = await api.MemberAsync();
+        await Expect.StatusAsync(await attendee.Client.PutAsJsonAsync("/api/me/profile", new
+        {
+            displayName = "参加 花子",
+            nameKana = "サンカ ハナコ",
+            organisation = "守秘クリニック",
+            professions = new[] { "coach" },
+            visibility = new { nameKana = "members", organisation = "verifiedProfessionals", professions = "onlyMe" },
+        }), 200);
+        await Expect.StatusAsync(await attendee.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
+
+        async Task<System.Text.Json.JsonElement> RowFor(TestMember reader)
+            => (await Expect.JsonAsync(await reader.Client.GetAsync($"/api/events/{e.Id}/attendees"))).GetProperty("items")[0];
+
+        var plain = await RowFor(plainCoOrganizer);
+        Assert.Equal("サンカ ハナコ", plain.GetProperty("nameKana").GetString());
+        Assert.False(plain.TryGetProperty("organisation", out _));
+        var verified = await RowFor(verifiedCoOrganizer);
+        Assert.Equal("守秘クリニック", verified.GetProperty("organisation").GetString());
+        // Admins too see at most what a verified professional sees: never "only me".
+        var admin = await RowFor(await api.AdminAsync());
+        Assert.Equal("守秘クリニック", admin.GetProperty("organisation").GetString());
+        Assert.False(admin.TryGetProperty("professions", out _));
+        var csv = await (await plainCoOrganizer.Client.GetAsync($"/api/events/{e.Id}/attendees.csv")).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("守秘クリニック", csv);
+    }
+
     private const string JoinUrl = "https://zoom.example/j/8123456789?pwd=secret";
 
     [Fact]

@@ -28,7 +28,7 @@ public sealed record AttendeeView(
 
 public static class ListAttendees
 {
-    public sealed class Handler(AppDbContext db)
+    public sealed class Handler(AppDbContext db, Members.Viewers viewers)
     {
         /// <summary>Active registrations (confirmed, held, waiting for approval), oldest first; a page of them, or all (for the CSV).</summary>
         public async Task<Result<(Event Event, IReadOnlyList<AttendeeView> Attendees)>> HandleAsync(
@@ -48,8 +48,11 @@ public static class ListAttendees
             var ids = rows.Select(x => x.r.Id).ToList();
             var checkIns = (await db.CheckIns.AsNoTracking().Where(c => ids.Contains(c.RegistrationId)).ToListAsync(cancellationToken))
                 .ToLookup(c => c.RegistrationId, c => c.CheckedInAt);
-            // Organizers see what a verified professional member would see: never "only me" fields.
-            const ViewerLevel viewer = ViewerLevel.VerifiedProfessional;
+            // Organizers see each field at the level they are entitled to — a co-organizer who is not a verified
+            // professional does not see fields kept for verified professionals — and never "only me" fields,
+            // admins included.
+            var level = await viewers.LevelOfAsync(user, cancellationToken);
+            var viewer = level > ViewerLevel.VerifiedProfessional ? ViewerLevel.VerifiedProfessional : level;
             var attendees = rows.Select(x => new AttendeeView(
                 x.r.Id, x.r.MemberId, x.p?.DisplayName,
                 x.p is not null && x.p.Shows(ProfileField.NameKana, viewer) ? x.p.NameKana : null,
