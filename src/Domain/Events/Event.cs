@@ -294,6 +294,9 @@ public sealed class Event
         var errors = new Dictionary<string, string[]>();
         foreach (var unknown in answers.Where(a => Questions.All(q => q.Id != a.QuestionId)))
             errors[$"answers.{unknown.QuestionId}"] = ["No such question."];
+        // One answer per question: a second one would be stored without being checked.
+        foreach (var repeated in answers.GroupBy(a => a.QuestionId).Where(g => g.Count() > 1))
+            errors[$"answers.{repeated.Key}"] = ["Answer each question once."];
         foreach (var q in Questions)
         {
             var key = $"answers.{q.Id}";
@@ -308,6 +311,8 @@ public sealed class Event
             }
             if (q.Kind == QuestionKind.Text && text!.Length > 2000) errors[key] = ["Use at most 2000 characters."];
             if (q.Kind != QuestionKind.Text && choices.Any(c => !q.Options.Contains(c))) errors[key] = ["Choose from the given options."];
+            if (q.Kind != QuestionKind.Text && (choices.Count > q.Options.Count || choices.Distinct().Count() != choices.Count)) errors[key] = ["Choose each option at most once."];
+            if (q.Kind != QuestionKind.Text && !string.IsNullOrEmpty(text)) errors[key] = ["A choice question takes choices, not text."];
             if (q.Kind == QuestionKind.SingleChoice && choices.Count > 1) errors[key] = ["Choose one option."];
         }
         return errors.Count == 0 ? Result.Success() : RegistrationErrors.InvalidAnswers(errors);

@@ -37,4 +37,8 @@ public sealed class ReminderRuleTests
     [InlineData(31, "18:00", null)]
     public void Validate_AnIncompleteOrOutOfRangeRule_IsRefused(int? days, string? at, int? hours)
         => Assert.Equal("reminders.invalid", ReminderRule.Validate([new ReminderRule(days, at is null ? null : TimeOnly.Parse(at), hours)]).Error!.Code);
+
+    [Fact]
+    public void Validate_WhenStatusesRepeat_IsRefused()
+        => Assert.Equal("reminders.invalid", ReminderRule.Validate([new ReminderRule(null, null, 2, Enumerable.Repeat(RegistrationStatus.Confirmed, 20_000).ToList())]).Error!.Code);
 }
