@@ -35,6 +35,7 @@ bench_database() {
   export ConnectionStrings__Default="Host=${PGHOST};Port=${PGPORT};Username=${PGUSER};Password=${PGPASSWORD};Database=$1"
   # Production refuses to start without the address its mail links point at.
   export App__PublicBaseUrl="http://127.0.0.1"
+  export AllowedHosts="127.0.0.1;localhost"
 }
 
 # bench_wait_ready PORT [LOG]: waits up to a minute for /health/ready; prints LOG and fails if it never comes.

@@ -34,6 +34,9 @@ builder.Services
 
 var app = builder.Build();
 if (await StartupTasks.RunCommandAsync(app, args) is { } exitCode) return exitCode;
+// A request naming another Host is refused (400) before any endpoint runs; in Production the hosts must be named.
+if (app.Environment.IsProduction() && app.Configuration["AllowedHosts"] is null or "" or "*")
+    throw new InvalidOperationException("Set AllowedHosts (AllowedHosts=assemble.example.org) to the host names people reach the API at; '*' is refused in Production.");
 
 #if BENCHMARK
 Assemble.Api.Bench.PhaseTimings.UsePhaseTimings(app);

@@ -40,6 +40,7 @@ public sealed class ExactlyOnceTests(ScheduledSmtpFactory api, ITestOutputHelper
                 ["ConnectionStrings__Default"] = api.ConnectionString,
                 ["Database__MigrateOnStartup"] = "false",
                 ["App__PublicBaseUrl"] = ApiFactory.PublicBaseUrl,
+                ["AllowedHosts"] = "127.0.0.1",
                 ["Jobs__Outbox__Interval"] = "00:00:01",
                 ["Jobs__Outbox__BatchSize"] = "25",
                 ["Smtp__Host"] = "127.0.0.1",
