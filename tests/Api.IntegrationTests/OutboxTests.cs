@@ -290,9 +290,7 @@ public sealed class SmtpAuthTests(SmtpAuthFactory api) : IClassFixture<SmtpAuthF
     [Fact]
     public async Task Mail_goes_to_a_server_that_wants_a_password_and_the_password_never_reaches_the_logs()
     {
-        var email = api.NewEmail("auth");
-        await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
-        var report = await OutboxDispatcher.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, 50, CancellationToken.None);
+        var (email, report) = await SmtpScenario.SignUpAndDispatchAsync(api, "auth");
         Assert.Equal(1, report.Sent);
         Assert.Single(api.Smtp.Messages, m => m.Contains(email));
         // Neither as it is nor as AUTH PLAIN carries it (base64).
@@ -387,9 +385,7 @@ public sealed class SmtpImplicitTlsTests(SmtpImplicitTlsFactory api) : IClassFix
     [Fact]
     public async Task Mail_goes_over_tls_on_connect_to_a_relay_whose_certificate_is_pinned()
     {
-        var email = api.NewEmail("implicit");
-        await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
-        var report = await OutboxDispatcher.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, 50, CancellationToken.None);
+        var (email, report) = await SmtpScenario.SignUpAndDispatchAsync(api, "implicit");
         Assert.Equal(1, report.Sent);
         Assert.Single(api.Smtp.Messages, m => m.Contains(email));
         Assert.True(api.Smtp.LastOverTls);
@@ -407,9 +403,7 @@ public sealed class SmtpTlsTests(SmtpTlsFactory api) : IClassFixture<SmtpTlsFact
     [Fact]
     public async Task Mail_goes_over_starttls_to_a_relay_whose_certificate_is_pinned()
     {
-        var email = api.NewEmail("tls");
-        await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
-        var report = await OutboxDispatcher.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, 50, CancellationToken.None);
+        var (email, report) = await SmtpScenario.SignUpAndDispatchAsync(api, "tls");
         Assert.Equal(1, report.Sent);
         Assert.Single(api.Smtp.Messages, m => m.Contains(email));
         Assert.True(api.Smtp.LastOverTls);
@@ -421,12 +415,21 @@ public sealed class SmtpUntrustedTlsTests(SmtpUntrustedTlsFactory api) : IClassF
     [Fact]
     public async Task An_untrusted_certificate_sends_nothing_and_the_mail_waits()
     {
-        var email = api.NewEmail("untrusted");
-        await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
-        var report = await OutboxDispatcher.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, 50, CancellationToken.None);
+        var (email, report) = await SmtpScenario.SignUpAndDispatchAsync(api, "untrusted");
         Assert.Equal(0, report.Sent);
         Assert.Equal(1, report.Retrying);
         Assert.Empty(api.Smtp.Messages);
         Assert.Contains("SMTP server not available", (string)(await api.ScalarAsync($"SELECT last_error FROM outbox_emails WHERE \"to\" = '{email}'"))!);
+    }
+}
+
+/// <summary>The step every SMTP scenario starts with: a sign-up writes its confirmation, and one dispatcher run sends it.</summary>
+internal static class SmtpScenario
+{
+    public static async Task<(string Email, OutboxDispatcher.Report Report)> SignUpAndDispatchAsync(ApiFactory api, string label)
+    {
+        var email = api.NewEmail(label);
+        await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
+        return (email, await OutboxDispatcher.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, 50, CancellationToken.None));
     }
 }
