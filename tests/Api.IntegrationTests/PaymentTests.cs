@@ -493,6 +493,8 @@ public sealed class ProductionWithoutStripeFactory : EventsFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseEnvironment("Production");
+        // Production refuses AllowedHosts '*'; the test client calls localhost.
+        builder.UseSetting("AllowedHosts", "localhost");
     }
 }
 
