@@ -11,18 +11,8 @@ using Xunit;
 namespace Assemble.Api.IntegrationTests;
 
 /// <summary>The API sending through a real SMTP server on 127.0.0.1.</summary>
-public sealed class SmtpFactory : ApiFactory
+public sealed class SmtpFactory : CatcherFactory
 {
-    public SmtpCatcher Smtp { get; } = SmtpCatcher.Start();
-
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Smtp:Host"] = "127.0.0.1",
-        ["Smtp:Port"] = Smtp.Port.ToString(),
-        ["Smtp:EnableSsl"] = "false",
-        ["Smtp:TimeoutMilliseconds"] = "3000",
-        ["Email:FromAddress"] = "no-reply@assemble.test",
-    };
 
     public Task<OutboxDispatcher.Report> DispatchAsync(DateTimeOffset? at = null, int batchSize = 50)
         => OutboxDispatcher.RunOnceAsync(Services.GetRequiredService<IServiceScopeFactory>(), at ?? DateTimeOffset.UtcNow, batchSize, CancellationToken.None);
@@ -263,21 +253,12 @@ public sealed class SmtpDownTests(SmtpDownFactory api) : IClassFixture<SmtpDownF
 }
 
 /// <summary>An SMTP server that wants a password (AUTH PLAIN).</summary>
-public sealed class SmtpAuthFactory : ApiFactory
+public sealed class SmtpAuthFactory : CatcherFactory
 {
-    public SmtpCatcher Smtp { get; } = Start();
+    public SmtpAuthFactory() => Smtp.RequiredLogin = "assemble:kagi-no-kakaru-heya";
 
-    private static SmtpCatcher Start()
+    protected override IDictionary<string, string?> SmtpSettings => new Dictionary<string, string?>
     {
-        var smtp = SmtpCatcher.Start();
-        smtp.RequiredLogin = "assemble:kagi-no-kakaru-heya";
-        return smtp;
-    }
-
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Smtp:Host"] = "127.0.0.1",
-        ["Smtp:Port"] = Smtp.Port.ToString(),
         ["Smtp:Security"] = "None",
         ["Smtp:Username"] = "assemble",
         ["Smtp:Password"] = "kagi-no-kakaru-heya",
@@ -300,21 +281,12 @@ public sealed class SmtpAuthTests(SmtpAuthFactory api) : IClassFixture<SmtpAuthF
 }
 
 /// <summary>An SMTP server that accepts the connection and never answers.</summary>
-public sealed class SmtpHangFactory : ApiFactory
+public sealed class SmtpHangFactory : CatcherFactory
 {
-    public SmtpCatcher Smtp { get; } = Start();
+    public SmtpHangFactory() => Smtp.Hang = true;
 
-    private static SmtpCatcher Start()
+    protected override IDictionary<string, string?> SmtpSettings => new Dictionary<string, string?>
     {
-        var smtp = SmtpCatcher.Start();
-        smtp.Hang = true;
-        return smtp;
-    }
-
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
-    {
-        ["Smtp:Host"] = "127.0.0.1",
-        ["Smtp:Port"] = Smtp.Port.ToString(),
         ["Smtp:EnableSsl"] = "false",
         ["Smtp:TimeoutMilliseconds"] = "1000",
     };
@@ -341,30 +313,24 @@ public sealed class SmtpHangTests(SmtpHangFactory api) : IClassFixture<SmtpHangF
 }
 
 /// <summary>An SMTP relay with a self-signed certificate, offering STARTTLS.</summary>
-public class SmtpTlsFactory : ApiFactory
+public class SmtpTlsFactory : CatcherFactory
 {
-    public SmtpCatcher Smtp { get; } = Start();
-
-    private static SmtpCatcher Start()
+    public SmtpTlsFactory()
     {
-        var smtp = SmtpCatcher.Start();
         using var key = System.Security.Cryptography.RSA.Create(2048);
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=relay.assemble.test", key,
             System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
-        smtp.Certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
+        Smtp.Certificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadPkcs12(
             certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx), null);
-        return smtp;
     }
 
     protected virtual bool PinCertificate => true;
 
     protected virtual string Security => "Auto";
 
-    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    protected override IDictionary<string, string?> SmtpSettings => new Dictionary<string, string?>
     {
-        ["Smtp:Host"] = "127.0.0.1",
-        ["Smtp:Port"] = Smtp.Port.ToString(),
         ["Smtp:EnableSsl"] = "true",
         ["Smtp:Security"] = Security,
         ["Smtp:CertificateSha256"] = PinCertificate ? Smtp.Certificate!.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256) : null,
