@@ -13,9 +13,12 @@ public static class QueryStringGuard
         {
             foreach (var (name, values) in context.Request.Query)
             {
-                if (CleanStringConverter.IsClean(name) && values.All(v => v is null || CleanStringConverter.IsClean(v))) continue;
-                var field = CleanStringConverter.IsClean(name) ? name : "$query";
-                await Problems.InvalidField(field, CleanStringConverter.Problem, "request.malformed").ExecuteAsync(context);
+                var nameClean = CleanStringConverter.IsClean(name);
+                var valuesClean = true;
+                foreach (var value in values)
+                    if (value is not null && !CleanStringConverter.IsClean(value)) valuesClean = false;
+                if (nameClean && valuesClean) continue;
+                await Problems.InvalidField(nameClean ? name : "$query", CleanStringConverter.Problem, "request.malformed").ExecuteAsync(context);
                 return;
             }
             await next(context);

@@ -27,7 +27,7 @@ public static class SecurityHeaders
                 if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
                 {
                     var path = context.Request.Path;
-                    headers.ContentSecurityPolicy = path.StartsWithSegments("/docs") || path.StartsWithSegments("/admin/jobs") ? ToolPolicy : PagePolicy;
+                    headers.ContentSecurityPolicy = path.StartsWithSegments("/docs") || path.StartsWithSegments(ScheduledJobs.DashboardPath) ? ToolPolicy : PagePolicy;
                     headers.XFrameOptions = "DENY";
                 }
                 return Task.CompletedTask;

@@ -84,15 +84,16 @@ public sealed class ReferralRequest
         };
     }
 
-    /// <summary>Introductions still waiting for an answer (past their deadline they count as expired).</summary>
     /// <summary>
-    /// Who may read the need besides its requester: a professional invited to it, while neither the request nor
-    /// that invitation has been withdrawn. An expression, so the database applies the same rule (one home).
+    /// Who may read the need: its requester, and a professional invited to it while neither the request nor that
+    /// invitation has been withdrawn. An expression, so the database applies the same rule (one home).
     /// </summary>
-    public static System.Linq.Expressions.Expression<Func<ReferralRequest, bool>> ReadableByInvitee(Guid memberId)
-        => r => r.Status != ReferralStatus.Withdrawn
-                && r.Introductions.Any(i => i.InviteeId == memberId && i.Status != IntroductionStatus.Withdrawn);
+    public static System.Linq.Expressions.Expression<Func<ReferralRequest, bool>> ReadableBy(Guid memberId)
+        => r => r.RequesterId == memberId
+                || (r.Status != ReferralStatus.Withdrawn
+                    && r.Introductions.Any(i => i.InviteeId == memberId && i.Status != IntroductionStatus.Withdrawn));
 
+    /// <summary>Introductions still waiting for an answer (past their deadline they count as expired).</summary>
     public IEnumerable<Introduction> OpenIntroductions(DateTimeOffset now) => Introductions.Where(i => i.Status == IntroductionStatus.Sent && now <= i.RespondBy);
 
     /// <summary>

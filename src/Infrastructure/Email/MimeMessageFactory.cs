@@ -45,6 +45,26 @@ public static partial class MimeMessageFactory
     }
 
     /// <summary>
+    /// The message of a row, or — for a row that cannot be one — the permanent failure that row gets alone, so the
+    /// rest of its batch goes on.
+    /// </summary>
+    public static bool TryBuild(OutboxEmail email, EmailOptions options,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out MimeMessage? message,
+        [System.Diagnostics.CodeAnalysis.NotNullWhen(false)] out DeliveryOutcome? failure)
+    {
+        try
+        {
+            (message, failure) = (Build(email, options), null);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            (message, failure) = (null, DeliveryOutcome.Permanent($"The message could not be built: {e.GetType().Name}: {e.Message}"));
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Text parts travel as 8bit where the receiver takes it (readable in any editor) and as quoted-printable
     /// otherwise, never base64, which MimeKit would choose for mostly-Japanese text.
     /// </summary>

@@ -18,14 +18,9 @@ public sealed partial class PickupTransport(IOptions<EmailOptions> options, ILog
         for (var i = 0; i < batch.Count; i++)
         {
             var outbox = batch[i];
-            MimeKit.MimeMessage message;
-            try
+            if (!MimeMessageFactory.TryBuild(outbox, options.Value, out var message, out var failure))
             {
-                message = MimeMessageFactory.Build(outbox, options.Value);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                outcomes[i] = DeliveryOutcome.Permanent($"The message could not be built: {e.GetType().Name}: {e.Message}");
+                outcomes[i] = failure;
                 continue;
             }
             var target = Path.Combine(folder, $"{outbox.CreatedAt:yyyyMMddTHHmmssfff}-{outbox.Id:N}.eml");

@@ -27,15 +27,10 @@ public sealed partial class SmtpTransport(IOptions<SmtpOptions> smtp, IOptions<E
         var reconnects = 0;
         for (var i = 0; i < batch.Count; i++)
         {
-            MimeMessage message;
-            try
+            if (!MimeMessageFactory.TryBuild(batch[i], email.Value, out var message, out var failure))
             {
-                message = MimeMessageFactory.Build(batch[i], email.Value);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                LogUnbuildable(logger, batch[i].Id, e.GetType().Name);
-                outcomes[i] = DeliveryOutcome.Permanent($"The message could not be built: {e.GetType().Name}: {e.Message}");
+                LogUnbuildable(logger, batch[i].Id);
+                outcomes[i] = failure;
                 continue;
             }
             if (unreachable is not null)
@@ -132,6 +127,6 @@ public sealed partial class SmtpTransport(IOptions<SmtpOptions> smtp, IOptions<E
     [LoggerMessage(Level = LogLevel.Warning, Message = "SMTP delivery of outbox message {MessageId} failed: {Error}")]
     private static partial void LogFailure(ILogger logger, Guid messageId, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} cannot be built ({Exception}); it is dead, and the rest of the batch goes on.")]
-    private static partial void LogUnbuildable(ILogger logger, Guid messageId, string exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox message {MessageId} cannot be built; it is dead with its reason, and the rest of the batch goes on.")]
+    private static partial void LogUnbuildable(ILogger logger, Guid messageId);
 }

@@ -30,10 +30,11 @@ public sealed partial class DatabaseMigrator(AppDbContext db, NpgsqlDataSource d
             // On a fresh database, asking EF for applied migrations logs a failed query; ask PostgreSQL first.
             await using var probe = new NpgsqlCommand("SELECT to_regclass('__ef_migrations_history') IS NOT NULL", connection);
             var hasHistory = (bool)(await probe.ExecuteScalarAsync(cancellationToken))!;
-            if (hasHistory) await RefuseUnknownHistoryAsync(cancellationToken);
-            var pending = hasHistory
-                ? (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList()
-                : db.Database.GetMigrations().ToList();
+            var known = db.Database.GetMigrations().ToList();
+            // The history is read once: for migrations this build does not know, and for what is left to apply.
+            var applied = hasHistory ? (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList() : [];
+            RefuseUnknownHistory(known, applied);
+            var pending = known.Except(applied).ToList();
             HangfireStorage.Install(connection);
             if (pending.Count == 0)
             {
@@ -60,10 +61,8 @@ public sealed partial class DatabaseMigrator(AppDbContext db, NpgsqlDataSource d
     /// Stops when the history names migrations this build does not have: migrating on would fail half-way on
     /// tables that already exist, or run a schema the code does not expect.
     /// </summary>
-    private async Task RefuseUnknownHistoryAsync(CancellationToken cancellationToken)
+    private void RefuseUnknownHistory(List<string> known, List<string> applied)
     {
-        var known = db.Database.GetMigrations().ToList();
-        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
         var unknown = applied.Except(known).ToList();
         if (unknown.Count == 0) return;
         var database = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database;

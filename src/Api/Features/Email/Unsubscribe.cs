@@ -24,7 +24,9 @@ public static class Unsubscribe
 
     /// <summary>The absolute, signed link for this member, used in the text and in List-Unsubscribe.</summary>
     public static string Link(IDataProtectionProvider protection, PublicLinks links, Guid memberId)
-        => links.To($"{Route}?token={Uri.EscapeDataString(Token(protection, memberId))}");
+        => Link(links, Token(protection, memberId));
+
+    private static string Link(PublicLinks links, string token) => links.To($"{Route}?token={Uri.EscapeDataString(token)}");
 
     public static void MapUnsubscribeEndpoints(this IEndpointRouteBuilder app)
     {
@@ -32,7 +34,7 @@ public static class Unsubscribe
             {
                 if (MemberOf(protection, token) is null) return Invalid();
                 // Absolute on the public address, so the button works behind a proxy that serves the API under a path.
-                var action = WebUtility.HtmlEncode(links.To($"{Route}?token={Uri.EscapeDataString(token!)}"));
+                var action = WebUtility.HtmlEncode(Link(links, token!));
                 return Page(
                     $"""
                      <p>リマインドメールと主催者からのお知らせを停止しますか？<br>Stop reminders and messages from organizers?</p>

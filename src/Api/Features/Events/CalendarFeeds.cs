@@ -20,10 +20,10 @@ public static class CalendarFeeds
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     /// <summary>Creates the member's private feed, or replaces it (the old address stops working).</summary>
-    public sealed class CreateHandler(AppDbContext db, TimeProvider time)
+    public sealed class CreateHandler(AppDbContext db, TimeProvider time, Infrastructure.Email.PublicLinks links)
     {
-        /// <param name="baseUrl">The API's public address (scheme, host, path base): calendar apps need an absolute URL.</param>
-        public async Task<Response> HandleAsync(ClaimsPrincipal user, string baseUrl, CancellationToken cancellationToken)
+        /// <summary>The address is absolute, on the public address: calendar apps need one.</summary>
+        public async Task<Response> HandleAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
         {
             var memberId = user.RequiredMemberId();
             var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
@@ -32,7 +32,7 @@ public static class CalendarFeeds
             feed.TokenHash = Hash(token);
             feed.CreatedAt = time.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);
-            return new Response($"{baseUrl.TrimEnd('/')}/api/calendar/{token}.ics");
+            return new Response(links.To($"/api/calendar/{token}.ics"));
         }
     }
 

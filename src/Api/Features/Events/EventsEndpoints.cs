@@ -113,8 +113,8 @@ public static class EventsEndpoints
             .WithDescription("201 on the first scan; 200 with alreadyCheckedIn on a repeat, which records nothing new.");
 
         var calendar = app.MapGroup("/api").WithTags("Calendar");
-        calendar.MapPost("/me/calendar-feed", async (ClaimsPrincipal user, HttpRequest request, CalendarFeeds.CreateHandler handler, CancellationToken ct)
-                => TypedResults.Ok(await handler.HandleAsync(user, Payments.PaymentsEndpoints.BaseUrl(request), ct)))
+        calendar.MapPost("/me/calendar-feed", async (ClaimsPrincipal user, CalendarFeeds.CreateHandler handler, CancellationToken ct)
+                => TypedResults.Ok(await handler.HandleAsync(user, ct)))
             .RequireAuthorization().WithName("CreateCalendarFeed").ProducesProblems(401)
             .WithDescription("Creates (or replaces) your private calendar feed's absolute address; the old one stops working.");
         calendar.MapDelete("/me/calendar-feed", async (ClaimsPrincipal user, CalendarFeeds.RevokeHandler handler, CancellationToken ct) =>

@@ -69,12 +69,12 @@ public static class PaymentsEndpoints
                 + "an event rendered with another API release train answers 422 and is not recorded.");
 
         app.MapPost("/api/registrations/{id:guid}/checkout", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
-                Guid id, HttpRequest request, ClaimsPrincipal user, AppDbContext db, StartCheckout.Handler checkout, GetRegistration.Handler registrations, CancellationToken ct) =>
+                Guid id, ClaimsPrincipal user, AppDbContext db, StartCheckout.Handler checkout, GetRegistration.Handler registrations, CancellationToken ct) =>
             {
                 var view = await registrations.HandleAsync(user, id, ct);
                 if (!view.IsSuccess || view.Value!.Status != RegistrationStatus.PendingPayment || !await db.Registrations.AnyAsync(r => r.Id == id && r.MemberId == user.RequiredMemberId(), ct))
                     return (view.Error ?? RegistrationErrors.NotCancellable).ToProblem();
-                var payment = await checkout.HandleAsync(id, BaseUrl(request), ct);
+                var payment = await checkout.HandleAsync(id, ct);
                 return payment.IsSuccess ? TypedResults.Ok(view.Value with { CheckoutUrl = payment.Value!.CheckoutUrl }) : payment.Error!.ToProblem();
             })
             .RequireAuthorization().WithTags("Payments").WithName(nameof(StartCheckout)).ProducesProblems(401, 404, 409)
@@ -126,14 +126,14 @@ public static class PaymentsEndpoints
                 """;
             return Results.Content(html, "text/html; charset=utf-8");
         });
-        dev.MapPost("/{sessionId}/pay", (string sessionId, HttpRequest request, IServiceProvider services, CancellationToken ct)
-            => SendAsync(sessionId, "checkout.session.completed", "complete", "paid", request, services, ct)).DisableAntiforgery();
-        dev.MapPost("/{sessionId}/cancel", (string sessionId, HttpRequest request, IServiceProvider services, CancellationToken ct)
-            => SendAsync(sessionId, "checkout.session.expired", "expired", "unpaid", request, services, ct)).DisableAntiforgery();
+        dev.MapPost("/{sessionId}/pay", (string sessionId, IServiceProvider services, CancellationToken ct)
+            => SendAsync(sessionId, "checkout.session.completed", "complete", "paid", services, ct)).DisableAntiforgery();
+        dev.MapPost("/{sessionId}/cancel", (string sessionId, IServiceProvider services, CancellationToken ct)
+            => SendAsync(sessionId, "checkout.session.expired", "expired", "unpaid", services, ct)).DisableAntiforgery();
     }
 
     /// <summary>The simulated page's buttons: a correctly signed Stripe event, handled as the webhook handles Stripe's.</summary>
-    private static async Task<IResult> SendAsync(string sessionId, string type, string status, string paymentStatus, HttpRequest request, IServiceProvider services, CancellationToken ct)
+    private static async Task<IResult> SendAsync(string sessionId, string type, string status, string paymentStatus, IServiceProvider services, CancellationToken ct)
     {
         var simulated = services.GetService<SimulatedCheckoutGateway>();
         if (simulated?.Find(sessionId) is null) return Results.NotFound();
@@ -168,11 +168,4 @@ public static class PaymentsEndpoints
         return Results.Content($"<!doctype html><meta charset=\"utf-8\"><p>{done}</p><p>webhook: {outcome}</p>", "text/html; charset=utf-8",
             Encoding.UTF8, accepted ? 200 : 502);
     }
-
-    /// <summary>
-    /// The public address (App:PublicBaseUrl) for links that leave the API — Stripe's return pages, calendar
-    /// feeds — never the request's Host header, which a client can forge.
-    /// </summary>
-    public static string BaseUrl(HttpRequest request)
-        => request.HttpContext.RequestServices.GetRequiredService<Infrastructure.Email.PublicLinks>().BaseUrl.ToString().TrimEnd('/');
 }

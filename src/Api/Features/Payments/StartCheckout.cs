@@ -19,9 +19,9 @@ public static class StartCheckout
     /// <summary>Checkout's minimum lifetime is 30 minutes; one more keeps a margin for clock differences.</summary>
     public static readonly TimeSpan MinimumSession = TimeSpan.FromMinutes(31);
 
-    public sealed class Handler(AppDbContext db, IPaymentGateway gateway, TimeProvider time)
+    public sealed class Handler(AppDbContext db, IPaymentGateway gateway, TimeProvider time, Infrastructure.Email.PublicLinks links)
     {
-        public async Task<Result<Payment>> HandleAsync(Guid registrationId, string baseUrl, CancellationToken cancellationToken)
+        public async Task<Result<Payment>> HandleAsync(Guid registrationId, CancellationToken cancellationToken)
         {
             var now = time.GetUtcNow();
             var registration = await db.Registrations.SingleAsync(r => r.Id == registrationId, cancellationToken);
@@ -41,6 +41,9 @@ public static class StartCheckout
             var ticketType = e.TicketTypes.First(t => t.Id == registration.TicketTypeId);
             // The hold lasts at least as long as the session; the session at least Checkout's minimum.
             var expiresAt = registration.HoldExpiresAt!.Value < now + MinimumSession ? now + MinimumSession : registration.HoldExpiresAt.Value;
+            // Stripe's return pages on the public address, never the request's Host (concatenated: Stripe's
+            // {CHECKOUT_SESSION_ID} placeholder must reach it unescaped).
+            var baseUrl = links.BaseUrl.ToString().TrimEnd('/');
             var request = new CheckoutRequest(
                 registration.Id, $"{e.Title}（{ticketType.Name}）", ticketType.PriceFor(), registration.Quantity, member!,
                 language == Domain.Members.PreferredLanguage.En ? "en" : "ja", expiresAt,

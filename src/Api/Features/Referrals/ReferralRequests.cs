@@ -64,8 +64,7 @@ public static class ReferralRequests
                 var me = user.RequiredMemberId();
                 // The requester, an admin, or a professional invited to it (who sees the need, which is all this view
                 // holds) until the invitation or the request is withdrawn.
-                var request = await db.ReferralRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id && r.RequesterId == me, ct)
-                    ?? await db.ReferralRequests.AsNoTracking().Where(r => r.Id == id).Where(ReferralRequest.ReadableByInvitee(me)).SingleOrDefaultAsync(ct);
+                var request = await db.ReferralRequests.AsNoTracking().Where(r => r.Id == id).Where(ReferralRequest.ReadableBy(me)).SingleOrDefaultAsync(ct);
                 if (request is null && user.IsAdmin()) request = await db.ReferralRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
                 if (request is null) return NotFound.ToProblem();
                 // Every read of a request is in the access log.

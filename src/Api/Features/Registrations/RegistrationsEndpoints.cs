@@ -36,12 +36,12 @@ public static class RegistrationsEndpoints
     {
         var events = app.MapGroup("/api/events/{eventId:guid}").WithTags("Registrations").RequireAuthorization();
         events.MapPost("/registrations", async Task<Results<Created<RegistrationView>, Accepted<RegistrationView>, ProblemHttpResult>> (
-                Guid eventId, RegisterForEvent.Request request, HttpRequest http, ClaimsPrincipal user, RegisterForEvent.Handler handler,
+                Guid eventId, RegisterForEvent.Request request, ClaimsPrincipal user, RegisterForEvent.Handler handler,
                 Payments.StartCheckout.Handler checkout, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, eventId, request, ct);
                 if (!result.IsSuccess) return SoldOutAware(result.Error!);
-                var r = await WithCheckoutAsync(result.Value!, http, checkout, ct);
+                var r = await WithCheckoutAsync(result.Value!, checkout, ct);
                 var location = $"/api/registrations/{r.Id}";
                 return r.Status == Domain.Events.RegistrationStatus.Confirmed ? TypedResults.Created(location, r) : TypedResults.Accepted(location, r);
             })
@@ -101,10 +101,10 @@ public static class RegistrationsEndpoints
 
         var offers = app.MapGroup("/api/waitlist-offers/{id:guid}").WithTags("Registrations").RequireAuthorization();
         offers.MapPost("/accept", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
-                Guid id, HttpRequest http, ClaimsPrincipal user, RespondToWaitlistOffer.Handler handler, Payments.StartCheckout.Handler checkout, CancellationToken ct) =>
+                Guid id, ClaimsPrincipal user, RespondToWaitlistOffer.Handler handler, Payments.StartCheckout.Handler checkout, CancellationToken ct) =>
             {
                 var result = await handler.AcceptAsync(user, id, ct);
-                return result.IsSuccess ? TypedResults.Ok(await WithCheckoutAsync(result.Value!, http, checkout, ct)) : result.Error!.ToProblem();
+                return result.IsSuccess ? TypedResults.Ok(await WithCheckoutAsync(result.Value!, checkout, ct)) : result.Error!.ToProblem();
             })
             .WithName("AcceptWaitlistOffer").ProducesProblems(401, 404, 409);
         offers.MapPost("/decline", async Task<Results<Ok<WaitlistView>, ProblemHttpResult>> (
@@ -113,10 +113,10 @@ public static class RegistrationsEndpoints
     }
 
     /// <summary>A seat held for payment gets its checkout address (after the seat is committed; never under the lock).</summary>
-    private static async Task<RegistrationView> WithCheckoutAsync(RegistrationView view, HttpRequest http, Payments.StartCheckout.Handler checkout, CancellationToken ct)
+    private static async Task<RegistrationView> WithCheckoutAsync(RegistrationView view, Payments.StartCheckout.Handler checkout, CancellationToken ct)
     {
         if (view.Status != Domain.Events.RegistrationStatus.PendingPayment) return view;
-        var payment = await checkout.HandleAsync(view.Id, Payments.PaymentsEndpoints.BaseUrl(http), ct);
+        var payment = await checkout.HandleAsync(view.Id, ct);
         return payment.IsSuccess ? view with { CheckoutUrl = payment.Value!.CheckoutUrl, HoldExpiresAt = payment.Value.CheckoutExpiresAt ?? view.HoldExpiresAt } : view;
     }
 
