@@ -42,13 +42,16 @@ public sealed class PaymentsFactory : EventsFactory
         => EventUtility.GenerateSignatureHeader(body, secret, (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds());
 
     /// <summary>Posts a Stripe event for a checkout session to the webhook, signed as Stripe would (or with the given header).</summary>
+    /// <remarks>The amount is the registration's own unless given (as Stripe would report it), in yen.</remarks>
     public async Task<HttpResponseMessage> DeliverAsync(string eventId, string type, string sessionId, string? registrationId, string paymentStatus = "paid",
-        string? header = null, DateTimeOffset? signedAt = null, string? apiVersion = null)
+        string? header = null, DateTimeOffset? signedAt = null, string? apiVersion = null, long? amount = null, string currency = "jpy")
     {
+        amount ??= !Guid.TryParse(registrationId, out _) ? 3000 : await CountAsync($"SELECT coalesce((SELECT amount_yen FROM registrations WHERE id = '{registrationId}'), 3000)");
         var body = JsonSerializer.Serialize(new
         {
             id = eventId, @object = "event", type, api_version = apiVersion ?? StripeConfiguration.ApiVersion, created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-            data = new { @object = new { id = sessionId, @object = "checkout.session", client_reference_id = registrationId, payment_status = paymentStatus, status = "complete", payment_intent = "pi_" + sessionId[8..], amount_total = 3000, currency = "jpy" } },
+            data = new { @object = new { id = sessionId, @object = "checkout.session", client_reference_id = registrationId, payment_status = paymentStatus,
+                status = type == "checkout.session.expired" ? "expired" : "complete", payment_intent = "pi_" + sessionId[8..], amount_total = amount, currency } },
         });
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("Stripe-Signature", header ?? Sign(body, at: signedAt));
@@ -135,7 +138,7 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         var body = JsonSerializer.Serialize(new
         {
             id = eventId, @object = "event", type = "checkout.session.completed", api_version = StripeConfiguration.ApiVersion,
-            data = new { @object = new { id = SessionOf(hold), @object = "checkout.session", client_reference_id = id, payment_status = "paid", status = "complete", payment_intent = "pi_dup", amount_total = 3000 } },
+            data = new { @object = new { id = SessionOf(hold), @object = "checkout.session", client_reference_id = id, payment_status = "paid", status = "complete", payment_intent = "pi_dup", amount_total = 3000, currency = "jpy" } },
         });
         async Task<HttpResponseMessage> ViaSecond()
         {

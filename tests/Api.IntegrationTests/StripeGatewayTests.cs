@@ -18,7 +18,7 @@ public sealed class StripeGatewayTests
         return new StripePaymentGateway(StripePaymentGateway.CreateClient(options), Options.Create(options), NullLogger<StripePaymentGateway>.Instance);
     }
 
-    private static CheckoutRequest Request() => new(Guid.NewGuid(), "勉強会（一般）", 3000, 1, "buyer@example.test", "ja",
+    private static Assemble.Domain.Payments.CheckoutTerms Request() => new("勉強会（一般）", 3000, 1, "buyer@example.test", "ja",
         DateTimeOffset.UtcNow.AddMinutes(31), "https://assemble.test/checkout/success", "https://assemble.test/checkout/cancel");
 
     [Fact]
@@ -28,7 +28,7 @@ public sealed class StripeGatewayTests
         stripe.Delay = TimeSpan.FromSeconds(60);
         var stopwatch = Stopwatch.StartNew();
         var failure = await Assert.ThrowsAsync<PaymentGatewayException>(() => Gateway(stripe.BaseUrl, TimeSpan.FromMilliseconds(500))
-            .CreateCheckoutSessionAsync(Request(), "checkout-hang", CancellationToken.None));
+            .CreateCheckoutSessionAsync(Guid.NewGuid(), Request(), "checkout-hang", CancellationToken.None));
         // 3 × 0.5 s and Stripe.net's backoff (0.5 s, then 0.75–1 s): nowhere near the fake's minute.
         Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));
         Assert.Null(failure.Status);
@@ -45,7 +45,7 @@ public sealed class StripeGatewayTests
         listener.Stop(); // nothing listens there now: every connection is refused
         var stopwatch = Stopwatch.StartNew();
         var failure = await Assert.ThrowsAsync<PaymentGatewayException>(() => Gateway($"http://127.0.0.1:{port}", TimeSpan.FromSeconds(10))
-            .CreateRefundAsync("pi_1", 1000, "refund-down", CancellationToken.None));
+            .CreateRefundAsync("pi_1", 1000, Guid.NewGuid(), "refund-down", CancellationToken.None));
         Assert.InRange(stopwatch.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
         Assert.Null(failure.Status);
         Assert.IsType<HttpRequestException>(failure.InnerException);
@@ -57,7 +57,7 @@ public sealed class StripeGatewayTests
         await using var stripe = await FakeStripe.StartAsync();
         stripe.Failures.Enqueue(400);
         var failure = await Assert.ThrowsAsync<PaymentGatewayException>(() => Gateway(stripe.BaseUrl, TimeSpan.FromSeconds(10))
-            .CreateCheckoutSessionAsync(Request(), "checkout-400", CancellationToken.None));
+            .CreateCheckoutSessionAsync(Guid.NewGuid(), Request(), "checkout-400", CancellationToken.None));
         Assert.Equal(400, failure.Status);
         Assert.Equal("invalid_request_error", failure.Type);
         Assert.StartsWith("req_", failure.RequestId);
@@ -70,18 +70,32 @@ public sealed class StripeGatewayTests
         await using var stripe = await FakeStripe.StartAsync();
         var gateway = Gateway(stripe.BaseUrl, TimeSpan.FromSeconds(10));
         var request = Request();
-        var session = await gateway.CreateCheckoutSessionAsync(request, "checkout-typed", CancellationToken.None);
+        var registrationId = Guid.NewGuid();
+        var session = await gateway.CreateCheckoutSessionAsync(registrationId, request, "checkout-typed", CancellationToken.None);
         Assert.StartsWith("cs_test_", session.Id);
-        Assert.Equal(("open", "unpaid", 3000L, request.RegistrationId.ToString()), (session.Status, session.PaymentStatus, session.AmountTotal!.Value, session.ClientReferenceId));
-        Assert.Equal(session, await gateway.CreateCheckoutSessionAsync(request, "checkout-typed", CancellationToken.None));
+        Assert.Equal(("open", "unpaid", 3000L, "jpy", registrationId.ToString()), (session.Status, session.PaymentStatus, session.AmountTotal!.Value, session.Currency, session.ClientReferenceId));
+        Assert.Equal(session, await gateway.CreateCheckoutSessionAsync(registrationId, request, "checkout-typed", CancellationToken.None));
+        // The same key with other parameters is refused, as Stripe does.
+        var reused = await Assert.ThrowsAsync<PaymentGatewayException>(() => gateway.CreateCheckoutSessionAsync(registrationId, request with { ExpiresAt = request.ExpiresAt.AddMinutes(1) }, "checkout-typed", CancellationToken.None));
+        Assert.Equal(("idempotency_error", 400), (reused.Type, reused.Status));
 
-        stripe.MarkPaid(session.Id);
+        Assert.True(stripe.MarkPaid(session.Id));
         var paid = await gateway.GetCheckoutSessionAsync(session.Id, CancellationToken.None);
         Assert.Equal(("complete", "paid", "pi_" + session.Id[8..]), (paid.Status, paid.PaymentStatus, paid.PaymentIntentId));
         Assert.Null(stripe.Requests.Single(r => r.Method == "GET").IdempotencyKey);
 
-        var refund = await gateway.CreateRefundAsync(paid.PaymentIntentId!, 1200, "refund-typed", CancellationToken.None);
-        Assert.Equal(("succeeded", 1200L, paid.PaymentIntentId), (refund.Status, refund.Amount, refund.PaymentIntentId));
-        Assert.Equal("requested_by_customer", FakeStripe.Form(stripe.Requests.Single(r => r.Path == "/v1/refunds").Body)["reason"]);
+        var refundId = Guid.NewGuid();
+        var refund = await gateway.CreateRefundAsync(paid.PaymentIntentId!, 1200, refundId, "refund-typed", CancellationToken.None);
+        Assert.Equal(("succeeded", 1200L, paid.PaymentIntentId, (Guid?)refundId), (refund.Status, refund.Amount, refund.PaymentIntentId, refund.RefundId));
+        var sent = FakeStripe.Form(stripe.Requests.Single(r => r.Path == "/v1/refunds").Body);
+        Assert.Equal(("requested_by_customer", refundId.ToString()), (sent["reason"], sent["metadata[refund_id]"]));
+        Assert.Equal([refund], await gateway.ListRefundsAsync(paid.PaymentIntentId!, CancellationToken.None));
+        Assert.Empty(await gateway.ListRefundsAsync("pi_other", CancellationToken.None));
+
+        // An open session can be expired, and then nobody can pay it; a completed one cannot be expired.
+        var other = await gateway.CreateCheckoutSessionAsync(Guid.NewGuid(), Request(), "checkout-expire", CancellationToken.None);
+        Assert.Equal("expired", (await gateway.ExpireCheckoutSessionAsync(other.Id, CancellationToken.None)).Status);
+        Assert.False(stripe.MarkPaid(other.Id));
+        Assert.Equal(400, (await Assert.ThrowsAsync<PaymentGatewayException>(() => gateway.ExpireCheckoutSessionAsync(session.Id, CancellationToken.None))).Status);
     }
 }

@@ -16,6 +16,7 @@ public static class Problems
         ErrorKind.NotFound => StatusCodes.Status404NotFound,
         ErrorKind.Forbidden => StatusCodes.Status403Forbidden,
         ErrorKind.Conflict => StatusCodes.Status409Conflict,
+        ErrorKind.Unavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -52,6 +53,7 @@ public static class Problems
         415 => "Unsupported media type.",
         422 => "A rule prevents this.",
         429 => "Too many requests.",
+        503 => "Temporarily unavailable; retry shortly.",
         _ => "An unexpected error occurred.",
     };
 

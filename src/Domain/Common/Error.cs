@@ -13,6 +13,8 @@ public enum ErrorKind
     Forbidden,
     /// <summary>Clashes with the current state (409).</summary>
     Conflict,
+    /// <summary>A service we depend on did not answer in time; nothing was lost and the same request can be retried (503).</summary>
+    Unavailable,
 }
 
 /// <summary>An expected failure with a stable, machine-readable code such as <c>credential.already_decided</c>.</summary>

@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Assemble.Domain.Common;
 
 namespace Assemble.Domain.Payments;
@@ -11,24 +12,48 @@ public enum PaymentStatus
     Paid,
     Expired,
     Failed,
+    /// <summary>Stripe reported an amount or currency other than the one recorded: nothing is confirmed until a person looks.</summary>
+    NeedsReview,
 }
 
 /// <summary>
-/// The payment for one paid registration: one Checkout Session, created with an idempotency key stored before the
-/// first attempt. Moves only forward: a late "expired" never undoes "paid".
+/// What one Checkout Session is created with, fixed before its first attempt and stored, so a retry under the same
+/// idempotency key sends exactly the same request (Stripe refuses a key reused with other parameters).
+/// </summary>
+public sealed record CheckoutTerms(
+    string ProductName,
+    int UnitAmountYen,
+    int Quantity,
+    string? CustomerEmail,
+    string Locale,
+    DateTimeOffset ExpiresAt,
+    string SuccessUrl,
+    string CancelUrl);
+
+/// <summary>
+/// The payment for one paid registration: its amount fixed when the seat was held, one Checkout Session at a time
+/// under an idempotency key stored before the first attempt. Moves only forward: a late "expired" never undoes "paid".
 /// </summary>
 public sealed class Payment
 {
+    public const string Currency = "jpy";
+
+    /// <summary>Checkout's minimum lifetime is 30 minutes; one more keeps a margin for clock differences.</summary>
+    public static readonly TimeSpan MinimumSession = TimeSpan.FromMinutes(31);
+
     private Payment() { }
 
     public Guid Id { get; private set; }
     public Guid RegistrationId { get; private set; }
     public Guid EventId { get; private set; }
     public Guid MemberId { get; private set; }
-    /// <summary>Whole yen.</summary>
+    /// <summary>Whole yen, the registration's amount: what Checkout charges, whatever the ticket costs later.</summary>
     public int AmountYen { get; private set; }
     public PaymentStatus Status { get; private set; }
+    /// <summary>1 for the first session; a new attempt (new key, new terms) only when no session can exist under the old key.</summary>
+    public int CheckoutAttempt { get; private set; } = 1;
     public string CheckoutIdempotencyKey { get; private set; } = "";
+    public CheckoutTerms? CheckoutTerms { get; private set; }
     public string? CheckoutSessionId { get; private set; }
     public string? CheckoutUrl { get; private set; }
     public DateTimeOffset? CheckoutExpiresAt { get; private set; }
@@ -37,6 +62,12 @@ public sealed class Payment
     public DateTimeOffset? PaidAt { get; private set; }
     /// <summary>Set when the money came but no seat could be given (a late payment after the hold expired and the event filled).</summary>
     public bool RefundDue { get; private set; }
+    /// <summary>The registration ended while the session was open: the session is to be expired at Stripe.</summary>
+    public DateTimeOffset? SessionEndRequestedAt { get; private set; }
+    /// <summary>When reconciliation next asks Stripe about the session (null: nothing to ask).</summary>
+    public DateTimeOffset? NextCheckAt { get; private set; }
+    /// <summary>Questions asked without a settling answer, for the back-off.</summary>
+    public int Checks { get; private set; }
 
     public static Payment Start(Guid registrationId, Guid eventId, Guid memberId, int amountYen, DateTimeOffset now)
     {
@@ -49,35 +80,90 @@ public sealed class Payment
             MemberId = memberId,
             AmountYen = amountYen,
             Status = PaymentStatus.CheckoutOpen,
-            CheckoutIdempotencyKey = $"checkout-{registrationId:N}",
+            CheckoutIdempotencyKey = KeyFor(registrationId, 1),
             CreatedAt = now,
         };
     }
 
+    private static string KeyFor(Guid registrationId, int attempt) => attempt == 1 ? $"checkout-{registrationId:N}" : $"checkout-{registrationId:N}-{attempt}";
+
+    /// <summary>
+    /// The terms of the current attempt: those stored, or these (then stored before anything is sent). The amount is
+    /// always the payment's own. Its session lasts until the hold ends, and at least Checkout's minimum.
+    /// </summary>
+    public CheckoutTerms TermsFor(string productName, int quantity, string? customerEmail, string locale, DateTimeOffset holdEndsAt,
+        string successUrl, string cancelUrl, DateTimeOffset now)
+    {
+        if (CheckoutTerms is { } fixedTerms) return fixedTerms;
+        if (quantity <= 0 || AmountYen % quantity != 0) throw new InvalidOperationException("The amount must split evenly over the seats.");
+        var expiresAt = holdEndsAt < now + MinimumSession ? now + MinimumSession : holdEndsAt;
+        CheckoutTerms = new CheckoutTerms(productName, AmountYen / quantity, quantity, customerEmail, locale, expiresAt, successUrl, cancelUrl);
+        return CheckoutTerms;
+    }
+
+    /// <summary>
+    /// Stripe answered the attempt with an error: its answer is stored under the key (even a 500) and would be replayed,
+    /// and no session anyone can pay exists under it (nobody ever saw its address). The next attempt uses a new key and new terms.
+    /// </summary>
+    public void RetireCheckoutKey()
+    {
+        if (CheckoutSessionId is not null) throw new InvalidOperationException("A session that exists is expired, never replaced.");
+        CheckoutAttempt++;
+        CheckoutIdempotencyKey = KeyFor(RegistrationId, CheckoutAttempt);
+        CheckoutTerms = null;
+    }
+
+    /// <summary>The session exists. Reconciliation asks about it when it ends (if no webhook settled it first).</summary>
     public void AttachSession(string sessionId, string? url, DateTimeOffset expiresAt)
     {
         CheckoutSessionId = sessionId;
         CheckoutUrl = url;
         CheckoutExpiresAt = expiresAt;
+        // The e-mail was only needed to repeat the request; keep no more personal data than needed.
+        if (CheckoutTerms is { } terms) CheckoutTerms = terms with { CustomerEmail = null };
+        NextCheckAt = SessionEndRequestedAt ?? expiresAt;
+        Checks = 0;
     }
 
-    public bool IsSettled => Status is PaymentStatus.Paid or PaymentStatus.Expired or PaymentStatus.Failed;
+    public bool IsSettled => Status is PaymentStatus.Paid or PaymentStatus.Expired or PaymentStatus.Failed or PaymentStatus.NeedsReview;
+
+    /// <summary>
+    /// The hold is not released by its deadline: Stripe may still take money for it (its session exists and has not
+    /// ended, or a delayed payment is under way), or money came that a person must look at. Reconciliation asks Stripe
+    /// and releases the seat only when Stripe says the session expired or went unpaid.
+    /// </summary>
+    public bool KeepsHold => CheckoutSessionId != null && Status is PaymentStatus.CheckoutOpen or PaymentStatus.AwaitingAsyncPayment or PaymentStatus.NeedsReview;
+
+    /// <summary><see cref="KeepsHold"/> for queries.</summary>
+    public static readonly Expression<Func<Payment, bool>> KeepsHoldRule = p => p.CheckoutSessionId != null
+        && (p.Status == PaymentStatus.CheckoutOpen || p.Status == PaymentStatus.AwaitingAsyncPayment || p.Status == PaymentStatus.NeedsReview);
+
+    /// <summary>Stripe's total and currency are the ones recorded (JPY is zero-decimal: ¥3,000 is 3000).</summary>
+    public bool Matches(long? amountTotal, string? currency)
+        => amountTotal == AmountYen && string.Equals(currency, Currency, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The money arrived. Returns false when this was already known (a repeated or late event).</summary>
     public bool MarkPaid(string? paymentIntentId, DateTimeOffset now)
     {
-        if (Status == PaymentStatus.Paid) return false;
+        if (Status is PaymentStatus.Paid or PaymentStatus.NeedsReview) return false;
         Status = PaymentStatus.Paid;
         PaymentIntentId = paymentIntentId ?? PaymentIntentId;
         PaidAt = now;
+        NextCheckAt = null;
         return true;
     }
 
-    public bool MarkAwaitingAsyncPayment(string? paymentIntentId)
+    /// <summary>
+    /// The buyer chose a delayed method (Konbini): the money comes when they pay at the shop, at the latest by the
+    /// voucher's deadline. Stripe says which with async_payment_succeeded/_failed; reconciliation asks after the deadline.
+    /// </summary>
+    public bool MarkAwaitingAsyncPayment(string? paymentIntentId, DateTimeOffset voucherDeadline)
     {
         if (Status != PaymentStatus.CheckoutOpen) return false;
         Status = PaymentStatus.AwaitingAsyncPayment;
         PaymentIntentId = paymentIntentId ?? PaymentIntentId;
+        NextCheckAt = voucherDeadline;
+        Checks = 0;
         return true;
     }
 
@@ -87,12 +173,41 @@ public sealed class Payment
         if (outcome is not (PaymentStatus.Expired or PaymentStatus.Failed)) throw new ArgumentOutOfRangeException(nameof(outcome));
         if (IsSettled) return false;
         Status = outcome;
+        NextCheckAt = null;
         return true;
+    }
+
+    /// <summary>Stripe reported other money than recorded: held as it is for a person to look at, never confirmed.</summary>
+    public bool MarkNeedsReview(string? paymentIntentId)
+    {
+        if (Status is PaymentStatus.Paid or PaymentStatus.NeedsReview) return false;
+        Status = PaymentStatus.NeedsReview;
+        PaymentIntentId = paymentIntentId ?? PaymentIntentId;
+        NextCheckAt = null;
+        return true;
+    }
+
+    /// <summary>The registration ended while its session may be open: expire it at Stripe now, so nobody pays for a seat that is gone.</summary>
+    public void RequestSessionEnd(DateTimeOffset now)
+    {
+        if (Status != PaymentStatus.CheckoutOpen || SessionEndRequestedAt is not null) return;
+        SessionEndRequestedAt = now;
+        if (CheckoutSessionId is not null) NextCheckAt = now;
+    }
+
+    /// <summary>Whether reconciliation should end an open session now rather than wait for it.</summary>
+    public bool SessionShouldEnd(DateTimeOffset now) => SessionEndRequestedAt is not null || CheckoutExpiresAt <= now;
+
+    /// <summary>Stripe gave no settling answer: ask again later, at most hourly, so rows that never settle never crowd out newer ones.</summary>
+    public void CheckAgainLater(DateTimeOffset now)
+    {
+        Checks++;
+        NextCheckAt = now + TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Min(Checks - 1, 10))));
     }
 
     public void MarkRefundDue() => RefundDue = true;
 
-    /// <summary>Yen already promised back (every refund that has not failed). Never above <see cref="AmountYen"/>.</summary>
+    /// <summary>Yen already promised back (every refund not definitely failed, settled or not). Never above <see cref="AmountYen"/>.</summary>
     public int RefundedYen { get; private set; }
 
     public int RefundableYen => Status == PaymentStatus.Paid ? AmountYen - RefundedYen : 0;
@@ -108,6 +223,10 @@ public sealed class Payment
         return Refund.Create(this, amountYen, reason, now);
     }
 
-    /// <summary>A refund failed for good: its yen can be refunded again.</summary>
-    public void RefundFailed(int amountYen) => RefundedYen = Math.Max(0, RefundedYen - amountYen);
+    /// <summary>Stripe said for certain that a refund failed: its yen can be refunded again. Never for an unknown outcome.</summary>
+    public void RefundFailed(Refund refund)
+    {
+        if (refund.Status != RefundStatus.Failed) throw new InvalidOperationException("Only a refund that definitely failed gives its yen back.");
+        RefundedYen = Math.Max(0, RefundedYen - refund.AmountYen);
+    }
 }

@@ -6,6 +6,8 @@ public enum RefundStatus
 {
     /// <summary>Written with its cause; not yet sent to Stripe.</summary>
     Requested,
+    /// <summary>Sent, but the answer was lost (timeout, dropped connection, a 5xx): Stripe may have refunded. Looked up before anything else.</summary>
+    Unknown,
     /// <summary>Stripe accepted it; the money is on its way (refund.updated says when it lands).</summary>
     Pending,
     Succeeded,
@@ -22,12 +24,12 @@ public enum RefundReason
 
 /// <summary>
 /// One refund of (part of) a payment. It is a row first, written in the same transaction as its cause; a job sends
-/// it to Stripe with its own idempotency key, so running that job twice refunds nothing twice.
+/// it to Stripe under the one idempotency key it keeps for its whole life. An answer that never came is not a
+/// failure: the refund stays <see cref="RefundStatus.Unknown"/>, its yen still promised, until Stripe is asked
+/// which refunds the payment has. Only a definite answer from Stripe fails it, always with a reason.
 /// </summary>
 public sealed class Refund
 {
-    public const int MaxAttempts = 5;
-
     private Refund() { }
 
     public Guid Id { get; private set; }
@@ -41,6 +43,10 @@ public sealed class Refund
     public string? StripeRefundId { get; private set; }
     public int Attempts { get; private set; }
     public string? FailureReason { get; private set; }
+    /// <summary>Why the last attempt did not settle (kept while it is retried; shown to admins).</summary>
+    public string? LastError { get; private set; }
+    /// <summary>When the job may try again (null: as soon as it runs).</summary>
+    public DateTimeOffset? NextAttemptAt { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
@@ -62,20 +68,50 @@ public sealed class Refund
         };
     }
 
-    /// <summary>Stripe accepted the refund.</summary>
-    public void Sent(string stripeRefundId, string stripeStatus, DateTimeOffset now)
+    /// <summary>Still to be settled with Stripe: the money is promised and cannot be asked for again.</summary>
+    public bool IsUnsettled => Status is RefundStatus.Requested or RefundStatus.Unknown;
+
+    /// <summary>Stripe accepted the refund (answered the request, or listed it when asked).</summary>
+    public void Sent(string stripeRefundId, string stripeStatus, string? failureReason, DateTimeOffset now)
     {
         StripeRefundId = stripeRefundId;
-        Attempts++;
-        Apply(stripeStatus, null, now);
+        if (Status == RefundStatus.Requested) Attempts++;
+        Status = RefundStatus.Pending;
+        LastError = null;
+        NextAttemptAt = null;
+        Apply(stripeStatus, failureReason, now);
+        UpdatedAt = now;
     }
 
-    /// <summary>Sending failed; it is tried again until <see cref="MaxAttempts"/>, then it fails for a person to look at.</summary>
-    public void SendFailed(string reason, bool permanent, DateTimeOffset now)
+    /// <summary>
+    /// No answer, or one that does not say what happened (a timeout, a dropped connection, 409, 429, a 5xx). Stripe may
+    /// have refunded: next time it is looked up first, never simply sent as a new refund.
+    /// </summary>
+    public void AnswerLost(string reason, DateTimeOffset now)
     {
         Attempts++;
-        FailureReason = reason.Length > 300 ? reason[..300] : reason;
-        if (permanent || Attempts >= MaxAttempts) Status = RefundStatus.Failed;
+        Status = RefundStatus.Unknown;
+        LastError = Text(reason, "No answer from Stripe.");
+        NextAttemptAt = now + Backoff(Attempts);
+        UpdatedAt = now;
+    }
+
+    /// <summary>Asked, Stripe lists no refund of ours: it never happened, so it is sent again under the same key.</summary>
+    public void NotFoundAtStripe(DateTimeOffset now)
+    {
+        if (Status != RefundStatus.Unknown) return;
+        Status = RefundStatus.Requested;
+        NextAttemptAt = null;
+        UpdatedAt = now;
+    }
+
+    /// <summary>Stripe refused it for certain (a 4xx about the request itself). The reason is never blank.</summary>
+    public void Refused(string? reason, DateTimeOffset now)
+    {
+        Attempts++;
+        Status = RefundStatus.Failed;
+        FailureReason = Text(reason, "Stripe refused the refund without giving a reason.");
+        NextAttemptAt = null;
         UpdatedAt = now;
     }
 
@@ -90,10 +126,19 @@ public sealed class Refund
         };
         if (Status is RefundStatus.Succeeded or RefundStatus.Failed || next == Status) return false;
         Status = next;
-        FailureReason = failureReason ?? FailureReason;
+        if (next == RefundStatus.Failed) FailureReason = Text(failureReason, $"Stripe reported the refund {stripeStatus} without a reason.");
         UpdatedAt = now;
         return true;
     }
+
+    private static string Text(string? reason, string fallback)
+    {
+        var text = string.IsNullOrWhiteSpace(reason) ? fallback : reason.Trim();
+        return text.Length > 300 ? text[..300] : text;
+    }
+
+    /// <summary>30 s, doubling, at most an hour.</summary>
+    private static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Clamp(attempts - 1, 0, 10))));
 }
 
 public static class PaymentErrors

@@ -1,20 +1,9 @@
 namespace Assemble.Infrastructure.Payments;
 
-/// <summary>One ticket's Checkout: whole yen (JPY is zero-decimal: ¥3,000 is 3000), our registration id as the reference.</summary>
-public sealed record CheckoutRequest(
-    Guid RegistrationId,
-    string ProductName,
-    int UnitAmountYen,
-    int Quantity,
-    string CustomerEmail,
-    string Locale,
-    DateTimeOffset ExpiresAt,
-    string SuccessUrl,
-    string CancelUrl);
+public sealed record CheckoutSession(string Id, string? Url, string Status, string PaymentStatus, string? PaymentIntentId, long? AmountTotal, string? Currency, string? ClientReferenceId);
 
-public sealed record CheckoutSession(string Id, string? Url, string Status, string PaymentStatus, string? PaymentIntentId, long? AmountTotal, string? ClientReferenceId);
-
-public sealed record GatewayRefund(string Id, string Status, long Amount, string? PaymentIntentId);
+/// <summary>A refund as Stripe has it; <paramref name="RefundId"/> is ours, from its metadata.</summary>
+public sealed record GatewayRefund(string Id, string Status, long Amount, string? PaymentIntentId, string? FailureReason, Guid? RefundId);
 
 /// <summary>A failure Stripe reported (type, code, param from its error body) or could not be reached.</summary>
 public sealed class PaymentGatewayException(string message, int? status, string? type, string? code, string? param, string? requestId, Exception? inner = null)
@@ -25,6 +14,19 @@ public sealed class PaymentGatewayException(string message, int? status, string?
     public string? Code { get; } = code;
     public string? Param { get; } = param;
     public string? RequestId { get; } = requestId;
+
+    /// <summary>
+    /// Stripe answered with an error that ends the key's use: it refused the request (nothing was done, and the same
+    /// request would be refused again), or its idempotency layer stored a 5xx that it would replay. 409 and 429 come
+    /// before that layer and leave the key as it was.
+    /// </summary>
+    public bool KeySpent => Status is { } s && s is not (409 or 429);
+
+    /// <summary>Stripe refused this very request (a 4xx about it): nothing was done. A 5xx or no answer says nothing for certain.</summary>
+    public bool Refused => Status is >= 400 and < 500 and not (409 or 429);
+
+    /// <summary>A reason for people (never blank): status, Stripe's code and message.</summary>
+    public string Reason => $"{(Status is { } s ? $"HTTP {s}" : "no answer")}{(Code is null ? "" : $" {Code}")}: {Message}";
 }
 
 /// <summary>
@@ -34,7 +36,13 @@ public sealed class PaymentGatewayException(string message, int? status, string?
 /// </summary>
 public interface IPaymentGateway
 {
-    Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken);
+    /// <summary>One ticket's Checkout: whole yen (JPY is zero-decimal: ¥3,000 is 3000), our registration id as the reference.</summary>
+    Task<CheckoutSession> CreateCheckoutSessionAsync(Guid registrationId, Domain.Payments.CheckoutTerms terms, string idempotencyKey, CancellationToken cancellationToken);
     Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken cancellationToken);
-    Task<GatewayRefund> CreateRefundAsync(string paymentIntentId, long amountYen, string idempotencyKey, CancellationToken cancellationToken);
+    /// <summary>Ends an open session so it can no longer be paid (Stripe answers the session, now expired).</summary>
+    Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, CancellationToken cancellationToken);
+    /// <summary>Refunds part or all of a payment; <paramref name="refundId"/> goes into the refund's metadata so it can be found again.</summary>
+    Task<GatewayRefund> CreateRefundAsync(string paymentIntentId, long amountYen, Guid refundId, string idempotencyKey, CancellationToken cancellationToken);
+    /// <summary>Every refund Stripe has for the payment (to settle a refund whose answer was lost).</summary>
+    Task<IReadOnlyList<GatewayRefund>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken);
 }

@@ -1,3 +1,4 @@
+using Assemble.Domain.Payments;
 using System.Collections.Concurrent;
 
 namespace Assemble.Infrastructure.Payments;
@@ -9,14 +10,14 @@ namespace Assemble.Infrastructure.Payments;
 /// </summary>
 public sealed class SimulatedCheckoutGateway(TimeProvider time) : IPaymentGateway
 {
-    private readonly ConcurrentDictionary<string, (CheckoutRequest Request, CheckoutSession Session)> _sessions = new();
+    private readonly ConcurrentDictionary<string, (CheckoutTerms Request, CheckoutSession Session)> _sessions = new();
     private readonly ConcurrentDictionary<string, string> _byKey = new();
 
-    public Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutRequest request, string idempotencyKey, CancellationToken cancellationToken)
+    public Task<CheckoutSession> CreateCheckoutSessionAsync(Guid registrationId, CheckoutTerms request, string idempotencyKey, CancellationToken cancellationToken)
     {
         var id = _byKey.GetOrAdd(idempotencyKey, _ => "cs_sim_" + Guid.NewGuid().ToString("N"));
         var entry = _sessions.GetOrAdd(id, _ => (request, new CheckoutSession(id, $"/dev/checkout/{id}", "open", "unpaid", null,
-            (long)request.UnitAmountYen * request.Quantity, request.RegistrationId.ToString())));
+            (long)request.UnitAmountYen * request.Quantity, Payment.Currency, registrationId.ToString())));
         return Task.FromResult(entry.Session);
     }
 
@@ -25,11 +26,23 @@ public sealed class SimulatedCheckoutGateway(TimeProvider time) : IPaymentGatewa
             ? Task.FromResult(entry.Request.ExpiresAt <= time.GetUtcNow() && entry.Session.Status == "open" ? entry.Session with { Status = "expired" } : entry.Session)
             : throw new PaymentGatewayException("No such checkout session.", 404, "invalid_request_error", "resource_missing", "id", null);
 
-    public Task<GatewayRefund> CreateRefundAsync(string paymentIntentId, long amountYen, string idempotencyKey, CancellationToken cancellationToken)
-        => Task.FromResult(new GatewayRefund("re_sim_" + Guid.NewGuid().ToString("N"), "succeeded", amountYen, paymentIntentId));
+    public Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        if (Find(sessionId) is not { } found) throw new PaymentGatewayException("No such checkout session.", 404, "invalid_request_error", "resource_missing", "id", null);
+        if (found.Session.Status != "open") throw new PaymentGatewayException("Only open sessions can be expired.", 400, "invalid_request_error", null, null, null);
+        return Task.FromResult(Complete(sessionId, "expired", "unpaid"));
+    }
+
+    private readonly ConcurrentDictionary<string, GatewayRefund> _refunds = new();
+
+    public Task<GatewayRefund> CreateRefundAsync(string paymentIntentId, long amountYen, Guid refundId, string idempotencyKey, CancellationToken cancellationToken)
+        => Task.FromResult(_refunds.GetOrAdd(idempotencyKey, _ => new GatewayRefund("re_sim_" + Guid.NewGuid().ToString("N"), "succeeded", amountYen, paymentIntentId, null, refundId)));
+
+    public Task<IReadOnlyList<GatewayRefund>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken)
+        => Task.FromResult<IReadOnlyList<GatewayRefund>>(_refunds.Values.Where(r => r.PaymentIntentId == paymentIntentId).ToList());
 
     /// <summary>What the simulated page shows and what its buttons turn the session into.</summary>
-    public (CheckoutRequest Request, CheckoutSession Session)? Find(string sessionId) => _sessions.TryGetValue(sessionId, out var entry) ? entry : null;
+    public (CheckoutTerms Request, CheckoutSession Session)? Find(string sessionId) => _sessions.TryGetValue(sessionId, out var entry) ? entry : null;
 
     public CheckoutSession Complete(string sessionId, string status, string paymentStatus)
     {

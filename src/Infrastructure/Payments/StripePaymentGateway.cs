@@ -23,9 +23,9 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
             o.MaxRetries),
     });
 
-    public async Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutRequest r, string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<CheckoutSession> CreateCheckoutSessionAsync(Guid registrationId, Domain.Payments.CheckoutTerms r, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var reference = r.RegistrationId.ToString();
+        var reference = registrationId.ToString();
         var create = new SessionCreateOptions
         {
             Mode = "payment",
@@ -35,7 +35,7 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
                 {
                     PriceData = new SessionLineItemPriceDataOptions
                     {
-                        Currency = "jpy",
+                        Currency = Domain.Payments.Payment.Currency,
                         UnitAmount = r.UnitAmountYen,
                         ProductData = new SessionLineItemPriceDataProductDataOptions { Name = r.ProductName },
                     },
@@ -59,16 +59,39 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
     public async Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken cancellationToken)
         => ToView(await CallAsync("GET /v1/checkout/sessions/{id}", ct => new SessionService(client).GetAsync(sessionId, cancellationToken: ct), cancellationToken));
 
-    public async Task<GatewayRefund> CreateRefundAsync(string paymentIntentId, long amountYen, string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, CancellationToken cancellationToken)
+        => ToView(await CallAsync("POST /v1/checkout/sessions/{id}/expire",
+            ct => new SessionService(client).ExpireAsync(sessionId, null, new RequestOptions { IdempotencyKey = $"expire-{sessionId}" }, ct), cancellationToken));
+
+    public async Task<GatewayRefund> CreateRefundAsync(string paymentIntentId, long amountYen, Guid refundId, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var create = new RefundCreateOptions { PaymentIntent = paymentIntentId, Amount = amountYen, Reason = "requested_by_customer" };
-        var refund = await CallAsync("POST /v1/refunds",
-            ct => new RefundService(client).CreateAsync(create, new RequestOptions { IdempotencyKey = idempotencyKey }, ct), cancellationToken);
-        return new GatewayRefund(refund.Id, refund.Status ?? "", refund.Amount, refund.PaymentIntentId);
+        var create = new RefundCreateOptions
+        {
+            PaymentIntent = paymentIntentId,
+            Amount = amountYen,
+            Reason = "requested_by_customer",
+            Metadata = new Dictionary<string, string> { [RefundIdKey] = refundId.ToString() },
+        };
+        return ToView(await CallAsync("POST /v1/refunds",
+            ct => new RefundService(client).CreateAsync(create, new RequestOptions { IdempotencyKey = idempotencyKey }, ct), cancellationToken));
     }
 
+    public async Task<IReadOnlyList<GatewayRefund>> ListRefundsAsync(string paymentIntentId, CancellationToken cancellationToken)
+    {
+        // A payment has a handful of refunds at most (each one yen or more of a ticket): 100 is Stripe's page maximum.
+        var list = await CallAsync("GET /v1/refunds", ct => new RefundService(client).ListAsync(new RefundListOptions { PaymentIntent = paymentIntentId, Limit = 100 }, cancellationToken: ct), cancellationToken);
+        return list.Data.Select(ToView).ToList();
+    }
+
+    /// <summary>The metadata key naming our refund row on Stripe's refund.</summary>
+    public const string RefundIdKey = "refund_id";
+
+    private static GatewayRefund ToView(Stripe.Refund r)
+        => new(r.Id, r.Status ?? "", r.Amount, r.PaymentIntentId, r.FailureReason,
+            r.Metadata is not null && r.Metadata.TryGetValue(RefundIdKey, out var id) && Guid.TryParse(id, out var parsed) ? parsed : null);
+
     private static CheckoutSession ToView(Session s)
-        => new(s.Id, s.Url, s.Status ?? "", s.PaymentStatus ?? "", s.PaymentIntentId, s.AmountTotal, s.ClientReferenceId);
+        => new(s.Id, s.Url, s.Status ?? "", s.PaymentStatus ?? "", s.PaymentIntentId, s.AmountTotal, s.Currency, s.ClientReferenceId);
 
     /// <summary>Runs one Stripe.net call (its retries included) and turns every way it can fail into one exception.</summary>
     private async Task<T> CallAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)

@@ -25,8 +25,25 @@ public sealed class FakeStripe : IAsyncDisposable
     public sealed record Recorded(string Method, string Path, string Body, string? IdempotencyKey, string? StripeVersion, string? ContentType);
 
     private readonly WebApplication _app;
-    private readonly ConcurrentDictionary<string, (int Status, string Body)> _byKey = new();
+    private readonly ConcurrentDictionary<string, (string Request, int Status, string Body)> _byKey = new();
     private readonly ConcurrentDictionary<string, Dictionary<string, string>> _sessions = new();
+    private readonly ConcurrentDictionary<string, (string PaymentIntent, string Json)> _refunds = new();
+    private int _loseAnswers;
+
+    /// <summary>
+    /// The next this many requests whose path starts with <see cref="LoseAnswersOn"/> are carried out (and their answer
+    /// stored under the idempotency key, as Stripe does), then the connection is dropped before the answer leaves.
+    /// </summary>
+    public void LoseAnswers(string pathPrefix, int count)
+    {
+        LoseAnswersOn = pathPrefix;
+        Volatile.Write(ref _loseAnswers, count);
+    }
+
+    public string? LoseAnswersOn { get; private set; }
+
+    /// <summary>Refunds Stripe has carried out, by id (each one is money that left the account).</summary>
+    public IReadOnlyCollection<string> RefundsMade => _refunds.Keys.ToList();
 
     public ConcurrentQueue<Recorded> Requests { get; } = new();
 
@@ -81,7 +98,17 @@ public sealed class FakeStripe : IAsyncDisposable
         {
             if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) != true) { await Error(context, 400, "invalid_request_error", null, null, "Expected a form body."); return; }
             if (string.IsNullOrEmpty(key)) { await Error(context, 400, "invalid_request_error", "parameter_missing", "Idempotency-Key", "This test double requires an Idempotency-Key."); return; }
-            if (_byKey.TryGetValue(key, out var stored)) { await Write(context, stored.Status, stored.Body); return; }
+            if (_byKey.TryGetValue(key, out var stored))
+            {
+                // Stripe compares the parameters of a repeated key and refuses different ones.
+                if (stored.Request != request.Path + "?" + body)
+                {
+                    await Error(context, 400, "idempotency_error", null, null, "Keys for idempotent requests can only be used with the same parameters they were first used with.");
+                    return;
+                }
+                await Write(context, stored.Status, stored.Body);
+                return;
+            }
         }
         if (Failures.TryDequeue(out var failure))
         {
@@ -94,12 +121,50 @@ public sealed class FakeStripe : IAsyncDisposable
         var (status, response) = (request.Method, request.Path.Value) switch
         {
             ("POST", "/v1/checkout/sessions") => CreateSession(form),
+            ("POST", var p) when p!.StartsWith("/v1/checkout/sessions/", StringComparison.Ordinal) && p.EndsWith("/expire", StringComparison.Ordinal)
+                => ExpireSession(p["/v1/checkout/sessions/".Length..^"/expire".Length]),
             ("GET", var p) when p!.StartsWith("/v1/checkout/sessions/", StringComparison.Ordinal) => GetSession(p["/v1/checkout/sessions/".Length..]),
-            ("POST", "/v1/refunds") => (200, JsonSerializer.Serialize(new { id = "re_" + Guid.NewGuid().ToString("N"), @object = "refund", status = "succeeded", amount = long.Parse(form["amount"]), payment_intent = form["payment_intent"] })),
+            ("POST", "/v1/refunds") => CreateRefund(form),
+            ("GET", "/v1/refunds") => ListRefunds(request.Query["payment_intent"].ToString()),
             _ => (404, JsonSerializer.Serialize(new { error = new { type = "invalid_request_error", code = "resource_missing", message = "Unrecognized request URL." } })),
         };
-        if (HttpMethods.IsPost(request.Method) && status < 500) _byKey[key!] = (status, response);
+        if (HttpMethods.IsPost(request.Method) && status < 500) _byKey[key!] = (request.Path + "?" + body, status, response);
+        if (LoseAnswersOn is { } lose && request.Path.StartsWithSegments(lose) && Interlocked.Decrement(ref _loseAnswers) >= 0)
+        {
+            context.Abort(); // carried out, but the answer never arrives
+            return;
+        }
         await Write(context, status, response);
+    }
+
+    private (int, string) CreateRefund(Dictionary<string, string> form)
+    {
+        var intent = form["payment_intent"];
+        var amount = long.Parse(form["amount"]);
+        var refunded = _refunds.Values.Where(r => r.PaymentIntent == intent).Sum(r => JsonDocument.Parse(r.Json).RootElement.GetProperty("amount").GetInt64());
+        var paid = _sessions.Values.FirstOrDefault(s => s.GetValueOrDefault("payment_intent") == intent) is { } s ? long.Parse(s["amount"]) : long.MaxValue;
+        if (refunded + amount > paid)
+            return (400, JsonSerializer.Serialize(new { error = new { type = "invalid_request_error", code = "amount_too_large", param = "amount", message = "Refund amount is greater than unrefunded amount on charge." } }));
+        var id = "re_" + Guid.NewGuid().ToString("N");
+        var json = JsonSerializer.Serialize(new
+        {
+            id, @object = "refund", status = "succeeded", amount, currency = "jpy", payment_intent = intent,
+            metadata = form.Where(p => p.Key.StartsWith("metadata[", StringComparison.Ordinal)).ToDictionary(p => p.Key["metadata[".Length..^1], p => p.Value),
+        });
+        _refunds[id] = (intent, json);
+        return (200, json);
+    }
+
+    private (int, string) ListRefunds(string paymentIntent)
+        => (200, $"{{\"object\":\"list\",\"url\":\"/v1/refunds\",\"has_more\":false,\"data\":[{string.Join(",", _refunds.Values.Where(r => r.PaymentIntent == paymentIntent).Select(r => r.Json))}]}}");
+
+    private (int, string) ExpireSession(string id)
+    {
+        if (!_sessions.TryGetValue(id, out var s)) return GetSession(id);
+        if (s.GetValueOrDefault("status", "open") != "open")
+            return (400, JsonSerializer.Serialize(new { error = new { type = "invalid_request_error", message = $"Only Checkout Sessions with a status in [\"open\"] can be expired. This Checkout Session has a status of \"{s["status"]}\"." } }));
+        s["status"] = "expired";
+        return GetSession(id);
     }
 
     private (int, string) CreateSession(Dictionary<string, string> form)
@@ -110,7 +175,12 @@ public sealed class FakeStripe : IAsyncDisposable
         if (long.Parse(form["expires_at"]) < DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeSeconds() - 5)
             return (400, JsonSerializer.Serialize(new { error = new { type = "invalid_request_error", code = "parameter_invalid_integer", param = "expires_at", message = "expires_at must be at least 30 minutes away." } }));
         var id = "cs_test_" + Guid.NewGuid().ToString("N");
-        var session = new Dictionary<string, string> { ["id"] = id, ["client_reference_id"] = form.GetValueOrDefault("client_reference_id", ""), ["amount"] = form["line_items[0][price_data][unit_amount]"] };
+        var session = new Dictionary<string, string>
+        {
+            ["id"] = id, ["client_reference_id"] = form.GetValueOrDefault("client_reference_id", ""),
+            ["amount"] = (long.Parse(form["line_items[0][price_data][unit_amount]"]) * long.Parse(form["line_items[0][quantity]"])).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["currency"] = form["line_items[0][price_data][currency]"],
+        };
         _sessions[id] = session;
         return (200, SessionJson(session, "open", "unpaid", null));
     }
@@ -119,19 +189,42 @@ public sealed class FakeStripe : IAsyncDisposable
         ? (200, SessionJson(s, s.GetValueOrDefault("status", "open"), s.GetValueOrDefault("payment_status", "unpaid"), s.GetValueOrDefault("payment_intent")))
         : (404, JsonSerializer.Serialize(new { error = new { type = "invalid_request_error", code = "resource_missing", message = "No such checkout.session." } }));
 
-    /// <summary>What Stripe would report once the buyer has paid (for the reconciliation job to find).</summary>
-    public void MarkPaid(string sessionId)
+    /// <summary>The buyer pays on Stripe's page (for the reconciliation job to find). False when the session is no longer open: nobody can pay it.</summary>
+    public bool MarkPaid(string sessionId)
     {
         var s = _sessions[sessionId];
+        if (s.GetValueOrDefault("status", "open") != "open") return false;
         s["status"] = "complete";
         s["payment_status"] = "paid";
         s["payment_intent"] = "pi_" + sessionId[8..];
+        return true;
     }
+
+    /// <summary>The buyer chose Konbini: Checkout is complete, the money comes later (or never).</summary>
+    public void MarkKonbiniStarted(string sessionId)
+    {
+        var s = _sessions[sessionId];
+        s["status"] = "complete";
+        s["payment_status"] = "unpaid";
+        s["payment_intent"] = "pi_" + sessionId[8..];
+    }
+
+    /// <summary>Sets what Stripe reports as the session's total (e.g. a mismatch).</summary>
+    public void Report(string sessionId, long amount, string currency)
+    {
+        _sessions[sessionId]["amount"] = amount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _sessions[sessionId]["currency"] = currency;
+    }
+
+    /// <summary>Stripe forgets the session (it answers 404 from now on).</summary>
+    public void Forget(string sessionId) => _sessions.TryRemove(sessionId, out _);
+
+    public string? StatusOf(string sessionId) => _sessions.TryGetValue(sessionId, out var s) ? s.GetValueOrDefault("status", "open") : null;
 
     private static string SessionJson(Dictionary<string, string> s, string status, string paymentStatus, string? paymentIntent) => JsonSerializer.Serialize(new
     {
         id = s["id"], @object = "checkout.session", url = $"https://checkout.stripe.test/c/pay/{s["id"]}", status, payment_status = paymentStatus,
-        payment_intent = paymentIntent, client_reference_id = s["client_reference_id"], amount_total = long.Parse(s["amount"]), currency = "jpy",
+        payment_intent = paymentIntent, client_reference_id = s["client_reference_id"], amount_total = long.Parse(s["amount"]), currency = s["currency"],
     });
 
     private static Task Error(HttpContext context, int status, string type, string? code, string? param, string message)

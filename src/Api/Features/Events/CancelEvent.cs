@@ -33,6 +33,8 @@ public static class CancelEvent
             db.DomainEvents.Add(new DomainEvent(DomainEventTypes.EventCancelled, e.Id, null, null, now));
 
             var registrations = await db.Registrations.Where(r => r.EventId == e.Id).ToListAsync(cancellationToken);
+            // Open Checkout Sessions end with their holds (expired at Stripe by the payment job).
+            await Payments.OpenCheckouts.EndAsync(db, registrations.Where(r => r.Status == RegistrationStatus.PendingPayment).Select(r => r.Id).ToList(), now, cancellationToken);
             foreach (var r in registrations.Where(r => r.IsActive))
             {
                 var paid = r.Status == RegistrationStatus.Confirmed && r.AmountYen > 0;

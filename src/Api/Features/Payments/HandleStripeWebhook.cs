@@ -1,3 +1,4 @@
+using Assemble.Domain.Payments;
 using Assemble.Infrastructure.Payments;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -46,11 +47,6 @@ public static partial class HandleStripeWebhook
             if (!type.StartsWith("checkout.session.", StringComparison.Ordinal) || obj is not Session session)
                 return await settlement.RecordOnlyAsync(eventId, type, cancellationToken) ? Outcome.Ignored : Outcome.Duplicate;
 
-            var registrationId = Guid.TryParse(session.ClientReferenceId, out var parsed) ? parsed : Guid.Empty;
-            var paymentId = await db.Payments.Where(p => p.CheckoutSessionId == session.Id || p.RegistrationId == registrationId)
-                .Select(p => (Guid?)p.Id).SingleOrDefaultAsync(cancellationToken);
-            if (paymentId is null) return await settlement.RecordOnlyAsync(eventId, type, cancellationToken) ? Outcome.Ignored : Outcome.Duplicate;
-
             var outcome = type switch
             {
                 EventTypes.CheckoutSessionCompleted when session.PaymentStatus is "paid" or "no_payment_required" => SessionOutcome.Paid,
@@ -60,12 +56,48 @@ public static partial class HandleStripeWebhook
                 EventTypes.CheckoutSessionExpired => SessionOutcome.Expired,
                 _ => SessionOutcome.StillOpen,
             };
-            return await settlement.SettleAsync(paymentId.Value, outcome, session.PaymentIntentId, eventId, type, cancellationToken) ? Outcome.Handled : Outcome.Duplicate;
+
+            // The session names its payment, and so does client_reference_id (our registration id). When they name two
+            // different payments, or none, nothing is changed: the event is recorded for admins and answered 200,
+            // because Stripe sending it again cannot make it match.
+            Guid? registrationId = Guid.TryParse(session.ClientReferenceId, out var parsed) ? parsed : null;
+            var matches = await db.Payments.AsNoTracking()
+                .Where(p => p.CheckoutSessionId == session.Id || (registrationId != null && p.RegistrationId == registrationId))
+                .Select(p => new { p.Id, p.EventId, p.CheckoutSessionId }).Take(2).ToListAsync(cancellationToken);
+            var now = time.GetUtcNow();
+            if (matches.Count != 1)
+            {
+                var kind = matches.Count == 0 ? PaymentProblemKind.UnmatchedEvent : PaymentProblemKind.ConflictingEvent;
+                LogUnmatched(logger, eventId, type, session.Id, kind);
+                var detail = matches.Count == 0
+                    ? $"{type} for a session that matches no payment (client_reference_id {Shorten(session.ClientReferenceId)})."
+                    : $"{type}: the session and client_reference_id name two different payments; nothing was changed.";
+                return await settlement.RecordProblemAsync(eventId, type, new PaymentProblem(kind, null, matches.FirstOrDefault()?.EventId, eventId, session.Id, detail, now), cancellationToken)
+                    ? Outcome.Ignored : Outcome.Duplicate;
+            }
+            var match = matches[0];
+            if (match.CheckoutSessionId is not null && match.CheckoutSessionId != session.Id)
+            {
+                // Another session of the registration than its current one. Only money needs a person; an expiry does not.
+                if (outcome is not (SessionOutcome.Paid or SessionOutcome.AwaitingAsyncPayment))
+                    return await settlement.RecordOnlyAsync(eventId, type, cancellationToken) ? Outcome.Ignored : Outcome.Duplicate;
+                LogUnmatched(logger, eventId, type, session.Id, PaymentProblemKind.UnmatchedEvent);
+                return await settlement.RecordProblemAsync(eventId, type, new PaymentProblem(PaymentProblemKind.UnmatchedEvent, match.Id, match.EventId, eventId, session.Id,
+                    $"{type} ({session.PaymentStatus}, {session.AmountTotal} {session.Currency}) for a session that is not the registration's current one.", now), cancellationToken)
+                    ? Outcome.Ignored : Outcome.Duplicate;
+            }
+            var report = new SessionReport(outcome, session.Id, session.PaymentIntentId, session.AmountTotal, session.Currency);
+            return await settlement.SettleAsync(match.Id, report, eventId, type, cancellationToken) ? Outcome.Handled : Outcome.Duplicate;
         }
+
+        private static string Shorten(string? value) => value is null ? "none" : value.Length > 60 ? value[..60] : value;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe webhook refused: {Check}")]
     private static partial void LogRejected(ILogger logger, StripeWebhookVerifier.Check check);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe webhook {EventId} ({Type}) for session {SessionId} recorded as a payment problem: {Kind}")]
+    private static partial void LogUnmatched(ILogger logger, string eventId, string type, string sessionId, PaymentProblemKind kind);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Stripe webhook {EventId} ({Type}) refused: rendered with API version {ApiVersion}, we read {Expected}; create the endpoint with our version")]
     private static partial void LogOtherApiVersion(ILogger logger, string eventId, string type, string? apiVersion, string expected);

@@ -4,21 +4,26 @@ using Assemble.Domain.Events;
 using Assemble.Domain.Payments;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Assemble.Api.Features.Payments;
 
 /// <summary>What Stripe says happened to a Checkout Session (from a webhook or from asking Stripe).</summary>
 public enum SessionOutcome { Paid, AwaitingAsyncPayment, Failed, Expired, StillOpen }
 
+/// <summary>One report about one session: what happened, and the money Stripe says it took.</summary>
+public sealed record SessionReport(SessionOutcome Outcome, string SessionId, string? PaymentIntentId, long? AmountTotal, string? Currency);
+
 /// <summary>
 /// Applies a Checkout Session's outcome to its payment and registration under the event's lock, moving only
 /// forward. A webhook passes its event id, recorded in the same transaction (a repeat does nothing); the
-/// reconciliation job passes none.
+/// reconciliation job passes none. Money is taken as paid only when Stripe's amount and currency are the
+/// payment's; anything else is held for a person (<see cref="PaymentProblemKind.AmountMismatch"/>).
 /// </summary>
-public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, TimeProvider time)
+public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, TimeProvider time, IOptions<PaymentOptions> options)
 {
     /// <summary>Returns false when <paramref name="stripeEventId"/> had been handled already.</summary>
-    public async Task<bool> SettleAsync(Guid paymentId, SessionOutcome outcome, string? paymentIntentId, string? stripeEventId, string? stripeEventType, CancellationToken cancellationToken)
+    public async Task<bool> SettleAsync(Guid paymentId, SessionReport report, string? stripeEventId, string? stripeEventType, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var eventId = await db.Payments.Where(p => p.Id == paymentId).Select(p => p.EventId).SingleAsync(cancellationToken);
@@ -30,19 +35,28 @@ public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, TimePro
         var e = l.Event;
         var payment = await db.Payments.SingleAsync(p => p.Id == paymentId, cancellationToken);
         var registration = await db.Registrations.SingleAsync(x => x.Id == payment.RegistrationId, cancellationToken);
-        switch (outcome)
+        // The session's answer was lost, and this is the session created under our key: it is the payment's.
+        if (payment.CheckoutSessionId is null) payment.AttachSession(report.SessionId, null, payment.CheckoutTerms?.ExpiresAt ?? now);
+        switch (report.Outcome)
         {
+            case SessionOutcome.Paid or SessionOutcome.AwaitingAsyncPayment when !payment.Matches(report.AmountTotal, report.Currency):
+                if (payment.MarkNeedsReview(report.PaymentIntentId))
+                    db.PaymentProblems.Add(new PaymentProblem(PaymentProblemKind.AmountMismatch, payment.Id, payment.EventId, stripeEventId, report.SessionId,
+                        $"Stripe reported {report.AmountTotal?.ToString() ?? "no amount"} {report.Currency ?? "(no currency)"}; the registration is ¥{payment.AmountYen} jpy. Nothing was confirmed; the seat stays held.", now));
+                break;
             case SessionOutcome.Paid:
-                if (payment.MarkPaid(paymentIntentId, now)) ConfirmSeat(e, registration, payment, now);
+                if (payment.MarkPaid(report.PaymentIntentId, now)) ConfirmSeat(e, registration, payment, now);
                 break;
             case SessionOutcome.AwaitingAsyncPayment:
-                payment.MarkAwaitingAsyncPayment(paymentIntentId);
+                // Konbini: the seat waits for the shop payment until the voucher's deadline, whatever the hold said.
+                var deadline = now + options.Value.AsyncPaymentWindow;
+                if (payment.MarkAwaitingAsyncPayment(report.PaymentIntentId, deadline)) registration.ExtendHold(deadline);
                 break;
             case SessionOutcome.Failed or SessionOutcome.Expired:
-                if (payment.MarkUnpaid(outcome == SessionOutcome.Expired ? PaymentStatus.Expired : PaymentStatus.Failed) && registration.EndHoldUnpaid(now))
+                if (payment.MarkUnpaid(report.Outcome == SessionOutcome.Expired ? PaymentStatus.Expired : PaymentStatus.Failed) && registration.EndHoldUnpaid(now))
                 {
                     e.ReleaseSeats(registration.TicketTypeId, registration.Quantity);
-                    db.DomainEvents.Add(new DomainEvent(DomainEventTypes.HoldExpired, e.Id, registration.MemberId, registration.Id, now, outcome.ToString()));
+                    db.DomainEvents.Add(new DomainEvent(DomainEventTypes.HoldExpired, e.Id, registration.MemberId, registration.Id, now, report.Outcome.ToString()));
                     await seats.OfferFreeSeatsAsync(e, now, cancellationToken);
                 }
                 break;
@@ -56,9 +70,20 @@ public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, TimePro
     public async Task<bool> RecordOnlyAsync(string stripeEventId, string type, CancellationToken cancellationToken)
         => await RecordAsync(stripeEventId, type, time.GetUtcNow(), cancellationToken);
 
+    /// <summary>Records a Stripe event that could not be applied, with the problem admins will see, once. False for a repeat.</summary>
+    public async Task<bool> RecordProblemAsync(string stripeEventId, string type, PaymentProblem problem, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await RecordAsync(stripeEventId, type, time.GetUtcNow(), cancellationToken)) return false;
+        db.PaymentProblems.Add(problem);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
     /// <summary>
-    /// The money arrived: a held seat is confirmed. A payment that completes after its hold expired gets a seat if
-    /// one is free now (taken under this same lock); otherwise it is refunded and everyone is told why. A paid
+    /// The money arrived: a held seat is confirmed. A payment that completes after its hold ended gets a seat if one
+    /// is free now (taken under this same lock); otherwise it is refunded and everyone is told why. A paid
     /// registration beyond capacity never exists.
     /// </summary>
     private void ConfirmSeat(Event e, Registration registration, Payment payment, DateTimeOffset now)

@@ -44,7 +44,23 @@ public static class PaymentsEndpoints
             .AddScoped<RefundUpdates>()
             .AddScoped<RefundRegistration.Handler>()
             .AddScoped<ListEventPayments.Handler>()
+            .AddScoped<ListMoneyProblems.Handler>()
             .AddScoped<HandleStripeWebhook.Handler>();
+    }
+
+    /// <summary>
+    /// 503 problem+json when Stripe did not answer in time: the seat is held, and the answer says which registration,
+    /// until when, and where to ask for the checkout again (Retry-After in seconds).
+    /// </summary>
+    public static ProblemHttpResult CheckoutUnavailable(HttpContext http, RegistrationView registration, Error error)
+    {
+        http.Response.Headers.RetryAfter = "10";
+        http.Response.Headers.Location = $"/api/registrations/{registration.Id}";
+        var problem = error.ToProblem();
+        problem.ProblemDetails.Extensions["registrationId"] = registration.Id;
+        problem.ProblemDetails.Extensions["holdExpiresAt"] = registration.HoldExpiresAt;
+        problem.ProblemDetails.Extensions["retry"] = $"/api/registrations/{registration.Id}/checkout";
+        return problem;
     }
 
     public static void MapPaymentsEndpoints(this IEndpointRouteBuilder app, IHostEnvironment environment)
@@ -69,16 +85,18 @@ public static class PaymentsEndpoints
                 + "an event rendered with another API release train answers 422 and is not recorded.");
 
         app.MapPost("/api/registrations/{id:guid}/checkout", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, AppDbContext db, StartCheckout.Handler checkout, GetRegistration.Handler registrations, CancellationToken ct) =>
+                Guid id, ClaimsPrincipal user, AppDbContext db, StartCheckout.Handler checkout, GetRegistration.Handler registrations, HttpContext http, CancellationToken ct) =>
             {
                 var view = await registrations.HandleAsync(user, id, ct);
                 if (!view.IsSuccess || view.Value!.Status != RegistrationStatus.PendingPayment || !await db.Registrations.AnyAsync(r => r.Id == id && r.MemberId == user.RequiredMemberId(), ct))
                     return (view.Error ?? RegistrationErrors.NotCancellable).ToProblem();
                 var payment = await checkout.HandleAsync(id, ct);
-                return payment.IsSuccess ? TypedResults.Ok(view.Value with { CheckoutUrl = payment.Value!.CheckoutUrl }) : payment.Error!.ToProblem();
+                if (payment.IsSuccess) return TypedResults.Ok(view.Value with { CheckoutUrl = payment.Value!.CheckoutUrl, HoldExpiresAt = payment.Value.CheckoutExpiresAt ?? view.Value.HoldExpiresAt });
+                return payment.Error == StartCheckout.Unavailable ? CheckoutUnavailable(http, view.Value, payment.Error) : payment.Error!.ToProblem();
             })
-            .RequireAuthorization().WithTags("Payments").WithName(nameof(StartCheckout)).ProducesProblems(401, 404, 409)
-            .WithDescription("The checkout address for your held registration (created once; the same session on every call).");
+            .RequireAuthorization().WithTags("Payments").WithName(nameof(StartCheckout)).ProducesProblems(401, 404, 409, 503)
+            .WithDescription("The checkout address for your held registration (created once; the same session on every call). "
+                + "503 payment.unavailable when Stripe did not answer in time: the seat stays held; retry after Retry-After seconds.");
 
         app.MapPost("/api/registrations/{id:guid}/refunds", async Task<Results<Created<RefundRegistration.Response>, ProblemHttpResult>> (
                 Guid id, RefundRegistration.Request request, ClaimsPrincipal user, RefundRegistration.Handler handler, CancellationToken ct) =>
@@ -104,6 +122,14 @@ public static class PaymentsEndpoints
                 return result.IsSuccess ? TypedResults.File(ListEventPayments.ToCsv(result.Value!), "text/csv; charset=utf-8", $"payments-{id}.csv") : result.Error!.ToProblem();
             })
             .RequireAuthorization().WithTags("Payments").WithName("ExportEventPayments").ProducesProblems(401, 403, 404);
+
+        app.MapGet("/api/events/{id:guid}/payments/problems", async Task<Results<Ok<ListMoneyProblems.Response>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, ListMoneyProblems.Handler handler, CancellationToken ct) => (await handler.ForEventAsync(user, id, ct)).ToOk())
+            .RequireAuthorization().WithTags("Payments").WithName("ListEventMoneyProblems").ProducesProblems(401, 403, 404)
+            .WithDescription("For the event's organizers: payment problems, refunds not yet settled with Stripe, refunds that failed (with the reason), payments held for review.");
+        app.MapGet("/api/admin/payments/problems", async (ListMoneyProblems.Handler handler, CancellationToken ct) => TypedResults.Ok(await handler.AllAsync(ct)))
+            .RequireAuthorization(Admin.AdminEndpoints.AdminPolicy).WithTags("Admin").WithName("ListMoneyProblems").ProducesProblems(401, 403)
+            .WithDescription("Every event's money problems, including Stripe events that match no payment.");
 
         if (environment.IsProduction()) return;
         var dev = app.MapGroup("/dev/checkout").ExcludeFromDescription();

@@ -19,6 +19,18 @@ public sealed class PaymentOptions
     public int CancellationFeeYen { get; set; }
 
     public TimeSpan JobInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The longest a member waits for a Checkout Session, Stripe.net's retries included (each attempt has
+    /// Stripe:Timeout). After it they get 503 payment.unavailable and the seat stays held.
+    /// </summary>
+    public TimeSpan CheckoutBudget { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a Konbini payment may take: Stripe's vouchers expire after 3 days (at 23:59 JST); one more day of
+    /// margin before reconciliation, having heard nothing, asks Stripe and fails it.
+    /// </summary>
+    public TimeSpan AsyncPaymentWindow { get; set; } = TimeSpan.FromDays(4);
 }
 
 /// <summary>Writes a refund row for a paid registration, in the caller's transaction, beside its cause.</summary>
@@ -94,11 +106,15 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
         }
         else if (obj is Stripe.Refund stripeRefund)
         {
-            var refund = await db.Refunds.SingleOrDefaultAsync(r => r.StripeRefundId == stripeRefund.Id, cancellationToken);
+            // By Stripe's id, or (the answer to our request was lost) by our id in its metadata.
+            Guid? ours = stripeRefund.Metadata is not null && stripeRefund.Metadata.TryGetValue(Infrastructure.Payments.StripePaymentGateway.RefundIdKey, out var raw)
+                && Guid.TryParse(raw, out var parsed) ? parsed : null;
+            var refund = await db.Refunds.SingleOrDefaultAsync(r => r.StripeRefundId == stripeRefund.Id || (ours != null && r.Id == ours && r.StripeRefundId == null), cancellationToken);
+            if (refund is { StripeRefundId: null }) refund.Sent(stripeRefund.Id, "pending", null, now);
             if (refund is not null && refund.Apply(type == Stripe.EventTypes.RefundFailed ? "failed" : stripeRefund.Status ?? "", stripeRefund.FailureReason, now))
             {
                 var payment = await db.Payments.SingleAsync(p => p.Id == refund.PaymentId, cancellationToken);
-                if (refund.Status == RefundStatus.Failed) payment.RefundFailed(refund.AmountYen);
+                if (refund.Status == RefundStatus.Failed) payment.RefundFailed(refund);
                 if (refund.Status == RefundStatus.Succeeded) Completed(db, payment, refund, now);
             }
         }
@@ -106,84 +122,4 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
-}
-
-/// <summary>
-/// The payment jobs, safe on any number of instances and safe to re-run: send requested refunds to Stripe (each
-/// row claimed with FOR UPDATE SKIP LOCKED, sent with its own idempotency key), and settle holds whose webhook
-/// never came by asking Stripe for their Checkout Session.
-/// </summary>
-public static class PaymentJobs
-{
-    public sealed record Report(int RefundsSent, int RefundsFailed, int SessionsSettled);
-
-    public static async Task<Report> RunOnceAsync(IServiceScopeFactory scopes, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        int sent = 0, failed = 0, settled = 0;
-        while (true)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            var gateway = scope.ServiceProvider.GetRequiredService<IPaymentGateway>();
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var refund = await db.Refunds.FromSql($"SELECT * FROM refunds WHERE status = 'Requested' ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED")
-                .SingleOrDefaultAsync(cancellationToken);
-            if (refund is null) break;
-            var payment = await db.Payments.SingleAsync(p => p.Id == refund.PaymentId, cancellationToken);
-            try
-            {
-                var result = await gateway.CreateRefundAsync(payment.PaymentIntentId ?? "", refund.AmountYen, refund.IdempotencyKey, cancellationToken);
-                refund.Sent(result.Id, result.Status, now);
-                if (refund.Status == RefundStatus.Succeeded) RefundUpdates.Completed(db, payment, refund, now);
-                sent++;
-            }
-            catch (PaymentGatewayException e)
-            {
-                var permanent = e.Status is >= 400 and < 500 and not 409 and not 429;
-                refund.SendFailed($"{e.Status} {e.Code}", permanent, now);
-                if (refund.Status == RefundStatus.Failed)
-                {
-                    payment.RefundFailed(refund.AmountYen);
-                    failed++;
-                }
-            }
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            if (refund.Status == RefundStatus.Requested) break; // a temporary failure: the next run tries again
-        }
-
-        // Reconciliation: sessions that should have ended by now but whose webhook never came.
-        List<(Guid Id, string Session)> open;
-        await using (var scope = scopes.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            open = (await db.Payments.Where(p => (p.Status == PaymentStatus.CheckoutOpen || p.Status == PaymentStatus.AwaitingAsyncPayment)
-                    && p.CheckoutSessionId != null && p.CheckoutExpiresAt <= now)
-                .OrderBy(p => p.CheckoutExpiresAt).Take(100).Select(p => new { p.Id, p.CheckoutSessionId }).ToListAsync(cancellationToken))
-                .Select(p => (p.Id, p.CheckoutSessionId!)).ToList();
-        }
-        foreach (var (id, sessionId) in open)
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            try
-            {
-                var session = await scope.ServiceProvider.GetRequiredService<IPaymentGateway>().GetCheckoutSessionAsync(sessionId, cancellationToken);
-                var outcome = (session.Status, session.PaymentStatus) switch
-                {
-                    (_, "paid" or "no_payment_required") => SessionOutcome.Paid,
-                    ("expired", _) => SessionOutcome.Expired,
-                    _ => SessionOutcome.StillOpen,
-                };
-                if (outcome == SessionOutcome.StillOpen) continue;
-                await scope.ServiceProvider.GetRequiredService<PaymentSettlement>().SettleAsync(id, outcome, session.PaymentIntentId, null, null, cancellationToken);
-                settled++;
-            }
-            catch (PaymentGatewayException)
-            {
-                // Logged by the client; the next run asks again.
-            }
-        }
-        return new Report(sent, failed, settled);
-    }
-
 }

@@ -54,6 +54,8 @@ public sealed class RegistrationChanges(AppDbContext db, SeatKeeper seats, TimeP
                     : null;
                 db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundRequested, e.Id, registration.MemberId, registration.Id, now, $"amount={refund?.AmountYen ?? 0};fee={fee}"));
             }
+            // A hold that ends takes its open Checkout Session with it: nobody pays for a seat that is gone.
+            else await Payments.OpenCheckouts.EndAsync(db, [registration.Id], now, cancellationToken);
             await seats.OfferFreeSeatsAsync(e, now, cancellationToken);
         }
         else if (!heldBefore && registration.HoldsSeats && !e.TryTakeSeats(registration.TicketTypeId, registration.Quantity))

@@ -37,17 +37,19 @@ public static class RegistrationsEndpoints
         var events = app.MapGroup("/api/events/{eventId:guid}").WithTags("Registrations").RequireAuthorization();
         events.MapPost("/registrations", async Task<Results<Created<RegistrationView>, Accepted<RegistrationView>, ProblemHttpResult>> (
                 Guid eventId, RegisterForEvent.Request request, ClaimsPrincipal user, RegisterForEvent.Handler handler,
-                Payments.StartCheckout.Handler checkout, CancellationToken ct) =>
+                Payments.StartCheckout.Handler checkout, HttpContext http, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, eventId, request, ct);
                 if (!result.IsSuccess) return SoldOutAware(result.Error!);
-                var r = await WithCheckoutAsync(result.Value!, checkout, ct);
+                var (r, unavailable) = await WithCheckoutAsync(result.Value!, checkout, ct);
                 var location = $"/api/registrations/{r.Id}";
+                if (unavailable is not null) return Payments.PaymentsEndpoints.CheckoutUnavailable(http, r, unavailable);
                 return r.Status == Domain.Events.RegistrationStatus.Confirmed ? TypedResults.Created(location, r) : TypedResults.Accepted(location, r);
             })
             .WithIdempotency()
-            .WithName(nameof(RegisterForEvent)).ProducesProblems(400, 401, 404, 409, 422)
-            .WithDescription("201 confirmed (free), 202 held for payment or waiting for approval. Send an Idempotency-Key header to retry safely.");
+            .WithName(nameof(RegisterForEvent)).ProducesProblems(400, 401, 404, 409, 422, 503)
+            .WithDescription("201 confirmed (free), 202 held for payment (with checkoutUrl) or waiting for approval. 503 payment.unavailable: the seat "
+                + "is held (registrationId, holdExpiresAt) but Stripe did not answer in time; POST the retry address. Send an Idempotency-Key header to retry safely.");
         events.MapPost("/waitlist", async Task<Results<Created<WaitlistView>, ProblemHttpResult>> (
                 Guid eventId, JoinWaitlist.Request request, ClaimsPrincipal user, JoinWaitlist.Handler handler, CancellationToken ct) =>
                 Created(await handler.HandleAsync(user, eventId, request, ct), $"/api/events/{eventId}/waitlist"))
@@ -101,23 +103,27 @@ public static class RegistrationsEndpoints
 
         var offers = app.MapGroup("/api/waitlist-offers/{id:guid}").WithTags("Registrations").RequireAuthorization();
         offers.MapPost("/accept", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, RespondToWaitlistOffer.Handler handler, Payments.StartCheckout.Handler checkout, CancellationToken ct) =>
+                Guid id, ClaimsPrincipal user, RespondToWaitlistOffer.Handler handler, Payments.StartCheckout.Handler checkout, HttpContext http, CancellationToken ct) =>
             {
                 var result = await handler.AcceptAsync(user, id, ct);
-                return result.IsSuccess ? TypedResults.Ok(await WithCheckoutAsync(result.Value!, checkout, ct)) : result.Error!.ToProblem();
+                if (!result.IsSuccess) return result.Error!.ToProblem();
+                var (r, unavailable) = await WithCheckoutAsync(result.Value!, checkout, ct);
+                return unavailable is null ? TypedResults.Ok(r) : Payments.PaymentsEndpoints.CheckoutUnavailable(http, r, unavailable);
             })
-            .WithName("AcceptWaitlistOffer").ProducesProblems(401, 404, 409);
+            .WithName("AcceptWaitlistOffer").ProducesProblems(401, 404, 409, 503);
         offers.MapPost("/decline", async Task<Results<Ok<WaitlistView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, RespondToWaitlistOffer.Handler handler, CancellationToken ct) => (await handler.DeclineAsync(user, id, ct)).ToOk())
             .WithName("DeclineWaitlistOffer").ProducesProblems(401, 404, 409);
     }
 
     /// <summary>A seat held for payment gets its checkout address (after the seat is committed; never under the lock).</summary>
-    private static async Task<RegistrationView> WithCheckoutAsync(RegistrationView view, Payments.StartCheckout.Handler checkout, CancellationToken ct)
+    private static async Task<(RegistrationView View, Error? Unavailable)> WithCheckoutAsync(RegistrationView view, Payments.StartCheckout.Handler checkout, CancellationToken ct)
     {
-        if (view.Status != Domain.Events.RegistrationStatus.PendingPayment) return view;
+        if (view.Status != Domain.Events.RegistrationStatus.PendingPayment) return (view, null);
         var payment = await checkout.HandleAsync(view.Id, ct);
-        return payment.IsSuccess ? view with { CheckoutUrl = payment.Value!.CheckoutUrl, HoldExpiresAt = payment.Value.CheckoutExpiresAt ?? view.HoldExpiresAt } : view;
+        return payment.IsSuccess
+            ? (view with { CheckoutUrl = payment.Value!.CheckoutUrl, HoldExpiresAt = payment.Value.CheckoutExpiresAt ?? view.HoldExpiresAt }, null)
+            : (view, payment.Error);
     }
 
     /// <summary>Sold out says where to go next: the waitlist.</summary>

@@ -28,7 +28,7 @@ public static class SeatExpiryJob
         await using (var scope = scopes.CreateAsyncScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-            due = await db.Registrations.Where(r => r.Status == RegistrationStatus.PendingPayment && r.HoldExpiresAt <= now).Select(r => r.EventId)
+            due = await SeatKeeper.DueHolds(db, now).Select(r => r.EventId)
                 .Union(db.WaitlistEntries.Where(w => w.Status == WaitlistStatus.Offered && w.OfferExpiresAt <= now).Select(w => w.EventId))
                 .Distinct().OrderBy(id => id).Take(500).ToListAsync(cancellationToken);
         }

@@ -49,6 +49,16 @@ public sealed class SeatKeeper(AppDbContext db)
         }
     }
 
+    /// <summary>
+    /// Holds whose time has run out and that nothing else keeps: a hold whose Checkout Session Stripe may still take
+    /// money for is ended by reconciliation, when Stripe says the session expired (<see cref="Domain.Payments.Payment.KeepsHold"/>).
+    /// </summary>
+    public static IQueryable<Registration> DueHolds(AppDbContext db, DateTimeOffset now)
+    {
+        var kept = db.Payments.Where(Domain.Payments.Payment.KeepsHoldRule);
+        return db.Registrations.Where(r => r.Status == RegistrationStatus.PendingPayment && r.HoldExpiresAt <= now && !kept.Any(p => p.RegistrationId == r.Id));
+    }
+
     /// <summary>Ends holds and offers whose time has run out for one event, and passes their seats on. Returns how many ended.</summary>
     public async Task<int> ExpireDueAsync(Guid eventId, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -57,9 +67,7 @@ public sealed class SeatKeeper(AppDbContext db)
         await using var transaction = l.Transaction;
         var e = l.Event;
         var ended = 0;
-        var holds = await db.Registrations
-            .Where(r => r.EventId == eventId && r.Status == RegistrationStatus.PendingPayment && r.HoldExpiresAt <= now)
-            .ToListAsync(cancellationToken);
+        var holds = await DueHolds(db, now).Where(r => r.EventId == eventId).ToListAsync(cancellationToken);
         foreach (var hold in holds.Where(h => h.ExpireHold(now)))
         {
             e.ReleaseSeats(hold.TicketTypeId, hold.Quantity);

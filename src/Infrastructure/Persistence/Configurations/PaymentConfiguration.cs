@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Assemble.Domain.Events;
 using Assemble.Domain.Payments;
 using Microsoft.EntityFrameworkCore;
@@ -23,12 +24,37 @@ public sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         builder.Property(p => p.CheckoutSessionId).HasMaxLength(255);
         builder.Property(p => p.CheckoutUrl).HasMaxLength(2000);
         builder.Property(p => p.PaymentIntentId).HasMaxLength(255);
+        // Stored before the first attempt so a retry repeats the request exactly; jsonb, read only as a whole.
+        builder.Property(p => p.CheckoutTerms).HasColumnType("jsonb").HasConversion(
+            t => t == null ? null : JsonSerializer.Serialize(t, JsonOptions),
+            s => s == null ? null : JsonSerializer.Deserialize<CheckoutTerms>(s, JsonOptions));
         builder.Ignore(p => p.IsSettled);
+        builder.Ignore(p => p.KeepsHold);
         builder.Ignore(p => p.RefundableYen);
         // One payment per registration; Stripe's ids are unique too.
         builder.HasIndex(p => p.RegistrationId).IsUnique();
         builder.HasIndex(p => p.CheckoutSessionId).IsUnique();
         builder.HasIndex(p => p.EventId);
+        // Reconciliation's queue: only payments with something to ask Stripe about.
+        builder.HasIndex(p => p.NextCheckAt).HasFilter("next_check_at IS NOT NULL").HasDatabaseName("ix_payments_to_check");
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+}
+
+public sealed class PaymentProblemConfiguration : IEntityTypeConfiguration<PaymentProblem>
+{
+    public void Configure(EntityTypeBuilder<PaymentProblem> builder)
+    {
+        builder.ToTable("PaymentProblems");
+        builder.HasKey(p => p.Id);
+        builder.Property(p => p.Id).ValueGeneratedNever();
+        builder.Property(p => p.Kind).HasConversion<string>().HasMaxLength(30);
+        builder.Property(p => p.StripeEventId).HasMaxLength(255);
+        builder.Property(p => p.StripeObjectId).HasMaxLength(255);
+        builder.Property(p => p.Detail).HasMaxLength(500).IsRequired();
+        builder.HasIndex(p => p.EventId);
+        builder.HasIndex(p => p.CreatedAt);
     }
 }
 
@@ -55,7 +81,12 @@ public sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
 {
     public void Configure(EntityTypeBuilder<Refund> builder)
     {
-        builder.ToTable("Refunds", t => t.HasCheckConstraint("ck_refunds_amount", "amount_yen > 0"));
+        builder.ToTable("Refunds", t =>
+        {
+            t.HasCheckConstraint("ck_refunds_amount", "amount_yen > 0");
+            // A refund that failed always says why.
+            t.HasCheckConstraint("ck_refunds_failure_reason", "status <> 'Failed' OR length(btrim(failure_reason)) > 0");
+        });
         builder.HasKey(r => r.Id);
         builder.Property(r => r.Id).ValueGeneratedNever();
         builder.HasOne<Payment>().WithMany().HasForeignKey(r => r.PaymentId).OnDelete(DeleteBehavior.Cascade);
@@ -64,9 +95,11 @@ public sealed class RefundConfiguration : IEntityTypeConfiguration<Refund>
         builder.Property(r => r.IdempotencyKey).HasMaxLength(100).IsRequired();
         builder.Property(r => r.StripeRefundId).HasMaxLength(255);
         builder.Property(r => r.FailureReason).HasMaxLength(300);
+        builder.Property(r => r.LastError).HasMaxLength(300);
+        builder.Ignore(r => r.IsUnsettled);
         builder.HasIndex(r => r.StripeRefundId).IsUnique();
         builder.HasIndex(r => new { r.EventId, r.Status });
-        builder.HasIndex(r => r.CreatedAt).HasFilter("status = 'Requested'").HasDatabaseName("ix_refunds_to_send");
+        builder.HasIndex(r => r.CreatedAt).HasFilter("status IN ('Requested', 'Unknown')").HasDatabaseName("ix_refunds_to_send");
         // One refund per registration for each automatic reason, so a re-run cannot add a second.
         builder.HasIndex(r => new { r.RegistrationId, r.Reason }).IsUnique().HasFilter("reason IN ('EventCancelled', 'LatePaymentNoSeat', 'MemberCancelled')")
             .HasDatabaseName("ix_refunds_one_automatic_per_reason");

@@ -992,6 +992,10 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("amount_yen");
 
+                    b.Property<int>("CheckoutAttempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("checkout_attempt");
+
                     b.Property<DateTimeOffset?>("CheckoutExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("checkout_expires_at");
@@ -1007,10 +1011,18 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("checkout_session_id");
 
+                    b.Property<string>("CheckoutTerms")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("checkout_terms");
+
                     b.Property<string>("CheckoutUrl")
                         .HasMaxLength(2000)
                         .HasColumnType("character varying(2000)")
                         .HasColumnName("checkout_url");
+
+                    b.Property<int>("Checks")
+                        .HasColumnType("integer")
+                        .HasColumnName("checks");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -1023,6 +1035,10 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.Property<Guid>("MemberId")
                         .HasColumnType("uuid")
                         .HasColumnName("member_id");
+
+                    b.Property<DateTimeOffset?>("NextCheckAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_check_at");
 
                     b.Property<DateTimeOffset?>("PaidAt")
                         .HasColumnType("timestamp with time zone")
@@ -1045,6 +1061,10 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("registration_id");
 
+                    b.Property<DateTimeOffset?>("SessionEndRequestedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("session_end_requested_at");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(30)
@@ -1061,6 +1081,10 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.HasIndex("EventId")
                         .HasDatabaseName("ix_payments_event_id");
 
+                    b.HasIndex("NextCheckAt")
+                        .HasDatabaseName("ix_payments_to_check")
+                        .HasFilter("next_check_at IS NOT NULL");
+
                     b.HasIndex("RegistrationId")
                         .IsUnique()
                         .HasDatabaseName("ix_payments_registration_id");
@@ -1071,6 +1095,58 @@ namespace Assemble.Infrastructure.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_payments_refunds", "refunded_yen >= 0 AND refunded_yen <= amount_yen");
                         });
+                });
+
+            modelBuilder.Entity("Assemble.Domain.Payments.PaymentProblem", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("detail");
+
+                    b.Property<Guid?>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("kind");
+
+                    b.Property<Guid?>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
+                    b.Property<string>("StripeEventId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_event_id");
+
+                    b.Property<string>("StripeObjectId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("stripe_object_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_payment_problems");
+
+                    b.HasIndex("CreatedAt")
+                        .HasDatabaseName("ix_payment_problems_created_at");
+
+                    b.HasIndex("EventId")
+                        .HasDatabaseName("ix_payment_problems_event_id");
+
+                    b.ToTable("payment_problems", (string)null);
                 });
 
             modelBuilder.Entity("Assemble.Domain.Payments.Refund", b =>
@@ -1106,6 +1182,15 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(100)")
                         .HasColumnName("idempotency_key");
 
+                    b.Property<string>("LastError")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTimeOffset?>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
                     b.Property<Guid>("PaymentId")
                         .HasColumnType("uuid")
                         .HasColumnName("payment_id");
@@ -1140,7 +1225,7 @@ namespace Assemble.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("CreatedAt")
                         .HasDatabaseName("ix_refunds_to_send")
-                        .HasFilter("status = 'Requested'");
+                        .HasFilter("status IN ('Requested', 'Unknown')");
 
                     b.HasIndex("PaymentId")
                         .HasDatabaseName("ix_refunds_payment_id");
@@ -1160,6 +1245,8 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.ToTable("refunds", null, t =>
                         {
                             t.HasCheckConstraint("ck_refunds_amount", "amount_yen > 0");
+
+                            t.HasCheckConstraint("ck_refunds_failure_reason", "status <> 'Failed' OR length(btrim(failure_reason)) > 0");
                         });
                 });
 
