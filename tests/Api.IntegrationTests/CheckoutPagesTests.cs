@@ -55,6 +55,11 @@ public sealed class CheckoutPagesTests(PaymentsFactory api) : IClassFixture<Paym
 
     private static string Deadline(Held h, PreferredLanguage language) => EventMail.When(h.HoldExpiresAt, "Asia/Tokyo", language);
 
+    private async Task<string> HoldMailAsync(string to)
+        => (string)(await api.ScalarAsync("SELECT text_body FROM outbox_emails WHERE \"to\" = @to AND subject LIKE '%お支払いをお待ちしています%'", ("to", to)))!;
+
+    private static string PayLinkIn(string text) => Regex.Match(text, @"https?://\S+/checkout/pay\?token=\S+").Value;
+
     [Fact]
     public async Task The_success_page_says_we_are_confirming_until_the_signed_webhook_then_registered()
     {
@@ -146,6 +151,49 @@ public sealed class CheckoutPagesTests(PaymentsFactory api) : IClassFixture<Paym
         Assert.Contains("お支払いは完了していません", ended);
         Assert.Contains("the seat was released", ended);
         Assert.DoesNotContain("/checkout/pay", ended);
+    }
+
+    [Fact]
+    public async Task The_awaiting_payment_mail_has_the_deadline_and_a_pay_link_to_the_same_session_every_time()
+    {
+        var h = await HoldAsync();
+        var mail = await HoldMailAsync(h.Buyer.Email);
+        Assert.Contains(Deadline(h, PreferredLanguage.Ja), mail);
+        var link = PayLinkIn(mail);
+        Assert.StartsWith($"{ApiFactory.PublicBaseUrl}/checkout/pay?token=", link);
+
+        for (var i = 0; i < 2; i++)
+        {
+            var response = await OpenAsync(link);
+            await Expect.StatusAsync(response, 303);
+            Assert.Equal(h.CheckoutUrl, response.Headers.Location?.ToString());
+        }
+        Assert.Single(api.Stripe.Requests, r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(h.Id.ToString()));
+    }
+
+    [Fact]
+    public async Task An_approved_paid_application_is_mailed_a_pay_link_that_creates_its_checkout()
+    {
+        var organizer = await api.OrganizerAsync();
+        var body = EventsFactory.StudySession(priceYen: 3000);
+        body["requiresApproval"] = true;
+        var e = await EventsFactory.CreateEventAsync(organizer, body);
+        var applicant = await api.MemberAsync();
+        var application = await Expect.JsonAsync(await applicant.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
+        var id = application.GetProperty("id").GetString()!;
+        var approved = await Expect.JsonAsync(await organizer.Client.PostAsync($"/api/registrations/{id}/approve", null));
+        Assert.Equal("pendingPayment", approved.GetProperty("status").GetString());
+
+        // Written by the SaveChanges interceptor; the application's own mail had nothing to pay yet.
+        var link = PayLinkIn(await HoldMailAsync(applicant.Email));
+        Assert.StartsWith($"{ApiFactory.PublicBaseUrl}/checkout/pay?token=", link);
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{applicant.Email}' AND text_body LIKE '%/checkout/pay?token=%'"));
+        Assert.DoesNotContain(api.Stripe.Requests, r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id));
+
+        var response = await OpenAsync(link);
+        await Expect.StatusAsync(response, 303);
+        Assert.StartsWith("https://checkout.stripe.test/c/pay/cs_test_", response.Headers.Location?.ToString());
+        Assert.Single(api.Stripe.Requests, r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id));
     }
 
     [Fact]
