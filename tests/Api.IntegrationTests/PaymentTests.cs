@@ -534,8 +534,9 @@ public sealed class SimulatedCheckoutTests(SimulatedCheckoutFactory api) : IClas
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(priceYen: 2500));
         var buyer = await api.MemberAsync();
         var hold = await Expect.JsonAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
-        var checkout = hold.GetProperty("checkoutUrl").GetString()!;
-        Assert.StartsWith("/dev/checkout/cs_sim_", checkout);
+        var checkoutUrl = hold.GetProperty("checkoutUrl").GetString()!;
+        Assert.StartsWith($"{ApiFactory.PublicBaseUrl}/dev/checkout/cs_sim_", checkoutUrl);
+        var checkout = new Uri(checkoutUrl).PathAndQuery;
 
         var page = await api.CreateClient().GetAsync(checkout);
         await Expect.StatusAsync(page, 200);

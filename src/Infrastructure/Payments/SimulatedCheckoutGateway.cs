@@ -1,14 +1,16 @@
 using Assemble.Domain.Payments;
 using System.Collections.Concurrent;
+using Assemble.Infrastructure.Email;
 
 namespace Assemble.Infrastructure.Payments;
 
 /// <summary>
 /// Stands in for Stripe when no key is configured (development and the demo; refused in Production): sessions
 /// live in this process's memory and their checkout URL is the API's own /dev/checkout/{id} page, whose "pay"
-/// button sends a correctly signed webhook to the real webhook endpoint.
+/// button sends a correctly signed webhook to the real webhook endpoint. The URL is absolute on the public address,
+/// like Stripe's: it goes into mail, API answers and 303 redirects, where a relative one would lead nowhere.
 /// </summary>
-public sealed class SimulatedCheckoutGateway(TimeProvider time) : IPaymentGateway
+public sealed class SimulatedCheckoutGateway(TimeProvider time, PublicLinks links) : IPaymentGateway
 {
     private readonly ConcurrentDictionary<string, (CheckoutTerms Request, CheckoutSession Session)> _sessions = new();
     private readonly ConcurrentDictionary<string, string> _byKey = new();
@@ -16,7 +18,7 @@ public sealed class SimulatedCheckoutGateway(TimeProvider time) : IPaymentGatewa
     public Task<CheckoutSession> CreateCheckoutSessionAsync(Guid registrationId, CheckoutTerms request, string idempotencyKey, CancellationToken cancellationToken)
     {
         var id = _byKey.GetOrAdd(idempotencyKey, _ => "cs_sim_" + Guid.NewGuid().ToString("N"));
-        var entry = _sessions.GetOrAdd(id, _ => (request, new CheckoutSession(id, $"/dev/checkout/{id}", "open", "unpaid", null,
+        var entry = _sessions.GetOrAdd(id, _ => (request, new CheckoutSession(id, links.To($"/dev/checkout/{id}"), "open", "unpaid", null,
             (long)request.UnitAmountYen * request.Quantity, Payment.Currency, registrationId.ToString())));
         return Task.FromResult(entry.Session);
     }

@@ -27,8 +27,12 @@ public static class EventMail
     private static int Amount(string? detail)
         => System.Text.RegularExpressions.Regex.Match(detail ?? "", @"amount=(\d+)") is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
 
-    /// <summary>The mail for one domain event to one member; null when that event sends nothing to members.</summary>
-    public static Text? For(string type, Event e, PreferredLanguage language, bool confirmedAttendee, string? detail, Registration? registration, WaitlistEntry? offer)
+    /// <summary>
+    /// The mail for one domain event to one member; null when that event sends nothing to members. A held seat's mail
+    /// carries <paramref name="payLink"/> when there is one.
+    /// </summary>
+    public static Text? For(string type, Event e, PreferredLanguage language, bool confirmedAttendee, string? detail, Registration? registration, WaitlistEntry? offer,
+        string? payLink)
     {
         var ja = language == PreferredLanguage.Ja;
         var when = When(e.StartsAt, e.TimeZone, language);
@@ -37,14 +41,15 @@ public static class EventMail
         var join = confirmedAttendee && e.OnlineJoinUrl is not null ? (ja ? $"\n参加URL: {e.OnlineJoinUrl}" : $"\nJoin: {e.OnlineJoinUrl}") : "";
         var head = ja ? $"{e.Title}\n日時: {when}\n場所: {where}" : $"{e.Title}\nWhen: {when}\nWhere: {where}";
         string Deadline(DateTimeOffset? at) => at is { } t ? When(t, e.TimeZone, language) : "";
+        var pay = payLink is null ? "" : ja ? $"\nお支払いはこちら: {payLink}" : $"\nPay here: {payLink}";
         return type switch
         {
             Domain.Common.DomainEventTypes.RegistrationConfirmed => ja
                 ? new Text($"【Assemble】お申込みが確定しました：{e.Title}", $"{head}{join}\n\n当日はチェックインコード {registration?.CheckInCode} をご提示ください。")
                 : new Text($"[Assemble] You're registered: {e.Title}", $"{head}{join}\n\nShow your check-in code {registration?.CheckInCode} at the door."),
             Domain.Common.DomainEventTypes.HoldCreated => ja
-                ? new Text($"【Assemble】お支払いをお待ちしています：{e.Title}", $"{head}\n\nお席を {Deadline(registration?.HoldExpiresAt)} までお取り置きしています。期限までにお支払いください。")
-                : new Text($"[Assemble] Complete your payment: {e.Title}", $"{head}\n\nYour seat is held until {Deadline(registration?.HoldExpiresAt)}. Please pay before then."),
+                ? new Text($"【Assemble】お支払いをお待ちしています：{e.Title}", $"{head}\n\nお席を {Deadline(registration?.HoldExpiresAt)} までお取り置きしています。期限までにお支払いください。{pay}")
+                : new Text($"[Assemble] Complete your payment: {e.Title}", $"{head}\n\nYour seat is held until {Deadline(registration?.HoldExpiresAt)}. Please pay before then.{pay}"),
             Domain.Common.DomainEventTypes.HoldExpired => ja
                 ? new Text($"【Assemble】お支払い期限が過ぎました：{e.Title}", $"{head}\n\nお支払いが確認できなかったため、お取り置きを終了しました。")
                 : new Text($"[Assemble] Your held seat was released: {e.Title}", $"{head}\n\nWe did not receive the payment in time, so the held seat was released."),

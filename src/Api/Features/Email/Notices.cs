@@ -1,7 +1,10 @@
+using Assemble.Api.Features.Payments;
 using Assemble.Domain.Common;
 using Assemble.Domain.Events;
 using Assemble.Domain.Members;
+using Assemble.Infrastructure.Email;
 using Assemble.Infrastructure.Persistence;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -38,10 +41,17 @@ public static class Notices
         return registration is not null ? (registration, null) : (null, await db.WaitlistEntries.AsNoTracking().SingleOrDefaultAsync(w => w.Id == s, cancellationToken));
     }
 
-    /// <summary>The mail for one member, or null when this event sends them nothing. Confirmed attendees get the join URL (and, on confirmation, the .ics).</summary>
-    public static OutboxEmail? Render(DomainEvent row, Event e, Recipient to, bool confirmedAttendee, Registration? registration, WaitlistEntry? offer, DateTimeOffset now)
+    /// <summary>
+    /// The mail for one member, or null when this event sends them nothing. Confirmed attendees get the join URL (and,
+    /// on confirmation, the .ics); a seat held for payment gets the signed link to pay, made by <paramref name="payLink"/>
+    /// from the registration id (<see cref="Payments.CheckoutPages.PayLink"/>).
+    /// </summary>
+    public static OutboxEmail? Render(DomainEvent row, Event e, Recipient to, bool confirmedAttendee, Registration? registration, WaitlistEntry? offer,
+        Func<Guid, string> payLink, DateTimeOffset now)
     {
-        var text = EventMail.For(row.Type, e, to.Language, confirmedAttendee, row.Detail, registration, offer);
+        // Only while there is something to pay: a notice rendered late, after the hold ended or was paid, has no link.
+        var pay = row.Type == DomainEventTypes.HoldCreated && registration is { Status: RegistrationStatus.PendingPayment } ? payLink(registration.Id) : null;
+        var text = EventMail.For(row.Type, e, to.Language, confirmedAttendee, row.Detail, registration, offer, pay);
         if (text is null) return null;
         var mail = new OutboxEmail(to.Email, text.Subject, text.Body, null, essential: true, now);
         if (row.Type == DomainEventTypes.RegistrationConfirmed && confirmedAttendee)
@@ -54,7 +64,7 @@ public static class Notices
     /// <paramref name="registration"/> and <paramref name="offer"/> are the entities as changed in this transaction.
     /// </summary>
     public static async Task<List<OutboxEmail>> RenderAsync(AppDbContext db, DomainEvent row, Event e, Registration? registration, WaitlistEntry? offer,
-        IReadOnlyDictionary<Guid, Recipient> known, DateTimeOffset now, CancellationToken cancellationToken)
+        IReadOnlyDictionary<Guid, Recipient> known, Func<Guid, string> payLink, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var mails = new List<OutboxEmail>();
         if (row.MemberId is { } one)
@@ -63,13 +73,13 @@ public static class Notices
             var confirmed = registration is not null && registration.MemberId == one
                 ? registration.Status == RegistrationStatus.Confirmed
                 : await db.Registrations.AnyAsync(r => r.EventId == e.Id && r.MemberId == one && r.Status == RegistrationStatus.Confirmed, cancellationToken);
-            if (Render(row, e, to, confirmed, registration, offer, now) is { } mail) mails.Add(mail);
+            if (Render(row, e, to, confirmed, registration, offer, payLink, now) is { } mail) mails.Add(mail);
             return mails;
         }
         if (row.Type != DomainEventTypes.EventChanged) return mails;
         var attendees = await db.Registrations.AsNoTracking().Where(r => r.EventId == e.Id && r.Status == RegistrationStatus.Confirmed).Select(r => r.MemberId).ToListAsync(cancellationToken);
         foreach (var to in (await RecipientsAsync(db, attendees, cancellationToken)).Values)
-            if (Render(row, e, to, confirmedAttendee: true, null, null, now) is { } mail) mails.Add(mail);
+            if (Render(row, e, to, confirmedAttendee: true, null, null, payLink, now) is { } mail) mails.Add(mail);
         return mails;
     }
 }
@@ -78,7 +88,7 @@ public static class Notices
 /// Writes the mail of every new domain event into the same SaveChanges (so the same transaction) as the change:
 /// the entities are read as this unit of work changed them, the recipients in one query for the whole batch.
 /// </summary>
-public sealed class NoticeWriter(TimeProvider time) : SaveChangesInterceptor
+public sealed class NoticeWriter(TimeProvider time, IDataProtectionProvider protection, PublicLinks links) : SaveChangesInterceptor
 {
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
@@ -125,9 +135,11 @@ public sealed class NoticeWriter(TimeProvider time) : SaveChangesInterceptor
             if (events.TryGetValue(row.EventId, out var e))
             {
                 var (registration, offer) = await Notices.SubjectAsync(db, row.SubjectId, registrations, offers, cancellationToken);
-                db.OutboxEmails.AddRange(await Notices.RenderAsync(db, row, e, registration, offer, recipients, now, cancellationToken));
+                db.OutboxEmails.AddRange(await Notices.RenderAsync(db, row, e, registration, offer, recipients, PayLink, now, cancellationToken));
             }
             row.MarkProcessed(now);
         }
     }
+
+    private string PayLink(Guid registrationId) => CheckoutPages.PayLink(protection, links, registrationId);
 }

@@ -1,7 +1,10 @@
+using Assemble.Api.Features.Payments;
 using Assemble.Domain.Common;
 using Assemble.Domain.Events;
 using Assemble.Domain.Members;
+using Assemble.Infrastructure.Email;
 using Assemble.Infrastructure.Persistence;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 
 namespace Assemble.Api.Features.Email;
@@ -21,6 +24,9 @@ public static partial class NotificationMailer
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+            var protection = scope.ServiceProvider.GetRequiredService<IDataProtectionProvider>();
+            var links = scope.ServiceProvider.GetRequiredService<PublicLinks>();
+            string PayLink(Guid registrationId) => CheckoutPages.PayLink(protection, links, registrationId);
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var batch = await db.DomainEvents.FromSql($"SELECT * FROM domain_events WHERE processed_at IS NULL ORDER BY id LIMIT 50 FOR UPDATE SKIP LOCKED").ToListAsync(cancellationToken);
             if (batch.Count == 0) break;
@@ -32,7 +38,7 @@ public static partial class NotificationMailer
                 // where it would stop every notice behind it.
                 try
                 {
-                    if (events.TryGetValue(row.EventId, out var e)) written += await WriteAsync(db, row, e, now, cancellationToken);
+                    if (events.TryGetValue(row.EventId, out var e)) written += await WriteAsync(db, row, e, PayLink, now, cancellationToken);
                 }
                 catch (Exception failure) when (failure is not (OperationCanceledException or Npgsql.NpgsqlException or DbUpdateException))
                 {
@@ -46,11 +52,11 @@ public static partial class NotificationMailer
         return written;
     }
 
-    private static async Task<int> WriteAsync(AppDbContext db, DomainEvent row, Event e, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<int> WriteAsync(AppDbContext db, DomainEvent row, Event e, Func<Guid, string> payLink, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (registration, offer) = await Notices.SubjectAsync(db, row.SubjectId, new Dictionary<Guid, Registration>(), new Dictionary<Guid, WaitlistEntry>(), cancellationToken);
         var recipients = row.MemberId is { } one ? await Notices.RecipientsAsync(db, [one], cancellationToken) : [];
-        var mails = await Notices.RenderAsync(db, row, e, registration, offer, recipients, now, cancellationToken);
+        var mails = await Notices.RenderAsync(db, row, e, registration, offer, recipients, payLink, now, cancellationToken);
         db.OutboxEmails.AddRange(mails);
         return mails.Count;
     }

@@ -65,6 +65,7 @@ public static class PaymentsEndpoints
 
     public static void MapPaymentsEndpoints(this IEndpointRouteBuilder app, IHostEnvironment environment)
     {
+        app.MapCheckoutPages();
         app.MapPost("/api/payments/stripe/webhook", async Task<Results<Ok, ProblemHttpResult>> (HttpRequest request, HandleStripeWebhook.Handler handler, CancellationToken ct) =>
             {
                 if (request.ContentLength > HandleStripeWebhook.MaxBodyBytes) return Problems.InvalidField("body", "Too large.", "webhook.invalid");
