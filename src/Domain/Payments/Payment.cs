@@ -216,6 +216,8 @@ public sealed class Payment
     public Result<Refund> RequestRefund(int amountYen, RefundReason reason, DateTimeOffset now)
     {
         if (Status != PaymentStatus.Paid) return PaymentErrors.NotPaid;
+        // Everything is promised back already (some of it perhaps not yet settled with Stripe).
+        if (RefundableYen == 0) return PaymentErrors.RefundTooLarge(0);
         if (amountYen <= 0)
             return Error.Validation("payment.invalid", new Dictionary<string, string[]> { ["amountYen"] = ["A refund is at least ¥1."] });
         if (amountYen > RefundableYen) return PaymentErrors.RefundTooLarge(RefundableYen);

@@ -99,4 +99,8 @@ public class EventsFactory : ApiFactory
     /// <summary>Runs the seat expiry job's body once, as if it were <paramref name="at"/>.</summary>
     public Task<int> RunSeatExpiryAsync(DateTimeOffset at)
         => SeatExpiryJob.RunOnceAsync(Services.GetRequiredService<IServiceScopeFactory>(), at, CancellationToken.None);
+
+    /// <summary>Runs the payment job's body once (refunds, then reconciliation), as if it were <paramref name="at"/>.</summary>
+    public Task<Api.Features.Payments.PaymentJobs.Report> RunPaymentJobsAsync(DateTimeOffset? at = null)
+        => Api.Features.Payments.PaymentJobs.RunOnceAsync(Services.GetRequiredService<IServiceScopeFactory>(), at ?? DateTimeOffset.UtcNow, CancellationToken.None);
 }

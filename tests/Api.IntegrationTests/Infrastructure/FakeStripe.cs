@@ -42,8 +42,14 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public string? LoseAnswersOn { get; private set; }
 
+    /// <summary>GETs of sessions whose id starts with this answer 500 with Stripe-Should-Retry: false, every time.</summary>
+    public const string BrokenSessionPrefix = "cs_test_broken_";
+
     /// <summary>Refunds Stripe has carried out, by id (each one is money that left the account).</summary>
     public IReadOnlyCollection<string> RefundsMade => _refunds.Keys.ToList();
+
+    /// <summary>The PaymentIntent a refund Stripe made belongs to.</summary>
+    public string? RefundIntent(string refundId) => _refunds.TryGetValue(refundId, out var r) ? r.PaymentIntent : null;
 
     public ConcurrentQueue<Recorded> Requests { get; } = new();
 
@@ -106,9 +112,17 @@ public sealed class FakeStripe : IAsyncDisposable
                     await Error(context, 400, "idempotency_error", null, null, "Keys for idempotent requests can only be used with the same parameters they were first used with.");
                     return;
                 }
+                if (AnswerLost(context)) return;
                 await Write(context, stored.Status, stored.Body);
                 return;
             }
+        }
+        if (HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments("/v1/checkout/sessions") && request.Path.Value!.Contains(BrokenSessionPrefix, StringComparison.Ordinal))
+        {
+            // A session Stripe keeps failing to answer about, and says so (no retry).
+            context.Response.Headers["Stripe-Should-Retry"] = "false";
+            await Error(context, 500, "api_error", null, null, "Injected failure for a broken session.");
+            return;
         }
         if (Failures.TryDequeue(out var failure))
         {
@@ -129,12 +143,16 @@ public sealed class FakeStripe : IAsyncDisposable
             _ => (404, JsonSerializer.Serialize(new { error = new { type = "invalid_request_error", code = "resource_missing", message = "Unrecognized request URL." } })),
         };
         if (HttpMethods.IsPost(request.Method) && status < 500) _byKey[key!] = (request.Path + "?" + body, status, response);
-        if (LoseAnswersOn is { } lose && request.Path.StartsWithSegments(lose) && Interlocked.Decrement(ref _loseAnswers) >= 0)
-        {
-            context.Abort(); // carried out, but the answer never arrives
-            return;
-        }
+        if (AnswerLost(context)) return;
         await Write(context, status, response);
+    }
+
+    /// <summary>Carried out (or replayed), but the answer never arrives: the connection drops.</summary>
+    private bool AnswerLost(HttpContext context)
+    {
+        if (LoseAnswersOn is not { } lose || !context.Request.Path.StartsWithSegments(lose) || Interlocked.Decrement(ref _loseAnswers) < 0) return false;
+        context.Abort();
+        return true;
     }
 
     private (int, string) CreateRefund(Dictionary<string, string> form)

@@ -37,7 +37,11 @@ public static class PaymentsEndpoints
             services.AddSingleton<Stripe.IStripeClient>(sp => StripePaymentGateway.CreateClient(sp.GetRequiredService<IOptions<StripeOptions>>().Value));
             services.AddScoped<IPaymentGateway, StripePaymentGateway>();
         }
-        services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section));
+        services.AddOptions<PaymentOptions>().Bind(configuration.GetSection(PaymentOptions.Section))
+            .Validate(o => o.CheckoutBudget >= TimeSpan.FromSeconds(1) && o.CheckoutBudget <= TimeSpan.FromSeconds(20),
+                "Payments:CheckoutBudget must be 1 to 20 seconds: a member is never kept waiting longer.")
+            .Validate(o => o.AsyncPaymentWindow >= TimeSpan.FromDays(1), "Payments:AsyncPaymentWindow must be at least a day (Konbini vouchers last 3).")
+            .ValidateOnStart();
         return services
             .AddScoped<StartCheckout.Handler>()
             .AddScoped<PaymentSettlement>()
