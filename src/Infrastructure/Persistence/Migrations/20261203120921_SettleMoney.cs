@@ -84,6 +84,8 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                 column: "created_at",
                 filter: "status IN ('Requested', 'Unknown')");
 
+            // The defaults only fill the rows already there (the application always writes both): the schema matches the model.
+            migrationBuilder.Sql("ALTER TABLE payments ALTER COLUMN checkout_attempt DROP DEFAULT, ALTER COLUMN checks DROP DEFAULT");
             // Refunds failed before this release may have a blank reason; the constraint below forbids one from now on.
             migrationBuilder.Sql("UPDATE refunds SET failure_reason = 'No reason was recorded (failed before reasons were kept).' WHERE status = 'Failed' AND (failure_reason IS NULL OR btrim(failure_reason) = '')");
             // Sessions already open are asked about when they end, as new ones are.
