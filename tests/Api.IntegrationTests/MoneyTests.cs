@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Xunit;
+using Xunit.Abstractions;
 
 namespace Assemble.Api.IntegrationTests;
 
@@ -9,7 +10,7 @@ namespace Assemble.Api.IntegrationTests;
 /// The faults of #15, each against the local fake Stripe at the network boundary: answers lost after Stripe acted,
 /// Stripe hanging or down, webhooks lost or contradictory, sessions Stripe forgot, rows that never settle.
 /// </summary>
-public sealed class MoneyTests(PaymentsFactory api) : IClassFixture<PaymentsFactory>
+public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : IClassFixture<PaymentsFactory>
 {
     private sealed record Hold(EventsFactory.CreatedEvent Event, TestMember Organizer, TestMember Buyer, string Id, string? Session, DateTimeOffset ExpiresAt);
 
@@ -50,6 +51,7 @@ public sealed class MoneyTests(PaymentsFactory api) : IClassFixture<PaymentsFact
         // Stripe refunds, and the answer is lost three times (the first try and Stripe.net's two retries).
         api.Stripe.LoseAnswers("/v1/refunds", 3);
         await api.RunPaymentJobsAsync();
+        await TraceAsync("run 1 (every answer lost)", h.Id, intent);
         Assert.Equal("Unknown", await Status("refunds", "registration_id", h.Id));
         Assert.False(string.IsNullOrWhiteSpace((string?)await api.ScalarAsync($"SELECT last_error FROM refunds WHERE registration_id = '{h.Id}'")));
         // While unsettled, the money is still promised: it cannot be asked for again.
@@ -63,6 +65,7 @@ public sealed class MoneyTests(PaymentsFactory api) : IClassFixture<PaymentsFact
         // Not before its back-off; then the lookup finds the refund Stripe made, and nothing is sent again.
         Assert.Equal(0, (await api.RunPaymentJobsAsync()).RefundsSent);
         var report = await api.RunPaymentJobsAsync(DateTimeOffset.UtcNow.AddMinutes(2));
+        await TraceAsync("run 2 (after the back-off)", h.Id, intent);
         Assert.Equal(1, report.RefundsSent);
         Assert.Equal("Succeeded", await Status("refunds", "registration_id", h.Id));
         Assert.Single(api.Stripe.Requests, r => r.Method == "GET" && r.Path == $"/v1/refunds?payment_intent={intent}&limit=100");
@@ -72,7 +75,19 @@ public sealed class MoneyTests(PaymentsFactory api) : IClassFixture<PaymentsFact
         Assert.Single(api.Stripe.RefundsMade, id => api.Stripe.RefundIntent(id) == intent);
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE subject_id = '{h.Id}' AND type = 'refund.completed'"));
         await api.RunPaymentJobsAsync(DateTimeOffset.UtcNow.AddHours(2));
+        await TraceAsync("run 3 (two hours later)", h.Id, intent);
         Assert.Equal(3, api.Stripe.Requests.Count(r => r.Path == "/v1/refunds" && r.Body.Contains(intent)));
+        Assert.Equal(3000, await api.CountAsync($"SELECT refunded_yen FROM payments WHERE registration_id = '{h.Id}'"));
+    }
+
+    /// <summary>What Stripe was asked about this payment, and where our refund row stands (printed with --logger "console;verbosity=detailed").</summary>
+    private async Task TraceAsync(string step, string registrationId, string intent)
+    {
+        var row = await api.ScalarAsync($"SELECT status || ' attempts=' || attempts || ' stripe_refund_id=' || coalesce(stripe_refund_id, '-') || ' last_error=' || coalesce(last_error, '-') FROM refunds WHERE registration_id = '{registrationId}'");
+        output.WriteLine($"{step}: refund {row}");
+        foreach (var r in api.Stripe.Requests.Where(r => r.Path.StartsWith("/v1/refunds", StringComparison.Ordinal) && (r.Body.Contains(intent) || r.Path.Contains(intent))))
+            output.WriteLine($"    stripe saw {r.Method} {r.Path} key={r.IdempotencyKey ?? "-"}");
+        output.WriteLine($"    refunds stripe made for {intent}: {api.Stripe.RefundsMade.Count(id => api.Stripe.RefundIntent(id) == intent)}");
     }
 
     [Fact]
