@@ -147,6 +147,28 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
     }
 
     [Fact]
+    public async Task Five_checkout_calls_at_once_on_two_processes_get_one_session()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(priceYen: 3000));
+        var buyer = await api.MemberAsync();
+        foreach (var _ in Enumerable.Range(0, 3)) api.Stripe.Failures.Enqueue(503);
+        var id = (await Expect.ProblemAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 503, "payment.unavailable"))
+            .GetProperty("registrationId").GetString()!;
+        await api.ScalarAsync($"DELETE FROM payments WHERE registration_id = '{id}'"); // as if the first call had died before storing anything
+        var before = api.Stripe.Requests.Count;
+        await using var second = api.SecondInstance();
+        var other = second.CreateClient();
+        other.DefaultRequestHeaders.Authorization = buyer.Client.DefaultRequestHeaders.Authorization;
+        var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => (i % 2 == 0 ? buyer.Client : other).PostAsync($"/api/registrations/{id}/checkout", null)));
+        var urls = new List<string>();
+        foreach (var answer in answers) urls.Add((await Expect.JsonAsync(answer)).GetProperty("checkoutUrl").GetString()!);
+        Assert.Single(urls.Distinct());
+        Assert.Single(api.Stripe.Requests.Skip(before).Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id)).Select(r => (r.IdempotencyKey, r.Body)).Distinct());
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM payments WHERE registration_id = '{id}'"));
+    }
+
+    [Fact]
     public async Task A_price_changed_between_a_failed_and_a_retried_checkout_charges_what_the_registration_records()
     {
         var organizer = await api.OrganizerAsync();

@@ -42,7 +42,20 @@ public static partial class StartCheckout
                     db.Payments.Add(payment);
                 }
                 var terms = payment.CheckoutTerms ?? await TermsAsync(payment, registration, now, cancellationToken);
-                await db.SaveChangesAsync(cancellationToken);
+                try
+                {
+                    await db.SaveChangesAsync(cancellationToken);
+                }
+                catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+                {
+                    // A second call for the same registration stored its payment first: use that one, and its terms.
+                    db.ChangeTracker.Clear();
+                    registration = await db.Registrations.SingleAsync(r => r.Id == registrationId, cancellationToken);
+                    payment = await db.Payments.SingleAsync(p => p.RegistrationId == registrationId, cancellationToken);
+                    if (payment.CheckoutSessionId is not null) return payment;
+                    terms = payment.CheckoutTerms ?? await TermsAsync(payment, registration, now, cancellationToken);
+                    await db.SaveChangesAsync(cancellationToken);
+                }
                 try
                 {
                     var session = await gateway.CreateCheckoutSessionAsync(registration.Id, terms, payment.CheckoutIdempotencyKey, budget.Token);
