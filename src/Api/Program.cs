@@ -19,6 +19,7 @@ builder.Services
     .AddApiConventions()
     .AddAssembleIdentity(builder.Configuration)
     .AddAuthRateLimits(builder.Configuration)
+    .AddProxies(builder.Configuration)
     .AddAssembleHealthChecks()
     .AddAssembleOpenApi()
     .AddMembers()
@@ -41,6 +42,8 @@ if (app.Environment.IsProduction() && app.Configuration["AllowedHosts"] is null 
 #if BENCHMARK
 Assemble.Api.Bench.PhaseTimings.UsePhaseTimings(app);
 #endif
+// First: every later step (HSTS, cookies, rate limits) sees the client as the configured proxies saw it.
+app.UseForwardedHeaders();
 app.UseSecurityHeaders();
 if (!app.Environment.IsDevelopment()) app.UseHsts();
 app.UseExceptionHandler();
@@ -49,6 +52,7 @@ app.UseQueryStringGuard();
 app.UseAccountKeyForRateLimits();
 app.UseRateLimiter();
 app.UseAuthentication();
+app.UseEndedSessions();
 app.UseAuthorization();
 
 app.MapOpenApi();

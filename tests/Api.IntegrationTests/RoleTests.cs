@@ -18,11 +18,14 @@ public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         var me = await Expect.JsonAsync(await member.Client.GetAsync("/api/me/profile"));
         Assert.Contains("organizer", me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
 
-        // Made admin: the same token reaches admin routes on its next request; revoked: it no longer does.
+        // Made admin: the same token reaches admin routes on its next request; revoked: its session ends, and signed in
+        // again it no longer reaches them.
         await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", new { roles = new[] { "organizer", "admin" } }), 200);
         await Expect.StatusAsync(await member.Client.GetAsync("/api/admin/audit-log"), 200);
         await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", new { roles = Array.Empty<string>() }), 200);
-        await Expect.ProblemAsync(await member.Client.GetAsync("/api/admin/audit-log"), 403, "auth.forbidden");
+        await Expect.ProblemAsync(await member.Client.GetAsync("/api/admin/audit-log"), 401, "auth.session_ended");
+        var again = await api.SignInAsync(member.Email);
+        await Expect.ProblemAsync(await again.Client.GetAsync("/api/admin/audit-log"), 403, "auth.forbidden");
 
         Assert.Equal(3, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'member.roles_set' AND target_id = '{member.Id}'"));
     }

@@ -1,3 +1,5 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Assemble.Api.Common;
 using Assemble.Infrastructure.Identity;
@@ -9,10 +11,23 @@ public static class AuthEndpoints
 {
     /// <summary>ASP.NET Core Identity's own endpoints under /api/auth, with a stable code on every error they give.</summary>
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
-        => app.MapGroup("/api/auth")
+    {
+        app.MapGroup("/api/auth")
             .WithTags("Auth")
             .MapIdentityApi<AppUser>()
             .AddEndpointFilter(async (context, next) => RefuseMalformedUserId(context) ?? AddCodes(await InOneTransactionIfSignUp(context, next)));
+
+        // Bearer tokens are self-contained: ending one means changing the account's security stamp, which ends every
+        // session of the account (each device signs in again) — access and refresh tokens and cookies alike.
+        app.MapPost("/api/auth/logout", async (ClaimsPrincipal user, UserManager<AppUser> users, SignInManager<AppUser> signIn) =>
+            {
+                if (await users.GetUserAsync(user) is { } account) await users.UpdateSecurityStampAsync(account);
+                await signIn.SignOutAsync();
+                return TypedResults.NoContent();
+            })
+            .RequireAuthorization().WithTags("Auth").WithName("Logout").ProducesProblems(401).DisableAntiforgery()
+            .WithDescription("Signs out: this session and every other session of the account end (their access and refresh tokens get 401), and the cookie is removed.");
+    }
 
     /// <summary>
     /// Identity looks the user up by the id as given, and a non-GUID failed in the database as a 500: the id in a
@@ -33,8 +48,23 @@ public static class AuthEndpoints
         var db = context.HttpContext.RequestServices.GetRequiredService<Assemble.Infrastructure.Persistence.AppDbContext>();
         await using var transaction = await db.Database.BeginTransactionAsync(context.HttpContext.RequestAborted);
         var result = await next(context);
+        if ((result is INestedHttpResult inner ? inner.Result : result) is ValidationProblem { ProblemDetails.Errors: var errors }
+            && (errors.ContainsKey("DuplicateUserName") || errors.ContainsKey("DuplicateEmail"))
+            && context.Arguments.OfType<Microsoft.AspNetCore.Identity.Data.RegisterRequest>().FirstOrDefault() is { } registration)
+        {
+            // The same answer as a new sign-up, so the endpoint tells nobody which addresses have accounts; the owner gets a mail.
+            var sender = (IdentityEmailSender)context.HttpContext.RequestServices.GetRequiredService<IEmailSender<AppUser>>();
+            await sender.SendAlreadyRegisteredAsync(registration.Email);
+            result = TypedResults.Ok();
+        }
         if ((result is INestedHttpResult nested ? nested.Result : result) is Ok) await transaction.CommitAsync(context.HttpContext.RequestAborted);
         return result;
+    }
+
+    private static string HideLockout(ProblemHttpResult problem)
+    {
+        problem.ProblemDetails.Detail = "Failed";
+        return "auth.invalid_credentials";
     }
 
     private static object? AddCodes(object? result)
@@ -45,7 +75,8 @@ public static class AuthEndpoints
             case ProblemHttpResult problem when !problem.ProblemDetails.Extensions.ContainsKey(Problems.CodeKey):
                 problem.ProblemDetails.Extensions[Problems.CodeKey] = problem.ProblemDetails.Detail switch
                 {
-                    "LockedOut" => "auth.locked_out",
+                    // Only accounts that exist can be locked out: the answer is a failed sign-in's, word for word.
+                    "LockedOut" => HideLockout(problem),
                     "NotAllowed" => "auth.not_allowed",
                     "RequiresTwoFactor" => "auth.two_factor_required",
                     "Failed" => "auth.invalid_credentials",

@@ -6,6 +6,7 @@ using Assemble.Api.Features.Admin;
 using Assemble.Infrastructure;
 using Assemble.Infrastructure.Identity;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.OpenApi;
 
@@ -44,10 +45,15 @@ public static class ApiSetup
     public static IServiceCollection AddAssembleIdentity(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<RoleCacheOptions>().Bind(configuration.GetSection(RoleCacheOptions.Section));
-        services.AddIdentityApiEndpoints<AppUser>(DependencyInjection.ConfigureIdentity).AddAssembleIdentityStores();
+        services.AddIdentityApiEndpoints<AppUser>(DependencyInjection.ConfigureIdentity).AddAssembleIdentityStores()
+            .AddSignInManager<AssembleSignInManager>();
         services.AddScoped<IClaimsTransformation, RolesFromDatabase>();
         services.AddMemoryCache();
         services.AddSingleton<RoleCache>();
+        services.AddSingleton<SessionStamps>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, StampWatcher>();
+        // Cookies are re-checked against the account often enough that SessionStamps' window covers the rest.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = SessionStamps.CookieRecheck);
         services.AddAuthorization(o =>
         {
             AdminEndpoints.AddAdminPolicy(o);

@@ -12,4 +12,10 @@ public sealed class AppUser : IdentityUser<Guid>
     }
 
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// When <see cref="IdentityUser{TKey}.SecurityStamp"/> last changed (password changed or reset, signed out, role
+    /// removed, account disabled): sessions issued before carry the old stamp and end on their next request.
+    /// </summary>
+    public DateTimeOffset? SecurityStampChangedAt { get; set; }
 }

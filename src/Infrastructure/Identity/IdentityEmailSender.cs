@@ -49,6 +49,24 @@ public sealed class IdentityEmailSender(IServiceScopeFactory scopes, IHttpContex
             """,
             $"""<p>Assemble へのご登録ありがとうございます。次のリンクを開いて、メールアドレスを確認してください。</p><p>Thank you for joining Assemble. Open this link to confirm your e-mail address:</p><p><a href="{WebUtility.HtmlEncode(confirmationLink)}">{WebUtility.HtmlEncode(confirmationLink)}</a></p>"""));
 
+    /// <summary>
+    /// Someone signed up with an address that already has an account: the sign-up answers as for a new one (so it
+    /// reveals nothing), and the owner is told here.
+    /// </summary>
+    public Task SendAlreadyRegisteredAsync(string email)
+        => SendAsync(new EmailMessage(
+            email,
+            "【Assemble】このアドレスは登録済みです / You already have an account",
+            """
+            このメールアドレスで Assemble への登録が試みられましたが、すでにアカウントをお持ちです。
+            ご本人の場合は、これまでのパスワードでサインインしてください。お忘れの場合は「パスワードを忘れた方」から再設定できます。
+            お心当たりがない場合は、このメールを破棄してください。アカウントは変更されていません。
+
+            Someone tried to sign up to Assemble with this address, which already has an account.
+            If it was you, sign in with your password, or use "forgot password" to set a new one.
+            If it was not you, ignore this message: nothing about your account has changed.
+            """));
+
     public Task SendPasswordResetLinkAsync(AppUser user, string email, string resetLink)
         => SendAsync(new EmailMessage(
             email,

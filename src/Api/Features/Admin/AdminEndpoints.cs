@@ -18,6 +18,7 @@ public static class AdminEndpoints
         .AddScoped<RejectCredential.Handler>()
         .AddScoped<RevokeCredential.Handler>()
         .AddScoped<SetMemberRoles.Handler>()
+        .AddScoped<DisableMember.Handler>()
         .AddScoped<ListAuditLog.Handler>();
 
     public static void MapAdminEndpoints(this IEndpointRouteBuilder app)
@@ -66,6 +67,14 @@ public static class AdminEndpoints
                 return result.ToOk();
             })
             .WithName(nameof(SetMemberRoles)).ProducesProblems(400, 401, 403, 404, 422);
+
+        admin.MapPost("/members/{id:guid}/disable", async Task<Results<Ok<DisableMember.Response>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, DisableMember.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, true, ct)).ToOk())
+            .WithName(nameof(DisableMember)).ProducesProblems(401, 403, 404, 422)
+            .WithDescription("The account can no longer sign in, and its sessions end on their next request (401).");
+        admin.MapPost("/members/{id:guid}/enable", async Task<Results<Ok<DisableMember.Response>, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, DisableMember.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, false, ct)).ToOk())
+            .WithName("EnableMember").ProducesProblems(401, 403, 404);
 
         admin.MapGet("/audit-log", async Task<Results<Ok<Page<ListAuditLog.Item>>, ProblemHttpResult>> (
                 ListAuditLog.Handler handler, CancellationToken ct, Guid? targetId, string? cursor, int? limit) =>

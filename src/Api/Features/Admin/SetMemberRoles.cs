@@ -38,7 +38,12 @@ public static class SetMemberRoles
             var toAdd = wanted.Except(current).ToList();
             var toRemove = current.Except(wanted).ToList();
             if (toAdd.Count > 0) Ensure(await users.AddToRolesAsync(user, toAdd));
-            if (toRemove.Count > 0) Ensure(await users.RemoveFromRolesAsync(user, toRemove));
+            if (toRemove.Count > 0)
+            {
+                Ensure(await users.RemoveFromRolesAsync(user, toRemove));
+                // Their sessions end: whatever was opened with the role's rights is signed in again without it.
+                Ensure(await users.UpdateSecurityStampAsync(user));
+            }
             db.AuditEntries.Add(new AuditEntry(adminId, "member.roles_set", "member", memberId, time.GetUtcNow(),
                 wanted.Count == 0 ? "member" : string.Join(',', wanted.Order())));
             await db.SaveChangesAsync(cancellationToken);

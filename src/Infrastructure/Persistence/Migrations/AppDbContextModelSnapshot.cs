@@ -1604,6 +1604,10 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("text")
                         .HasColumnName("security_stamp");
 
+                    b.Property<DateTimeOffset?>("SecurityStampChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("security_stamp_changed_at");
+
                     b.Property<bool>("TwoFactorEnabled")
                         .HasColumnType("boolean")
                         .HasColumnName("two_factor_enabled");
@@ -1622,6 +1626,10 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.HasIndex("NormalizedUserName")
                         .IsUnique()
                         .HasDatabaseName("user_name_index");
+
+                    b.HasIndex("SecurityStampChangedAt")
+                        .HasDatabaseName("ix_users_stamp_changed")
+                        .HasFilter("security_stamp_changed_at IS NOT NULL");
 
                     b.ToTable("users", (string)null);
                 });
