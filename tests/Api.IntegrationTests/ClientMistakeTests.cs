@@ -57,4 +57,26 @@ public sealed class ClientMistakeTests(EventsFactory api) : IClassFixture<Events
         var member = await api.MemberAsync();
         await Expect.FieldErrorAsync(await member.Client.GetAsync($"/api/events/{Guid.NewGuid()}/matchmaking/rounds?minutesPerRound=-2147483648"), "minutesPerRound");
     }
+
+    [Fact]
+    public async Task A_null_element_in_any_list_is_400_naming_its_place_and_nothing_is_saved()
+    {
+        var organizer = await api.OrganizerAsync();
+        var body = EventsFactory.StudySession();
+        body["ticketTypes"] = new object?[] { new { name = "一般", priceYen = 0 }, null };
+        var before = await api.CountAsync("SELECT count(*) FROM events");
+        var problem = await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync("/api/events", body), "ticketTypes[1]");
+        Assert.Equal("request.malformed", problem.GetProperty("code").GetString());
+        Assert.Equal(before, await api.CountAsync("SELECT count(*) FROM events"));
+
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession());
+        var member = await api.MemberAsync();
+        await Expect.FieldErrorAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId, answers = new object?[] { null } }), "answers[0]");
+        await Expect.FieldErrorAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations",
+            new { ticketTypeId = e.TicketTypeId, answers = new[] { new { questionId = Guid.NewGuid(), choices = new[] { "a", null } } } }), "answers[0].choices[1]");
+        var admin = await api.AdminAsync();
+        await Expect.FieldErrorAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", new { roles = new[] { "organizer", null } }), "roles[1]");
+        await Expect.FieldErrorAsync(await member.Client.PutAsJsonAsync("/api/me/profile", new { displayName = "佐藤", interests = new string?[] { null } }), "interests[0]");
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM registrations WHERE member_id = '{member.Id}'"));
+    }
 }
