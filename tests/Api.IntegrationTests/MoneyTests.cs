@@ -166,6 +166,23 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         Assert.Single(urls.Distinct());
         Assert.Single(api.Stripe.Requests.Skip(before).Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id)).Select(r => (r.IdempotencyKey, r.Body)).Distinct());
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM payments WHERE registration_id = '{id}'"));
+
+        // Again on a payment whose key was just retired (no terms stored for its new attempt): one set of terms wins.
+        var buyer2 = await api.MemberAsync();
+        foreach (var _ in Enumerable.Range(0, 3)) api.Stripe.Failures.Enqueue(503);
+        var id2 = (await Expect.ProblemAsync(await buyer2.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 503, "payment.unavailable"))
+            .GetProperty("registrationId").GetString()!;
+        Assert.Equal(2, await api.CountAsync($"SELECT checkout_attempt FROM payments WHERE registration_id = '{id2}' AND checkout_terms IS NULL"));
+        before = api.Stripe.Requests.Count;
+        var other2 = second.CreateClient();
+        other2.DefaultRequestHeaders.Authorization = buyer2.Client.DefaultRequestHeaders.Authorization;
+        var answers2 = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => (i % 2 == 0 ? buyer2.Client : other2).PostAsync($"/api/registrations/{id2}/checkout", null)));
+        var urls2 = new List<string>();
+        foreach (var answer in answers2) urls2.Add((await Expect.JsonAsync(answer)).GetProperty("checkoutUrl").GetString()!);
+        Assert.Single(urls2.Distinct());
+        var sent = api.Stripe.Requests.Skip(before).Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id2)).ToList();
+        Assert.Single(sent.Select(r => (r.IdempotencyKey, r.Body)).Distinct());
+        Assert.Equal($"checkout-{Guid.Parse(id2):N}-2", sent[0].IdempotencyKey);
     }
 
     [Fact]

@@ -41,9 +41,21 @@ public static partial class StartCheckout
                     payment = Payment.Start(registration.Id, registration.EventId, registration.MemberId, registration.AmountYen, now);
                     db.Payments.Add(payment);
                 }
+                var isNew = db.Entry(payment).State == EntityState.Added;
                 var terms = payment.CheckoutTerms ?? await TermsAsync(payment, registration, now, cancellationToken);
                 try
                 {
+                    if (!isNew && db.Entry(payment).Property(p => p.CheckoutTerms).IsModified)
+                    {
+                        // Two calls at once may both have made terms for this attempt: only the first to store them sends them.
+                        await db.Database.ExecuteSqlAsync(
+                            $"UPDATE payments SET checkout_terms = {Infrastructure.Persistence.Configurations.PaymentConfiguration.TermsJson(terms)}::jsonb WHERE id = {payment.Id} AND checkout_terms IS NULL AND checkout_attempt = {payment.CheckoutAttempt}",
+                            cancellationToken);
+                        await db.Entry(payment).ReloadAsync(cancellationToken);
+                        if (payment.CheckoutSessionId is not null) return payment;
+                        if (payment.CheckoutTerms is not { } winner) continue;
+                        terms = winner;
+                    }
                     await db.SaveChangesAsync(cancellationToken);
                 }
                 catch (DbUpdateException e) when (e.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })

@@ -26,7 +26,7 @@ public sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         builder.Property(p => p.PaymentIntentId).HasMaxLength(255);
         // Stored before the first attempt so a retry repeats the request exactly; jsonb, read only as a whole.
         builder.Property(p => p.CheckoutTerms).HasColumnType("jsonb").HasConversion(
-            t => t == null ? null : JsonSerializer.Serialize(t, JsonOptions),
+            t => t == null ? null : TermsJson(t),
             s => s == null ? null : JsonSerializer.Deserialize<CheckoutTerms>(s, JsonOptions));
         builder.Ignore(p => p.IsSettled);
         builder.Ignore(p => p.KeepsHold);
@@ -40,6 +40,9 @@ public sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
     }
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    /// <summary>The stored form of a session's terms (for statements that write them directly).</summary>
+    public static string TermsJson(CheckoutTerms terms) => JsonSerializer.Serialize(terms, JsonOptions);
 }
 
 public sealed class PaymentProblemConfiguration : IEntityTypeConfiguration<PaymentProblem>
