@@ -49,7 +49,7 @@ if (!app.Environment.IsDevelopment()) app.UseHsts();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseQueryStringGuard();
-app.UseJsonNullElementGuard();
+app.UseJsonBodyGuard();
 app.UseAccountKeyForRateLimits();
 app.UseRateLimiter();
 app.UseAuthentication();

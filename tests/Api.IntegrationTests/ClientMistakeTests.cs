@@ -79,4 +79,16 @@ public sealed class ClientMistakeTests(EventsFactory api) : IClassFixture<Events
         await Expect.FieldErrorAsync(await member.Client.PutAsJsonAsync("/api/me/profile", new { displayName = "佐藤", interests = new string?[] { null } }), "interests[0]");
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM registrations WHERE member_id = '{member.Id}'"));
     }
+
+    [Fact]
+    public async Task Every_list_and_string_has_a_maximum_and_a_huge_body_is_413()
+    {
+        var member = await api.MemberAsync();
+        await Expect.FieldErrorAsync(await member.Client.PutAsJsonAsync("/api/me/profile",
+            new { displayName = "佐藤", interests = Enumerable.Range(0, 1001).Select(i => $"i{i}").ToArray() }), "interests");
+        await Expect.FieldErrorAsync(await member.Client.PutAsJsonAsync("/api/me/profile", new { displayName = "佐藤", bio = new string('あ', 20_001) }), "bio");
+        var huge = new StringContent("{\"bio\":\"" + new string('a', 1_100_000) + "\"}", System.Text.Encoding.UTF8, "application/json");
+        await Expect.ProblemAsync(await member.Client.PutAsync("/api/me/profile", huge), 413, "request.too_large");
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM member_profiles WHERE id = '{member.Id}' AND bio IS NOT NULL"));
+    }
 }
