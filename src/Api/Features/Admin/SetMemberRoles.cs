@@ -40,7 +40,7 @@ public static class SetMemberRoles
             if (toAdd.Count > 0) Ensure(await users.AddToRolesAsync(user, toAdd));
             if (toRemove.Count > 0) Ensure(await users.RemoveFromRolesAsync(user, toRemove));
             db.AuditEntries.Add(new AuditEntry(adminId, "member.roles_set", "member", memberId, time.GetUtcNow(),
-                wanted.Count == 0 ? "member" : string.Join(',', wanted.Order())));
+                wanted.Count == 0 ? "member" : string.Join(',', wanted.Order()), subjectId: memberId));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             roleCache.Forget();
