@@ -48,6 +48,7 @@ public sealed class AccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         { "DELETE", "/api/me/calendar-feed" },
         { "GET", "/api/me/data-export" },
         { "GET", "/api/me/access-log" },
+        { "POST", "/api/me/account/deletion" },
     };
 
     [Theory]

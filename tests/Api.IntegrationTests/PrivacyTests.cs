@@ -1,11 +1,12 @@
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
 
-/// <summary>The members' own rights under APPI: a copy of their data and who read it.</summary>
+/// <summary>The members' own rights under APPI: a copy of their data, who read it, and closing the account.</summary>
 public sealed class PrivacyTests(PaymentsFactory api) : IClassFixture<PaymentsFactory>
 {
     private static object Need() => new
@@ -120,6 +121,7 @@ public sealed class PrivacyTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         var anonymous = api.CreateClient();
         await Expect.ProblemAsync(await anonymous.GetAsync("/api/me/data-export" + named), 401, "auth.unauthenticated");
         await Expect.ProblemAsync(await anonymous.GetAsync("/api/me/access-log" + named), 401, "auth.unauthenticated");
+        await Expect.ProblemAsync(await anonymous.PostAsJsonAsync("/api/me/account/deletion", new { password = ApiFactory.Password }), 401, "auth.unauthenticated");
     }
 
     [Fact]
@@ -179,5 +181,92 @@ public sealed class PrivacyTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         var inviteeLog = await AccessLogAsync(invitee);
         Assert.Contains(inviteeLog, l => l.GetProperty("action").GetString() == "referral.contact_revealed" && l.GetProperty("detail").GetString() == "invitee_contact");
         Assert.Contains(inviteeLog, l => l.GetProperty("action").GetString() == "credential.verified" && l.GetProperty("actor").GetProperty("role").GetString() == "admin");
+    }
+
+    [Fact]
+    public async Task Deleting_the_account_refunds_withdraws_erases_keeps_the_payment_and_ends_every_sign_in()
+    {
+        var member = await api.VerifiedAsync("clinicalPsychologist");
+        await NameAsync(member, "退会 予定子");
+        await Expect.StatusAsync(await member.Client.PutAsJsonAsync("/api/me/practice-profile", PracticeProfileTests.Practice()), 200);
+        var ownRequest = (await Expect.JsonAsync(await member.Client.PostAsJsonAsync("/api/referral-requests", Need()), 201)).GetProperty("id").GetString();
+        var requester = await api.VerifiedAsync("psychiatrist");
+        var theirRequest = (await Expect.JsonAsync(await requester.Client.PostAsJsonAsync("/api/referral-requests", Need()), 201)).GetProperty("id").GetString();
+        await Expect.StatusAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{theirRequest}/introductions", new { profileIds = new[] { member.Id } }), 201);
+        await Expect.StatusAsync(await member.Client.PostAsync("/api/me/calendar-feed", null), 200);
+
+        // A paid seat in an event two weeks ahead.
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(priceYen: 3000));
+        var hold = await Expect.JsonAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
+        var registrationId = hold.GetProperty("id").GetString()!;
+        var session = hold.GetProperty("checkoutUrl").GetString()!.Split('/')[^1];
+        await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", session, registrationId), 200);
+        Assert.True(api.Stripe.MarkPaid(session));
+        var refreshToken = (await Expect.JsonAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = member.Email, password = ApiFactory.Password })))
+            .GetProperty("refreshToken").GetString();
+        var before = DateTimeOffset.UtcNow;
+
+        var deleted = await Expect.JsonAsync(await member.Client.PostAsJsonAsync("/api/me/account/deletion", new { password = ApiFactory.Password }));
+        Assert.Equal(1, deleted.GetProperty("registrationsCancelled").GetInt32());
+        Assert.Equal(1, deleted.GetProperty("refundsRequested").GetInt32());
+        Assert.Equal(1, deleted.GetProperty("referralRequestsWithdrawn").GetInt32());
+        Assert.Equal(1, deleted.GetProperty("introductionsWithdrawn").GetInt32());
+
+        // The seat: cancelled, refunded as a member's own cancellation (¥3,000 less the ¥500 fee); the payment stays, under the pseudonym.
+        Assert.Equal("Cancelled", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{registrationId}'"));
+        Assert.Equal("account_deleted", await api.ScalarAsync($"SELECT end_reason FROM registrations WHERE id = '{registrationId}'"));
+        Assert.Equal(2500L, await api.CountAsync($"SELECT amount_yen FROM refunds WHERE registration_id = '{registrationId}' AND reason = 'MemberCancelled'"));
+        Assert.Equal("Paid", await api.ScalarAsync($"SELECT status FROM payments WHERE registration_id = '{registrationId}' AND member_id = '{member.Id}'"));
+        // Referrals: theirs withdrawn with its contact gone; the invitation to them withdrawn.
+        Assert.Equal("Withdrawn", await api.ScalarAsync($"SELECT status FROM referral_requests WHERE id = '{ownRequest}'"));
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM referral_requests WHERE requester_id = '{member.Id}' AND (note IS NOT NULL OR requester_contact IS NOT NULL)"));
+        Assert.Equal("Withdrawn", await api.ScalarAsync($"SELECT status FROM introductions WHERE request_id = '{theirRequest}' AND invitee_id = '{member.Id}'"));
+        // Erased.
+        foreach (var table in new[] { "member_profiles WHERE id", "practice_profiles WHERE member_id", "credentials WHERE member_id", "calendar_feeds WHERE member_id", "user_roles WHERE user_id" })
+            Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM {table} = '{member.Id}'"));
+        await Expect.StatusAsync(await requester.Client.GetAsync($"/api/members/{member.Id}"), 404);
+        // The account: a pseudonym at .invalid, no password, locked for good.
+        var email = (string)(await api.ScalarAsync($"SELECT email FROM users WHERE id = '{member.Id}'"))!;
+        Assert.Matches("^deleted-[0-9a-f]{32}@invalid$", email);
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM users WHERE id = '{member.Id}' AND user_name = email AND password_hash IS NULL AND deleted_at IS NOT NULL AND lockout_end > now() + interval '100 years'"));
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM users WHERE lower(email) = lower('{member.Email}')"));
+
+        // Signing in fails, and the refresh token no longer works (the security stamp changed).
+        await Expect.ProblemAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = member.Email, password = ApiFactory.Password }), 401, "auth.invalid_credentials");
+        await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken }), 401);
+
+        // One audit line; the confirmation goes to the address the member had.
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE actor_id = '{member.Id}' AND occurred_at >= '{before:O}'"));
+        Assert.Equal("registrations=1;refunds=1;waitlist=0;requests=1;introductions=1",
+            await api.ScalarAsync($"SELECT detail FROM audit_log WHERE action = 'member.account_deleted' AND actor_id = '{member.Id}' AND subject_id = '{member.Id}'"));
+        var mail = await api.MailAsync(member.Email, m => m.Subject.Contains("アカウントを削除しました"));
+        Assert.Contains("お支払いと返金の記録", mail.Text);
+        // The refund still goes through; its completion notice has nobody to go to, and nothing is mailed to the pseudonym.
+        await api.RunPaymentJobsAsync();
+        await Expect.StatusAsync(await api.DeliverRawAsync("charge.refunded", new { id = "ch_" + Guid.NewGuid().ToString("N"), @object = "charge", payment_intent = "pi_" + session[8..], amount_refunded = 2500 }), 200);
+        Assert.Equal("Succeeded", await api.ScalarAsync($"SELECT status FROM refunds WHERE registration_id = '{registrationId}'"));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE subject_id = '{registrationId}' AND type = 'refund.completed' AND processed_at IS NOT NULL"));
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{email}' OR (\"to\" = '{member.Email}' AND created_at > now() - interval '5 minutes' AND subject LIKE '%返金が完了%')"));
+    }
+
+    [Fact]
+    public async Task A_wrong_or_missing_password_deletes_nothing()
+    {
+        var member = await api.MemberAsync();
+        await NameAsync(member, "残る 太郎");
+        var (_, registrationId) = await RegisteredAsync(member, "特になし");
+
+        await Expect.ProblemAsync(await member.Client.PostAsJsonAsync("/api/me/account/deletion", new { password = "not-" + ApiFactory.Password }), 422, "auth.invalid_password");
+        await Expect.FieldErrorAsync(await member.Client.PostAsJsonAsync("/api/me/account/deletion", new { }), "password", "auth.password_required");
+        await Expect.FieldErrorAsync(await member.Client.PostAsync("/api/me/account/deletion",
+            new StringContent("{\"password\":\"x\",\"confirm\":true}", Encoding.UTF8, "application/json")), "confirm", "request.malformed");
+
+        var profile = await Expect.JsonAsync(await member.Client.GetAsync("/api/me/profile"));
+        Assert.Equal("残る 太郎", profile.GetProperty("displayName").GetString());
+        Assert.Equal(member.Email, profile.GetProperty("email").GetString());
+        Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{registrationId}'"));
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'member.account_deleted' AND actor_id = '{member.Id}'"));
+        await api.SignInAsync(member.Email);
     }
 }

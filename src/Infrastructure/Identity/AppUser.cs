@@ -12,4 +12,10 @@ public sealed class AppUser : IdentityUser<Guid>
     }
 
     public DateTimeOffset CreatedAt { get; set; } = DateTimeOffset.UtcNow;
+
+    /// <summary>
+    /// When the member deleted the account. The row stays, anonymised (a pseudonym for e-mail and user name, no
+    /// password, locked out for good), because payment records refer to it; nothing is mailed to it any more.
+    /// </summary>
+    public DateTimeOffset? DeletedAt { get; set; }
 }

@@ -160,7 +160,7 @@ public static class Matchmaking
         var mutual = (await db.MatchmakingSelections.AsNoTracking()
             .Where(s => s.EventId == eventId && s.ChosenId == me && selected.Contains(s.ChooserId)).Select(s => s.ChooserId).ToListAsync(ct))
             .Where(participants.ContainsKey).ToList();
-        var people = await db.Users.AsNoTracking().Where(u => mutual.Contains(u.Id))
+        var people = await db.Users.AsNoTracking().Where(u => mutual.Contains(u.Id) && u.DeletedAt == null)
             .GroupJoin(db.MemberProfiles, u => u.Id, p => p.Id, (u, p) => new { u, p })
             .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.u.Id, x.u.Email, Name = p == null ? null : p.DisplayName })
             .ToListAsync(ct);

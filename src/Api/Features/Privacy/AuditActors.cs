@@ -6,7 +6,7 @@ namespace Assemble.Api.Features.Privacy;
 
 /// <summary>
 /// Who did something, as the member it concerns is shown them: <c>you</c>, <c>system</c>, or the role the actor holds
-/// now (<c>admin</c>, <c>organizer</c>, <c>member</c>) with their display name unless their
+/// now (<c>admin</c>, <c>organizer</c>, <c>member</c>, <c>deletedMember</c>) with their display name unless their
 /// profile is hidden. Never an e-mail address or an account id.
 /// </summary>
 public sealed record ActorView(string Role, string? DisplayName)
@@ -15,7 +15,7 @@ public sealed record ActorView(string Role, string? DisplayName)
     public static readonly ActorView System = new("system", null);
 }
 
-/// <summary>Describes the actors of audit lines for <see cref="ListMyAccessLog"/> and <see cref="ExportMyData"/>, in two queries for a page.</summary>
+/// <summary>Describes the actors of audit lines for <see cref="ListMyAccessLog"/> and <see cref="ExportMyData"/>, in three queries for a page.</summary>
 public sealed class AuditActors(AppDbContext db)
 {
     public async Task<Func<Guid?, ActorView>> DescribeAsync(Guid me, IEnumerable<Guid?> actorIds, CancellationToken cancellationToken)
@@ -26,10 +26,12 @@ public sealed class AuditActors(AppDbContext db)
             .ToLookup(x => x.UserId, x => x.Name);
         var names = await db.MemberProfiles.AsNoTracking().Where(p => ids.Contains(p.Id) && !p.IsHidden)
             .ToDictionaryAsync(p => p.Id, p => p.DisplayName, cancellationToken);
+        var deleted = (await db.Users.Where(u => ids.Contains(u.Id) && u.DeletedAt != null).Select(u => u.Id).ToListAsync(cancellationToken)).ToHashSet();
         return actorId => actorId switch
         {
             null => ActorView.System,
             { } id when id == me => ActorView.You,
+            { } id when deleted.Contains(id) => new ActorView("deletedMember", null),
             { } id => new ActorView(
                 roles[id].Contains(Roles.Admin) ? Roles.Admin : roles[id].Contains(Roles.Organizer) ? Roles.Organizer : Roles.Member,
                 names.GetValueOrDefault(id)),

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Assemble.Api.Features.Privacy;
 
 /// <summary>
-/// A member's own rights under APPI: a copy of their data and who read it. Every route serves
+/// A member's own rights under APPI: a copy of their data, who read it, and closing the account. Every route serves
 /// the signed-in caller and names no member, so nobody can ask for another's; answers are never cached
 /// (<c>Cache-Control: no-store</c> from the security headers).
 /// </summary>
@@ -14,7 +14,8 @@ public static class PrivacyEndpoints
     public static IServiceCollection AddPrivacy(this IServiceCollection services) => services
         .AddScoped<AuditActors>()
         .AddScoped<ExportMyData.Handler>()
-        .AddScoped<ListMyAccessLog.Handler>();
+        .AddScoped<ListMyAccessLog.Handler>()
+        .AddScoped<DeleteMyAccount.Handler>();
 
     public static void MapPrivacyEndpoints(this IEndpointRouteBuilder app)
     {
@@ -33,5 +34,13 @@ public static class PrivacyEndpoints
             })
             .WithName(nameof(ListMyAccessLog)).ProducesProblems(400, 401)
             .WithDescription("Who else read, revealed or changed your personal data, and when (newest first): the actor as a role and display name, never an e-mail.");
+
+        me.MapPost("/account/deletion", async Task<Results<Ok<DeleteMyAccount.Response>, ProblemHttpResult>> (
+                DeleteMyAccount.Request request, ClaimsPrincipal user, DeleteMyAccount.Handler handler, CancellationToken ct)
+                => (await handler.HandleAsync(user, request, ct)).ToOk())
+            .WithName(nameof(DeleteMyAccount)).ProducesProblems(400, 401, 403, 404, 422, 429)
+            .WithDescription("Confirm with your password (422 auth.invalid_password; rate-limited and counted like a sign-in). Future registrations are "
+                + "cancelled (refunds as the cancellation rules say), open referrals withdrawn, profile, contacts, practice profile and credentials erased, "
+                + "and the account anonymised: it can never sign in again. Payment and refund records stay under a pseudonym.");
     }
 }
