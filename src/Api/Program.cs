@@ -28,7 +28,7 @@ builder.Services
     .AddEvents(builder.Configuration)
     .AddRegistrations(builder.Configuration)
     .AddPayments(builder.Configuration, builder.Environment)
-    .AddPrivacy()
+    .AddPrivacy(builder.Configuration)
     .AddOutbox(builder.Configuration)
     .AddScheduledJobs(builder.Configuration)
     .AddScoped<SearchDirectory.Handler>()

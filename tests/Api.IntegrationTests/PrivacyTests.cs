@@ -1,12 +1,14 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Assemble.Api.Features.Privacy;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
 
-/// <summary>The members' own rights under APPI: a copy of their data, who read it, and closing the account.</summary>
+/// <summary>The members' own rights under APPI: a copy of their data, who read it, closing the account, and answers that do not outlive their use.</summary>
 public sealed class PrivacyTests(PaymentsFactory api) : IClassFixture<PaymentsFactory>
 {
     private static object Need() => new
@@ -268,5 +270,31 @@ public sealed class PrivacyTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{registrationId}'"));
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'member.account_deleted' AND actor_id = '{member.Id}'"));
         await api.SignInAsync(member.Email);
+    }
+
+    [Fact]
+    public async Task Answer_retention_deletes_answers_a_year_after_the_event_and_keeps_the_rest()
+    {
+        var member = await api.MemberAsync();
+        var soon = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(14).AddHours(10), TimeSpan.Zero);
+        var (_, old) = await RegisteredAsync(member, "古い回答", soon);
+        var (_, recent) = await RegisteredAsync(member, "新しい回答", soon.AddDays(30));
+        var oldEnds = soon.AddHours(2);
+        var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
+        async Task<string> Answers(string id) => (string)(await api.ScalarAsync($"SELECT answers::text FROM registrations WHERE id = '{id}'"))!;
+
+        // A day short of 365 days after the event: nothing goes.
+        await AnswerRetention.RunOnceAsync(scopes, oldEnds.AddDays(364), CancellationToken.None);
+        Assert.Contains("古い回答", await Answers(old));
+
+        var report = await AnswerRetention.RunOnceAsync(scopes, oldEnds.AddDays(366), CancellationToken.None);
+        Assert.True(report.Registrations >= 1);
+        Assert.Equal("[]", await Answers(old));
+        Assert.Contains("新しい回答", await Answers(recent));
+        Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{old}'"));
+        Assert.True(await api.CountAsync("SELECT count(*) FROM audit_log WHERE action = 'registrations.answers_deleted'") >= 1);
+
+        // Run again: nothing left to delete.
+        Assert.Equal(new AnswerRetention.Report(0, 0), await AnswerRetention.RunOnceAsync(scopes, oldEnds.AddDays(366), CancellationToken.None));
     }
 }

@@ -31,6 +31,7 @@ public static class ExportMyData
         "Mail: subject, status and times of each message still in the outbox (sent mail is deleted after 30 days); bodies are not repeated here.",
         "Your calendar feed's address is not stored (only a hash of its token), so it cannot be exported; create a new one to see it again.",
         "Card and konbini payment details are held by Stripe, never by Assemble; the payment intent id identifies your payment there.",
+        "Registration answers are deleted a set time after each event (Privacy:AnswerRetentionDays).",
     ];
 
     public sealed record Account(Guid Id, string Email, bool EmailConfirmed, DateTimeOffset CreatedAt, bool TwoFactorEnabled, IReadOnlyList<string> Roles);

@@ -11,11 +11,17 @@ namespace Assemble.Api.Features.Privacy;
 /// </summary>
 public static class PrivacyEndpoints
 {
-    public static IServiceCollection AddPrivacy(this IServiceCollection services) => services
-        .AddScoped<AuditActors>()
-        .AddScoped<ExportMyData.Handler>()
-        .AddScoped<ListMyAccessLog.Handler>()
-        .AddScoped<DeleteMyAccount.Handler>();
+    public static IServiceCollection AddPrivacy(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PrivacyOptions>().Bind(configuration.GetSection(PrivacyOptions.Section))
+            .Validate(o => o.AnswerRetentionDays >= 1, "Privacy:AnswerRetentionDays (Privacy__AnswerRetentionDays) must be at least 1.")
+            .ValidateOnStart();
+        return services
+            .AddScoped<AuditActors>()
+            .AddScoped<ExportMyData.Handler>()
+            .AddScoped<ListMyAccessLog.Handler>()
+            .AddScoped<DeleteMyAccount.Handler>();
+    }
 
     public static void MapPrivacyEndpoints(this IEndpointRouteBuilder app)
     {
