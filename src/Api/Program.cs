@@ -6,6 +6,7 @@ using Assemble.Api.Features.Email;
 using Assemble.Api.Features.Events;
 using Assemble.Api.Features.Members;
 using Assemble.Api.Features.Payments;
+using Assemble.Api.Features.Privacy;
 using Assemble.Api.Features.Referrals;
 using Assemble.Api.Features.Registrations;
 using Assemble.Api.Hosting;
@@ -28,6 +29,7 @@ builder.Services
     .AddEvents(builder.Configuration)
     .AddRegistrations(builder.Configuration)
     .AddPayments(builder.Configuration, builder.Environment)
+    .AddPrivacy(builder.Configuration)
     .AddOutbox(builder.Configuration)
     .AddScheduledJobs(builder.Configuration)
     .AddScoped<SearchDirectory.Handler>()
@@ -81,6 +83,7 @@ app.MapDirectoryEndpoints();
 app.MapReferralRequestEndpoints();
 app.MapIntroductionEndpoints();
 app.MapMatchmakingEndpoints();
+app.MapPrivacyEndpoints();
 app.MapJobsDashboard();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);

@@ -46,6 +46,9 @@ public sealed class AccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         { "POST", $"/api/waitlist-offers/{Guid.NewGuid()}/decline" },
         { "POST", "/api/me/calendar-feed" },
         { "DELETE", "/api/me/calendar-feed" },
+        { "GET", "/api/me/data-export" },
+        { "GET", "/api/me/access-log" },
+        { "POST", "/api/me/account/deletion" },
     };
 
     [Theory]

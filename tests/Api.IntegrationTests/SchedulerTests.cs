@@ -38,6 +38,7 @@ public sealed class SchedulerTests(ScheduledFactory api) : IClassFixture<Schedul
             ["mail"] = "0 */1 * * * *",
             ["cleanup"] = "0 0 * * *",
             ["referrals"] = "0 * * * *",
+            ["answer-retention"] = "0 0 * * *",
         }, schedules);
     }
 

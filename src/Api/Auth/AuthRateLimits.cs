@@ -27,7 +27,7 @@ public static class AuthRateLimits
 {
     private const string AccountItem = "assemble:rate_limit_account";
 
-    private enum Kind { None, Login, Register, PasswordReset }
+    private enum Kind { None, Login, Register, PasswordReset, AccountDeletion }
 
     public static IServiceCollection AddAuthRateLimits(this IServiceCollection services, IConfiguration configuration)
     {
@@ -93,6 +93,8 @@ public static class AuthRateLimits
             "/api/auth/login" => Kind.Login,
             "/api/auth/register" => Kind.Register,
             "/api/auth/forgotpassword" or "/api/auth/resetpassword" or "/api/auth/resendconfirmationemail" => Kind.PasswordReset,
+            // It checks a password, so it is limited like a sign-in (per account, the lockout after five wrong ones).
+            "/api/me/account/deletion" => Kind.AccountDeletion,
             _ => Kind.None,
         };
     }
@@ -105,7 +107,7 @@ public static class AuthRateLimits
         var ip = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
         return kind switch
         {
-            Kind.Login => Window($"login-ip:{ip}", limits.LoginPerIpPerMinute, TimeSpan.FromMinutes(1)),
+            Kind.Login or Kind.AccountDeletion => Window($"login-ip:{ip}", limits.LoginPerIpPerMinute, TimeSpan.FromMinutes(1)),
             Kind.Register => Window($"register-ip:{ip}", limits.RegisterPerIpPerHour, TimeSpan.FromHours(1)),
             _ => Window($"reset-ip:{ip}", limits.PasswordResetPerIpPerHour, TimeSpan.FromHours(1)),
         };

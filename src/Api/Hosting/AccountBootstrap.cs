@@ -17,7 +17,7 @@ public sealed class AccountBootstrap(UserManager<AppUser> users, AppDbContext db
         if (!await users.IsInRoleAsync(user, Roles.Admin))
         {
             Ensure(await users.AddToRoleAsync(user, Roles.Admin));
-            db.AuditEntries.Add(new AuditEntry(null, "member.admin_bootstrapped", "member", user.Id, time.GetUtcNow()));
+            db.AuditEntries.Add(new AuditEntry(null, "member.admin_bootstrapped", "member", user.Id, time.GetUtcNow(), subjectId: user.Id));
             await db.SaveChangesAsync();
             roleCache.Forget();
         }

@@ -112,6 +112,7 @@ public static class ScheduledJobs
             jobs.AddOrUpdate<MailRun>("mail", j => j.RunAsync(CancellationToken.None), schedules.Mail);
             jobs.AddOrUpdate<CleanupRun>("cleanup", j => j.RunAsync(CancellationToken.None), Hangfire.Cron.Daily());
             jobs.AddOrUpdate<ReferralRun>("referrals", j => j.RunAsync(CancellationToken.None), Hangfire.Cron.Hourly());
+            jobs.AddOrUpdate<AnswerRetentionRun>("answer-retention", j => j.RunAsync(CancellationToken.None), Hangfire.Cron.Daily());
             return Task.CompletedTask;
         }
 
@@ -172,6 +173,15 @@ public static class ScheduledJobs
         [JobDisplayName("Referrals: expiry and deletion")]
         public async Task RunAsync(CancellationToken cancellationToken)
             => await Features.Referrals.ReferralJobs.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
+    }
+
+    /// <summary>Daily: answers to events' questions go Privacy:AnswerRetentionDays after the event.</summary>
+    [AutomaticRetry(Attempts = 0), SkipWhenRunning]
+    public sealed class AnswerRetentionRun(IServiceScopeFactory scopes, TimeProvider time)
+    {
+        [JobDisplayName("Privacy: answer retention")]
+        public async Task RunAsync(CancellationToken cancellationToken)
+            => await Features.Privacy.AnswerRetention.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>Daily: sent mail older than 30 days and answered idempotency records older than a day go.</summary>

@@ -371,6 +371,13 @@ public sealed class Event
 
     public bool CanMemberCancel(DateTimeOffset now) => now < StartsAt.AddHours(-CancellationDeadlineHours);
 
+    /// <summary>
+    /// What a member's own cancellation gives back of <paramref name="paidYen"/>: all but the cancellation fee before
+    /// the deadline, nothing after it (only deleting the account cancels that late).
+    /// </summary>
+    public int RefundOnMemberCancellation(int paidYen, int feeYen, DateTimeOffset now)
+        => CanMemberCancel(now) ? paidYen - Math.Clamp(feeYen, 0, paidYen) : 0;
+
     private void Touch(DateTimeOffset now)
     {
         UpdatedAt = now;

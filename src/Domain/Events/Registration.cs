@@ -22,6 +22,9 @@ public enum RegistrationStatus
 /// <summary>A member's registration for an event: the seat(s), the answers, the pledge, the check-in code.</summary>
 public sealed class Registration
 {
+    /// <summary>The end reason of a registration cancelled because its member deleted the account.</summary>
+    public const string AccountDeletedReason = "account_deleted";
+
     private Registration() { }
 
     public Guid Id { get; private set; }
@@ -109,6 +112,18 @@ public sealed class Registration
         return Result.Success();
     }
 
+    /// <summary>
+    /// The member deleted their account: an active registration for an event not yet begun ends, past the
+    /// cancellation deadline too; what that gives back is <see cref="Event.RefundOnMemberCancellation"/>'s answer.
+    /// </summary>
+    public Result CancelForAccountDeletion(Event e, DateTimeOffset now)
+    {
+        if (!IsActive) return RegistrationErrors.NotCancellable;
+        if (e.HasStarted(now)) return RegistrationErrors.EventStarted;
+        End(RegistrationStatus.Cancelled, AccountDeletedReason, now);
+        return Result.Success();
+    }
+
     /// <summary>An organizer removes the registration, saying why.</summary>
     public Result Remove(Event e, string reason, DateTimeOffset now)
     {
@@ -156,6 +171,14 @@ public sealed class Registration
         ConfirmedAt = now;
         EndedAt = null;
         EndReason = null;
+        return true;
+    }
+
+    /// <summary>Deletes the answers (a set time after the event, or when the member deletes the account). Returns whether there were any.</summary>
+    public bool ForgetAnswers()
+    {
+        if (Answers.Count == 0) return false;
+        Answers = [];
         return true;
     }
 
@@ -282,6 +305,14 @@ public sealed class WaitlistEntry
         if (!IsOpen) return;
         Status = WaitlistStatus.Closed;
         RespondedAt = now;
+    }
+
+    /// <summary>Deletes the answers given on joining (kept for the registration an offer would make). Returns whether there were any.</summary>
+    public bool ForgetAnswers()
+    {
+        if (Answers.Count == 0) return false;
+        Answers = [];
+        return true;
     }
 }
 

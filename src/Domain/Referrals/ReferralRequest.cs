@@ -195,6 +195,20 @@ public sealed class ReferralRequest
             : Withdraw(now).IsSuccess;
     }
 
+    /// <summary>
+    /// The member deleted their account: the contact channels they gave, and on their own request the note, go now
+    /// rather than 90 days after closing. The coded need and the introductions' course stay for statistics.
+    /// </summary>
+    public void ForgetMember(Guid memberId)
+    {
+        if (RequesterId == memberId)
+        {
+            Note = null;
+            RequesterContact = null;
+        }
+        foreach (var i in Introductions.Where(i => i.InviteeId == memberId)) i.ForgetContact();
+    }
+
     /// <summary>Retention: 90 days after closing, the free text and the contact details go; the coded need stays for statistics.</summary>
     public bool ForgetFreeText(DateTimeOffset now)
     {

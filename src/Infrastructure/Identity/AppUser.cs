@@ -18,4 +18,10 @@ public sealed class AppUser : IdentityUser<Guid>
     /// removed, account disabled): sessions issued before carry the old stamp and end on their next request.
     /// </summary>
     public DateTimeOffset? SecurityStampChangedAt { get; set; }
+
+    /// <summary>
+    /// When the member deleted the account. The row stays, anonymised (a pseudonym for e-mail and user name, no
+    /// password, locked out for good), because payment records refer to it; nothing is mailed to it any more.
+    /// </summary>
+    public DateTimeOffset? DeletedAt { get; set; }
 }

@@ -196,6 +196,46 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public void CancelForAccountDeletion_PastTheDeadline_CancelsAndRefundsNothing()
+    {
+        var (e, r) = Paid();
+        Assert.True(r.ConfirmPayment(Now));
+        var late = Start.AddHours(-1);
+        Assert.False(e.CanMemberCancel(late));
+        Assert.True(r.CancelForAccountDeletion(e, late).IsSuccess);
+        Assert.Equal(RegistrationStatus.Cancelled, r.Status);
+        Assert.Equal(Registration.AccountDeletedReason, r.EndReason);
+        Assert.Equal(0, e.RefundOnMemberCancellation(r.AmountYen, 500, late));
+    }
+
+    [Fact]
+    public void RefundOnMemberCancellation_BeforeTheDeadline_KeepsOnlyTheFee()
+    {
+        var (e, r) = Paid(priceYen: 3000);
+        Assert.Equal(2500, e.RefundOnMemberCancellation(r.AmountYen, 500, Now));
+        Assert.Equal(0, e.RefundOnMemberCancellation(r.AmountYen, 5000, Now));
+        Assert.Equal(3000, e.RefundOnMemberCancellation(r.AmountYen, -1, Now));
+    }
+
+    [Fact]
+    public void CancelForAccountDeletion_AfterTheStart_ReturnsEventStarted()
+    {
+        var (e, r) = Free();
+        Assert.Equal("registration.event_started", r.CancelForAccountDeletion(e, Start).Error!.Code);
+        Assert.Equal(RegistrationStatus.Confirmed, r.Status);
+    }
+
+    [Fact]
+    public void ForgetAnswers_EmptiesTheAnswersOnce()
+    {
+        var e = new EventBuilder().WithQuestions(new Question(Guid.NewGuid(), "配慮が必要なこと", QuestionKind.Text, [], true)).Published();
+        var r = Registration.Start(e, EventBuilder.Attempt(e, answers: [new Answer(e.Questions[0].Id, "車椅子", null)]), Now);
+        Assert.True(r.ForgetAnswers());
+        Assert.Empty(r.Answers);
+        Assert.False(r.ForgetAnswers());
+    }
+
+    [Fact]
     public void Cancel_Twice_ReturnsNotCancellable()
     {
         var (e, r) = Free();

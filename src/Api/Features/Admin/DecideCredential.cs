@@ -59,7 +59,7 @@ public sealed class CredentialDecisions(AppDbContext db, TimeProvider time, IEma
         var decided = decide(credential, adminId, now);
         if (!decided.IsSuccess) return decided.Error!;
 
-        db.AuditEntries.Add(new AuditEntry(adminId, action, "credential", credential.Id, now, credential.Kind.ToString()));
+        db.AuditEntries.Add(new AuditEntry(adminId, action, "credential", credential.Id, now, credential.Kind.ToString(), subjectId: credential.MemberId));
         try
         {
             // The decision, its audit line and the member's mail are saved together: all or nothing.

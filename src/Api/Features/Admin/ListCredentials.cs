@@ -30,8 +30,12 @@ public static class ListCredentials
                 .OrderBy(x => x.Credential.Id)
                 .ToListAsync(cancellationToken);
 
-            db.AuditEntries.Add(new AuditEntry(admin.RequiredMemberId(), "credentials.listed", "credential", null, now,
+            var adminId = admin.RequiredMemberId();
+            db.AuditEntries.Add(new AuditEntry(adminId, "credentials.listed", "credential", null, now,
                 $"status={status?.ToString() ?? "any"};count={Math.Min(rows.Count, take)}"));
+            // And one line per credential shown, in its member's access log: the registration number was read.
+            foreach (var r in rows.Take(take))
+                db.AuditEntries.Add(new AuditEntry(adminId, "credential.read", "credential", r.Credential.Id, now, r.Credential.Kind.ToString(), subjectId: r.Credential.MemberId));
             await db.SaveChangesAsync(cancellationToken);
 
             var items = rows.Select(r => new Item(CredentialView.Of(r.Credential, today), r.DisplayName, r.Email!)).ToList();

@@ -45,7 +45,7 @@ public static class SetMemberRoles
                 Ensure(await users.UpdateSecurityStampAsync(user));
             }
             db.AuditEntries.Add(new AuditEntry(adminId, "member.roles_set", "member", memberId, time.GetUtcNow(),
-                wanted.Count == 0 ? "member" : string.Join(',', wanted.Order())));
+                wanted.Count == 0 ? "member" : string.Join(',', wanted.Order()), subjectId: memberId));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             roleCache.Forget();

@@ -38,7 +38,7 @@ public static class SubmitCredential
 
             var credential = submitted.Value!;
             db.Credentials.Add(credential);
-            db.AuditEntries.Add(new AuditEntry(memberId, "credential.submitted", "credential", credential.Id, now, credential.Kind.ToString()));
+            db.AuditEntries.Add(new AuditEntry(memberId, "credential.submitted", "credential", credential.Id, now, credential.Kind.ToString(), subjectId: memberId));
             try
             {
                 await db.SaveChangesAsync(cancellationToken);

@@ -20,8 +20,9 @@ public static class Notices
 {
     public sealed record Recipient(Guid MemberId, string Email, PreferredLanguage Language);
 
+    /// <summary>Who can be mailed among these members: a deleted account is nobody's any more and gets nothing.</summary>
     public static async Task<Dictionary<Guid, Recipient>> RecipientsAsync(AppDbContext db, IReadOnlyCollection<Guid> memberIds, CancellationToken cancellationToken)
-        => (await db.Users.AsNoTracking().Where(u => memberIds.Contains(u.Id) && u.Email != null)
+        => (await db.Users.AsNoTracking().Where(u => memberIds.Contains(u.Id) && u.Email != null && u.DeletedAt == null)
                 .GroupJoin(db.MemberProfiles, u => u.Id, p => p.Id, (u, p) => new { u, p })
                 .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.u.Id, x.u.Email, Language = p == null ? PreferredLanguage.Ja : p.PreferredLanguage })
                 .ToListAsync(cancellationToken))

@@ -160,12 +160,12 @@ public static class Matchmaking
         var mutual = (await db.MatchmakingSelections.AsNoTracking()
             .Where(s => s.EventId == eventId && s.ChosenId == me && selected.Contains(s.ChooserId)).Select(s => s.ChooserId).ToListAsync(ct))
             .Where(participants.ContainsKey).ToList();
-        var people = await db.Users.AsNoTracking().Where(u => mutual.Contains(u.Id))
+        var people = await db.Users.AsNoTracking().Where(u => mutual.Contains(u.Id) && u.DeletedAt == null)
             .GroupJoin(db.MemberProfiles, u => u.Id, p => p.Id, (u, p) => new { u, p })
             .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.u.Id, x.u.Email, Name = p == null ? null : p.DisplayName })
             .ToListAsync(ct);
         var matches = people.OrderBy(p => p.Id).Select(p => new MatchView(new Person(p.Id, p.Name, participants[p.Id]), new ContactChannel(ContactKind.Email, p.Email!))).ToList();
-        foreach (var m in matches) db.AuditEntries.Add(new AuditEntry(me, "matchmaking.contact_revealed", "member", m.With.MemberId, now, $"event={eventId}"));
+        foreach (var m in matches) db.AuditEntries.Add(new AuditEntry(me, "matchmaking.contact_revealed", "member", m.With.MemberId, now, $"event={eventId}", subjectId: m.With.MemberId));
         if (matches.Count > 0) await db.SaveChangesAsync(ct);
         return new MySelectionsView(selected.Order().ToList(), matches);
     }

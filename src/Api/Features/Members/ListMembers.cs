@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Assemble.Api.Common;
+using Assemble.Domain.Auditing;
 using Assemble.Domain.Credentials;
 using Assemble.Domain.Members;
 using Assemble.Infrastructure.Persistence;
@@ -13,9 +14,10 @@ public static class ListMembers
 
     /// <summary>
     /// The members' directory, newest first. Filters only match fields the viewer may see, so a filter can never
-    /// reveal a value the member keeps from that viewer; hidden profiles never appear (except to admins).
+    /// reveal a value the member keeps from that viewer; hidden profiles never appear (except to admins, whose
+    /// reads of every field go to each member's access log).
     /// </summary>
-    public sealed class Handler(AppDbContext db, Viewers viewers)
+    public sealed class Handler(AppDbContext db, Viewers viewers, TimeProvider time)
     {
         public async Task<Page<MemberProfileView>> HandleAsync(ClaimsPrincipal user, Query query, CancellationToken cancellationToken)
         {
@@ -42,6 +44,14 @@ public static class ListMembers
             }
 
             var rows = await members.OrderByDescending(p => p.Id).Take(query.Take + 1).ToListAsync(cancellationToken);
+            if (isAdmin)
+            {
+                var me = user.RequiredMemberId();
+                var now = time.GetUtcNow();
+                foreach (var p in rows.Take(query.Take).Where(p => p.Id != me))
+                    db.AuditEntries.Add(new AuditEntry(me, "profile.read", "member", p.Id, now, "list", subjectId: p.Id));
+                await db.SaveChangesAsync(cancellationToken);
+            }
             var verified = await viewers.VerifiedProfessionsAsync(rows.Select(r => r.Id).ToList(), cancellationToken);
             var views = rows.Select(p => MemberProfileView.For(p, verified.GetValueOrDefault(p.Id) ?? [],
                 user.MemberId() == p.Id ? ViewerLevel.Owner : viewer)).ToList();

@@ -63,7 +63,7 @@ public static class Introductions
                 var now = time.GetUtcNow();
                 var sent = request.Introduce(profileIds, contact.Value!, now);
                 if (!sent.IsSuccess) return sent.Error!.ToProblem();
-                db.AuditEntries.Add(new AuditEntry(me, "referral.introductions_sent", "referral_request", id, now, $"count={sent.Value!.Count}"));
+                db.AuditEntries.Add(new AuditEntry(me, "referral.introductions_sent", "referral_request", id, now, $"count={sent.Value!.Count}", subjectId: me));
                 await ReferralMail.InvitedAsync(db, sent.Value, now, ct);
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
@@ -80,7 +80,7 @@ public static class Introductions
                 if (request is null || (request.RequesterId != me && !user.IsAdmin())) return ReferralRequests.NotFound.ToProblem();
                 var now = time.GetUtcNow();
                 request.ExpireOverdue(now);
-                db.AuditEntries.Add(new AuditEntry(me, "referral.read", "referral_request", id, now, "introductions"));
+                db.AuditEntries.Add(new AuditEntry(me, "referral.read", "referral_request", id, now, "introductions", subjectId: request.RequesterId));
                 var views = await SentViewsAsync(db, viewers, me, request.Introductions.OrderBy(i => i.SentAt).ThenBy(i => i.Id).ToList(), now, ct);
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(views);
@@ -96,7 +96,7 @@ public static class Introductions
                 var now = time.GetUtcNow();
                 var withdrawn = request.WithdrawIntroduction(introductionId, now);
                 if (!withdrawn.IsSuccess) return withdrawn.Error!.ToProblem();
-                db.AuditEntries.Add(new AuditEntry(me, "referral.introduction_withdrawn", "introduction", introductionId, now));
+                db.AuditEntries.Add(new AuditEntry(me, "referral.introduction_withdrawn", "introduction", introductionId, now, subjectId: me));
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return TypedResults.Ok((await SentViewsAsync(db, viewers, me, [request.Introductions.Single(i => i.Id == introductionId)], now, ct))[0]);
@@ -112,7 +112,7 @@ public static class Introductions
                 var now = time.GetUtcNow();
                 var withdrawn = request.Withdraw(now);
                 if (!withdrawn.IsSuccess) return withdrawn.Error!.ToProblem();
-                db.AuditEntries.Add(new AuditEntry(me, "referral.withdrawn", "referral_request", id, now));
+                db.AuditEntries.Add(new AuditEntry(me, "referral.withdrawn", "referral_request", id, now, subjectId: me));
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return TypedResults.Ok(ReferralRequests.View.Of(request));
@@ -130,7 +130,7 @@ public static class Introductions
                 var now = time.GetUtcNow();
                 var closed = request.Close(outcome, now);
                 if (!closed.IsSuccess) return closed.Error!.ToProblem();
-                db.AuditEntries.Add(new AuditEntry(me, "referral.closed", "referral_request", id, now, outcome.ToString()));
+                db.AuditEntries.Add(new AuditEntry(me, "referral.closed", "referral_request", id, now, outcome.ToString(), subjectId: me));
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
                 return TypedResults.Ok(ReferralRequests.View.Of(request));
@@ -212,7 +212,7 @@ public static class Introductions
             await transaction.CommitAsync(ct);
             return answered.Error!.ToProblem();
         }
-        db.AuditEntries.Add(new AuditEntry(me, action, "introduction", introductionId, now));
+        db.AuditEntries.Add(new AuditEntry(me, action, "introduction", introductionId, now, subjectId: me));
         await ReferralMail.AnsweredAsync(db, request, request.Introductions.Single(i => i.Id == introductionId), now, ct);
         // The answer, its mail and the reads it shows (the requester's contact, on accept) commit together.
         var views = await ReceivedViewsAsync(db, viewers, me, [request], now, ct);
@@ -263,7 +263,7 @@ public static class Introductions
         {
             // Contact only after the invited professional accepted; each reveal is logged.
             if (i.ContactsRevealed && i.InviteeContact is not null)
-                db.AuditEntries.Add(new AuditEntry(me, "referral.contact_revealed", "introduction", i.Id, now, "invitee_contact"));
+                db.AuditEntries.Add(new AuditEntry(me, "referral.contact_revealed", "introduction", i.Id, now, "invitee_contact", subjectId: i.InviteeId));
             return new SentView(i.Id, i.InviteeId, names.GetValueOrDefault(i.InviteeId), professions.GetValueOrDefault(i.InviteeId) ?? [], i.Status, i.SentAt,
                 i.RespondBy, i.AnsweredAt, i.DeclineReason, i.ContactsRevealed ? i.InviteeContact : null);
         }).ToList();
@@ -279,11 +279,11 @@ public static class Introductions
         {
             r.ExpireOverdue(now);
             var i = r.Introductions.Single(x => x.InviteeId == me);
-            db.AuditEntries.Add(new AuditEntry(me, "referral.read", "referral_request", r.Id, now, "invitee"));
+            db.AuditEntries.Add(new AuditEntry(me, "referral.read", "referral_request", r.Id, now, "invitee", subjectId: r.RequesterId));
             Requester? requester = null;
             if (i.ContactsRevealed)
             {
-                if (r.RequesterContact is not null) db.AuditEntries.Add(new AuditEntry(me, "referral.contact_revealed", "introduction", i.Id, now, "requester_contact"));
+                if (r.RequesterContact is not null) db.AuditEntries.Add(new AuditEntry(me, "referral.contact_revealed", "introduction", i.Id, now, "requester_contact", subjectId: r.RequesterId));
                 requester = new Requester(names.GetValueOrDefault(r.RequesterId), professions.GetValueOrDefault(r.RequesterId) ?? [], r.RequesterContact);
             }
             views.Add(new ReceivedView(i.Id, r.Id, i.Status, i.SentAt, i.RespondBy, i.AnsweredAt, i.DeclineReason, ReferralRequests.View.ForInvitee(r), requester));

@@ -89,7 +89,7 @@ public static class PracticeProfiles
             .WithTags("Referrals").WithName("ListVocabularies");
     }
 
-    private static Response View(PracticeProfile p, IReadOnlyList<Profession> professions, DateTimeOffset now) => new(
+    internal static Response View(PracticeProfile p, IReadOnlyList<Profession> professions, DateTimeOffset now) => new(
         p.MemberId, professions.Count > 0, professions, p.Specialties, p.Modalities, p.AgeGroups, p.Languages, p.Delivery, p.Locations,
         p.OnlinePrefectures, p.Settings, p.FeeMinYen, p.FeeMaxYen, p.InsuranceCovered, p.Acceptance, p.AcceptanceAsOf(now), p.AcceptanceConfirmedAt, p.TypicalWaitWeeks);
 }

@@ -37,7 +37,7 @@ public static class ReferralJobs
             foreach (var request in await db.ReferralRequests.Include(r => r.Introductions).Where(r => ids.Contains(r.Id)).ToListAsync(cancellationToken))
             {
                 if (!request.LapseIfIdle(now)) continue;
-                db.AuditEntries.Add(new AuditEntry(null, "referral.lapsed", "referral_request", request.Id, now, request.Status.ToString()));
+                db.AuditEntries.Add(new AuditEntry(null, "referral.lapsed", "referral_request", request.Id, now, request.Status.ToString(), subjectId: request.RequesterId));
                 lapsed++;
             }
             await db.SaveChangesAsync(cancellationToken);
@@ -56,7 +56,7 @@ public static class ReferralJobs
             if (due.Count == 0) break;
             foreach (var request in due.Where(r => r.ForgetFreeText(now)))
             {
-                db.AuditEntries.Add(new AuditEntry(null, "referral.free_text_deleted", "referral_request", request.Id, now));
+                db.AuditEntries.Add(new AuditEntry(null, "referral.free_text_deleted", "referral_request", request.Id, now, subjectId: request.RequesterId));
                 forgotten++;
             }
             await db.SaveChangesAsync(cancellationToken);

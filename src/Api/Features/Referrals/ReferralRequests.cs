@@ -52,7 +52,7 @@ public static class ReferralRequests
                     terms.Where(t => t.Kind == VocabularyKind.Modality).Select(t => t.Code).ToHashSet(), now);
                 if (!created.IsSuccess) return created.Error!.ToProblem();
                 db.ReferralRequests.Add(created.Value!);
-                db.AuditEntries.Add(new AuditEntry(id, "referral.created", "referral_request", created.Value!.Id, now));
+                db.AuditEntries.Add(new AuditEntry(id, "referral.created", "referral_request", created.Value!.Id, now, subjectId: id));
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Created($"/api/referral-requests/{created.Value.Id}", View.Of(created.Value));
             })
@@ -68,7 +68,7 @@ public static class ReferralRequests
                 if (request is null && user.IsAdmin()) request = await db.ReferralRequests.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct);
                 if (request is null) return NotFound.ToProblem();
                 // Every read of a request is in the access log.
-                db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "referral.read", "referral_request", id, time.GetUtcNow()));
+                db.AuditEntries.Add(new AuditEntry(me, "referral.read", "referral_request", id, time.GetUtcNow(), subjectId: request.RequesterId));
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(request.RequesterId == me || user.IsAdmin() ? View.Of(request) : View.ForInvitee(request));
             })
@@ -80,7 +80,7 @@ public static class ReferralRequests
                 if (r is null || (r.RequesterId != user.RequiredMemberId() && !user.IsAdmin())) return NotFound.ToProblem();
                 var (offset, take, problem) = SearchDirectory.ParsePage(http.Query);
                 if (problem is not null) return problem;
-                db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "referral.read", "referral_request", id, time.GetUtcNow(), "matches"));
+                db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "referral.read", "referral_request", id, time.GetUtcNow(), "matches", subjectId: r.RequesterId));
                 await db.SaveChangesAsync(ct);
                 var result = await directory.HandleAsync(user, new SearchDirectory.Query(r.WantedProfessions, r.Specialties, r.Modalities,
                     r.AgeGroup is { } a ? [a] : [], r.Languages, r.Delivery, r.Area, null, r.MaxFeeYen, r.InsuranceNeeded ? true : null, null, offset, take,

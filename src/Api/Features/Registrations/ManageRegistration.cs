@@ -45,12 +45,16 @@ public sealed class RegistrationChanges(AppDbContext db, SeatKeeper seats, TimeP
             e.ReleaseSeats(registration.TicketTypeId, registration.Quantity);
             if (paidBefore)
             {
-                // A member's own cancellation may keep the configured fee; an organizer's removal refunds everything.
-                var fee = actor == Actor.Member ? Math.Clamp(paymentOptions.Value.CancellationFeeYen, 0, registration.AmountYen) : 0;
-                var refund = registration.AmountYen - fee > 0
+                // A member's own cancellation gives back what the event's rule says (the configured fee kept, nothing
+                // past the deadline, which only an account deletion reaches); an organizer's removal refunds everything.
+                var back = actor == Actor.Member
+                    ? e.RefundOnMemberCancellation(registration.AmountYen, paymentOptions.Value.CancellationFeeYen, now)
+                    : registration.AmountYen;
+                var fee = registration.AmountYen - back;
+                var refund = back > 0
                     ? await Payments.RefundRequests.RequestAsync(db, registration.Id,
                         actor == Actor.Member ? Domain.Payments.RefundReason.MemberCancelled : Domain.Payments.RefundReason.OrganizerRefund,
-                        registration.AmountYen - fee, now, cancellationToken)
+                        back, now, cancellationToken)
                     : null;
                 db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundRequested, e.Id, registration.MemberId, registration.Id, now, $"amount={refund?.AmountYen ?? 0};fee={fee}"));
             }

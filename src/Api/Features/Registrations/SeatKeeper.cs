@@ -49,6 +49,27 @@ public sealed class SeatKeeper(AppDbContext db)
         }
     }
 
+    /// <summary>The member leaves the event's waitlist; an open offer's held seat goes to the next in line.</summary>
+    public async Task<Result> LeaveWaitlistAsync(Guid eventId, Guid memberId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var locked = await LockAsync(eventId, cancellationToken);
+        if (locked is not { } l) return EventErrors.NotFound;
+        await using var transaction = l.Transaction;
+        var entry = await db.WaitlistEntries.SingleOrDefaultAsync(
+            w => w.EventId == eventId && w.MemberId == memberId && (w.Status == WaitlistStatus.Waiting || w.Status == WaitlistStatus.Offered), cancellationToken);
+        if (entry is null) return WaitlistErrors.NotWaiting;
+        var hadOffer = entry.Status == WaitlistStatus.Offered;
+        entry.Leave(now);
+        if (hadOffer)
+        {
+            l.Event.ReleaseSeats(entry.TicketTypeId, 1);
+            await OfferFreeSeatsAsync(l.Event, now, cancellationToken);
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return Result.Success();
+    }
+
     /// <summary>
     /// Holds whose time has run out and that nothing else keeps: a hold whose Checkout Session Stripe may still take
     /// money for is ended by reconciliation, when Stripe says the session expired (<see cref="Domain.Payments.Payment.KeepsHold"/>).

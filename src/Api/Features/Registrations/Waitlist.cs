@@ -57,30 +57,11 @@ public static class JoinWaitlist
 
 public static class LeaveWaitlist
 {
-    public sealed class Handler(AppDbContext db, SeatKeeper seats, TimeProvider time)
+    public sealed class Handler(SeatKeeper seats, TimeProvider time)
     {
         /// <summary>Leaving with an open offer gives the held seat to the next in line.</summary>
-        public async Task<Result> HandleAsync(ClaimsPrincipal user, Guid eventId, CancellationToken cancellationToken)
-        {
-            var memberId = user.RequiredMemberId();
-            var now = time.GetUtcNow();
-            var locked = await seats.LockAsync(eventId, cancellationToken);
-            if (locked is not { } l) return EventErrors.NotFound;
-            await using var transaction = l.Transaction;
-            var entry = await db.WaitlistEntries.SingleOrDefaultAsync(
-                w => w.EventId == eventId && w.MemberId == memberId && (w.Status == WaitlistStatus.Waiting || w.Status == WaitlistStatus.Offered), cancellationToken);
-            if (entry is null) return WaitlistErrors.NotWaiting;
-            var hadOffer = entry.Status == WaitlistStatus.Offered;
-            entry.Leave(now);
-            if (hadOffer)
-            {
-                l.Event.ReleaseSeats(entry.TicketTypeId, 1);
-                await seats.OfferFreeSeatsAsync(l.Event, now, cancellationToken);
-            }
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return Result.Success();
-        }
+        public Task<Result> HandleAsync(ClaimsPrincipal user, Guid eventId, CancellationToken cancellationToken)
+            => seats.LeaveWaitlistAsync(eventId, user.RequiredMemberId(), time.GetUtcNow(), cancellationToken);
     }
 }
 

@@ -16,6 +16,8 @@ public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntr
         builder.Property(a => a.Detail).HasMaxLength(200);
         builder.HasIndex(a => new { a.TargetType, a.TargetId });
         builder.HasIndex(a => a.ActorId);
+        // A member's access log and data export: the lines about them, newest first.
+        builder.HasIndex(a => new { a.SubjectId, a.Id });
     }
 }
 

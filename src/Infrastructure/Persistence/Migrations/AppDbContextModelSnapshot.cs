@@ -48,6 +48,10 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("occurred_at");
 
+                    b.Property<Guid?>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
                     b.Property<Guid?>("TargetId")
                         .HasColumnType("uuid")
                         .HasColumnName("target_id");
@@ -63,6 +67,9 @@ namespace Assemble.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("ActorId")
                         .HasDatabaseName("ix_audit_log_actor_id");
+
+                    b.HasIndex("SubjectId", "Id")
+                        .HasDatabaseName("ix_audit_log_subject_id_id");
 
                     b.HasIndex("TargetType", "TargetId")
                         .HasDatabaseName("ix_audit_log_target_type_target_id");
@@ -1560,6 +1567,10 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<DateTimeOffset?>("DeletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deleted_at");
 
                     b.Property<string>("Email")
                         .HasMaxLength(256)
