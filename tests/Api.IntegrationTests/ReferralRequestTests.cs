@@ -50,12 +50,12 @@ public sealed class ReferralRequestTests(EventsFactory api) : IClassFixture<Even
     [InlineData("電話０６－１２３４－５６７８", "phone")]
     [InlineData("〒530-0001 在住", "postcode")]
     [InlineData("大阪市北区 530-0001 付近", "postcode")]
-    [InlineData("2010年4月5日生まれの方です", "date")]
-    [InlineData("平成22年4月生", "date")]
+    [InlineData("2010年4月5日生まれの方です", "birthdate")]
+    [InlineData("平成22年4月生", "birthdate")]
     [InlineData("カルテ番号 12345678", "number")]
     [InlineData("電話は(06)6123-4567です", "phone")]
     [InlineData("電話は０６（６１２３）４５６７", "phone")]
-    [InlineData("2010年4月生まれのお子さん", "date")]
+    [InlineData("2010年4月生まれのお子さん", "birthdate")]
     [InlineData("2010/4 生", "date")]
     public async Task A_note_with_personal_data_is_refused_naming_what_was_found_and_nothing_is_stored(string note, string kind)
     {

@@ -33,28 +33,6 @@ public enum IntroductionStatus { Sent, Accepted, Declined, Expired, Withdrawn, C
 
 public enum DeclineReason { NoCapacity, NotMySpecialty, Area, Fee, Other }
 
-public enum ContactKind { Email, Phone, Website, Other }
-
-/// <summary>How a professional wants to be reached about a referral (their own work contact, never a client's).</summary>
-public sealed record ContactChannel(ContactKind Kind, string Value)
-{
-    public const int ValueMaxLength = 200;
-
-    public static Result<ContactChannel> Create(ContactKind kind, string? value)
-    {
-        var v = value?.Trim() ?? "";
-        var ok = v.Length is > 0 and <= ValueMaxLength && kind switch
-        {
-            ContactKind.Email => v.Count(c => c == '@') == 1 && !v.StartsWith('@') && !v.EndsWith('@'),
-            ContactKind.Phone => v.Count(char.IsAsciiDigit) is >= 9 and <= 15 && v.All(c => char.IsAsciiDigit(c) || c is '+' or '-' or ' ' or '(' or ')'),
-            ContactKind.Website => Uri.TryCreate(v, UriKind.Absolute, out var uri) && uri.Scheme is "https" or "http",
-            _ => true,
-        };
-        return ok ? new ContactChannel(kind, v)
-            : Error.Validation("contact.invalid", new Dictionary<string, string[]> { ["contact"] = [$"Give a valid {kind.ToString().ToLowerInvariant()} of at most {ValueMaxLength} characters."] });
-    }
-}
-
 /// <summary>
 /// One professional invited to look at a referral need. They see the need, never the requester's contact, until
 /// they accept; then each side sees the other's chosen contact channel.

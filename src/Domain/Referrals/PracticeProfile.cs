@@ -134,6 +134,9 @@ public sealed class PracticeProfile
         if (d.FeeMinYen is < 0 || d.FeeMaxYen is < 0 || d.FeeMinYen > d.FeeMaxYen) errors["feeMaxYen"] = ["Fees are whole yen, the minimum not above the maximum."];
         if (d.TypicalWaitWeeks is < 0 or > 104) errors["typicalWaitWeeks"] = ["From 0 to 104 weeks."];
         if (errors.Count > 0) return Error.Validation("practice.invalid", errors);
+        // The city is the profile's only free text that others read.
+        var screened = PersonalDataScreen.Check(d.Locations.Select((l, i) => ($"locations[{i}].city", l.City)));
+        if (!screened.IsSuccess) return screened;
 
         Specialties = [.. d.Specialties.Distinct()];
         Modalities = [.. d.Modalities.Distinct()];

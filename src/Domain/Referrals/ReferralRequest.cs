@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-using System.Text.RegularExpressions;
 using Assemble.Domain.Common;
 using Assemble.Domain.Members;
 
@@ -69,11 +66,8 @@ public sealed class ReferralRequest
         if (trimmed?.Length > NoteMaxLength) errors["note"] = [$"Use at most {NoteMaxLength} characters."];
         if (errors.Count > 0) return Error.Validation("referral.invalid", errors);
 
-        var found = PersonalDataScreen.Find(trimmed);
-        if (found.Count > 0)
-            return new Error("referral.personal_data_suspected",
-                $"The note seems to contain personal data ({string.Join(", ", found)}). Describe the need, never the person: the referral letter stays between clinicians.",
-                ErrorKind.Rule) { Fields = new Dictionary<string, string[]> { ["note"] = [.. found] } };
+        var screened = PersonalDataScreen.Check(("note", trimmed));
+        if (!screened.IsSuccess) return screened.Error!;
 
         return new ReferralRequest
         {
@@ -219,39 +213,4 @@ public sealed class ReferralRequest
         foreach (var i in Introductions) i.ForgetContact();
         return true;
     }
-}
-
-/// <summary>Finds what looks like a client's personal data in free text (full-width characters folded first).</summary>
-public static partial class PersonalDataScreen
-{
-    public static IReadOnlyList<string> Find(string? text)
-    {
-        if (string.IsNullOrWhiteSpace(text)) return [];
-        var t = text.Normalize(NormalizationForm.FormKC);
-        var found = new List<string>();
-        if (Email().IsMatch(t)) found.Add("email");
-        if (Phone().IsMatch(t)) found.Add("phone");
-        if (Postcode().IsMatch(t)) found.Add("postcode");
-        if (Date().IsMatch(t) || EraDate().IsMatch(t)) found.Add("date");
-        if (DigitRun().IsMatch(t)) found.Add("number");
-        return found;
-    }
-
-    [GeneratedRegex(@"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")]
-    private static partial Regex Email();
-
-    [GeneratedRegex(@"(\+81[\s-]?|(?<!\d)\(?0)\d{1,4}\)?[\s-]?\(?\d{1,4}\)?[\s-]?\d{3,4}(?!\d)")]
-    private static partial Regex Phone();
-
-    [GeneratedRegex(@"〒\s?\d{3}-?\d{4}|(?<![\d-])\d{3}-\d{4}(?![\d-])")]
-    private static partial Regex Postcode();
-
-    [GeneratedRegex(@"(?<!\d)(19|20)\d{2}[/.\-年]\s?\d{1,2}[/.\-月]\s?\d{1,2}日?|(?<!\d)\d{1,2}/\d{1,2}/(19|20)?\d{2}(?!\d)|\d{1,2}月\d{1,2}日|(?<!\d)(19|20)\d{2}\s?年\s?\d{1,2}\s?月|(?<!\d)(19|20)\d{2}[/.\-]\d{1,2}(?![\d/.\-])")]
-    private static partial Regex Date();
-
-    [GeneratedRegex(@"(昭和|平成|令和|[SHR])\s?\d{1,2}\s?[年./]\s?\d{1,2}")]
-    private static partial Regex EraDate();
-
-    [GeneratedRegex(@"\d{6,}")]
-    private static partial Regex DigitRun();
 }

@@ -247,7 +247,7 @@ public static class Introductions
     {
         if (given is not null)
         {
-            if (given.Kind is not { } kind) return Error.Validation("contact.invalid", new Dictionary<string, string[]> { ["contact.kind"] = ["Give email, phone, website or other."] });
+            if (given.Kind is not { } kind) return Error.Validation("contact.invalid", new Dictionary<string, string[]> { ["contact.kind"] = ["Give email, phone or website."] });
             return ContactChannel.Create(kind, given.Value);
         }
         var email = await db.Users.Where(u => u.Id == me).Select(u => u.Email).SingleAsync(ct);
