@@ -237,6 +237,8 @@ public sealed class PrivacyTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         // Signing in fails, and the refresh token no longer works (the security stamp changed).
         await Expect.ProblemAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = member.Email, password = ApiFactory.Password }), 401, "auth.invalid_credentials");
         await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken }), 401);
+        // The access token the deletion was made with ends too, on its very next request.
+        await Expect.ProblemAsync(await member.Client.GetAsync("/api/me/profile"), 401, "auth.session_ended");
 
         // One audit line; the confirmation goes to the address the member had.
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE actor_id = '{member.Id}' AND occurred_at >= '{before:O}'"));
