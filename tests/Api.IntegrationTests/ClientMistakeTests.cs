@@ -91,4 +91,28 @@ public sealed class ClientMistakeTests(EventsFactory api) : IClassFixture<Events
         await Expect.ProblemAsync(await member.Client.PutAsync("/api/me/profile", huge), 413, "request.too_large");
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM member_profiles WHERE id = '{member.Id}' AND bio IS NOT NULL"));
     }
+
+    [Fact]
+    public async Task Line_breaks_are_refused_in_one_line_fields_and_kept_in_multi_line_ones()
+    {
+        var organizer = await api.OrganizerAsync();
+        var body = EventsFactory.StudySession();
+        body["title"] = "勉強会\r\nBcc: everyone@example.jp";
+        await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync("/api/events", body), "title", "request.malformed");
+        body = EventsFactory.StudySession();
+        body["ticketTypes"] = new object[] { new { name = "一般\n早割", priceYen = 0 } };
+        await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync("/api/events", body), "ticketTypes[0].name", "request.malformed");
+        body = EventsFactory.StudySession();
+        body["onlineJoinUrl"] = "https://zoom.example/j/1\r\nX-Injected: 1";
+        await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync("/api/events", body), "onlineJoinUrl", "request.malformed");
+
+        body = EventsFactory.StudySession();
+        body["description"] = "一行目\n二行目";
+        var created = await Expect.JsonAsync(await organizer.Client.PostAsJsonAsync("/api/events", body), 201);
+        Assert.Equal("一行目\n二行目", created.GetProperty("description").GetString());
+
+        var member = await api.MemberAsync();
+        await Expect.FieldErrorAsync(await member.Client.PostAsJsonAsync("/api/me/credentials", new { kind = "clinicalPsychologist", registrationNumber = "12345\n6" }), "registrationNumber");
+        await Expect.StatusAsync(await member.Client.PutAsJsonAsync("/api/me/profile", new { displayName = "佐藤", bio = "はじめまして。\nよろしくお願いします。" }), 200);
+    }
 }

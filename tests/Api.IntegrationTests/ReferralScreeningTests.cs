@@ -71,7 +71,7 @@ public sealed class ReferralScreeningTests(EventsFactory api) : IClassFixture<Ev
     {
         var (requester, requestId, invitee) = await DraftAsync();
         await Expect.FieldErrorAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions",
-            new { profileIds = new[] { invitee.Id }, contact = new { kind = "other", value = "LINE: yamada_taro" } }), "contact", "request.malformed");
+            new { profileIds = new[] { invitee.Id }, contact = new { kind = "other", value = "LINE: yamada_taro" } }), "contact.kind", "request.malformed");
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM introductions WHERE request_id = '{requestId}'"));
     }
 

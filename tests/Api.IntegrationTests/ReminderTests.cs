@@ -132,7 +132,7 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
 
         // A subject is one header line: a line break is refused with the field named, and nothing is queued.
         var queued = await api.CountAsync("SELECT count(*) FROM outbox_emails");
-        await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/messages", new { subject = "会場\r\nBcc: everyone@example.jp", body = "x" }), "subject", "message.invalid");
+        await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/messages", new { subject = "会場\r\nBcc: everyone@example.jp", body = "x" }), "subject", "request.malformed");
         Assert.Equal(queued, await api.CountAsync("SELECT count(*) FROM outbox_emails"));
 
         await Expect.ProblemAsync(await members[1].Client.PostAsJsonAsync($"/api/events/{e.Id}/messages", new { subject = "spam", body = "spam" }), 403, "event.not_organizer");

@@ -72,7 +72,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         return details;
     }
 
-    /// <summary>The top-level JSON field an exception is about: "$.professions[0]" → "professions".</summary>
+    /// <summary>The JSON field an exception is about, as the Domain names fields: "$.ticketTypes[0].name" → "ticketTypes[0].name".</summary>
     private static string? FieldOf(JsonException json)
     {
         var unknown = UnmappedProperty().Match(json.Message);
@@ -81,9 +81,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         if (missing.Success) return missing.Groups[1].Value;
         var path = json.Path;
         if (string.IsNullOrEmpty(path) || path == "$") return null;
-        var trimmed = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
-        var end = trimmed.IndexOfAny(['.', '[']);
-        return end > 0 ? trimmed[..end] : trimmed;
+        return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
     }
 
     /// <summary>The parameter a binding failure names: 'Failed to bind parameter "int? limit" from "abc".' → "limit".</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Assemble.Api.Auth;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Admin;
@@ -40,6 +41,8 @@ public static class ApiSetup
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
         options.Converters.Add(new Common.Json.CleanStringConverter());
         options.Converters.Add(new Common.Json.BoundedInstantConverter());
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+            .WithAddedModifier(Common.Json.SingleLineStrings.Apply);
     }
 
     public static IServiceCollection AddAssembleIdentity(this IServiceCollection services, IConfiguration configuration)

@@ -1,3 +1,4 @@
+using Assemble.Api.Common.Json;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Credentials;
@@ -22,7 +23,7 @@ public static class VerifyCredential
 
 public static class RejectCredential
 {
-    public sealed record Request(string? Reason);
+    public sealed record Request([property: AllowLineBreaks] string? Reason);
 
     public sealed class Handler(CredentialDecisions decisions)
     {
@@ -33,7 +34,7 @@ public static class RejectCredential
 
 public static class RevokeCredential
 {
-    public sealed record Request(string? Reason);
+    public sealed record Request([property: AllowLineBreaks] string? Reason);
 
     public sealed class Handler(CredentialDecisions decisions)
     {

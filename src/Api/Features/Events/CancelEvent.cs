@@ -1,3 +1,4 @@
+using Assemble.Api.Common.Json;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Registrations;
@@ -15,7 +16,7 @@ namespace Assemble.Api.Features.Events;
 /// </summary>
 public static class CancelEvent
 {
-    public sealed record Request(string? Reason);
+    public sealed record Request([property: AllowLineBreaks] string? Reason);
 
     public sealed class Handler(AppDbContext db, SeatKeeper seats, TimeProvider time)
     {

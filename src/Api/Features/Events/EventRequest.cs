@@ -1,3 +1,4 @@
+using Assemble.Api.Common.Json;
 using Assemble.Domain.Common;
 using Assemble.Domain.Events;
 using Assemble.Domain.Members;
@@ -25,15 +26,15 @@ public sealed record EventRequest(
     EventKind? Kind,
     EventFormat? Format,
     string? Title,
-    string? Description,
+    [property: AllowLineBreaks] string? Description,
     string? TimeZone,
     DateTimeOffset? StartsAt,
     DateTimeOffset? EndsAt,
     List<SessionRequest>? Sessions,
     VenueRequest? Venue,
     string? OnlineJoinUrl,
-    string? AttendeeMaterials,
-    string? AttendeeNotes,
+    [property: AllowLineBreaks] string? AttendeeMaterials,
+    [property: AllowLineBreaks] string? AttendeeNotes,
     Audience? Audience,
     List<Profession>? AudienceProfessions,
     int? Capacity,

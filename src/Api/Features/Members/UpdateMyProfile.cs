@@ -1,3 +1,4 @@
+using Assemble.Api.Common.Json;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Domain.Common;
@@ -17,7 +18,7 @@ public static class UpdateMyProfile
         List<Profession>? Professions,
         string? Organisation,
         Prefecture? Prefecture,
-        string? Bio,
+        [property: AllowLineBreaks] string? Bio,
         List<string>? Interests,
         PreferredLanguage? PreferredLanguage,
         FieldVisibility? Visibility,

@@ -1,3 +1,4 @@
+using Assemble.Api.Common.Json;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Members;
@@ -22,7 +23,7 @@ public static class ReferralRequests
     /// <summary>The need. There is deliberately no field for anything about the client as a person.</summary>
     public sealed record Request(
         List<Profession>? WantedProfessions, List<string>? Specialties, List<string>? Modalities, AgeGroup? AgeGroup, List<string>? Languages,
-        List<Delivery>? Delivery, List<Prefecture>? Area, int? MaxFeeYen, bool? InsuranceNeeded, Urgency? Urgency, string? Note);
+        List<Delivery>? Delivery, List<Prefecture>? Area, int? MaxFeeYen, bool? InsuranceNeeded, Urgency? Urgency, [property: AllowLineBreaks] string? Note);
 
     public sealed record View(
         Guid Id, ReferralStatus Status, IReadOnlyList<Profession> WantedProfessions, IReadOnlyList<string> Specialties, IReadOnlyList<string> Modalities,

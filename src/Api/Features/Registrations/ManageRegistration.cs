@@ -1,3 +1,4 @@
+using Assemble.Api.Common.Json;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Events;
@@ -93,7 +94,7 @@ public static class CancelRegistration
 
 public static class RemoveRegistration
 {
-    public sealed record Request(string? Reason);
+    public sealed record Request([property: AllowLineBreaks] string? Reason);
 
     /// <summary>An organizer removes a registration with a reason; the seat goes to the first in line.</summary>
     public sealed class Handler(RegistrationChanges changes)
@@ -115,7 +116,7 @@ public static class ApproveRegistration
 
 public static class DeclineRegistration
 {
-    public sealed record Request(string? Reason);
+    public sealed record Request([property: AllowLineBreaks] string? Reason);
 
     public sealed class Handler(RegistrationChanges changes)
     {

@@ -1,3 +1,4 @@
+using Assemble.Api.Common.Json;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Email;
@@ -19,7 +20,7 @@ namespace Assemble.Api.Features.Registrations;
 /// </summary>
 public static class RegisterForEvent
 {
-    public sealed record AnswerRequest(Guid? QuestionId, string? Text, List<string>? Choices);
+    public sealed record AnswerRequest(Guid? QuestionId, [property: AllowLineBreaks] string? Text, List<string>? Choices);
 
     public sealed record Request(Guid? TicketTypeId, int? Quantity, List<AnswerRequest>? Answers, bool? PledgeAccepted);
 
