@@ -22,6 +22,7 @@ builder.Services
     .AddAuthRateLimits(builder.Configuration)
     .AddProxies(builder.Configuration)
     .AddAssembleHealthChecks()
+    .AddAssembleTelemetry(builder.Configuration)
     .AddAssembleOpenApi()
     .AddMembers()
     .AddCredentials()
@@ -67,6 +68,7 @@ app.UseSwaggerUI(o =>
 
 // The whole route table.
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 app.MapAuthEndpoints();
 app.MapMembersEndpoints();
 app.MapCredentialsEndpoints();
