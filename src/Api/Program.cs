@@ -21,7 +21,7 @@ builder.Services
     .AddAssembleIdentity(builder.Configuration)
     .AddAuthRateLimits(builder.Configuration)
     .AddProxies(builder.Configuration)
-    .AddAssembleHealthChecks()
+    .AddAssembleHealthChecks(builder.Configuration)
     .AddAssembleTelemetry(builder.Configuration)
     .AddAssembleOpenApi()
     .AddMembers()
