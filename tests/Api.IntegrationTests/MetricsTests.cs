@@ -26,12 +26,12 @@ public sealed class MetricsTests(ScheduledFactory api) : IClassFixture<Scheduled
         await Expect.StatusAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
         await Mailbox.WaitForAsync(api.MailFolder, member.Email, m => m.Subject.Contains("相談記録の書き方"));
         // The dispatch job is counted once Hangfire has finished it, a moment after the file is written.
-        await measured.WaitForAsync("assemble.jobs.runs", ("job", "outbox"), ("outcome", "succeeded"));
+        await measured.WaitForAsync("assemble.jobs.runs", ("job.name", "outbox"), ("outcome", "succeeded"));
 
         Assert.Equal(1, measured.Sum("assemble.registrations", ("outcome", "confirmed")));
         Assert.True(measured.Sum("assemble.mail.sent") >= 1);
         Assert.Equal(0, measured.Sum("assemble.mail.failed"));
-        Assert.True(measured.Sum("assemble.jobs.duration", ("job", "outbox")) > 0);
+        Assert.True(measured.Sum("assemble.jobs.duration", ("job.name", "outbox")) > 0);
 
         var admin = await api.AdminAsync();
         var scrape = await admin.Client.GetStringAsync("/metrics");
@@ -39,7 +39,7 @@ public sealed class MetricsTests(ScheduledFactory api) : IClassFixture<Scheduled
         Assert.Equal(0, Scraped(scrape, "assemble_event_seats", $"event_id=\"{e.Id}\"", "state=\"held\""));
         Assert.True(Scraped(scrape, "assemble_registrations_total", "outcome=\"confirmed\"") >= 1);
         Assert.True(Scraped(scrape, "assemble_mail_sent_total") >= 1);
-        Assert.True(Scraped(scrape, "assemble_jobs_runs_total", "job=\"outbox\"", "outcome=\"succeeded\"") >= 1);
+        Assert.True(Scraped(scrape, "assemble_jobs_runs_total", "job_name=\"outbox\"", "outcome=\"succeeded\"") >= 1);
         Assert.NotNull(Scraped(scrape, "assemble_outbox_depth", "status=\"pending\""));
         Assert.NotNull(Scraped(scrape, "assemble_outbox_oldest_pending_age_seconds"));
         // ASP.NET Core's own request duration, by route and status.

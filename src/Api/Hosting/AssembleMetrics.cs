@@ -54,7 +54,8 @@ public sealed class AssembleMetrics
 
     public void JobRan(string job, string outcome, TimeSpan elapsed)
     {
-        var tags = new TagList { { "job", job }, { "outcome", outcome } };
+        // Not "job": Prometheus gives that label to the scrape target and would rename ours.
+        var tags = new TagList { { "job.name", job }, { "outcome", outcome } };
         _jobRuns.Add(1, tags);
         _jobDuration.Record(elapsed.TotalSeconds, tags);
     }
