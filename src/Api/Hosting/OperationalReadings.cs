@@ -7,17 +7,18 @@ namespace Assemble.Api.Hosting;
 
 /// <summary>
 /// The figures behind the gauges of <see cref="AssembleMetrics"/>: the outbox backlog and the seats in use, read
-/// together at most once per <see cref="CacheFor"/> however many readers collect (Prometheus scrapes, OTLP exports,
-/// several scrapers). A database that does not answer yields no measurement rather than a failed scrape.
+/// together, and read again only when this process has committed a write since (<see cref="CommitClock"/>) or after
+/// <see cref="CacheFor"/> (other instances' writes), however many gauges and readers collect. A database that does
+/// not answer yields no measurement rather than a failed scrape.
 /// </summary>
-public sealed partial class OperationalReadings(IServiceScopeFactory scopes, TimeProvider time, ILogger<OperationalReadings> logger)
+public sealed partial class OperationalReadings(IServiceScopeFactory scopes, CommitClock clock, TimeProvider time, ILogger<OperationalReadings> logger)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(10);
 
     private readonly Lock _gate = new();
     private Snapshot? _last;
 
-    private sealed record Snapshot(OutboxBacklog Outbox, List<SeatsInUse> Seats, DateTimeOffset ReadAt);
+    private sealed record Snapshot(OutboxBacklog Outbox, List<SeatsInUse> Seats, DateTimeOffset ReadAt, long Writes);
 
     public IEnumerable<Measurement<long>> OutboxDepth()
         => Read() is { } s
@@ -41,12 +42,13 @@ public sealed partial class OperationalReadings(IServiceScopeFactory scopes, Tim
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            if (_last is { } last && now - last.ReadAt < CacheFor) return last;
+            var writes = clock.Now;
+            if (_last is { } last && last.Writes == writes && now - last.ReadAt < CacheFor) return last;
             try
             {
                 using var scope = scopes.CreateScope();
                 var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-                return _last = new Snapshot(OutboxBacklog.Read(db), SeatsInUse.Read(db, now), now);
+                return _last = new Snapshot(OutboxBacklog.Read(db), SeatsInUse.Read(db, now), now, writes);
             }
             catch (Exception e) when (e is Npgsql.NpgsqlException or InvalidOperationException or TimeoutException)
             {

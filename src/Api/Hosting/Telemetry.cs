@@ -8,10 +8,11 @@ using OpenTelemetry.Trace;
 namespace Assemble.Api.Hosting;
 
 /// <summary>
-/// OpenTelemetry. Traces: requests, outgoing HTTP (Stripe) and SQL (Npgsql), and a span per job run. Metrics:
-/// ASP.NET Core's own (<c>http.server.request.duration</c> by route and status), HttpClient's, Npgsql's, and ours
-/// (<see cref="AssembleMetrics"/>). Prometheus text at <see cref="MetricsPath"/> for admins; OTLP only when the
-/// standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter reads it and the other OTEL_* variables itself).
+/// OpenTelemetry. Metrics: ASP.NET Core's own (<c>http.server.request.duration</c> by route and status),
+/// HttpClient's, Npgsql's, and ours (<see cref="AssembleMetrics"/>), as Prometheus text at <see cref="MetricsPath"/>
+/// for admins. When the standard <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (the exporter reads it and the other
+/// OTEL_* variables itself), metrics, logs and traces go over OTLP: requests, outgoing HTTP (Stripe), SQL (Npgsql)
+/// and a span per job run.
 /// </summary>
 public static class Telemetry
 {
@@ -25,19 +26,22 @@ public static class Telemetry
         services.AddSingleton<OperationalReadings>().AddSingleton<AssembleMetrics>();
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } name ? name : "assemble-api"))
-            .WithTracing(tracing => tracing
-                .SetSampler(new NoOrphanClientSpans())
-                .AddSource(Source.Name)
-                .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsProbe(http.Request.Path))
-                .AddHttpClientInstrumentation()
-                .AddNpgsql())
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddNpgsqlInstrumentation()
                 .AddMeter(AssembleMetrics.MeterName)
                 .AddPrometheusExporter());
-        if (!string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) telemetry.UseOtlpExporter();
+        // Spans are recorded only when they have somewhere to go: /metrics carries no traces.
+        if (string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"])) return services;
+        telemetry
+            .WithTracing(tracing => tracing
+                .SetSampler(new NoOrphanClientSpans())
+                .AddSource(Source.Name)
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !IsProbe(http.Request.Path))
+                .AddHttpClientInstrumentation()
+                .AddNpgsql())
+            .UseOtlpExporter();
         return services;
     }
 
