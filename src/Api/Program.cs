@@ -21,7 +21,8 @@ builder.Services
     .AddAssembleIdentity(builder.Configuration)
     .AddAuthRateLimits(builder.Configuration)
     .AddProxies(builder.Configuration)
-    .AddAssembleHealthChecks()
+    .AddAssembleHealthChecks(builder.Configuration)
+    .AddAssembleTelemetry(builder.Configuration)
     .AddAssembleOpenApi()
     .AddMembers()
     .AddCredentials()
@@ -67,6 +68,7 @@ app.UseSwaggerUI(o =>
 
 // The whole route table.
 app.MapHealthEndpoints();
+app.MapMetricsEndpoint();
 app.MapAuthEndpoints();
 app.MapMembersEndpoints();
 app.MapCredentialsEndpoints();

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Assemble.Api.Hosting;
 
-/// <summary>Ready means: the database answers and every migration this build knows is applied.</summary>
+/// <summary>Ready means: the database answers and every migration this build knows is applied (else Unhealthy, 503).</summary>
 public sealed class DatabaseReadyCheck(AppDbContext db) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -27,9 +27,15 @@ public static class HealthEndpoints
 {
     public const string ReadyTag = "ready";
 
-    public static IServiceCollection AddAssembleHealthChecks(this IServiceCollection services)
+    public static IServiceCollection AddAssembleHealthChecks(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag]);
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.Section));
+        // Mail and jobs only degrade readiness, even when their check throws: the instance still serves requests,
+        // and a balancer that took every instance out for a stuck queue would turn a delay into an outage.
+        services.AddHealthChecks()
+            .AddCheck<DatabaseReadyCheck>("database", tags: [ReadyTag])
+            .AddCheck<MailBacklogCheck>("mail", failureStatus: HealthStatus.Degraded, tags: [ReadyTag])
+            .AddCheck<JobsRunningCheck>("jobs", failureStatus: HealthStatus.Degraded, tags: [ReadyTag]);
         return services;
     }
 

@@ -4,6 +4,7 @@ using Assemble.Api.Features.Registrations;
 using Assemble.Infrastructure.Persistence;
 using Hangfire;
 using Hangfire.AspNetCore;
+using Hangfire.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -43,6 +44,11 @@ public static class ScheduledJobs
         // hosts many APIs, each on its own database.
         services.AddSingleton<JobStorage>(_ => HangfireStorage.Create(connectionString));
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
+        // Hangfire's own providers (global filters, attributes) and this host's telemetry filter; AddHangfire keeps a
+        // provider already registered, and the server and the client both take it from here.
+        services.AddSingleton<JobTelemetryFilter>();
+        services.AddSingleton<IJobFilterProvider>(sp => new JobFilterProviderCollection(
+            JobFilterProviders.Providers, new JobFilterCollection { sp.GetRequiredService<JobTelemetryFilter>() }));
         services.AddHangfire((sp, c) => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
@@ -82,6 +88,23 @@ public static class ScheduledJobs
     public sealed record Schedules(string SeatExpiry, string Payments, string Mail);
 
     /// <summary>
+    /// Each job's one name: the recurring job's id in Hangfire, the <c>job</c> label of the job metrics, the key of
+    /// its heartbeat (<see cref="JobHeartbeats"/>).
+    /// </summary>
+    public static string NameOf(Type job) => Names.TryGetValue(job, out var name) ? name : job.Name;
+
+    private static readonly Dictionary<Type, string> Names = new()
+    {
+        [typeof(SeatExpiryRun)] = "seat-expiry",
+        [typeof(PaymentsRun)] = "payments",
+        [typeof(MailRun)] = "mail",
+        [typeof(OutboxRun)] = "outbox",
+        [typeof(CleanupRun)] = "cleanup",
+        [typeof(ReferralRun)] = "referrals",
+        [typeof(AnswerRetentionRun)] = "answer-retention",
+    };
+
+    /// <summary>
     /// An interval as a Hangfire cron (six fields, the first one seconds: Hangfire 1.8 reads six-part expressions with
     /// seconds). Only intervals that divide a minute, an hour or a day fit a cron; anything else fails at start.
     /// </summary>
@@ -107,12 +130,12 @@ public static class ScheduledJobs
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            jobs.AddOrUpdate<SeatExpiryRun>("seat-expiry", j => j.RunAsync(CancellationToken.None), schedules.SeatExpiry);
-            jobs.AddOrUpdate<PaymentsRun>("payments", j => j.RunAsync(CancellationToken.None), schedules.Payments);
-            jobs.AddOrUpdate<MailRun>("mail", j => j.RunAsync(CancellationToken.None), schedules.Mail);
-            jobs.AddOrUpdate<CleanupRun>("cleanup", j => j.RunAsync(CancellationToken.None), Hangfire.Cron.Daily());
-            jobs.AddOrUpdate<ReferralRun>("referrals", j => j.RunAsync(CancellationToken.None), Hangfire.Cron.Hourly());
-            jobs.AddOrUpdate<AnswerRetentionRun>("answer-retention", j => j.RunAsync(CancellationToken.None), Hangfire.Cron.Daily());
+            jobs.AddOrUpdate<SeatExpiryRun>(NameOf(typeof(SeatExpiryRun)), j => j.RunAsync(CancellationToken.None), schedules.SeatExpiry);
+            jobs.AddOrUpdate<PaymentsRun>(NameOf(typeof(PaymentsRun)), j => j.RunAsync(CancellationToken.None), schedules.Payments);
+            jobs.AddOrUpdate<MailRun>(NameOf(typeof(MailRun)), j => j.RunAsync(CancellationToken.None), schedules.Mail);
+            jobs.AddOrUpdate<CleanupRun>(NameOf(typeof(CleanupRun)), j => j.RunAsync(CancellationToken.None), Hangfire.Cron.Daily());
+            jobs.AddOrUpdate<ReferralRun>(NameOf(typeof(ReferralRun)), j => j.RunAsync(CancellationToken.None), Hangfire.Cron.Hourly());
+            jobs.AddOrUpdate<AnswerRetentionRun>(NameOf(typeof(AnswerRetentionRun)), j => j.RunAsync(CancellationToken.None), Hangfire.Cron.Daily());
             return Task.CompletedTask;
         }
 

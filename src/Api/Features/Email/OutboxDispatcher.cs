@@ -1,3 +1,4 @@
+using Assemble.Api.Hosting;
 using Assemble.Domain.Common;
 using Assemble.Infrastructure.Email;
 using Assemble.Infrastructure.Persistence;
@@ -38,7 +39,7 @@ public static class OutboxDispatcher
 
     public static async Task<Report> RunOnceAsync(IServiceScopeFactory scopes, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
-        int sent = 0, retrying = 0, dead = 0;
+        var total = new Report(0, 0, 0);
         while (true)
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -51,6 +52,7 @@ public static class OutboxDispatcher
             if (batch.Count == 0) break;
             var outcomes = await transport.DeliverAsync(batch, cancellationToken);
             var unavailable = outcomes.Any(o => o.Result == DeliveryResult.ServerUnavailable);
+            int sent = 0, retrying = 0, dead = 0;
             for (var i = 0; i < batch.Count; i++)
             {
                 var (email, outcome) = (batch[i], outcomes[i]);
@@ -73,10 +75,13 @@ public static class OutboxDispatcher
             }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
+            var report = new Report(sent, retrying, dead);
+            scope.ServiceProvider.GetRequiredService<AssembleMetrics>().MailDispatched(report);
+            total = new Report(total.Sent + sent, total.Retrying + retrying, total.Dead + dead);
             // A server that cannot be reached costs one batch a run, not one time-out per batch of the whole queue.
             if (batch.Count < batchSize || unavailable) break;
         }
-        return new Report(sent, retrying, dead);
+        return total;
     }
 
 }

@@ -64,20 +64,25 @@ public static class ListAttendees
         }
     }
 
-    /// <summary>The attendee list as CSV for Excel: UTF-8 with BOM, formulas neutralised, one column per question.</summary>
-    public static byte[] ToCsv(Event e, IReadOnlyList<AttendeeView> attendees)
+    /// <summary>
+    /// The attendee list as CSV for Excel: UTF-8 with BOM, formulas neutralised, one column per question (as the
+    /// organizer wrote it). Headers, statuses and professions in Japanese, or English throughout.
+    /// </summary>
+    public static byte[] ToCsv(Event e, IReadOnlyList<AttendeeView> attendees, PreferredLanguage language)
     {
         var zone = TimeZoneInfo.FindSystemTimeZoneById(e.TimeZone);
         string Local(DateTimeOffset t) => TimeZoneInfo.ConvertTime(t, zone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
-        var header = new List<string> { "申込ID", "氏名", "ふりがな", "所属", "職種", "チケット", "枚数", "状態", "金額(円)", "申込日時", "チェックイン" };
+        var header = language == PreferredLanguage.En
+            ? new List<string> { "Registration ID", "Name", "Name (kana)", "Organisation", "Professions", "Ticket", "Quantity", "Status", "Amount (JPY)", "Registered at", "Checked in" }
+            : new List<string> { "申込ID", "氏名", "ふりがな", "所属", "職種", "チケット", "枚数", "状態", "金額(円)", "申込日時", "チェックイン" };
         header.AddRange(e.Questions.Select(q => q.Text));
         var rows = attendees.Select(a =>
         {
             var row = new List<string?>
             {
                 a.RegistrationId.ToString(), a.DisplayName, a.NameKana, a.Organisation,
-                a.Professions is null ? null : string.Join(" / ", a.Professions),
-                a.TicketTypeName, a.Quantity.ToString(CultureInfo.InvariantCulture), a.Status.ToString(),
+                a.Professions is null ? null : string.Join(" / ", a.Professions.Select(p => Labels.Of(p, language))),
+                a.TicketTypeName, a.Quantity.ToString(CultureInfo.InvariantCulture), Labels.Of(a.Status, language),
                 a.AmountYen.ToString(CultureInfo.InvariantCulture), Local(a.RegisteredAt),
                 string.Join(" / ", a.CheckedInAt.Select(Local)),
             };

@@ -94,14 +94,15 @@ public static class EventsEndpoints
             })
             .WithName(nameof(ListAttendees)).ProducesProblems(400, 401, 403, 404);
         organize.MapGet("/{id:guid}/attendees.csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, ListAttendees.Handler handler, CancellationToken ct) =>
+                Guid id, ClaimsPrincipal user, ListAttendees.Handler handler, CancellationToken ct, string? lang) =>
             {
+                if (!QueryValues.TryEnum<PreferredLanguage>(lang, "lang", out var language, out var problem)) return problem!;
                 var result = await handler.HandleAsync(user, id, ct);
                 return result.IsSuccess
-                    ? TypedResults.File(ListAttendees.ToCsv(result.Value.Event, result.Value.Attendees), "text/csv; charset=utf-8", $"attendees-{id}.csv")
+                    ? TypedResults.File(ListAttendees.ToCsv(result.Value.Event, result.Value.Attendees, language ?? PreferredLanguage.Ja), "text/csv; charset=utf-8", $"attendees-{id}.csv")
                     : result.Error!.ToProblem();
             })
-            .WithName("ExportAttendees").ProducesProblems(401, 403, 404);
+            .WithName("ExportAttendees").ProducesProblems(400, 401, 403, 404);
         organize.MapPost("/{id:guid}/check-ins", async Task<Results<Created<CheckInAttendee.Response>, Ok<CheckInAttendee.Response>, ProblemHttpResult>> (
                 Guid id, CheckInAttendee.Request request, ClaimsPrincipal user, CheckInAttendee.Handler handler, CancellationToken ct) =>
             {

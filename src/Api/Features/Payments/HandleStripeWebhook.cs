@@ -1,3 +1,4 @@
+using Assemble.Api.Hosting;
 using Assemble.Domain.Payments;
 using Assemble.Infrastructure.Payments;
 using Assemble.Infrastructure.Persistence;
@@ -20,26 +21,40 @@ public static partial class HandleStripeWebhook
 
     public enum Outcome { Handled, Duplicate, Ignored, BadSignature, Malformed, OtherApiVersion }
 
-    public sealed class Handler(AppDbContext db, PaymentSettlement settlement, RefundUpdates refunds, IOptions<StripeOptions> options, TimeProvider time, ILogger<Handler> logger)
+    public sealed class Handler(AppDbContext db, PaymentSettlement settlement, RefundUpdates refunds, IOptions<StripeOptions> options, TimeProvider time,
+        AssembleMetrics metrics, ILogger<Handler> logger)
     {
         public async Task<Outcome> HandleAsync(byte[] body, string? signature, CancellationToken cancellationToken)
         {
             var o = options.Value;
             var (check, stripeEvent) = StripeWebhookVerifier.Verify(body, signature, o.WebhookSecrets, time.GetUtcNow(), o.SignatureTolerance);
+            Outcome outcome;
             switch (check)
             {
                 case StripeWebhookVerifier.Check.MissingHeader or StripeWebhookVerifier.Check.BadSignature:
                     LogRejected(logger, check);
-                    return Outcome.BadSignature;
+                    outcome = Outcome.BadSignature;
+                    break;
                 case StripeWebhookVerifier.Check.Malformed:
-                    return Outcome.Malformed;
+                    outcome = Outcome.Malformed;
+                    break;
                 case StripeWebhookVerifier.Check.OtherApiVersion:
                     // Not recorded: Stripe retries it for up to three days, and a compatible deployment can take it.
                     LogOtherApiVersion(logger, stripeEvent!.Id, stripeEvent.Type, stripeEvent.ApiVersion, StripeConfiguration.ApiVersion);
-                    return Outcome.OtherApiVersion;
+                    outcome = Outcome.OtherApiVersion;
+                    break;
+                default:
+                    outcome = await ApplyAsync(stripeEvent!, cancellationToken);
+                    break;
             }
+            // The type only of a signed event: an unsigned body could name any type, one series each.
+            metrics.WebhookReceived(stripeEvent?.Type ?? "unknown", OutcomeLabel(outcome));
+            return outcome;
+        }
 
-            var eventId = stripeEvent!.Id;
+        private async Task<Outcome> ApplyAsync(Event stripeEvent, CancellationToken cancellationToken)
+        {
+            var eventId = stripeEvent.Id;
             var type = stripeEvent.Type;
             var obj = stripeEvent.Data?.Object;
             if (type.StartsWith("refund.", StringComparison.Ordinal) || type == EventTypes.ChargeRefunded)
@@ -89,6 +104,16 @@ public static partial class HandleStripeWebhook
             var report = new SessionReport(outcome, session.Id, session.PaymentIntentId, session.AmountTotal, session.Currency);
             return await settlement.SettleAsync(match.Id, report, eventId, type, cancellationToken) ? Outcome.Handled : Outcome.Duplicate;
         }
+
+        private static string OutcomeLabel(Outcome outcome) => outcome switch
+        {
+            Outcome.Handled => "handled",
+            Outcome.Duplicate => "duplicate",
+            Outcome.Ignored => "ignored",
+            Outcome.BadSignature => "bad_signature",
+            Outcome.Malformed => "malformed",
+            _ => "other_api_version",
+        };
 
         private static string Shorten(string? value) => value is null ? "none" : value.Length > 60 ? value[..60] : value;
     }

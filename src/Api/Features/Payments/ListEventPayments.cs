@@ -4,6 +4,7 @@ using Assemble.Api.Common;
 using Assemble.Api.Common.Csv;
 using Assemble.Api.Features.Events;
 using Assemble.Domain.Common;
+using Assemble.Domain.Members;
 using Assemble.Domain.Payments;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -51,10 +52,13 @@ public static class ListEventPayments
         }
     }
 
-    public static byte[] ToCsv(Response response)
+    /// <summary>The payments as CSV for Excel, headers and statuses in Japanese, or English throughout.</summary>
+    public static byte[] ToCsv(Response response, PreferredLanguage language)
         => CsvWriter.Write(
-            ["決済ID", "申込ID", "氏名", "金額(円)", "状態", "返金額(円)", "作成日時(UTC)", "支払日時(UTC)"],
+            language == PreferredLanguage.En
+                ? ["Payment ID", "Registration ID", "Name", "Amount (JPY)", "Status", "Refunded (JPY)", "Created at (UTC)", "Paid at (UTC)"]
+                : ["決済ID", "申込ID", "氏名", "金額(円)", "状態", "返金額(円)", "作成日時(UTC)", "支払日時(UTC)"],
             response.Items.Select(l => (IReadOnlyList<string?>)[
-                l.PaymentId.ToString(), l.RegistrationId.ToString(), l.MemberDisplayName, l.AmountYen.ToString(CultureInfo.InvariantCulture), l.Status.ToString(),
+                l.PaymentId.ToString(), l.RegistrationId.ToString(), l.MemberDisplayName, l.AmountYen.ToString(CultureInfo.InvariantCulture), Labels.Of(l.Status, language),
                 l.RefundedYen.ToString(CultureInfo.InvariantCulture), l.CreatedAt.ToString("u", CultureInfo.InvariantCulture), l.PaidAt?.ToString("u", CultureInfo.InvariantCulture)]));
 }

@@ -6,6 +6,7 @@ using Assemble.Api.Common;
 using Assemble.Api.Features.Registrations;
 using Assemble.Domain.Common;
 using Assemble.Domain.Events;
+using Assemble.Domain.Members;
 using Assemble.Infrastructure.Payments;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -121,12 +122,15 @@ public static class PaymentsEndpoints
             })
             .RequireAuthorization().WithTags("Payments").WithName(nameof(ListEventPayments)).ProducesProblems(400, 401, 403, 404);
         app.MapGet("/api/events/{id:guid}/payments.csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, ListEventPayments.Handler handler, CancellationToken ct) =>
+                Guid id, ClaimsPrincipal user, ListEventPayments.Handler handler, CancellationToken ct, string? lang) =>
             {
+                if (!QueryValues.TryEnum<PreferredLanguage>(lang, "lang", out var language, out var problem)) return problem!;
                 var result = await handler.HandleAsync(user, id, null, int.MaxValue - 1, ct);
-                return result.IsSuccess ? TypedResults.File(ListEventPayments.ToCsv(result.Value!), "text/csv; charset=utf-8", $"payments-{id}.csv") : result.Error!.ToProblem();
+                return result.IsSuccess
+                    ? TypedResults.File(ListEventPayments.ToCsv(result.Value!, language ?? PreferredLanguage.Ja), "text/csv; charset=utf-8", $"payments-{id}.csv")
+                    : result.Error!.ToProblem();
             })
-            .RequireAuthorization().WithTags("Payments").WithName("ExportEventPayments").ProducesProblems(401, 403, 404);
+            .RequireAuthorization().WithTags("Payments").WithName("ExportEventPayments").ProducesProblems(400, 401, 403, 404);
 
         app.MapGet("/api/events/{id:guid}/payments/problems", async Task<Results<Ok<ListMoneyProblems.Response>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, ListMoneyProblems.Handler handler, CancellationToken ct) => (await handler.ForEventAsync(user, id, ct)).ToOk())

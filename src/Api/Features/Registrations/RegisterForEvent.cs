@@ -4,6 +4,7 @@ using Assemble.Api.Common;
 using Assemble.Api.Features.Email;
 using Assemble.Api.Features.Events;
 using Assemble.Api.Features.Members;
+using Assemble.Api.Hosting;
 using Assemble.Domain.Common;
 using Assemble.Domain.Events;
 using Assemble.Domain.Members;
@@ -25,9 +26,16 @@ public static class RegisterForEvent
     public sealed record Request(Guid? TicketTypeId, int? Quantity, List<AnswerRequest>? Answers, bool? PledgeAccepted);
 
     public sealed class Handler(AppDbContext db, RegistrationLedger ledger, EventCache events, SoldOutMemo soldOut, Viewers viewers, TimeProvider time,
-        IDataProtectionProvider protection, PublicLinks links)
+        IDataProtectionProvider protection, PublicLinks links, AssembleMetrics metrics)
     {
         public async Task<Result<RegistrationView>> HandleAsync(ClaimsPrincipal user, Guid eventId, Request request, CancellationToken cancellationToken)
+        {
+            var result = await RegisterAsync(user, eventId, request, cancellationToken);
+            metrics.RegistrationDecided(result.IsSuccess ? AssembleMetrics.OutcomeOf(result.Value!.Status) : result.Error!.Code);
+            return result;
+        }
+
+        private async Task<Result<RegistrationView>> RegisterAsync(ClaimsPrincipal user, Guid eventId, Request request, CancellationToken cancellationToken)
         {
             if (request.TicketTypeId is null)
                 return Error.Validation("registration.invalid", new Dictionary<string, string[]> { ["ticketTypeId"] = ["Required."] });

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Events;
+using Assemble.Api.Hosting;
 using Assemble.Domain.Common;
 using Assemble.Domain.Events;
 using Assemble.Infrastructure.Persistence;
@@ -14,7 +15,7 @@ public static class JoinWaitlist
     public sealed record Request(Guid? TicketTypeId, List<RegisterForEvent.AnswerRequest>? Answers, bool? PledgeAccepted);
 
     /// <summary>Only when sold out; the same rules as registering apply, so a promoted member can take the seat as is.</summary>
-    public sealed class Handler(AppDbContext db, SeatKeeper seats, RegisterForEvent.Handler registrations, TimeProvider time)
+    public sealed class Handler(AppDbContext db, SeatKeeper seats, RegisterForEvent.Handler registrations, TimeProvider time, AssembleMetrics metrics)
     {
         public async Task<Result<WaitlistView>> HandleAsync(ClaimsPrincipal user, Guid eventId, Request request, CancellationToken cancellationToken)
         {
@@ -50,6 +51,7 @@ public static class JoinWaitlist
                 return WaitlistErrors.AlreadyWaiting;
             }
             await transaction.CommitAsync(cancellationToken);
+            metrics.RegistrationDecided("waitlisted");
             return await GetMyWaitlistPlace.ViewAsync(db, entry, cancellationToken);
         }
     }
