@@ -30,9 +30,10 @@ public static class JsonBodyGuard
                 await TooLarge().ExecuteAsync(context);
                 return;
             }
-            request.EnableBuffering();
-            using var buffer = new MemoryStream();
-            var chunk = new byte[16 * 1024];
+            // Read once into memory and hand the binder that copy: no second buffer, no file spill-over.
+            var length = (int)(request.ContentLength ?? 0);
+            using var buffer = new MemoryStream(length > 0 ? length : 1024);
+            var chunk = new byte[length is > 0 and < 16 * 1024 ? length : 16 * 1024];
             int read;
             while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
             {
@@ -43,7 +44,8 @@ public static class JsonBodyGuard
                 }
                 buffer.Write(chunk, 0, read);
             }
-            request.Body.Position = 0;
+            var body = new MemoryStream(buffer.GetBuffer(), 0, (int)buffer.Length, writable: false);
+            request.Body = body;
             if (FirstBreach(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is { } breach)
             {
                 await Problems.InvalidField(breach.Place, breach.Message, "request.malformed").ExecuteAsync(context);
