@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -33,15 +34,25 @@ public static class OperationRules
             if (authorize.Any(a => a.Policy is not null || a.Roles is not null)) AddProblem(operation, StatusCodes.Status403Forbidden);
         }
 
+        // A body or a query value can always be malformed (ThrowOnBadRequest answers 400 before the handler runs).
+        if (operation.RequestBody is not null || operation.Parameters?.Any(p => p.In == ParameterLocation.Query) == true)
+            AddProblem(operation, StatusCodes.Status400BadRequest);
+
         foreach (var (status, response) in operation.Responses)
         {
             if (!int.TryParse(status, out var code) || code < 400 || response is not OpenApiResponse concrete) continue;
-            concrete.Description = Problems.TitleOf(code);
+            // Our HTML pages answer their errors as pages.
+            if (concrete.Content?.Keys.Any(k => !k.Contains("json", StringComparison.Ordinal)) == true) continue;
+            concrete.Description = ReasonPhrases.GetReasonPhrase(code) + " (problem details)";
             concrete.Content = new Dictionary<string, OpenApiMediaType>
             {
                 [ProblemMediaType] = new() { Schema = new OpenApiSchemaReference(ProblemSchema, context.Document) },
             };
         }
+        // Successes first, then errors, each by status.
+        var ordered = operation.Responses.OrderBy(r => r.Key, StringComparer.Ordinal).ToList();
+        operation.Responses.Clear();
+        foreach (var (status, response) in ordered) operation.Responses[status] = response;
         return Task.CompletedTask;
     }
 

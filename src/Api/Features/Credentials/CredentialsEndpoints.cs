@@ -13,27 +13,27 @@ public static class CredentialsEndpoints
 
     public static void MapCredentialsEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/me/credentials").WithTags("Credentials").RequireAuthorization();
+        var group = app.MapGroup("/api/me/credentials").WithTags("Members").RequireAuthorization();
         group.MapPost("/", async Task<Results<Created<CredentialView>, ProblemHttpResult>> (
                 ClaimsPrincipal user, SubmitCredential.Request request, SubmitCredential.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, request, ct);
                 return result.IsSuccess ? TypedResults.Created($"/api/me/credentials/{result.Value!.Id}", result.Value) : result.Error!.ToProblem();
             })
-            .WithName(nameof(SubmitCredential)).ProducesProblems(400, 401, 409, 422);
+            .WithName(nameof(SubmitCredential)).WithSummary("Submit a professional credential").ProducesProblems(400, 401, 409, 422);
         group.MapGet("/", async Task<Results<Ok<Page<CredentialView>>, ProblemHttpResult>> (
                 ClaimsPrincipal user, ListMyCredentials.Handler handler, CancellationToken ct, string? cursor, int? limit) =>
             {
                 if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
                 return TypedResults.Ok(await handler.HandleAsync(user, after, take, ct));
             })
-            .WithName(nameof(ListMyCredentials)).ProducesProblems(400, 401);
+            .WithName(nameof(ListMyCredentials)).WithSummary("List your credentials").ProducesProblems(400, 401);
         group.MapGet("/{id:guid}", async Task<Results<Ok<CredentialView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, GetMyCredential.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, id, ct);
                 return result.ToOk();
             })
-            .WithName(nameof(GetMyCredential)).ProducesProblems(401, 404);
+            .WithName(nameof(GetMyCredential)).WithSummary("Get one of your credentials").ProducesProblems(401, 404);
     }
 }

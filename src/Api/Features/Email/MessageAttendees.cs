@@ -59,5 +59,5 @@ public static class MessageAttendees
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(new Response(recipients.Count));
             })
-            .RequireAuthorization().WithTags("Email").WithName(nameof(MessageAttendees)).ProducesProblems(400, 401, 403, 404, 409);
+            .RequireAuthorization().WithTags("Events").WithName(nameof(MessageAttendees)).WithSummary("Send a message to an event's attendees").ProducesProblems(400, 401, 403, 404, 409);
 }

@@ -87,14 +87,14 @@ public static class ReminderEndpoints
 
     public static void MapReminderEndpoints(this IEndpointRouteBuilder app)
     {
-        var rules = app.MapGroup("/api/events/{id:guid}/reminder-rules").WithTags("Email").RequireAuthorization();
+        var rules = app.MapGroup("/api/events/{id:guid}/reminder-rules").WithTags("Events").RequireAuthorization();
         rules.MapGet("/", async Task<Results<Ok<RulesResponse>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
             {
                 var e = await db.FindAsync(id, ct);
                 if (EventAccess.ManageError(e, user) is { } denied) return denied.ToProblem();
                 return TypedResults.Ok(View(e!));
             })
-            .WithName("GetReminderRules").ProducesProblems(401, 403, 404);
+            .WithName("GetReminderRules").WithSummary("Get an event's reminder rules").ProducesProblems(401, 403, 404);
         rules.MapPut("/", async Task<Results<Ok<RulesResponse>, ProblemHttpResult>> (Guid id, RulesRequest request, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
                 var e = await db.Events.Include(x => x.TicketTypes).SingleOrDefaultAsync(x => x.Id == id, ct);
@@ -105,15 +105,15 @@ public static class ReminderEndpoints
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(View(e));
             })
-            .WithName("SetReminderRules").ProducesProblems(400, 401, 403, 404);
+            .WithName("SetReminderRules").WithSummary("Set an event's reminder rules").ProducesProblems(400, 401, 403, 404);
 
-        var prefs = app.MapGroup("/api/me/mail-preferences").WithTags("Email").RequireAuthorization();
+        var prefs = app.MapGroup("/api/me/mail-preferences").WithTags("Members").RequireAuthorization();
         prefs.MapGet("/", async (ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
         {
             var id = user.RequiredMemberId();
             var p = await db.MailPreferences.AsNoTracking().SingleOrDefaultAsync(x => x.MemberId == id, ct);
             return TypedResults.Ok(new MailPreferences(p?.Reminders ?? true));
-        }).WithName("GetMailPreferences").ProducesProblems(401);
+        }).WithName("GetMailPreferences").WithSummary("Get your mail preferences").ProducesProblems(401);
         prefs.MapPut("/", async Task<Results<Ok<MailPreferences>, ProblemHttpResult>> (MailPreferences request, ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
             {
                 if (request.Reminders is null) return Problems.InvalidField("reminders", "Required.");
@@ -124,7 +124,7 @@ public static class ReminderEndpoints
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(new MailPreferences(p.Reminders));
             })
-            .WithName("SetMailPreferences").ProducesProblems(400, 401)
+            .WithName("SetMailPreferences").WithSummary("Set your mail preferences").ProducesProblems(400, 401)
             .WithDescription("Reminders can be turned off; essential mail (account, payment, cancellation) is always sent.");
     }
 
