@@ -1,11 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Routing;
+using Assemble.Api.Common.OpenApi;
 
 namespace Assemble.Api.Auth;
 
 /// <summary>
 /// Names and describes the endpoints MapIdentityApi maps, which cannot be given WithName or WithSummary one by one:
-/// a convention on the group finds each by its method and route and adds the same metadata those calls would.
+/// a convention on the group finds each by its method and route and adds the metadata the document is built from.
 /// </summary>
 public static class IdentityOperations
 {
@@ -45,15 +45,15 @@ public static class IdentityOperations
             [400, 401, 404]),
     };
 
-    /// <summary>The convention: adds name, summary, description and the error responses Identity's own metadata lacks.</summary>
+    /// <summary>The convention: adds operationId, summary, description and the error responses Identity's own metadata lacks.</summary>
     public static void Describe(EndpointBuilder endpoint)
     {
         if (endpoint is not RouteEndpointBuilder { RoutePattern.RawText: { } route }) return;
         var method = endpoint.Metadata.OfType<IHttpMethodMetadata>().SelectMany(m => m.HttpMethods).FirstOrDefault();
         if (method is null || !Operations.TryGetValue((method, route), out var operation))
             throw new InvalidOperationException($"MapIdentityApi mapped {method} {route}, which IdentityOperations does not describe.");
-        endpoint.Metadata.Add(new EndpointNameMetadata(operation.Name));
-        endpoint.Metadata.Add(new RouteNameMetadata(operation.Name));
+        // Not an endpoint name: Identity names confirmEmail itself and builds the mailed link from that name.
+        endpoint.Metadata.Add(new OperationId(operation.Name));
         endpoint.Metadata.Add(new EndpointSummaryAttribute(operation.Summary));
         endpoint.Metadata.Add(new EndpointDescriptionAttribute(operation.Description));
         if (operation.Text is var (status, mediaType))

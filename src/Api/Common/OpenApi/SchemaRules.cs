@@ -33,7 +33,8 @@ public static class SchemaRules
             schema.Pattern = null;
         }
 
-        if (property is null && context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 })
+        // Also when the object is reached through a property (JsonPropertyInfo is then the referring property).
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Object && schema.Properties is { Count: > 0 })
             schema.Required = new HashSet<string>(context.JsonTypeInfo.Properties.Where(IsRequired).Select(p => p.Name), StringComparer.Ordinal);
         return Task.CompletedTask;
     }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Assemble.Api.Common.OpenApi;
 
 namespace Assemble.Api.Features.Credentials;
 
@@ -20,7 +21,12 @@ public static class CredentialsEndpoints
                 var result = await handler.HandleAsync(user, request, ct);
                 return result.IsSuccess ? TypedResults.Created($"/api/me/credentials/{result.Value!.Id}", result.Value) : result.Error!.ToProblem();
             })
-            .WithName(nameof(SubmitCredential)).WithSummary("Submit a professional credential").ProducesProblems(400, 401, 409, 422);
+            .WithName(nameof(SubmitCredential)).WithSummary("Submit a professional credential").ProducesProblems(400, 401, 409, 422)
+            .WithDescription("An admin checks it against the public register and verifies or rejects it (you get a mail either way). "
+                + "409 credential.already_submitted while the same credential waits; 422 credential.expired for an expiry date in the past.")
+            .WithBodyExample("""
+                {"kind": "certifiedPublicPsychologist", "registrationNumber": "第12345号", "issuer": "厚生労働省", "expiresOn": "2030-03-31"}
+                """);
         group.MapGet("/", async Task<Results<Ok<Page<CredentialView>>, ProblemHttpResult>> (
                 ClaimsPrincipal user, ListMyCredentials.Handler handler, CancellationToken ct, string? cursor, int? limit) =>
             {

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Events;
@@ -20,7 +21,7 @@ public static class MessageAttendees
 {
     public const int PerEventPerHour = 5;
 
-    public sealed record Request(string? Subject, string? Body, List<RegistrationStatus>? Statuses);
+    public sealed record Request([Required] string? Subject, [Required] string? Body, List<RegistrationStatus>? Statuses);
 
     public sealed record Response(int Recipients);
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Events;
@@ -79,11 +80,11 @@ public static class ReminderMailer
 
 public static class ReminderEndpoints
 {
-    public sealed record RulesRequest(List<ReminderRule>? Rules);
+    public sealed record RulesRequest([Required] List<ReminderRule>? Rules);
 
     public sealed record RulesResponse(Guid EventId, IReadOnlyList<ReminderRule> Rules, IReadOnlyList<EventTime> NextReminders);
 
-    public sealed record MailPreferences(bool? Reminders);
+    public sealed record MailPreferences([Required] bool? Reminders);
 
     public static void MapReminderEndpoints(this IEndpointRouteBuilder app)
     {

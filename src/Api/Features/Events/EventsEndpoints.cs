@@ -73,7 +73,15 @@ public static class EventsEndpoints
             })
             .RequireAuthorization(OrganizerPolicy)
             .WithName(nameof(ScheduleEvent)).WithSummary("Create an event (a draft)").ProducesProblems(400, 401, 403, 422)
-            .WithDescription("Creates a draft. Organizers and admins only.");
+            .WithDescription("Creates a draft, which nobody else sees until it is published. Organizers and admins only. Give startsAt and endsAt, "
+                + "or sessions for a coaching cohort; times carry their offset and timeZone (IANA, default Asia/Tokyo) says how they are shown.")
+            .WithBodyExample("""
+                {"kind": "studySession", "format": "online", "title": "相談記録の書き方 勉強会",
+                 "description": "支援記録をどう書くか、事例をもとに学びます。", "timeZone": "Asia/Tokyo",
+                 "startsAt": "2026-12-08T19:00:00+09:00", "endsAt": "2026-12-08T21:00:00+09:00",
+                 "onlineJoinUrl": "https://zoom.example/j/8123456789", "capacity": 40,
+                 "ticketTypes": [{"name": "一般", "priceYen": 0}]}
+                """);
         organize.MapPut("/{id:guid}", async Task<Results<Ok<EventView>, ProblemHttpResult>> (
                 Guid id, EventRequest request, ClaimsPrincipal user, UpdateEvent.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, request, ct)).ToOk())
             .WithName(nameof(UpdateEvent)).WithSummary("Replace an event").ProducesProblems(400, 401, 403, 404, 409, 422);

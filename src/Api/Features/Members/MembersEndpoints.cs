@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Domain.Members;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Assemble.Api.Common.OpenApi;
 
 namespace Assemble.Api.Features.Members;
 
@@ -26,7 +27,15 @@ public static class MembersEndpoints
                 var result = await handler.HandleAsync(user, request, ct);
                 return result.ToOk();
             })
-            .WithName(nameof(UpdateMyProfile)).WithSummary("Update your profile").ProducesProblems(400, 401);
+            .WithName(nameof(UpdateMyProfile)).WithSummary("Update your profile").ProducesProblems(400, 401)
+            .WithDescription("Replaces the whole profile: a field left out is cleared. Only displayName is required. visibility says, per field, "
+                + "who sees it (public, members, verifiedProfessionals, onlyMe); hidden keeps the profile out of lists and answers 404 to others.")
+            .WithBodyExample("""
+                {"displayName": "山田 花子", "nameKana": "やまだ はなこ", "professions": ["clinicalPsychologist"],
+                 "organisation": "こころの相談室", "prefecture": "osaka", "bio": "児童・思春期の心理支援をしています。",
+                 "interests": ["トラウマ", "家族支援"], "preferredLanguage": "ja",
+                 "visibility": {"organisation": "members", "bio": "public"}, "hidden": false}
+                """);
 
         var members = app.MapGroup("/api/members").WithTags("Members");
         members.MapGet("/{id:guid}", async Task<Results<Ok<MemberProfileView>, ProblemHttpResult>> (

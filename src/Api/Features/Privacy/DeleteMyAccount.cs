@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Auth;
 using Assemble.Api.Common;
@@ -22,7 +23,7 @@ namespace Assemble.Api.Features.Privacy;
 /// </summary>
 public static class DeleteMyAccount
 {
-    public sealed record Request(string? Password);
+    public sealed record Request([Required] string? Password);
 
     public sealed record Response(
         DateTimeOffset DeletedAt, int RegistrationsCancelled, int RefundsRequested, int WaitlistPlacesLeft, int ReferralRequestsWithdrawn, int IntroductionsWithdrawn);

@@ -8,6 +8,7 @@ using Assemble.Domain.Referrals;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Assemble.Api.Common.OpenApi;
 
 namespace Assemble.Api.Features.Referrals;
 
@@ -57,6 +58,10 @@ public static class ReferralRequests
                 return TypedResults.Created($"/api/referral-requests/{created.Value.Id}", View.Of(created.Value));
             })
             .WithName("CreateReferralRequest").WithSummary("Post a referral request").ProducesProblems(400, 401, 422)
+            .WithBodyExample("""
+                {"wantedProfessions": ["clinicalPsychologist"], "specialties": ["trauma-ptsd"], "ageGroup": "adolescent",
+                 "area": ["osaka"], "urgency": "routine", "note": "思春期のトラウマに対するTF-CBTをお願いできる方を探しています。"}
+                """)
             .WithDescription("A need, never a person: no client data; the note is screened for personal data (422 referral.personal_data_suspected). Not for crises.");
 
         group.MapGet("/{id:guid}", async Task<Results<Ok<View>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>

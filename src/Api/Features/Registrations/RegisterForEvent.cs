@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Email;
@@ -21,7 +22,7 @@ public static class RegisterForEvent
 {
     public sealed record AnswerRequest(Guid? QuestionId, string? Text, List<string>? Choices);
 
-    public sealed record Request(Guid? TicketTypeId, int? Quantity, List<AnswerRequest>? Answers, bool? PledgeAccepted);
+    public sealed record Request([Required] Guid? TicketTypeId, int? Quantity, List<AnswerRequest>? Answers, bool? PledgeAccepted);
 
     public sealed class Handler(AppDbContext db, RegistrationLedger ledger, EventCache events, SoldOutMemo soldOut, Viewers viewers, TimeProvider time,
         IDataProtectionProvider protection, PublicLinks links)

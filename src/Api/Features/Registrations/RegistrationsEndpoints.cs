@@ -49,6 +49,11 @@ public static class RegistrationsEndpoints
             })
             .WithIdempotency()
             .WithName(nameof(RegisterForEvent)).WithSummary("Register for an event").ProducesProblems(400, 401, 404, 409, 422, 503)
+            .WithBodyExample("""
+                {"ticketTypeId": "0193b3c4-5d6e-7f80-9a1b-2c3d4e5f6a7b", "quantity": 1,
+                 "answers": [{"questionId": "0193b3c4-5d6e-7f80-9a1b-2c3d4e5f6a70", "text": "児童福祉施設で心理職をしています"}],
+                 "pledgeAccepted": true}
+                """)
             .WithDescription("201 confirmed (free), 202 held for payment (with checkoutUrl) or waiting for approval. 503 payment.unavailable: the seat "
                 + "is held (registrationId, holdExpiresAt) but Stripe did not answer in time; POST the retry address. Send an Idempotency-Key header to retry safely.");
         events.MapPost("/waitlist", async Task<Results<Created<WaitlistView>, ProblemHttpResult>> (
