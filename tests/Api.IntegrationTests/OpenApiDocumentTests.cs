@@ -187,6 +187,21 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
         Assert.Subset(withExamples.ToHashSet(), new HashSet<string> { "RegisterForEvent", "ScheduleEvent", "UpdateMyProfile", "SubmitCredential", "CreateReferralRequest" });
     }
 
+    [Fact]
+    public async Task The_contract_check_catches_answers_the_document_does_not_allow()
+    {
+        var contract = new OpenApiContract(System.Text.Json.Nodes.JsonNode.Parse((await DocumentAsync()).GetRawText())!);
+        byte[] Json(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+        Assert.Contains("status not documented", Assert.Single(contract.Check("GET", "/api/events", 418, "application/json", Json("{}"))));
+        Assert.Contains("media type text/plain not documented", Assert.Single(contract.Check("GET", "/api/events/{id}", 200, "text/plain", Json("hello"))));
+        Assert.Contains("does not match the schema", Assert.Single(contract.Check("GET", "/api/events/{id}", 200, "application/json", Json("""{"id": 5}"""))));
+        Assert.Contains("does not match the schema", Assert.Single(contract.Check("GET", "/api/events", 400, "application/problem+json", Json("""{"title": "x", "status": "400"}"""))));
+        Assert.Empty(contract.Check("GET", "/api/events", 400, "application/problem+json; charset=utf-8",
+            Json("""{"type": "https://tools.ietf.org/html/rfc9110#section-15.5.1", "title": "The request is invalid.", "status": 400, "code": "request.invalid", "errors": {"limit": ["1 to 100."]}, "traceId": "00-1", "extra": true}""")));
+        Assert.Equal("/api/events/{id}", OpenApiContract.PathOf("/api/events/{id:guid}"));
+        Assert.Equal("/api/events", OpenApiContract.PathOf("/api/events/"));
+    }
+
     private static IEnumerable<string> SchemaRefs(JsonElement withContent)
     {
         if (!withContent.TryGetProperty("content", out var content)) yield break;

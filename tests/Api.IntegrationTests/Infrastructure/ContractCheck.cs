@@ -13,11 +13,11 @@ namespace Assemble.Api.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// Test-only middleware, outermost in the pipeline: every answer the API gives to a test is checked against the
-/// API's own OpenAPI document (operation found by the endpoint's method and route), and what breaks it is kept here.
+/// API's own OpenAPI document (operation found by the endpoint's method and route). An answer that breaks it is kept
+/// here and replaced by a 500 that says why, so the test that made the call fails at that call.
 /// </summary>
 public sealed class ContractCheck : IStartupFilter
 {
-    private const int MaxCapturedBytes = 4 * 1024 * 1024;
     private static readonly SemaphoreSlim Loading = new(1, 1);
     private static OpenApiContract? _contract;
 
@@ -37,26 +37,45 @@ public sealed class ContractCheck : IStartupFilter
         // Routing sets the endpoint, and the exception handler clears it before writing its problem: keep the last one set.
         var endpoints = new RememberedEndpoint();
         context.Features.Set<IEndpointFeature>(endpoints);
-        var original = context.Response.Body;
-        await using var capture = new TeeStream(original, MaxCapturedBytes);
-        context.Response.Body = capture;
+        // The whole answer is held back until it is checked, so a broken one can still be replaced.
+        var original = context.Features.Get<IHttpResponseBodyFeature>()!;
+        using var buffer = new MemoryStream();
+        var held = new StreamResponseBodyFeature(buffer);
+        context.Features.Set<IHttpResponseBodyFeature>(held);
         try
         {
             await next();
+            await held.CompleteAsync();
         }
         finally
         {
-            context.Response.Body = original;
+            context.Features.Set(original);
         }
-        if (endpoints.Last is not RouteEndpoint { RoutePattern.RawText: { } pattern } || capture.Truncated) return;
-        var contract = await ContractAsync(context.RequestServices);
-        var method = context.Request.Method;
-        var path = OpenApiContract.PathOf(pattern);
-        if (!contract.Describes(method, path)) return;
-        var status = context.Response.StatusCode;
-        Seen.AddOrUpdate($"{method} {path} {status}", 1, (_, n) => n + 1);
-        foreach (var violation in contract.Check(method, path, status, context.Response.ContentType, capture.Captured))
-            Violations.Enqueue(violation);
+
+        if (endpoints.Last is RouteEndpoint { RoutePattern.RawText: { } pattern })
+        {
+            var contract = await ContractAsync(context.RequestServices);
+            var method = context.Request.Method;
+            var path = OpenApiContract.PathOf(pattern);
+            if (contract.Describes(method, path))
+            {
+                var status = context.Response.StatusCode;
+                Seen.AddOrUpdate($"{method} {path} {status}", 1, (_, n) => n + 1);
+                var violations = contract.Check(method, path, status, context.Response.ContentType, buffer.ToArray());
+                if (violations.Count > 0)
+                {
+                    foreach (var violation in violations) Violations.Enqueue(violation);
+                    // The test that made the call fails where it happened: its status check shows this text.
+                    context.Response.Clear();
+                    context.Response.StatusCode = StatusCodes.Status500InternalServerError;
+                    context.Response.ContentType = "text/plain; charset=utf-8";
+                    await context.Response.WriteAsync("The answer broke /openapi/v1.json (ContractCheck): " + string.Join("\n", violations));
+                    return;
+                }
+            }
+        }
+        buffer.Position = 0;
+        await buffer.CopyToAsync(original.Stream);
     }
 
     /// <summary>The document this API serves, read once per test run (every factory serves the same paths and schemas).</summary>
@@ -96,49 +115,6 @@ public sealed class ContractCheck : IStartupFilter
                 _endpoint = value;
                 if (value is not null) Last = value;
             }
-        }
-    }
-
-    /// <summary>Writes through to the response and keeps a copy (up to a limit) for the check.</summary>
-    private sealed class TeeStream(Stream inner, int limit) : Stream
-    {
-        private readonly MemoryStream _copy = new();
-
-        public bool Truncated { get; private set; }
-
-        public byte[] Captured => _copy.ToArray();
-
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override void Flush() => inner.Flush();
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count)
-        {
-            Keep(buffer.AsSpan(offset, count));
-            inner.Write(buffer, offset, count);
-        }
-
-        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            Keep(buffer.Span);
-            await inner.WriteAsync(buffer, cancellationToken);
-        }
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-            => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private void Keep(ReadOnlySpan<byte> bytes)
-        {
-            if (_copy.Length + bytes.Length > limit) Truncated = true;
-            else _copy.Write(bytes);
         }
     }
 }
