@@ -153,12 +153,22 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
                 var p = property.Value;
                 if (!p.TryGetProperty("type", out var type) && !p.TryGetProperty("$ref", out _) && !p.TryGetProperty("oneOf", out _) && !p.TryGetProperty("anyOf", out _))
                     problems.Add($"{schema.Name}.{property.Name} has no type");
+                if (p.TryGetProperty("type", out type) && (type.ValueKind == JsonValueKind.Array ? type.EnumerateArray().Any(t => t.GetString() == "array") : type.GetString() == "array")
+                    && (!p.TryGetProperty("items", out var items) || !(items.TryGetProperty("type", out _) || items.TryGetProperty("$ref", out _))))
+                    problems.Add($"{schema.Name}.{property.Name} is a list of anything");
                 if (p.TryGetProperty("type", out type) && type.ValueKind == JsonValueKind.Array && type.EnumerateArray().Any(t => t.GetString() == "string")
                     && type.EnumerateArray().Any(t => t.GetString() is "integer" or "number"))
                     problems.Add($"{schema.Name}.{property.Name} is a number or a string");
             }
         }
+        foreach (var schema in schemas.EnumerateObject().Where(s => s.Value.TryGetProperty("enum", out _)))
+            if (!schema.Value.TryGetProperty("type", out _) || schema.Value.GetProperty("enum").EnumerateArray().Any(v => v.ValueKind == JsonValueKind.Null))
+                problems.Add($"{schema.Name}: an enum without a type, or with null among its values");
         Assert.True(problems.Count == 0, string.Join("\n", problems));
+
+        // A required request field is refused when null: the document does not offer null for it.
+        Assert.Equal("#/components/schemas/EventKind", schemas.GetProperty("EventRequest").GetProperty("properties").GetProperty("kind").GetProperty("$ref").GetString());
+        Assert.Equal("string", schemas.GetProperty("UpdateMyProfileRequest").GetProperty("properties").GetProperty("displayName").GetProperty("type").GetString());
 
         string[] Required(string name) => schemas.GetProperty(name).TryGetProperty("required", out var r) ? r.EnumerateArray().Select(x => x.GetString()!).Order().ToArray() : [];
         Assert.Equal(["capacity", "format", "kind", "ticketTypes", "title"], Required("EventRequest"));

@@ -59,7 +59,26 @@ public static class DocumentRules
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas.Remove("HttpValidationProblemDetails");
         document.Components.Schemas[OperationRules.ProblemSchema] = ProblemDetailsSchema();
+        foreach (var schema in document.Components.Schemas.Values.OfType<OpenApiSchema>())
+        {
+            DropNullFromRequired(schema);
+            // An enum's component keeps the null of whichever nullable use met it first; the uses say oneOf [null, $ref].
+            schema.Enum?.Where(v => v is null || v.GetValueKind() == System.Text.Json.JsonValueKind.Null).ToList().ForEach(v => schema.Enum.Remove(v));
+        }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// A required field is refused when null (see SchemaRules); the generator wraps a nullable reference as
+    /// oneOf [null, $ref] only after the schema transformers ran, so the null branch goes here.
+    /// </summary>
+    private static void DropNullFromRequired(OpenApiSchema schema)
+    {
+        if (schema.Required is not { Count: > 0 } required || schema.Properties is null) return;
+        foreach (var name in required)
+            if (schema.Properties.TryGetValue(name, out var property) && property is OpenApiSchema { OneOf: { Count: 2 } oneOf }
+                && oneOf.Count(s => s is OpenApiSchema { Type: JsonSchemaType.Null }) == 1)
+                schema.Properties[name] = oneOf.Single(s => s is not OpenApiSchema { Type: JsonSchemaType.Null });
     }
 
     /// <summary>What ApiSetup's problem details and Problems.ToProblem write: the RFC 9457 members, our code, field errors, the trace id.</summary>

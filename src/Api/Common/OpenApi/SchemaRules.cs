@@ -26,6 +26,25 @@ public static class SchemaRules
             schema.Format = "date-time";
         }
 
+        // Lists of strings and instants: the items go through the same converters and came out with no schema at all.
+        if (context.JsonTypeInfo.Kind == JsonTypeInfoKind.Enumerable && schema.Items is null or OpenApiSchema { Type: null })
+        {
+            if (context.JsonTypeInfo.ElementType == typeof(string)) schema.Items = new OpenApiSchema { Type = JsonSchemaType.String };
+            else if (context.JsonTypeInfo.ElementType == typeof(DateTimeOffset)) schema.Items = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time" };
+        }
+
+        // Enums travel as camelCase strings (JsonStringEnumConverter); say so, for generators that need a type.
+        if ((Nullable.GetUnderlyingType(type) ?? type).IsEnum && schema.Enum is { Count: > 0 } && schema.Type is null)
+            schema.Type = JsonSchemaType.String;
+
+        // A field the handler insists on is refused when null, too.
+        if (property is not null && HasRequiredAttribute(property))
+        {
+            if (schema.Type is { } nullable) schema.Type = nullable & ~JsonSchemaType.Null;
+            schema.OneOf?.Where(s => s is OpenApiSchema { Type: JsonSchemaType.Null }).ToList().ForEach(s => schema.OneOf.Remove(s));
+            schema.Enum?.Where(v => v is null || v.GetValueKind() == System.Text.Json.JsonValueKind.Null).ToList().ForEach(v => schema.Enum.Remove(v));
+        }
+
         // The web defaults read "5" as 5, so the generator offers integer|string; we write and document numbers only.
         if (schema.Type is { } t && (t & (JsonSchemaType.Integer | JsonSchemaType.Number)) != 0 && (t & JsonSchemaType.String) != 0)
         {
