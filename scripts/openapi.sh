@@ -4,7 +4,7 @@
 #
 # Usage: scripts/openapi.sh [FILE]
 #   npx --yes @redocly/cli@2.77.0 lint FILE            # what .ci/run checks (rules in redocly.yaml)
-#   npx --yes openapi-typescript@7.10.1 FILE -o api.d.ts   # TypeScript types for a client
+#   npx --yes openapi-typescript@7.13.0 FILE -o api.d.ts   # TypeScript types for a client (scripts/check-client.sh)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out="$(realpath -m "${1:-openapi.json}")"
