@@ -60,5 +60,6 @@ public static class MessageAttendees
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(new Response(recipients.Count));
             })
-            .RequireAuthorization().WithTags("Events").WithName(nameof(MessageAttendees)).WithSummary("Send a message to an event's attendees").ProducesProblems(400, 401, 403, 404, 409);
+            .RequireAuthorization().WithTags("Events").WithName(nameof(MessageAttendees)).WithSummary("Send a message to an event's attendees")
+            .WithDescription("The event's organizers: mails the attendees (only those whose registration is in `statuses`, when given). Members who turned reminders off in their mail preferences are left out. At most 5 messages per event per hour (409 `message.rate_limited`).").ProducesProblems(400, 401, 403, 404, 409);
 }

@@ -49,6 +49,7 @@ public static class OutboxAdmin
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(new Item(email.Id, email.Status, email.Subject, email.Attempts, email.CreatedAt, email.NextAttemptAt, email.SentAt, email.LastError));
             })
-            .WithName("RetryOutboxEmail").WithSummary("Retry a dead e-mail").ProducesProblems(401, 403, 404, 409);
+            .WithName("RetryOutboxEmail").WithSummary("Retry a dead e-mail")
+            .WithDescription("Admins: a dead message is queued again. 409 `outbox.not_dead`. Audited.").ProducesProblems(401, 403, 404, 409);
     }
 }

@@ -106,7 +106,8 @@ public static class ReminderEndpoints
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(View(e));
             })
-            .WithName("SetReminderRules").WithSummary("Set an event's reminder rules").ProducesProblems(400, 401, 403, 404);
+            .WithName("SetReminderRules").WithSummary("Set an event's reminder rules")
+            .WithDescription("The event's organizers: replaces the rules (\"N days before at HH:MM\" in the event's zone, \"N hours before\"); each reminder goes out once.").ProducesProblems(400, 401, 403, 404);
 
         var prefs = app.MapGroup("/api/me/mail-preferences").WithTags("Members").RequireAuthorization();
         prefs.MapGet("/", async (ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>

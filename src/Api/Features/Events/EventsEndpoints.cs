@@ -84,16 +84,20 @@ public static class EventsEndpoints
                 """);
         organize.MapPut("/{id:guid}", async Task<Results<Ok<EventView>, ProblemHttpResult>> (
                 Guid id, EventRequest request, ClaimsPrincipal user, UpdateEvent.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, request, ct)).ToOk())
-            .WithName(nameof(UpdateEvent)).WithSummary("Replace an event").ProducesProblems(400, 401, 403, 404, 409, 422);
+            .WithName(nameof(UpdateEvent)).WithSummary("Replace an event")
+            .WithDescription("The event's organizers and co-organizers: replaces the event (the body is the one that creates it). Capacity and quotas cannot drop below the seats taken (409 `event.capacity_below_taken`, `event.quota_below_taken`); 409 `event.cancelled`; 422 for a broken rule (`event.started`, `event.join_url_required`, `event.venue_required`). Attendees are told of a new time or place.").ProducesProblems(400, 401, 403, 404, 409, 422);
         organize.MapPost("/{id:guid}/publish", async Task<Results<Ok<EventView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, PublishEvent.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, ct)).ToOk())
-            .WithName(nameof(PublishEvent)).WithSummary("Publish an event").ProducesProblems(401, 403, 404, 409, 422);
+            .WithName(nameof(PublishEvent)).WithSummary("Publish an event")
+            .WithDescription("The event's organizers: a draft becomes visible in the listing and open for registration. 409 `event.not_draft`; 422 for what a published event needs (`event.no_ticket_types`, `event.join_url_required`, `event.venue_required`, `event.panel_incomplete`).").ProducesProblems(401, 403, 404, 409, 422);
         organize.MapPost("/{id:guid}/cancel", async Task<Results<Ok<EventView>, ProblemHttpResult>> (
                 Guid id, CancelEvent.Request request, ClaimsPrincipal user, CancelEvent.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, request, ct)).ToOk())
-            .WithName(nameof(CancelEvent)).WithSummary("Cancel an event").ProducesProblems(400, 401, 403, 404, 409, 422);
+            .WithName(nameof(CancelEvent)).WithSummary("Cancel an event")
+            .WithDescription("The event's organizers, with a reason: every registration is cancelled (paid ones refunded), the waitlist closed and everyone told by mail. 409 `event.cancelled`.").ProducesProblems(400, 401, 403, 404, 409, 422);
         organize.MapGet("/{id:guid}/attendee-info", async Task<Results<Ok<AttendeeInfoView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, GetAttendeeInfo.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, ct)).ToOk())
-            .WithName(nameof(GetAttendeeInfo)).WithSummary("Get attendee-only information").ProducesProblems(401, 403, 404);
+            .WithName(nameof(GetAttendeeInfo)).WithSummary("Get attendee-only information")
+            .WithDescription("Confirmed attendees, speakers and panelists, and the organizers: the join URL, materials and room notes. 403 `event.attendees_only` for anyone else who can see the event.").ProducesProblems(401, 403, 404);
         organize.MapGet("/{id:guid}/attendees", async Task<Results<Ok<Page<AttendeeView>>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, ListAttendees.Handler handler, CancellationToken ct, string? cursor, int? limit) =>
             {
@@ -101,7 +105,8 @@ public static class EventsEndpoints
                 var result = await handler.HandleAsync(user, id, ct, after, take + 1);
                 return result.IsSuccess ? TypedResults.Ok(Cursor.ToPage(result.Value.Attendees, take, a => a.RegistrationId)) : result.Error!.ToProblem();
             })
-            .WithName(nameof(ListAttendees)).WithSummary("List an event's attendees").ProducesProblems(400, 401, 403, 404);
+            .WithName(nameof(ListAttendees)).WithSummary("List an event's attendees")
+            .WithDescription("The event's organizers: registrations with their status, ticket type, answers and check-ins, keyset-paginated.").ProducesProblems(400, 401, 403, 404);
         organize.MapGet("/{id:guid}/attendees.csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, ListAttendees.Handler handler, CancellationToken ct) =>
             {
@@ -110,7 +115,8 @@ public static class EventsEndpoints
                     ? TypedResults.File(ListAttendees.ToCsv(result.Value.Event, result.Value.Attendees), "text/csv; charset=utf-8", $"attendees-{id}.csv")
                     : result.Error!.ToProblem();
             })
-            .WithName("ExportAttendees").WithSummary("Export an event's attendees as CSV").ProducesText("text/csv").ProducesProblems(401, 403, 404);
+            .WithName("ExportAttendees").WithSummary("Export an event's attendees as CSV")
+            .WithDescription("The event's organizers: the attendee list as CSV, UTF-8 with a BOM for Excel, formulas neutralised.").ProducesText("text/csv").ProducesProblems(401, 403, 404);
         organize.MapPost("/{id:guid}/check-ins", async Task<Results<Created<CheckInAttendee.Response>, Ok<CheckInAttendee.Response>, ProblemHttpResult>> (
                 Guid id, CheckInAttendee.Request request, ClaimsPrincipal user, CheckInAttendee.Handler handler, CancellationToken ct) =>
             {
@@ -131,7 +137,8 @@ public static class EventsEndpoints
                 await handler.HandleAsync(user, ct);
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization().WithName("RevokeCalendarFeed").WithSummary("Revoke your private calendar feed").ProducesProblems(401);
+            .RequireAuthorization().WithName("RevokeCalendarFeed").WithSummary("Revoke your private calendar feed")
+            .WithDescription("The feed's address stops working at once; a new one can be created.").ProducesProblems(401);
         calendar.MapGet("/calendar/{token}.ics", async Task<Results<ContentHttpResult, ProblemHttpResult>> (
                 string token, HttpResponse response, CalendarFeeds.FeedHandler handler, CancellationToken ct) =>
             {
@@ -140,7 +147,8 @@ public static class EventsEndpoints
                 var result = await handler.HandleAsync(token, ct);
                 return result.IsSuccess ? TypedResults.Text(result.Value!, "text/calendar; charset=utf-8") : result.Error!.ToProblem();
             })
-            .WithName("GetMemberCalendar").WithSummary("Get a private calendar feed").ProducesText("text/calendar").ProducesProblems(404);
+            .WithName("GetMemberCalendar").WithSummary("Get a private calendar feed")
+            .WithDescription("The private feed's address is the credential (no sign-in): your confirmed events with their join URLs, served with `Cache-Control: no-store`. 404 for a revoked or unknown address.").ProducesText("text/calendar").ProducesProblems(404);
     }
 
 }

@@ -120,14 +120,16 @@ public static class PaymentsEndpoints
                 var result = await handler.HandleAsync(user, id, after, take, ct);
                 return result.ToOk();
             })
-            .RequireAuthorization().WithTags("Payments").WithName(nameof(ListEventPayments)).WithSummary("List an event's payments and totals").ProducesProblems(400, 401, 403, 404);
+            .RequireAuthorization().WithTags("Payments").WithName(nameof(ListEventPayments)).WithSummary("List an event's payments and totals")
+            .WithDescription("The event's organizers: totals and each registration's payment and refund progress, keyset-paginated.").ProducesProblems(400, 401, 403, 404);
         app.MapGet("/api/events/{id:guid}/payments.csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, ListEventPayments.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, id, null, int.MaxValue - 1, ct);
                 return result.IsSuccess ? TypedResults.File(ListEventPayments.ToCsv(result.Value!), "text/csv; charset=utf-8", $"payments-{id}.csv") : result.Error!.ToProblem();
             })
-            .RequireAuthorization().WithTags("Payments").WithName("ExportEventPayments").WithSummary("Export an event's payments as CSV").ProducesText("text/csv").ProducesProblems(401, 403, 404);
+            .RequireAuthorization().WithTags("Payments").WithName("ExportEventPayments").WithSummary("Export an event's payments as CSV")
+            .WithDescription("The event's organizers: the payments as CSV, UTF-8 with a BOM for Excel, formulas neutralised.").ProducesText("text/csv").ProducesProblems(401, 403, 404);
 
         app.MapGet("/api/events/{id:guid}/payments/problems", async Task<Results<Ok<ListMoneyProblems.Response>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, ListMoneyProblems.Handler handler, CancellationToken ct) => (await handler.ForEventAsync(user, id, ct)).ToOk())

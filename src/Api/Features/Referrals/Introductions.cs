@@ -101,7 +101,8 @@ public static class Introductions
                 await transaction.CommitAsync(ct);
                 return TypedResults.Ok((await SentViewsAsync(db, viewers, me, [request.Introductions.Single(i => i.Id == introductionId)], now, ct))[0]);
             })
-            .WithName("WithdrawIntroduction").WithSummary("Withdraw an introduction").ProducesProblems(401, 404, 409);
+            .WithName("WithdrawIntroduction").WithSummary("Withdraw an introduction")
+            .WithDescription("The requester: an invitation not yet answered is withdrawn. 409 `introduction.invalid_transition`.").ProducesProblems(401, 404, 409);
 
         requests.MapPost("/withdraw", async Task<Results<Ok<ReferralRequests.View>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
@@ -117,7 +118,8 @@ public static class Introductions
                 await transaction.CommitAsync(ct);
                 return TypedResults.Ok(ReferralRequests.View.Of(request));
             })
-            .WithName("WithdrawReferralRequest").WithSummary("Withdraw a referral request").ProducesProblems(401, 404, 409);
+            .WithName("WithdrawReferralRequest").WithSummary("Withdraw a referral request")
+            .WithDescription("The requester: open invitations are withdrawn too. 409 `referral.invalid_transition`.").ProducesProblems(401, 404, 409);
 
         requests.MapPost("/close", async Task<Results<Ok<ReferralRequests.View>, ProblemHttpResult>> (
                 Guid id, CloseRequest body, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
@@ -196,7 +198,8 @@ public static class Introductions
                 return await AnswerAsync(db, viewers, me, introductionId, requestId, time.GetUtcNow(),
                     (r, now) => r.Decline(introductionId, me, reason, now), "referral.introduction_declined", ct);
             })
-            .WithName("DeclineIntroduction").WithSummary("Decline an introduction").ProducesProblems(400, 401, 404, 409);
+            .WithName("DeclineIntroduction").WithSummary("Decline an introduction")
+            .WithDescription("The invited professional, with a reason from the list; the requester is told, and who asked stays hidden. 409 `introduction.invalid_transition`.").ProducesProblems(400, 401, 404, 409);
     }
 
     private static async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> AnswerAsync(AppDbContext db, Viewers viewers, Guid me, Guid introductionId, Guid requestId,
