@@ -56,6 +56,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync()
     {
+        // ASSEMBLE_CONTRACT_LOG=FILE: which operations and statuses this class met (and any violation), for coverage.
         if (Environment.GetEnvironmentVariable("ASSEMBLE_CONTRACT_LOG") is { Length: > 0 } log)
             await File.AppendAllLinesAsync(log, Contract.Violations.Select(v => $"{GetType().Name}\t{v}")
                 .Concat(Contract.Seen.Keys.Select(k => $"{GetType().Name}\tSEEN {k}")));
