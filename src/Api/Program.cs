@@ -37,10 +37,6 @@ builder.Services
     .AddSingleton<DirectoryIndex>();
 
 var app = builder.Build();
-if (await StartupTasks.RunCommandAsync(app, args) is { } exitCode) return exitCode;
-// A request naming another Host is refused (400) before any endpoint runs; in Production the hosts must be named.
-if (app.Environment.IsProduction() && app.Configuration["AllowedHosts"] is null or "" or "*")
-    throw new InvalidOperationException("Set AllowedHosts (AllowedHosts=assemble.example.org) to the host names people reach the API at; '*' is refused in Production.");
 
 #if BENCHMARK
 Assemble.Api.Bench.PhaseTimings.UsePhaseTimings(app);
@@ -90,6 +86,12 @@ app.MapJobsDashboard();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);
 #endif
+
+// After the route table: the openapi command describes it.
+if (await StartupTasks.RunCommandAsync(app, args) is { } exitCode) return exitCode;
+// A request naming another Host is refused (400) before any endpoint runs; in Production the hosts must be named.
+if (app.Environment.IsProduction() && app.Configuration["AllowedHosts"] is null or "" or "*")
+    throw new InvalidOperationException("Set AllowedHosts (AllowedHosts=assemble.example.org) to the host names people reach the API at; '*' is refused in Production.");
 
 await StartupTasks.PrepareAsync(app);
 await app.RunAsync();

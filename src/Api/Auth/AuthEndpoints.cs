@@ -12,10 +12,11 @@ public static class AuthEndpoints
     /// <summary>ASP.NET Core Identity's own endpoints under /api/auth, with a stable code on every error they give.</summary>
     public static void MapAuthEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/auth")
+        var identity = app.MapGroup("/api/auth")
             .WithTags("Auth")
-            .MapIdentityApi<AppUser>()
-            .AddEndpointFilter(async (context, next) => RefuseMalformedUserId(context) ?? AddCodes(await InOneTransactionIfSignUp(context, next)));
+            .MapIdentityApi<AppUser>();
+        identity.Add(IdentityOperations.Describe);
+        identity.AddEndpointFilter(async (context, next) => RefuseMalformedUserId(context) ?? AddCodes(await InOneTransactionIfSignUp(context, next)));
 
         // Bearer tokens are self-contained: ending one means changing the account's security stamp, which ends every
         // session of the account (each device signs in again) — access and refresh tokens and cookies alike.
@@ -25,7 +26,7 @@ public static class AuthEndpoints
                 await signIn.SignOutAsync();
                 return TypedResults.NoContent();
             })
-            .RequireAuthorization().WithTags("Auth").WithName("Logout").ProducesProblems(401).DisableAntiforgery()
+            .RequireAuthorization().WithTags("Auth").WithName("Logout").WithSummary("Sign out everywhere").ProducesProblems(401).DisableAntiforgery()
             .WithDescription("Signs out: this session and every other session of the account end (their access and refresh tokens get 401), and the cookie is removed.");
     }
 

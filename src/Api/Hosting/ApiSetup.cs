@@ -3,13 +3,13 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Assemble.Api.Auth;
 using Assemble.Api.Common;
+using Assemble.Api.Common.OpenApi;
 using Assemble.Api.Features.Admin;
 using Assemble.Infrastructure;
 using Assemble.Infrastructure.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Http.Json;
-using Microsoft.OpenApi;
 
 namespace Assemble.Api.Hosting;
 
@@ -75,23 +75,16 @@ public static class ApiSetup
         return services;
     }
 
-    public static IServiceCollection AddAssembleOpenApi(this IServiceCollection services) => services.AddOpenApi(o =>
+    /// <summary>/openapi/v1.json: named schemas, per-operation security, problem shapes (the rules live in Common/OpenApi).</summary>
+    public static IServiceCollection AddAssembleOpenApi(this IServiceCollection services)
     {
-        o.AddDocumentTransformer((document, _, _) =>
+        var names = new SchemaNames();
+        return services.AddOpenApi(o =>
         {
-            document.Info.Title = "Assemble API";
-            document.Info.Description = "Members, credentials, events and referrals for support professionals (対人支援職). Errors are RFC 9457 problem details with a stable `code`.";
-            document.Components ??= new OpenApiComponents();
-            document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-            document.Components.SecuritySchemes["bearer"] = new OpenApiSecurityScheme
-            {
-                Type = SecuritySchemeType.Http,
-                Scheme = "bearer",
-                Description = "The accessToken from POST /api/auth/login.",
-            };
-            document.Security ??= [];
-            document.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference("bearer", document)] = [] });
-            return Task.CompletedTask;
+            o.CreateSchemaReferenceId = names.For;
+            o.AddSchemaTransformer(SchemaRules.ApplyAsync);
+            o.AddOperationTransformer(OperationRules.ApplyAsync);
+            o.AddDocumentTransformer(DocumentRules.ApplyAsync);
         });
-    });
+    }
 }

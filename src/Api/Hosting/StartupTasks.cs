@@ -1,4 +1,6 @@
 using Assemble.Infrastructure.Persistence;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 
 namespace Assemble.Api.Hosting;
 
@@ -18,10 +20,10 @@ public sealed class BootstrapOptions
     public string? AdminEmail { get; set; }
 }
 
-/// <summary>What runs before the API serves, and the command-line verbs (migrate, create-admin).</summary>
+/// <summary>What runs before the API serves, and the command-line verbs (migrate, create-admin, openapi).</summary>
 public static class StartupTasks
 {
-    public static readonly string[] Commands = ["migrate", "create-admin"];
+    public static readonly string[] Commands = ["migrate", "create-admin", "openapi"];
 
     /// <summary>Runs a command if args name one. Returns its exit code, or null to go on serving.</summary>
     public static async Task<int?> RunCommandAsync(WebApplication app, string[] args)
@@ -44,8 +46,35 @@ public static class StartupTasks
             case "create-admin":
                 Console.Error.WriteLine("usage: create-admin EMAIL");
                 return 2;
+            case "openapi" when args.Length >= 2:
+                await WriteOpenApiDocumentAsync(app, args[1]);
+                return 0;
+            case "openapi":
+                Console.Error.WriteLine("usage: openapi FILE");
+                return 2;
             default:
                 return null;
+        }
+    }
+
+    /// <summary>
+    /// Writes the document /openapi/v1.json serves, for linters and client generators; no database is needed. The
+    /// route table reaches the document only once the app starts, so it starts on a loopback port and stops again.
+    /// </summary>
+    private static async Task WriteOpenApiDocumentAsync(WebApplication app, string path)
+    {
+        app.Urls.Clear();
+        app.Urls.Add("http://127.0.0.1:0");
+        await app.StartAsync();
+        try
+        {
+            var document = await app.Services.GetRequiredKeyedService<IOpenApiDocumentProvider>("v1").GetOpenApiDocumentAsync();
+            await using var file = File.Create(path);
+            await document.SerializeAsJsonAsync(file, OpenApiSpecVersion.OpenApi3_1);
+        }
+        finally
+        {
+            await app.StopAsync();
         }
     }
 

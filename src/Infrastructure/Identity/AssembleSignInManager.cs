@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Identity;
@@ -21,14 +22,15 @@ public sealed class AssembleSignInManager(
     : SignInManager<AppUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
 {
     private static readonly AppUser Nobody = new();
-    private static string? _nobodysHash;
+    // One per hasher: a process that hosts several APIs (the tests) may configure them with different iteration counts.
+    private static readonly ConditionalWeakTable<IPasswordHasher<AppUser>, string> NobodysHash = new();
 
     public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
     {
         var user = await UserManager.FindByNameAsync(userName);
         if (user is not null) return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure);
         // The same hashing work as a real account's check (the configured hasher, a hash made by it), then the same answer.
-        var hash = _nobodysHash ??= UserManager.PasswordHasher.HashPassword(Nobody, Guid.NewGuid().ToString("N"));
+        var hash = NobodysHash.GetValue(UserManager.PasswordHasher, hasher => hasher.HashPassword(Nobody, Guid.NewGuid().ToString("N")));
         UserManager.PasswordHasher.VerifyHashedPassword(Nobody, hash, password ?? "");
         return SignInResult.Failed;
     }

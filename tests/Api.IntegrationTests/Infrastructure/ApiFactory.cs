@@ -56,6 +56,10 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
 
     async Task IAsyncLifetime.DisposeAsync()
     {
+        // ASSEMBLE_CONTRACT_LOG=FILE: which operations and statuses this class met (and any violation), for coverage.
+        if (Environment.GetEnvironmentVariable("ASSEMBLE_CONTRACT_LOG") is { Length: > 0 } log)
+            await File.AppendAllLinesAsync(log, Contract.Violations.Select(v => $"{GetType().Name}\t{v}")
+                .Concat(Contract.Seen.Keys.Select(k => $"{GetType().Name}\tSEEN {k}")));
         await base.DisposeAsync();
         if (!_ownsDatabase) return;
         await TestDatabases.DropAsync(ConnectionString);
@@ -87,9 +91,14 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("RateLimits:PasswordResetPerIpPerHour", "100000");
         builder.UseSetting("RateLimits:PasswordResetPerAccountPerHour", "100000");
         foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        // Every answer a test receives is checked against the OpenAPI document (OpenApiContractTests asserts on it).
+        builder.ConfigureServices(services => services.AddSingleton(Contract).AddSingleton<IStartupFilter>(Contract));
         // Everything, whatever appsettings filters for the console: the captured logs prove what never appears.
         builder.ConfigureLogging(logging => logging.AddProvider(Logs).AddFilter<CapturedLogs>(null, LogLevel.Trace));
     }
+
+    /// <summary>What the answers this API gave broke of its OpenAPI document.</summary>
+    public ContractCheck Contract { get; } = new();
 
     public string NewEmail(string label = "member") => $"{label}{Interlocked.Increment(ref _userCounter)}-{Guid.NewGuid():N}"[..24] + "@example.jp";
 

@@ -33,7 +33,7 @@ public static class AdminEndpoints
                 if (!QueryValues.TryEnum<CredentialStatus>(status, "status", out var wanted, out problem)) return problem!;
                 return TypedResults.Ok(await handler.HandleAsync(user, wanted, after, take, ct));
             })
-            .WithName(nameof(ListCredentials)).ProducesProblems(400, 401, 403);
+            .WithName(nameof(ListCredentials)).WithSummary("List submitted credentials").ProducesProblems(400, 401, 403);
 
         admin.MapPost("/credentials/{id:guid}/verify", async Task<Results<Ok<CredentialView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, VerifyCredential.Handler handler, CancellationToken ct) =>
@@ -41,7 +41,8 @@ public static class AdminEndpoints
                 var result = await handler.HandleAsync(user, id, ct);
                 return result.ToOk();
             })
-            .WithName(nameof(VerifyCredential)).ProducesProblems(401, 403, 404, 409, 422);
+            .WithName(nameof(VerifyCredential)).WithSummary("Verify a credential")
+            .WithDescription("Admins, after checking the public register: the member's profession shows as verified at once and the member gets a mail. 409 `credential.already_decided`; 422 `credential.expired`. Audited.").ProducesProblems(401, 403, 404, 409, 422);
 
         admin.MapPost("/credentials/{id:guid}/reject", async Task<Results<Ok<CredentialView>, ProblemHttpResult>> (
                 Guid id, RejectCredential.Request request, ClaimsPrincipal user, RejectCredential.Handler handler, CancellationToken ct) =>
@@ -49,7 +50,8 @@ public static class AdminEndpoints
                 var result = await handler.HandleAsync(user, id, request, ct);
                 return result.ToOk();
             })
-            .WithName(nameof(RejectCredential)).ProducesProblems(400, 401, 403, 404, 409);
+            .WithName(nameof(RejectCredential)).WithSummary("Reject a credential")
+            .WithDescription("Admins, with a reason the member is told by mail; the member may submit again. 409 `credential.already_decided`. Audited.").ProducesProblems(400, 401, 403, 404, 409);
 
         admin.MapPost("/credentials/{id:guid}/revoke", async Task<Results<Ok<CredentialView>, ProblemHttpResult>> (
                 Guid id, RevokeCredential.Request request, ClaimsPrincipal user, RevokeCredential.Handler handler, CancellationToken ct) =>
@@ -57,7 +59,7 @@ public static class AdminEndpoints
                 var result = await handler.HandleAsync(user, id, request, ct);
                 return result.ToOk();
             })
-            .WithName(nameof(RevokeCredential)).ProducesProblems(400, 401, 403, 404, 409)
+            .WithName(nameof(RevokeCredential)).WithSummary("Revoke a verified credential").ProducesProblems(400, 401, 403, 404, 409)
             .WithDescription("Withdraws a verified credential (with a reason the member is told): verified-only access and the directory listing stop at once.");
 
         admin.MapPost("/members/{id:guid}/roles", async Task<Results<Ok<SetMemberRoles.Response>, ProblemHttpResult>> (
@@ -66,15 +68,17 @@ public static class AdminEndpoints
                 var result = await handler.HandleAsync(user, id, request, ct);
                 return result.ToOk();
             })
-            .WithName(nameof(SetMemberRoles)).ProducesProblems(400, 401, 403, 404, 422);
+            .WithName(nameof(SetMemberRoles)).WithSummary("Set a member's roles")
+            .WithDescription("Admins: replaces the member's roles (`organizer`, `admin`); they take effect on the member's next request. 400 `roles.unknown`; 422 `roles.cannot_remove_own_admin`. Audited.").ProducesProblems(400, 401, 403, 404, 422);
 
         admin.MapPost("/members/{id:guid}/disable", async Task<Results<Ok<DisableMember.Response>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, DisableMember.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, true, ct)).ToOk())
-            .WithName(nameof(DisableMember)).ProducesProblems(401, 403, 404, 422)
+            .WithName(nameof(DisableMember)).WithSummary("Disable a member's account").ProducesProblems(401, 403, 404, 422)
             .WithDescription("The account can no longer sign in, and its sessions end on their next request (401).");
         admin.MapPost("/members/{id:guid}/enable", async Task<Results<Ok<DisableMember.Response>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, DisableMember.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, false, ct)).ToOk())
-            .WithName("EnableMember").ProducesProblems(401, 403, 404);
+            .WithName("EnableMember").WithSummary("Enable a member's account again")
+            .WithDescription("Admins: a disabled account can sign in again. Audited.").ProducesProblems(401, 403, 404);
 
         admin.MapGet("/audit-log", async Task<Results<Ok<Page<ListAuditLog.Item>>, ProblemHttpResult>> (
                 ListAuditLog.Handler handler, CancellationToken ct, Guid? targetId, string? cursor, int? limit) =>
@@ -82,7 +86,7 @@ public static class AdminEndpoints
                 if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
                 return TypedResults.Ok(await handler.HandleAsync(targetId, after, take, ct));
             })
-            .WithName(nameof(ListAuditLog)).ProducesProblems(400, 401, 403);
+            .WithName(nameof(ListAuditLog)).WithSummary("List the audit log").ProducesProblems(400, 401, 403);
     }
 
     public static void AddAdminPolicy(Microsoft.AspNetCore.Authorization.AuthorizationOptions options)

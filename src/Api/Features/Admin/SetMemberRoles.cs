@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Domain.Auditing;
@@ -13,7 +14,7 @@ namespace Assemble.Api.Features.Admin;
 public static class SetMemberRoles
 {
     /// <summary>The roles the member should hold; "member" is implied for every account.</summary>
-    public sealed record Request(List<string>? Roles);
+    public sealed record Request([Required] List<string>? Roles);
 
     public sealed record Response(Guid MemberId, IReadOnlyList<string> Roles);
 

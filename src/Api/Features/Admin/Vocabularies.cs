@@ -23,7 +23,7 @@ public static class Vocabularies
         admin.MapGet("/vocabularies", async (AppDbContext db, CancellationToken ct)
                 => TypedResults.Ok(await db.VocabularyTerms.AsNoTracking().OrderBy(t => t.Kind).ThenBy(t => t.Code)
                     .Select(t => new TermView(t.Kind, t.Code, t.LabelJa, t.LabelEn, t.Active)).ToListAsync(ct)))
-            .WithName("ListVocabularyTerms")
+            .WithName("ListVocabularyTerms").WithSummary("List vocabulary terms, retired ones included")
             .WithDescription("Every term, retired ones included.");
 
         admin.MapPut("/vocabularies/{kind}/{code}", async Task<Results<Ok<TermView>, Created<TermView>, ProblemHttpResult>> (
@@ -48,7 +48,7 @@ public static class Vocabularies
                 await db.SaveChangesAsync(ct);
                 return created ? TypedResults.Created($"/api/admin/vocabularies/{kind}/{term.Code}", TermView.Of(term)) : TypedResults.Ok(TermView.Of(term));
             })
-            .WithName("SetVocabularyTerm").ProducesProblems(400, 401, 403)
+            .WithName("SetVocabularyTerm").WithSummary("Add, relabel or retire a vocabulary term").ProducesProblems(400, 401, 403)
             .WithDescription("Adds (201) or changes (200) a term: labels in Japanese and English; active=false retires it (kept on profiles, not offered anew).");
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Assemble.Api.Common.OpenApi;
 
 namespace Assemble.Api.Features.Credentials;
 
@@ -13,27 +14,32 @@ public static class CredentialsEndpoints
 
     public static void MapCredentialsEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/me/credentials").WithTags("Credentials").RequireAuthorization();
+        var group = app.MapGroup("/api/me/credentials").WithTags("Members").RequireAuthorization();
         group.MapPost("/", async Task<Results<Created<CredentialView>, ProblemHttpResult>> (
                 ClaimsPrincipal user, SubmitCredential.Request request, SubmitCredential.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, request, ct);
                 return result.IsSuccess ? TypedResults.Created($"/api/me/credentials/{result.Value!.Id}", result.Value) : result.Error!.ToProblem();
             })
-            .WithName(nameof(SubmitCredential)).ProducesProblems(400, 401, 409, 422);
+            .WithName(nameof(SubmitCredential)).WithSummary("Submit a professional credential").ProducesProblems(400, 401, 409, 422)
+            .WithDescription("An admin checks it against the public register and verifies or rejects it (you get a mail either way). "
+                + "409 credential.already_submitted while the same credential waits; 422 credential.expired for an expiry date in the past.")
+            .WithBodyExample("""
+                {"kind": "certifiedPublicPsychologist", "registrationNumber": "第12345号", "issuer": "厚生労働省", "expiresOn": "2030-03-31"}
+                """);
         group.MapGet("/", async Task<Results<Ok<Page<CredentialView>>, ProblemHttpResult>> (
                 ClaimsPrincipal user, ListMyCredentials.Handler handler, CancellationToken ct, string? cursor, int? limit) =>
             {
                 if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
                 return TypedResults.Ok(await handler.HandleAsync(user, after, take, ct));
             })
-            .WithName(nameof(ListMyCredentials)).ProducesProblems(400, 401);
+            .WithName(nameof(ListMyCredentials)).WithSummary("List your credentials").ProducesProblems(400, 401);
         group.MapGet("/{id:guid}", async Task<Results<Ok<CredentialView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, GetMyCredential.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, id, ct);
                 return result.ToOk();
             })
-            .WithName(nameof(GetMyCredential)).ProducesProblems(401, 404);
+            .WithName(nameof(GetMyCredential)).WithSummary("Get one of your credentials").ProducesProblems(401, 404);
     }
 }

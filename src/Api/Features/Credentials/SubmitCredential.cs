@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Domain.Auditing;
@@ -12,7 +13,7 @@ namespace Assemble.Api.Features.Credentials;
 
 public static class SubmitCredential
 {
-    public sealed record Request(Profession? Kind, string? RegistrationNumber, string? Issuer, DateOnly? ExpiresOn);
+    public sealed record Request([Required] Profession? Kind, [Required] string? RegistrationNumber, [Required] string? Issuer, DateOnly? ExpiresOn);
 
     public sealed class Handler(AppDbContext db, TimeProvider time)
     {

@@ -1,4 +1,5 @@
 using Assemble.Api.Common.Json;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Events;
@@ -21,7 +22,7 @@ public static class MessageAttendees
 {
     public const int PerEventPerHour = 5;
 
-    public sealed record Request(string? Subject, [property: AllowLineBreaks] string? Body, List<RegistrationStatus>? Statuses);
+    public sealed record Request([Required] string? Subject, [Required][property: AllowLineBreaks] string? Body, List<RegistrationStatus>? Statuses);
 
     public sealed record Response(int Recipients);
 
@@ -60,5 +61,6 @@ public static class MessageAttendees
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(new Response(recipients.Count));
             })
-            .RequireAuthorization().WithTags("Email").WithName(nameof(MessageAttendees)).ProducesProblems(400, 401, 403, 404, 409);
+            .RequireAuthorization().WithTags("Events").WithName(nameof(MessageAttendees)).WithSummary("Send a message to an event's attendees")
+            .WithDescription("The event's organizers: mails the attendees (only those whose registration is in `statuses`, when given). Members who turned reminders off in their mail preferences are left out. At most 5 messages per event per hour (409 `message.rate_limited`).").ProducesProblems(400, 401, 403, 404, 409);
 }

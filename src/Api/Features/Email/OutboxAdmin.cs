@@ -38,7 +38,7 @@ public static class OutboxAdmin
                     .Select(e => new Item(e.Id, e.Status, e.Subject, e.Attempts, e.CreatedAt, e.NextAttemptAt, e.SentAt, e.LastError)).ToListAsync(ct);
                 return TypedResults.Ok(Cursor.ToPage(rows, take, i => i.Id));
             })
-            .WithName("ListOutbox").ProducesProblems(400, 401, 403);
+            .WithName("ListOutbox").WithSummary("List outgoing mail").ProducesProblems(400, 401, 403);
         admin.MapPost("/{id:guid}/retry", async Task<Results<Ok<Item>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
                 var email = await db.OutboxEmails.SingleOrDefaultAsync(e => e.Id == id, ct);
@@ -49,6 +49,7 @@ public static class OutboxAdmin
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(new Item(email.Id, email.Status, email.Subject, email.Attempts, email.CreatedAt, email.NextAttemptAt, email.SentAt, email.LastError));
             })
-            .WithName("RetryOutboxEmail").ProducesProblems(401, 403, 404, 409);
+            .WithName("RetryOutboxEmail").WithSummary("Retry a dead e-mail")
+            .WithDescription("Admins: a dead message is queued again. 409 `outbox.not_dead`. Audited.").ProducesProblems(401, 403, 404, 409);
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Events;
@@ -79,22 +80,22 @@ public static class ReminderMailer
 
 public static class ReminderEndpoints
 {
-    public sealed record RulesRequest(List<ReminderRule>? Rules);
+    public sealed record RulesRequest([Required] List<ReminderRule>? Rules);
 
     public sealed record RulesResponse(Guid EventId, IReadOnlyList<ReminderRule> Rules, IReadOnlyList<EventTime> NextReminders);
 
-    public sealed record MailPreferences(bool? Reminders);
+    public sealed record MailPreferences([Required] bool? Reminders);
 
     public static void MapReminderEndpoints(this IEndpointRouteBuilder app)
     {
-        var rules = app.MapGroup("/api/events/{id:guid}/reminder-rules").WithTags("Email").RequireAuthorization();
+        var rules = app.MapGroup("/api/events/{id:guid}/reminder-rules").WithTags("Events").RequireAuthorization();
         rules.MapGet("/", async Task<Results<Ok<RulesResponse>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
             {
                 var e = await db.FindAsync(id, ct);
                 if (EventAccess.ManageError(e, user) is { } denied) return denied.ToProblem();
                 return TypedResults.Ok(View(e!));
             })
-            .WithName("GetReminderRules").ProducesProblems(401, 403, 404);
+            .WithName("GetReminderRules").WithSummary("Get an event's reminder rules").ProducesProblems(401, 403, 404);
         rules.MapPut("/", async Task<Results<Ok<RulesResponse>, ProblemHttpResult>> (Guid id, RulesRequest request, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
                 var e = await db.Events.Include(x => x.TicketTypes).SingleOrDefaultAsync(x => x.Id == id, ct);
@@ -105,15 +106,16 @@ public static class ReminderEndpoints
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(View(e));
             })
-            .WithName("SetReminderRules").ProducesProblems(400, 401, 403, 404);
+            .WithName("SetReminderRules").WithSummary("Set an event's reminder rules")
+            .WithDescription("The event's organizers: replaces the rules (\"N days before at HH:MM\" in the event's zone, \"N hours before\"); each reminder goes out once.").ProducesProblems(400, 401, 403, 404);
 
-        var prefs = app.MapGroup("/api/me/mail-preferences").WithTags("Email").RequireAuthorization();
+        var prefs = app.MapGroup("/api/me/mail-preferences").WithTags("Members").RequireAuthorization();
         prefs.MapGet("/", async (ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
         {
             var id = user.RequiredMemberId();
             var p = await db.MailPreferences.AsNoTracking().SingleOrDefaultAsync(x => x.MemberId == id, ct);
             return TypedResults.Ok(new MailPreferences(p?.Reminders ?? true));
-        }).WithName("GetMailPreferences").ProducesProblems(401);
+        }).WithName("GetMailPreferences").WithSummary("Get your mail preferences").ProducesProblems(401);
         prefs.MapPut("/", async Task<Results<Ok<MailPreferences>, ProblemHttpResult>> (MailPreferences request, ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
             {
                 if (request.Reminders is null) return Problems.InvalidField("reminders", "Required.");
@@ -124,7 +126,7 @@ public static class ReminderEndpoints
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(new MailPreferences(p.Reminders));
             })
-            .WithName("SetMailPreferences").ProducesProblems(400, 401)
+            .WithName("SetMailPreferences").WithSummary("Set your mail preferences").ProducesProblems(400, 401)
             .WithDescription("Reminders can be turned off; essential mail (account, payment, cancellation) is always sent.");
     }
 

@@ -4,6 +4,7 @@ using Assemble.Infrastructure.Persistence;
 using Assemble.Infrastructure.Persistence.Configurations;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Assemble.Api.Common.OpenApi;
 
 namespace Assemble.Api.Features.Email;
 
@@ -42,7 +43,8 @@ public static class Unsubscribe
                      <p>お申し込みや支払いに関する大切なメールは引き続き届きます。<br>Mail about your registrations and payments still arrives.</p>
                      """);
             })
-            .WithTags("Email").WithName("ShowUnsubscribePage").AllowAnonymous()
+            .WithTags("Members").WithName("ShowUnsubscribePage").WithSummary("Show the unsubscribe page").AllowAnonymous()
+            .ProducesText("text/html").ProducesText("text/html", StatusCodes.Status400BadRequest)
             .WithDescription("The page an unsubscribe link opens: one button that stops non-essential mail. A GET changes nothing.");
 
         app.MapPost(Route, async (string? token, IDataProtectionProvider protection, AppDbContext db, CancellationToken ct) =>
@@ -57,7 +59,8 @@ public static class Unsubscribe
                 }
                 return Page("<p>リマインドメールと主催者からのお知らせを停止しました。<br>Reminders and messages from organizers are turned off.</p>");
             })
-            .WithTags("Email").WithName("UnsubscribeFromReminders").AllowAnonymous().DisableAntiforgery()
+            .WithTags("Members").WithName("UnsubscribeFromReminders").WithSummary("Stop optional mail (one-click unsubscribe)").AllowAnonymous().DisableAntiforgery()
+            .ProducesText("text/html").ProducesText("text/html", StatusCodes.Status400BadRequest)
             .WithDescription("One-click unsubscribe (RFC 8058): the token in the query is the authority; any body (List-Unsubscribe=One-Click) is accepted.");
     }
 

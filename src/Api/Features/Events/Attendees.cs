@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using System.Security.Claims;
 using Assemble.Api.Common;
@@ -97,7 +98,7 @@ public static class ListAttendees
 
 public static class CheckInAttendee
 {
-    public sealed record Request(string? Code, Guid? SessionId);
+    public sealed record Request([Required] string? Code, Guid? SessionId);
 
     /// <summary>A scan at the door. The second scan of the same code for the same session records nothing new.</summary>
     public sealed record Response(Guid RegistrationId, Guid SessionId, string? DisplayName, string TicketTypeName, bool AlreadyCheckedIn, DateTimeOffset CheckedInAt, string Message);

@@ -1,11 +1,12 @@
 using Assemble.Api.Common.Json;
+using System.ComponentModel.DataAnnotations;
 using Assemble.Domain.Common;
 using Assemble.Domain.Events;
 using Assemble.Domain.Members;
 
 namespace Assemble.Api.Features.Events;
 
-public sealed record SessionRequest(string? Title, DateTimeOffset? StartsAt, DateTimeOffset? EndsAt);
+public sealed record SessionRequest(string? Title, [Required] DateTimeOffset? StartsAt, [Required] DateTimeOffset? EndsAt);
 
 public sealed record VenueRequest(string? Name, string? Address, Prefecture? Prefecture);
 
@@ -14,7 +15,7 @@ public sealed record SpeakerRequest(Guid? MemberId, string? Name, string? Profes
 public sealed record QuestionRequest(Guid? Id, string? Text, QuestionKind? Kind, List<string>? Options, bool? Required);
 
 public sealed record TicketTypeRequest(
-    Guid? Id, string? Name, int? PriceYen, int? MemberPriceYen, int? Quota,
+    Guid? Id, [Required] string? Name, [Required] int? PriceYen, int? MemberPriceYen, int? Quota,
     DateTimeOffset? SalesStartAt, DateTimeOffset? SalesEndAt, int? MaxPerMember, MatchmakingSide? Side);
 
 /// <summary>
@@ -23,9 +24,9 @@ public sealed record TicketTypeRequest(
 /// A single event gives <c>startsAt</c>/<c>endsAt</c>; a coaching cohort gives <c>sessions</c>.
 /// </summary>
 public sealed record EventRequest(
-    EventKind? Kind,
-    EventFormat? Format,
-    string? Title,
+    [Required] EventKind? Kind,
+    [Required] EventFormat? Format,
+    [Required] string? Title,
     [property: AllowLineBreaks] string? Description,
     string? TimeZone,
     DateTimeOffset? StartsAt,
@@ -37,7 +38,7 @@ public sealed record EventRequest(
     [property: AllowLineBreaks] string? AttendeeNotes,
     Audience? Audience,
     List<Profession>? AudienceProfessions,
-    int? Capacity,
+    [Required] int? Capacity,
     bool? RequiresApproval,
     List<SpeakerRequest>? Speakers,
     List<QuestionRequest>? Questions,
@@ -45,7 +46,7 @@ public sealed record EventRequest(
     int? CancellationDeadlineHours,
     int? HoldMinutes,
     int? OfferHours,
-    List<TicketTypeRequest>? TicketTypes)
+    [Required] List<TicketTypeRequest>? TicketTypes)
 {
     public const int DefaultCancellationDeadlineHours = 24;
     public const int DefaultHoldMinutes = 30;

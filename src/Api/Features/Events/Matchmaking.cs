@@ -68,7 +68,7 @@ public static class Matchmaking
                 await transaction.CommitAsync(ct);
                 return TypedResults.Created($"/api/events/{id}/matchmaking/rounds", await ScheduleAsync(db, e, body.MinutesPerRound, ct));
             })
-            .WithName("GenerateMatchmakingRounds").ProducesProblems(400, 401, 403, 404, 409)
+            .WithName("GenerateMatchmakingRounds").WithSummary("Generate an evening's matchmaking rounds").ProducesProblems(400, 401, 403, 404, 409)
             .WithDescription("Organizers. Replaces the schedule: every round pairs compatible doctors and counsellors who have not met, balancing how many meetings each gets; tables are numbered per round.");
 
         group.MapGet("/rounds", async Task<Results<Ok<ScheduleView>, ProblemHttpResult>> (
@@ -83,7 +83,7 @@ public static class Matchmaking
                 // A participant sees their own tables only.
                 return TypedResults.Ok(await ScheduleAsync(db, e, minutesPerRound, ct, only: me));
             })
-            .WithName("GetMatchmakingRounds").ProducesProblems(401, 404)
+            .WithName("GetMatchmakingRounds").WithSummary("Get your matchmaking tables").ProducesProblems(401, 404)
             .WithDescription("Organizers see every table; a participant sees their own meetings.");
 
         group.MapPost("/selections", async Task<Results<Ok<MySelectionsView>, ProblemHttpResult>> (
@@ -106,7 +106,7 @@ public static class Matchmaking
                 await transaction.CommitAsync(ct);
                 return TypedResults.Ok(await MineAsync(db, id, me, participants, now, ct));
             })
-            .WithName("SelectMatchmakingPartners").ProducesProblems(400, 401, 403, 404)
+            .WithName("SelectMatchmakingPartners").WithSummary("Choose whom you would meet again").ProducesProblems(400, 401, 403, 404)
             .WithDescription("Replaces your choices. A match exists only when both chose each other; a one-sided choice is never shown to the one chosen.");
 
         group.MapGet("/selections", async Task<Results<Ok<MySelectionsView>, ProblemHttpResult>> (
@@ -118,7 +118,7 @@ public static class Matchmaking
                 if (!participants.ContainsKey(me)) return NotParticipant.ToProblem();
                 return TypedResults.Ok(await MineAsync(db, id, me, participants, time.GetUtcNow(), ct));
             })
-            .WithName("GetMyMatchmakingSelections").ProducesProblems(401, 403, 404);
+            .WithName("GetMyMatchmakingSelections").WithSummary("Get your choices and mutual matches").ProducesProblems(401, 403, 404);
     }
 
     /// <summary>The matchmaking event, when the caller may see it; null (404) for anything else.</summary>

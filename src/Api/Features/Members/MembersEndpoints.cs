@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Domain.Members;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Assemble.Api.Common.OpenApi;
 
 namespace Assemble.Api.Features.Members;
 
@@ -19,14 +20,22 @@ public static class MembersEndpoints
         var me = app.MapGroup("/api/me").WithTags("Members").RequireAuthorization();
         me.MapGet("/profile", async (ClaimsPrincipal user, GetMyProfile.Handler handler, CancellationToken ct)
                 => TypedResults.Ok(await handler.HandleAsync(user, ct)))
-            .WithName(nameof(GetMyProfile)).ProducesProblems(401);
+            .WithName(nameof(GetMyProfile)).WithSummary("Get your profile").ProducesProblems(401);
         me.MapPut("/profile", async Task<Results<Ok<GetMyProfile.Response>, ProblemHttpResult>> (
                 ClaimsPrincipal user, UpdateMyProfile.Request request, UpdateMyProfile.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, request, ct);
                 return result.ToOk();
             })
-            .WithName(nameof(UpdateMyProfile)).ProducesProblems(400, 401);
+            .WithName(nameof(UpdateMyProfile)).WithSummary("Update your profile").ProducesProblems(400, 401)
+            .WithDescription("Replaces the whole profile: a field left out is cleared. Only displayName is required. visibility says, per field, "
+                + "who sees it (public, members, verifiedProfessionals, onlyMe); hidden keeps the profile out of lists and answers 404 to others.")
+            .WithBodyExample("""
+                {"displayName": "山田 花子", "nameKana": "やまだ はなこ", "professions": ["clinicalPsychologist"],
+                 "organisation": "こころの相談室", "prefecture": "osaka", "bio": "児童・思春期の心理支援をしています。",
+                 "interests": ["トラウマ", "家族支援"], "preferredLanguage": "ja",
+                 "visibility": {"organisation": "members", "bio": "public"}, "hidden": false}
+                """);
 
         var members = app.MapGroup("/api/members").WithTags("Members");
         members.MapGet("/{id:guid}", async Task<Results<Ok<MemberProfileView>, ProblemHttpResult>> (
@@ -35,7 +44,7 @@ public static class MembersEndpoints
                 var result = await handler.HandleAsync(user, id, ct);
                 return result.ToOk();
             })
-            .WithName(nameof(GetMemberProfile)).ProducesProblems(404)
+            .WithName(nameof(GetMemberProfile)).WithSummary("Get a member's profile").ProducesProblems(404)
             .WithDescription("Public fields for anonymous callers; more for members and verified professionals, as each member chose.");
         members.MapGet("/", async Task<Results<Ok<Page<MemberProfileView>>, ProblemHttpResult>> (
                 ClaimsPrincipal user, ListMembers.Handler handler, CancellationToken ct,
@@ -48,6 +57,6 @@ public static class MembersEndpoints
                 return TypedResults.Ok(await handler.HandleAsync(user, new ListMembers.Query(wantedProfession, wantedPrefecture, q, after, take), ct));
             })
             .RequireAuthorization()
-            .WithName(nameof(ListMembers)).ProducesProblems(400, 401);
+            .WithName(nameof(ListMembers)).WithSummary("List members").ProducesProblems(400, 401);
     }
 }

@@ -1,4 +1,5 @@
 using Assemble.Api.Common.Json;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Domain.Common;
@@ -13,7 +14,7 @@ public static class UpdateMyProfile
 {
     /// <summary>The whole profile (PUT replaces it). Only <c>displayName</c> is required.</summary>
     public sealed record Request(
-        string? DisplayName,
+        [Required] string? DisplayName,
         string? NameKana,
         List<Profession>? Professions,
         string? Organisation,

@@ -9,6 +9,7 @@ using Assemble.Infrastructure.Persistence;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Assemble.Api.Common.OpenApi;
 
 namespace Assemble.Api.Features.Payments;
 
@@ -45,7 +46,7 @@ public static class CheckoutPages
                 var standing = await StandingAsync(db, db.Registrations.Where(r => db.Payments.Any(p => p.RegistrationId == r.Id && p.CheckoutSessionId == sessionId)), ct);
                 return standing is null ? NotFound() : Show(standing, links);
             })
-            .WithName("ShowCheckoutSuccessPage").Produces(200, contentType: "text/html").Produces(404, contentType: "text/html")
+            .WithName("ShowCheckoutSuccessPage").WithSummary("Show the page after a successful payment").ProducesText("text/html").ProducesText("text/html", 404)
             .WithDescription("Stripe's success_url: where the registration stands (confirmed, still being confirmed, awaiting a konbini payment, or released). HTML.");
 
         pages.MapGet("/cancel", async (string? registration, AppDbContext db, IDataProtectionProvider protection, PublicLinks links, TimeProvider time, CancellationToken ct) =>
@@ -62,7 +63,7 @@ public static class CheckoutPages
                     : Released;
                 return Page("お支払いは完了していません", "Payment not completed", stillHeld + About(standing, links));
             })
-            .WithName("ShowCheckoutCancelPage").Produces(200, contentType: "text/html").Produces(404, contentType: "text/html")
+            .WithName("ShowCheckoutCancelPage").WithSummary("Show the page after a cancelled payment").ProducesText("text/html").ProducesText("text/html", 404)
             .WithDescription("Stripe's cancel_url: whether the seat is still held (with the way back to payment) or the hold has ended. HTML.");
 
         pages.MapGet("/pay", async (string? token, AppDbContext db, IDataProtectionProvider protection, PublicLinks links, StartCheckout.Handler checkout,
@@ -84,8 +85,8 @@ public static class CheckoutPages
                      <p><a href="{WebUtility.HtmlEncode(PayLink(links, token!))}">もう一度試す / Try again</a></p>
                      """ + About(standing, links), 503);
             })
-            .WithName("OpenCheckoutFromPayLink").Produces(303).Produces(200, contentType: "text/html").Produces(404, contentType: "text/html")
-            .Produces(410, contentType: "text/html").Produces(503, contentType: "text/html")
+            .WithName("OpenCheckoutFromPayLink").WithSummary("Open Checkout from a mailed pay link").Produces(303).ProducesText("text/html").ProducesText("text/html", 404)
+            .ProducesText("text/html", 410).ProducesText("text/html", 503)
             .WithDescription("The signed pay link of the awaiting-payment mail: 303 to the Checkout Session while the seat is held (the same session every time); "
                 + "a page when the registration is confirmed or awaiting a konbini payment (200), when the hold has ended (410), or when Stripe cannot be reached (503).");
     }

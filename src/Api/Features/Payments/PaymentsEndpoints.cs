@@ -12,6 +12,7 @@ using Assemble.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Assemble.Api.Common.OpenApi;
 
 namespace Assemble.Api.Features.Payments;
 
@@ -86,7 +87,7 @@ public static class PaymentsEndpoints
                     _ => TypedResults.Ok(),
                 };
             })
-            .WithTags("Payments").WithName("HandleStripeWebhook").ProducesProblems(400, 422).DisableAntiforgery()
+            .WithTags("Payments").WithName("HandleStripeWebhook").WithSummary("Receive a Stripe event").ProducesProblems(400, 422).DisableAntiforgery()
             .WithDescription("Stripe's webhook. Verifies Stripe-Signature on the raw body; repeats of an event id answer 200 and change nothing; "
                 + "an event rendered with another API release train answers 422 and is not recorded.");
 
@@ -100,7 +101,7 @@ public static class PaymentsEndpoints
                 if (payment.IsSuccess) return TypedResults.Ok(view.Value with { CheckoutUrl = payment.Value!.CheckoutUrl, HoldExpiresAt = payment.Value.CheckoutExpiresAt ?? view.Value.HoldExpiresAt });
                 return payment.Error == StartCheckout.Unavailable ? CheckoutUnavailable(http, view.Value, payment.Error) : payment.Error!.ToProblem();
             })
-            .RequireAuthorization().WithTags("Payments").WithName(nameof(StartCheckout)).ProducesProblems(401, 404, 409, 503)
+            .RequireAuthorization().WithTags("Payments").WithName(nameof(StartCheckout)).WithSummary("Get the checkout address of a held registration").ProducesProblems(401, 404, 409, 503)
             .WithDescription("The checkout address for your held registration (created once; the same session on every call). "
                 + "503 payment.unavailable when Stripe did not answer in time: the seat stays held; retry after Retry-After seconds.");
 
@@ -110,7 +111,7 @@ public static class PaymentsEndpoints
                 var result = await handler.HandleAsync(user, id, request, ct);
                 return result.IsSuccess ? TypedResults.Created($"/api/registrations/{id}", result.Value!) : result.Error!.ToProblem();
             })
-            .RequireAuthorization().WithTags("Payments").WithName(nameof(RefundRegistration)).ProducesProblems(400, 401, 403, 404, 409, 422)
+            .RequireAuthorization().WithTags("Payments").WithName(nameof(RefundRegistration)).WithSummary("Refund a registration, fully or in part").ProducesProblems(400, 401, 403, 404, 409, 422)
             .WithDescription("Organizers refund a registration fully (no amount) or partly (amountYen); sent to Stripe by the payment job.");
 
         app.MapGet("/api/events/{id:guid}/payments", async Task<Results<Ok<ListEventPayments.Response>, ProblemHttpResult>> (
@@ -120,7 +121,8 @@ public static class PaymentsEndpoints
                 var result = await handler.HandleAsync(user, id, after, take, ct);
                 return result.ToOk();
             })
-            .RequireAuthorization().WithTags("Payments").WithName(nameof(ListEventPayments)).ProducesProblems(400, 401, 403, 404);
+            .RequireAuthorization().WithTags("Payments").WithName(nameof(ListEventPayments)).WithSummary("List an event's payments and totals")
+            .WithDescription("The event's organizers: totals and each registration's payment and refund progress, keyset-paginated.").ProducesProblems(400, 401, 403, 404);
         app.MapGet("/api/events/{id:guid}/payments.csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, ListEventPayments.Handler handler, CancellationToken ct, string? lang) =>
             {
@@ -130,14 +132,15 @@ public static class PaymentsEndpoints
                     ? TypedResults.File(ListEventPayments.ToCsv(result.Value!, language ?? PreferredLanguage.Ja), "text/csv; charset=utf-8", $"payments-{id}.csv")
                     : result.Error!.ToProblem();
             })
-            .RequireAuthorization().WithTags("Payments").WithName("ExportEventPayments").ProducesProblems(400, 401, 403, 404);
+            .RequireAuthorization().WithTags("Payments").WithName("ExportEventPayments").WithSummary("Export an event's payments as CSV")
+            .WithDescription("The event's organizers: the payments as CSV, UTF-8 with a BOM for Excel, formulas neutralised.").ProducesText("text/csv").ProducesProblems(400, 401, 403, 404);
 
         app.MapGet("/api/events/{id:guid}/payments/problems", async Task<Results<Ok<ListMoneyProblems.Response>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, ListMoneyProblems.Handler handler, CancellationToken ct) => (await handler.ForEventAsync(user, id, ct)).ToOk())
-            .RequireAuthorization().WithTags("Payments").WithName("ListEventMoneyProblems").ProducesProblems(401, 403, 404)
+            .RequireAuthorization().WithTags("Payments").WithName("ListEventMoneyProblems").WithSummary("List an event's payment and refund problems").ProducesProblems(401, 403, 404)
             .WithDescription("For the event's organizers: payment problems, refunds not yet settled with Stripe, refunds that failed (with the reason), payments held for review.");
         app.MapGet("/api/admin/payments/problems", async (ListMoneyProblems.Handler handler, CancellationToken ct) => TypedResults.Ok(await handler.AllAsync(ct)))
-            .RequireAuthorization(Admin.AdminEndpoints.AdminPolicy).WithTags("Admin").WithName("ListMoneyProblems").ProducesProblems(401, 403)
+            .RequireAuthorization(Admin.AdminEndpoints.AdminPolicy).WithTags("Admin").WithName("ListMoneyProblems").WithSummary("List payment and refund problems across events").ProducesProblems(401, 403)
             .WithDescription("Every event's money problems, including Stripe events that match no payment.");
 
         if (environment.IsProduction()) return;

@@ -1,4 +1,5 @@
 using Assemble.Api.Common.Json;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Auth;
 using Assemble.Api.Common;
@@ -23,7 +24,7 @@ namespace Assemble.Api.Features.Privacy;
 /// </summary>
 public static class DeleteMyAccount
 {
-    public sealed record Request([property: AllowLineBreaks] string? Password);
+    public sealed record Request([Required][property: AllowLineBreaks] string? Password);
 
     public sealed record Response(
         DateTimeOffset DeletedAt, int RegistrationsCancelled, int RefundsRequested, int WaitlistPlacesLeft, int ReferralRequestsWithdrawn, int IntroductionsWithdrawn);

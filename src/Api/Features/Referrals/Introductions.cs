@@ -69,7 +69,7 @@ public static class Introductions
                 await transaction.CommitAsync(ct);
                 return TypedResults.Created($"/api/referral-requests/{id}/introductions", await SentViewsAsync(db, viewers, me, sent.Value, now, ct));
             })
-            .WithName("SendIntroductions").ProducesProblems(400, 401, 404, 409, 422)
+            .WithName("SendIntroductions").WithSummary("Invite practitioners to a referral request").ProducesProblems(400, 401, 404, 409, 422)
             .WithDescription("Requester only. At most 5 introductions wait for an answer at once; each has 72 hours. contact defaults to your account e-mail.");
 
         requests.MapGet("/introductions", async Task<Results<Ok<IReadOnlyList<SentView>>, ProblemHttpResult>> (
@@ -85,7 +85,7 @@ public static class Introductions
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(views);
             })
-            .WithName("ListSentIntroductions").ProducesProblems(401, 404);
+            .WithName("ListSentIntroductions").WithSummary("List a referral request's introductions").ProducesProblems(401, 404);
 
         requests.MapPost("/introductions/{introductionId:guid}/withdraw", async Task<Results<Ok<SentView>, ProblemHttpResult>> (
                 Guid id, Guid introductionId, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
@@ -101,7 +101,8 @@ public static class Introductions
                 await transaction.CommitAsync(ct);
                 return TypedResults.Ok((await SentViewsAsync(db, viewers, me, [request.Introductions.Single(i => i.Id == introductionId)], now, ct))[0]);
             })
-            .WithName("WithdrawIntroduction").ProducesProblems(401, 404, 409);
+            .WithName("WithdrawIntroduction").WithSummary("Withdraw an introduction")
+            .WithDescription("The requester: an invitation not yet answered is withdrawn. 409 `introduction.invalid_transition`.").ProducesProblems(401, 404, 409);
 
         requests.MapPost("/withdraw", async Task<Results<Ok<ReferralRequests.View>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
@@ -117,7 +118,8 @@ public static class Introductions
                 await transaction.CommitAsync(ct);
                 return TypedResults.Ok(ReferralRequests.View.Of(request));
             })
-            .WithName("WithdrawReferralRequest").ProducesProblems(401, 404, 409);
+            .WithName("WithdrawReferralRequest").WithSummary("Withdraw a referral request")
+            .WithDescription("The requester: open invitations are withdrawn too. 409 `referral.invalid_transition`.").ProducesProblems(401, 404, 409);
 
         requests.MapPost("/close", async Task<Results<Ok<ReferralRequests.View>, ProblemHttpResult>> (
                 Guid id, CloseRequest body, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
@@ -135,7 +137,7 @@ public static class Introductions
                 await transaction.CommitAsync(ct);
                 return TypedResults.Ok(ReferralRequests.View.Of(request));
             })
-            .WithName("CloseReferralRequest").ProducesProblems(400, 401, 404, 409)
+            .WithName("CloseReferralRequest").WithSummary("Close a referral request with its outcome").ProducesProblems(400, 401, 404, 409)
             .WithDescription("Once one introduction is accepted: outcome firstSessionBooked | didNotProceed | unknown. Free text is deleted 90 days later.");
 
         var mine = app.MapGroup("/api/me/introductions").WithTags("Referrals").RequireAuthorization();
@@ -158,7 +160,7 @@ public static class Introductions
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok((IReadOnlyList<ReceivedView>)views.Where(v => wanted is null || v.Status == wanted).OrderByDescending(v => v.SentAt).ToList());
             })
-            .WithName("ListMyIntroductions").ProducesProblems(401)
+            .WithName("ListMyIntroductions").WithSummary("List the introductions you received").ProducesProblems(401)
             .WithDescription("Introductions you were invited to (newest first, at most 200): the need, and who asked only after you accept.");
 
         mine.MapGet("/{introductionId:guid}", async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> (
@@ -172,7 +174,7 @@ public static class Introductions
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(views[0]);
             })
-            .WithName("GetMyIntroduction").ProducesProblems(401, 404);
+            .WithName("GetMyIntroduction").WithSummary("Get an introduction you received").ProducesProblems(401, 404);
 
         mine.MapPost("/{introductionId:guid}/accept", async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> (
                 Guid introductionId, AcceptRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
@@ -184,7 +186,7 @@ public static class Introductions
                 return await AnswerAsync(db, viewers, me, introductionId, requestId, time.GetUtcNow(),
                     (r, now) => r.Accept(introductionId, me, contact.Value!, now), "referral.introduction_accepted", ct);
             })
-            .WithName("AcceptIntroduction").ProducesProblems(400, 401, 404, 409)
+            .WithName("AcceptIntroduction").WithSummary("Accept an introduction").ProducesProblems(400, 401, 404, 409)
             .WithDescription("contact defaults to your account e-mail. After accepting, each side sees the other's contact (logged).");
 
         mine.MapPost("/{introductionId:guid}/decline", async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> (
@@ -196,7 +198,8 @@ public static class Introductions
                 return await AnswerAsync(db, viewers, me, introductionId, requestId, time.GetUtcNow(),
                     (r, now) => r.Decline(introductionId, me, reason, now), "referral.introduction_declined", ct);
             })
-            .WithName("DeclineIntroduction").ProducesProblems(400, 401, 404, 409);
+            .WithName("DeclineIntroduction").WithSummary("Decline an introduction")
+            .WithDescription("The invited professional, with a reason from the list; the requester is told, and who asked stays hidden. 409 `introduction.invalid_transition`.").ProducesProblems(400, 401, 404, 409);
     }
 
     private static async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> AnswerAsync(AppDbContext db, Viewers viewers, Guid me, Guid introductionId, Guid requestId,

@@ -42,7 +42,7 @@ public static class PracticeProfiles
                 var professions = (await viewers.VerifiedProfessionsAsync([id], ct)).GetValueOrDefault(id) ?? [];
                 return TypedResults.Ok(View(profile, professions, time.GetUtcNow()));
             })
-            .WithName("GetMyPracticeProfile").ProducesProblems(401, 404);
+            .WithName("GetMyPracticeProfile").WithSummary("Get your practice profile").ProducesProblems(401, 404);
 
         me.MapPut("/", async Task<Results<Ok<Response>, ProblemHttpResult>> (Request request, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
@@ -80,13 +80,13 @@ public static class PracticeProfiles
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(View(profile, professions, now));
             })
-            .WithName("SetMyPracticeProfile").ProducesProblems(400, 401, 422)
+            .WithName("SetMyPracticeProfile").WithSummary("Create or replace your practice profile").ProducesProblems(400, 401, 422)
             .WithDescription("Verified professionals only. Saving confirms the acceptance status as of now.");
 
         app.MapGet("/api/vocabularies", async (AppDbContext db, CancellationToken ct)
                 => TypedResults.Ok(await db.VocabularyTerms.AsNoTracking().Where(t => t.Active).OrderBy(t => t.Kind).ThenBy(t => t.Code)
                     .Select(t => new Term(t.Kind, t.Code, t.LabelJa, t.LabelEn)).ToListAsync(ct)))
-            .WithTags("Referrals").WithName("ListVocabularies");
+            .WithTags("Referrals").WithName("ListVocabularies").WithSummary("List the referral board's vocabularies");
     }
 
     internal static Response View(PracticeProfile p, IReadOnlyList<Profession> professions, DateTimeOffset now) => new(

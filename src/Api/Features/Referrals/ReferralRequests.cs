@@ -9,6 +9,7 @@ using Assemble.Domain.Referrals;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Assemble.Api.Common.OpenApi;
 
 namespace Assemble.Api.Features.Referrals;
 
@@ -57,7 +58,11 @@ public static class ReferralRequests
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Created($"/api/referral-requests/{created.Value.Id}", View.Of(created.Value));
             })
-            .WithName("CreateReferralRequest").ProducesProblems(400, 401, 422)
+            .WithName("CreateReferralRequest").WithSummary("Post a referral request").ProducesProblems(400, 401, 422)
+            .WithBodyExample("""
+                {"wantedProfessions": ["clinicalPsychologist"], "specialties": ["trauma-ptsd"], "ageGroup": "adolescent",
+                 "area": ["osaka"], "urgency": "routine", "note": "思春期のトラウマに対するTF-CBTをお願いできる方を探しています。"}
+                """)
             .WithDescription("A need, never a person: no client data; the note is screened for personal data (422 referral.personal_data_suspected). Not for crises.");
 
         group.MapGet("/{id:guid}", async Task<Results<Ok<View>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
@@ -73,7 +78,7 @@ public static class ReferralRequests
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(request.RequesterId == me || user.IsAdmin() ? View.Of(request) : View.ForInvitee(request));
             })
-            .WithName("GetReferralRequest").ProducesProblems(401, 404);
+            .WithName("GetReferralRequest").WithSummary("Get a referral request").ProducesProblems(401, 404);
 
         group.MapGet("/{id:guid}/matches", async Task<Results<Ok<Page<SearchDirectory.Match>>, ProblemHttpResult>> (Guid id, HttpRequest http, ClaimsPrincipal user, AppDbContext db, SearchDirectory.Handler directory, TimeProvider time, CancellationToken ct) =>
             {
@@ -89,7 +94,7 @@ public static class ReferralRequests
                     Exclude: r.Introductions.Select(i => i.InviteeId).Append(r.RequesterId).ToHashSet()), ct);
                 return result.ToOk();
             })
-            .WithName("ListReferralMatches").ProducesProblems(400, 401, 403, 404)
+            .WithName("ListReferralMatches").WithSummary("List practitioners who match a referral request").ProducesProblems(400, 401, 403, 404)
             .WithDescription("The directory's ranking for this need (cursor, limit), without the requester and those already invited.");
     }
 }

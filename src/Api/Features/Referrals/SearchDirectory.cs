@@ -208,6 +208,6 @@ public static class SearchDirectory
                 if (problem is not null) return problem;
                 return (await handler.HandleAsync(user, query!, ct)).ToOk();
             })
-            .RequireAuthorization().WithTags("Referrals").WithName(nameof(SearchDirectory)).ProducesProblems(400, 401, 403)
+            .RequireAuthorization().WithTags("Referrals").WithName(nameof(SearchDirectory)).WithSummary("Search the directory of practitioners").ProducesProblems(400, 401, 403)
             .WithDescription("Facets: profession, specialty, modality, ageGroup, language, delivery, prefecture (comma-separated values are OR), near=lat,lon (with withinKm to filter by distance), maxFee, insurance, accepting.");
 }

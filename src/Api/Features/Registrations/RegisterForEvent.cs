@@ -1,4 +1,5 @@
 using Assemble.Api.Common.Json;
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Email;
@@ -23,7 +24,7 @@ public static class RegisterForEvent
 {
     public sealed record AnswerRequest(Guid? QuestionId, [property: AllowLineBreaks] string? Text, List<string>? Choices);
 
-    public sealed record Request(Guid? TicketTypeId, int? Quantity, List<AnswerRequest>? Answers, bool? PledgeAccepted);
+    public sealed record Request([Required] Guid? TicketTypeId, int? Quantity, List<AnswerRequest>? Answers, bool? PledgeAccepted);
 
     public sealed class Handler(AppDbContext db, RegistrationLedger ledger, EventCache events, SoldOutMemo soldOut, Viewers viewers, TimeProvider time,
         IDataProtectionProvider protection, PublicLinks links, AssembleMetrics metrics)

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Events;
@@ -12,7 +13,7 @@ namespace Assemble.Api.Features.Registrations;
 
 public static class JoinWaitlist
 {
-    public sealed record Request(Guid? TicketTypeId, List<RegisterForEvent.AnswerRequest>? Answers, bool? PledgeAccepted);
+    public sealed record Request([Required] Guid? TicketTypeId, List<RegisterForEvent.AnswerRequest>? Answers, bool? PledgeAccepted);
 
     /// <summary>Only when sold out; the same rules as registering apply, so a promoted member can take the seat as is.</summary>
     public sealed class Handler(AppDbContext db, SeatKeeper seats, RegisterForEvent.Handler registrations, TimeProvider time, AssembleMetrics metrics)
