@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Members;
@@ -18,9 +19,9 @@ namespace Assemble.Api.Features.Referrals;
 /// </summary>
 public static class Introductions
 {
-    public sealed record ContactRequest(ContactKind? Kind, string? Value);
+    public sealed record ContactRequest([Required] ContactKind? Kind, [Required] string? Value);
 
-    public sealed record SendRequest(List<Guid>? ProfileIds, ContactRequest? Contact);
+    public sealed record SendRequest([Required] List<Guid>? ProfileIds, ContactRequest? Contact);
 
     public sealed record AcceptRequest(ContactRequest? Contact);
 

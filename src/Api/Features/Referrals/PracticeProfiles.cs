@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Members;
@@ -15,7 +16,7 @@ public static class PracticeProfiles
     public sealed record LocationRequest(Prefecture? Prefecture, string? City, double? Latitude, double? Longitude);
 
     public sealed record Request(
-        List<string>? Specialties, List<string>? Modalities, List<AgeGroup>? AgeGroups, List<string>? Languages, List<Delivery>? Delivery,
+        [Required] List<string>? Specialties, List<string>? Modalities, [Required] List<AgeGroup>? AgeGroups, [Required] List<string>? Languages, [Required] List<Delivery>? Delivery,
         List<LocationRequest>? Locations, List<Prefecture>? OnlinePrefectures, List<PracticeSetting>? Settings,
         int? FeeMinYen, int? FeeMaxYen, bool? InsuranceCovered, Acceptance? Acceptance, int? TypicalWaitWeeks);
 

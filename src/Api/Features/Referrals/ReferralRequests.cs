@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Assemble.Api.Common.Json;
 using System.Security.Claims;
 using Assemble.Api.Common;
@@ -23,7 +24,7 @@ public static class ReferralRequests
 
     /// <summary>The need. There is deliberately no field for anything about the client as a person.</summary>
     public sealed record Request(
-        List<Profession>? WantedProfessions, List<string>? Specialties, List<string>? Modalities, AgeGroup? AgeGroup, List<string>? Languages,
+        [Required] List<Profession>? WantedProfessions, List<string>? Specialties, List<string>? Modalities, AgeGroup? AgeGroup, List<string>? Languages,
         List<Delivery>? Delivery, List<Prefecture>? Area, int? MaxFeeYen, bool? InsuranceNeeded, Urgency? Urgency, [property: AllowLineBreaks] string? Note);
 
     public sealed record View(
