@@ -324,6 +324,24 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
     }
 
     [Fact]
+    public async Task Webhook_deliveries_are_counted_by_type_and_outcome_at_the_scrape_endpoint()
+    {
+        var h = await HoldAsync();
+        var once = NewEvent();
+        await Expect.StatusAsync(await api.DeliverAsync(once, "checkout.session.completed", h.Session!, h.Id), 200);
+        await Expect.StatusAsync(await api.DeliverAsync(once, "checkout.session.completed", h.Session!, h.Id), 200);
+        var scrape = await (await api.AdminAsync()).Client.GetStringAsync("/metrics");
+        double Count(string outcome)
+        {
+            var line = scrape.Split('\n').FirstOrDefault(l => l.StartsWith("assemble_stripe_webhooks_total{", StringComparison.Ordinal)
+                && l.Contains("type=\"checkout.session.completed\"") && l.Contains($"outcome=\"{outcome}\""));
+            return line is null ? 0 : double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        Assert.True(Count("handled") >= 1, scrape.Length > 0 ? "no handled delivery counted" : "empty scrape");
+        Assert.True(Count("duplicate") >= 1);
+    }
+
+    [Fact]
     public async Task Money_problems_are_for_admins_and_the_events_organizers_only()
     {
         var h = await HoldAsync();
