@@ -32,7 +32,7 @@ public static class JsonBodyGuard
             }
             // Read once into memory and hand the binder that copy: no second buffer, no file spill-over.
             var length = (int)(request.ContentLength ?? 0);
-            using var buffer = new MemoryStream(length > 0 ? length : 1024);
+            using var buffer = new MemoryStream(length > 0 ? length : 1024); // the binder reads it; disposed after the request
             var chunk = new byte[length is > 0 and < 16 * 1024 ? length : 16 * 1024];
             int read;
             while ((read = await request.Body.ReadAsync(chunk, context.RequestAborted)) > 0)
@@ -44,8 +44,8 @@ public static class JsonBodyGuard
                 }
                 buffer.Write(chunk, 0, read);
             }
-            var body = new MemoryStream(buffer.GetBuffer(), 0, (int)buffer.Length, writable: false);
-            request.Body = body;
+            buffer.Position = 0;
+            request.Body = buffer;
             if (FirstBreach(buffer.GetBuffer().AsSpan(0, (int)buffer.Length)) is { } breach)
             {
                 await Problems.InvalidField(breach.Place, breach.Message, "request.malformed").ExecuteAsync(context);
