@@ -41,6 +41,7 @@ public static class DependencyInjection
         services.AddSingleton(_ => BuildDataSource(configuration));
         services.AddSingleton<CommitClock>();
         services.AddSingleton<IInterceptor, CommitClock.Watcher>();
+        services.AddSingleton<IInterceptor, Persistence.Notifications.DomainEventRecorder>();
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IOutboxSignal>(sp => sp.GetRequiredService<OutboxSignal>());
         services.AddSingleton<IInterceptor, OutboxSignal.Watcher>();
@@ -48,7 +49,7 @@ public static class DependencyInjection
         // waits for, and they must not queue in the pool behind the reads of the very requests they are about to seat.
         services.AddKeyedSingleton(SeatsDataSource, (_, _) => BuildDataSource(configuration, maxPoolSize: 4));
         // Pooled: a context per request is reset and reused rather than built anew (measured in bench/).
-        // Interceptors (singletons): the commit clock's, and the host's (the API registers the one that writes notices with each change).
+        // Interceptors (singletons): the commit clock's, the domain event recorder, the mail signal's.
         services.AddDbContextPool<AppDbContext>((sp, options) => ConfigureDbContext(options, sp.GetRequiredService<NpgsqlDataSource>())
             .AddInterceptors(sp.GetServices<IInterceptor>()));
         services.AddScoped<DatabaseMigrator>();

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
+using Assemble.Api.Features.Email;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using IcalCalendar = Ical.Net.Calendar;
 
@@ -41,9 +43,10 @@ public sealed class CalendarTests(EventsFactory api) : IClassFixture<EventsFacto
         Assert.All(published.Events, x => Assert.Equal("Asia/Tokyo", x.DtStart!.TzId));
         Assert.All(published.Events, x => Assert.Null(x.Url));
 
-        // The confirmation's attachment, written on the registration's fast path.
+        // The confirmation's attachment, made from the notice the registration's fast path recorded.
         var member = await api.MemberAsync();
         await Expect.StatusAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
+        await Notifier.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, CancellationToken.None);
         var attachment = (string)(await api.ScalarAsync($"SELECT attachment_content FROM outbox_emails WHERE \"to\" = '{member.Email}' AND attachment_name = 'event.ics'"))!;
         var mailed = Load(attachment);
         Assert.Equal("PUBLISH", mailed.Method);

@@ -73,7 +73,7 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         Assert.Equal(3, posts.Count);
         Assert.Single(posts.Select(p => p.IdempotencyKey).Distinct());
         Assert.Single(api.Stripe.RefundsMade, id => api.Stripe.RefundIntent(id) == intent);
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE subject_id = '{h.Id}' AND type = 'refund.completed'"));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE subject_id = '{h.Id}' AND type = 'refund.completed'"));
         await api.RunPaymentJobsAsync(DateTimeOffset.UtcNow.AddHours(2));
         await TraceAsync("run 3 (two hours later)", h.Id, intent);
         Assert.Equal(3, api.Stripe.Requests.Count(r => r.Path == "/v1/refunds" && r.Body.Contains(intent)));

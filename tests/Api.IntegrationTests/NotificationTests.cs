@@ -53,26 +53,38 @@ public sealed class NotificationTests(EventsFactory api) : IClassFixture<EventsF
         await api.MailAsync(japanese.Email, m => m.Subject.Contains("変更"));
         await api.MailAsync(english.Email, m => m.Subject.Contains("updated"));
         var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
-        Assert.Equal(0, await NotificationMailer.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None));
+        Assert.Equal(0, await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None));
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{japanese.Email}' AND subject LIKE '%変更%'"));
     }
 }
 
-/// <summary>Every mail row is written in the transaction of the change that causes it: both commit, or neither exists.</summary>
+/// <summary>
+/// Every notice is recorded in the transaction of the change that causes it (both commit, or neither exists), and its
+/// mail is made after the commit, by the notifier alone, once.
+/// </summary>
 public sealed class MailInTheSameTransactionTests(EventsFactory api) : IClassFixture<EventsFactory>
 {
     [Fact]
-    public async Task Registering_cancelling_and_signing_up_write_their_mail_with_the_change_before_any_job_runs()
+    public async Task Registering_and_cancelling_record_their_notice_with_the_change_and_mail_it_after_the_commit_once()
     {
-        // Scheduler disabled and no test code runs the mail jobs: whatever is in the outbox came with the change.
+        // Scheduler disabled: no job runs unless the test runs it.
         var organizer = await api.OrganizerAsync();
         var free = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession());
         var attendee = await api.MemberAsync();
+        var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
         var registration = await Expect.JsonAsync(await attendee.Client.PostAsJsonAsync($"/api/events/{free.Id}/registrations", new { ticketTypeId = free.TicketTypeId }), 201);
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE member_id = '{attendee.Id}' AND type = 'registration.confirmed' AND processed_at IS NULL"));
+        // Nothing was rendered while the seat was being taken.
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}'"));
+
+        Assert.Equal(1, await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None));
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}' AND subject LIKE '%確定%' AND attachment_name = 'event.ics'"));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE member_id = '{attendee.Id}' AND processed_at IS NULL"));
+        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE member_id = '{attendee.Id}' AND processed_at IS NULL"));
+        Assert.Equal(0, await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None));
 
         await Expect.StatusAsync(await attendee.Client.PostAsync($"/api/registrations/{registration.GetProperty("id").GetString()}/cancel", null), 200);
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE member_id = '{attendee.Id}' AND type = 'registration.cancelled' AND processed_at IS NULL"));
+        await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None);
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}' AND subject LIKE '%キャンセル%'"));
 
         var email = api.NewEmail();
@@ -86,12 +98,14 @@ public sealed class MailInTheSameTransactionTests(EventsFactory api) : IClassFix
     }
 
     [Fact]
-    public async Task A_change_that_rolls_back_leaves_no_mail_and_one_that_commits_leaves_exactly_its_mail()
+    public async Task A_change_that_rolls_back_leaves_no_notice_and_one_that_commits_leaves_exactly_its_mail()
     {
         var organizer = await api.OrganizerAsync();
         var free = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession());
         var attendee = await api.MemberAsync();
         await Expect.StatusAsync(await attendee.Client.PostAsJsonAsync($"/api/events/{free.Id}/registrations", new { ticketTypeId = free.TicketTypeId }), 201);
+        var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
+        await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None);
         var before = await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}'");
 
         foreach (var commit in new[] { false, true })
@@ -99,13 +113,17 @@ public sealed class MailInTheSameTransactionTests(EventsFactory api) : IClassFix
             using var scope = api.Services.CreateScope();
             var db = scope.ServiceProvider.GetRequiredService<Assemble.Infrastructure.Persistence.AppDbContext>();
             await using var transaction = await db.Database.BeginTransactionAsync();
-            db.DomainEvents.Add(new Assemble.Domain.Common.DomainEvent(Assemble.Domain.Common.DomainEventTypes.RegistrationRemoved, free.Id, attendee.Id, null, DateTimeOffset.UtcNow, "test"));
+            db.NotificationRecords.Add(Assemble.Infrastructure.Persistence.Notifications.NotificationRecord.Of(
+                new Assemble.Domain.Events.RegistrationRemoved(free.Id, attendee.Id, Guid.NewGuid(), DateTimeOffset.UtcNow, "test")));
             await db.SaveChangesAsync();
             if (commit) await transaction.CommitAsync();
             else await transaction.RollbackAsync();
         }
-        // Only the committed change's notice exists, already marked as mailed.
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE member_id = '{attendee.Id}' AND type = 'registration.removed'"));
+        await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None);
+        // Only the committed change's notice was mailed, with the reason it carried.
         Assert.Equal(before + 1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE member_id = '{attendee.Id}' AND type = 'registration.removed' AND processed_at IS NOT NULL"));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}' AND text_body LIKE '%理由: test%'"));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE member_id = '{attendee.Id}' AND type = 'registration.removed' AND processed_at IS NOT NULL"));
     }
 }

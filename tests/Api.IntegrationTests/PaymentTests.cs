@@ -145,7 +145,7 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         }
         var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => i % 2 == 0 ? api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id) : ViaSecond()));
         Assert.All(responses, r => Assert.Equal(200, (int)r.StatusCode));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE subject_id = '{id}' AND type = 'registration.confirmed'"));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE subject_id = '{id}' AND type = 'registration.confirmed'"));
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM processed_stripe_events WHERE id = '{eventId}'"));
     }
 
@@ -225,7 +225,7 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         Assert.Equal("Expired", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{lateId}'"));
         Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{full.Id}'"));
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM payments WHERE registration_id = '{lateId}' AND refund_due AND status = 'Paid'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE subject_id = '{lateId}' AND type = 'refund.requested'"));
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE subject_id = '{lateId}' AND type = 'refund.requested'"));
     }
 
     [Fact]
@@ -377,9 +377,9 @@ public sealed class RefundTests(PaymentsFactory api) : IClassFixture<PaymentsFac
         await api.RunPaymentJobsAsync();
         Assert.Equal(40, Calls().Count);
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM refunds WHERE event_id = '{e.Id}' AND status = 'Requested'"));
-        Assert.Equal(40, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'refund.requested'"));
+        Assert.Equal(40, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'refund.requested'"));
         // Each member is told once the money is back.
-        Assert.Equal(40, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'refund.completed'"));
+        Assert.Equal(40, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'refund.completed'"));
         var refunded = await api.MailAsync(paid[0].Member.Email, m => m.Subject.Contains("返金が完了"));
         Assert.Contains("¥3,000", refunded.Text);
 

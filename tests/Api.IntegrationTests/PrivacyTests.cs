@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Assemble.Api.Features.Privacy;
+using Assemble.Api.Features.Email;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
@@ -250,7 +251,8 @@ public sealed class PrivacyTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         await api.RunPaymentJobsAsync();
         await Expect.StatusAsync(await api.DeliverRawAsync("charge.refunded", new { id = "ch_" + Guid.NewGuid().ToString("N"), @object = "charge", payment_intent = "pi_" + session[8..], amount_refunded = 2500 }), 200);
         Assert.Equal("Succeeded", await api.ScalarAsync($"SELECT status FROM refunds WHERE registration_id = '{registrationId}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE subject_id = '{registrationId}' AND type = 'refund.completed' AND processed_at IS NOT NULL"));
+        await Notifier.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE subject_id = '{registrationId}' AND type = 'refund.completed' AND processed_at IS NOT NULL"));
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{email}' OR (\"to\" = '{member.Email}' AND created_at > now() - interval '5 minutes' AND subject LIKE '%返金が完了%')"));
     }
 

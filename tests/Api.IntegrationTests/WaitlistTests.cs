@@ -42,7 +42,7 @@ public sealed class WaitlistTests(EventsFactory api) : IClassFixture<EventsFacto
         Assert.Equal(0, view.GetProperty("seatsLeft").GetInt32());
         Assert.True(view.GetProperty("soldOut").GetBoolean());
         Assert.Equal(5, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
-        Assert.Equal(3, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'waitlist.offer_made'"));
+        Assert.Equal(3, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'waitlist.offer_made'"));
 
         // Nobody who is not first in line can take the seat meanwhile.
         var latecomer = await api.MemberAsync();
@@ -169,9 +169,9 @@ public sealed class SeatExpiryConcurrencyTests(EventsFactory api) : IClassFixtur
         Assert.Equal(20, runs.Sum(r => r.SessionsSettled));
         Assert.Equal(0, expiries.Sum());
         Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}' AND status = 'Expired'"));
-        Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'hold.expired'"));
+        Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'hold.expired'"));
         Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM waitlist_entries WHERE event_id = '{e.Id}' AND status = 'Offered'"));
-        Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'waitlist.offer_made'"));
+        Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'waitlist.offer_made'"));
         Assert.Equal(20, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
         // The first twenty in line got the offers.
         Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM waitlist_entries WHERE event_id = '{e.Id}' AND status = 'Offered' AND member_id IN ({string.Join(",", waiters.Skip(20).Select(w => $"'{w.Id}'"))})"));

@@ -171,22 +171,26 @@ public static class ScheduledJobs
         [JobDisplayName("Mail: notices, reminders, outbox")]
         public async Task RunAsync(CancellationToken cancellationToken)
         {
-            await NotificationMailer.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
+            await Notifier.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
             await ReminderMailer.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
             await OutboxDispatcher.RunAsync(scopes, time.GetUtcNow(), options.Value, cancellationToken);
         }
     }
 
     /// <summary>
-    /// Sends the outbox now: enqueued by <see cref="OutboxDispatchTrigger"/> after a commit that wrote mail. Not
+    /// Turns new notification records into mail and sends the outbox now: enqueued by <see cref="OutboxDispatchTrigger"/>
+    /// after a commit that wrote mail or a notification record. Not
     /// retried: a failed run leaves its rows to the next run or the mail sweep.
     /// </summary>
     [AutomaticRetry(Attempts = 0)]
     public sealed class OutboxRun(IServiceScopeFactory scopes, TimeProvider time, IOptions<OutboxOptions> options)
     {
-        [JobDisplayName("Send the outbox")]
+        [JobDisplayName("Notices into mail, then send the outbox")]
         public async Task RunAsync(CancellationToken cancellationToken)
-            => await OutboxDispatcher.RunAsync(scopes, time.GetUtcNow(), options.Value, cancellationToken);
+        {
+            await Notifier.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
+            await OutboxDispatcher.RunAsync(scopes, time.GetUtcNow(), options.Value, cancellationToken);
+        }
     }
 
     /// <summary>Hourly: overdue introductions expire; free text of requests closed 90 days ago is deleted.</summary>

@@ -40,7 +40,7 @@ public sealed record RegistrationAttempt(
 /// An event: a study session, a training, a live supervision, a meetup, a workshop or a coaching cohort. It owns
 /// its capacity and the count of seats taken; every change of that count happens with the event's row locked.
 /// </summary>
-public sealed class Event
+public sealed class Event : AggregateRoot
 {
     public const string DefaultTimeZone = "Asia/Tokyo";
     public const int TitleMaxLength = 200;
@@ -178,6 +178,8 @@ public sealed class Event
         StartsAt = ordered[0].StartsAt;
         EndsAt = ordered.Max(s => s.EndsAt);
         Touch(now);
+        // Attendees hear of every change to a published event (a draft has nobody to tell).
+        if (Status == EventStatus.Published) Raise(new EventChanged(Id, now, Sequence));
         return Result.Success();
     }
 
@@ -244,7 +246,7 @@ public sealed class Event
             && panel.Any(p => p.Contains(Profession.ClinicalPsychologist) || p.Contains(Profession.CertifiedPublicPsychologist));
     }
 
-    /// <summary>Cancels the event; the caller cancels every registration and tells everyone (rows in the same transaction).</summary>
+    /// <summary>Cancels the event; the caller ends every registration and waitlist entry, each of which tells its member.</summary>
     public Result Cancel(string reason, DateTimeOffset now)
     {
         var trimmed = reason.Trim();
@@ -258,6 +260,7 @@ public sealed class Event
         SeatsTaken = 0;
         foreach (var t in _ticketTypes) t.ReleaseAll();
         Touch(now);
+        Raise(new EventCancelled(Id, now));
         return Result.Success();
     }
 

@@ -20,7 +20,7 @@ public enum RegistrationStatus
 }
 
 /// <summary>A member's registration for an event: the seat(s), the answers, the pledge, the check-in code.</summary>
-public sealed class Registration
+public sealed class Registration : AggregateRoot
 {
     /// <summary>The end reason of a registration cancelled because its member deleted the account.</summary>
     public const string AccountDeletedReason = "account_deleted";
@@ -64,7 +64,7 @@ public sealed class Registration
         var status = e.RequiresApproval && waitlistEntryId is null
             ? RegistrationStatus.PendingApproval
             : amount == 0 ? RegistrationStatus.Confirmed : RegistrationStatus.PendingPayment;
-        return new Registration
+        var registration = new Registration
         {
             Id = Guid.CreateVersion7(now),
             EventId = e.Id,
@@ -82,7 +82,16 @@ public sealed class Registration
             ConfirmedAt = status == RegistrationStatus.Confirmed ? now : null,
             WaitlistEntryId = waitlistEntryId,
         };
+        registration.Raise(registration.Status switch
+        {
+            RegistrationStatus.Confirmed => new RegistrationConfirmed(e.Id, registration.MemberId, registration.Id, now, ConfirmedBy.Registration),
+            RegistrationStatus.PendingPayment => registration.HoldNotice(now),
+            _ => new ApplicationReceived(e.Id, registration.MemberId, registration.Id, now),
+        });
+        return registration;
     }
+
+    private HoldCreated HoldNotice(DateTimeOffset now) => new(EventId, MemberId, Id, now, HoldExpiresAt!.Value, AmountYen);
 
     /// <summary>An approved application takes its seat: confirmed if free, held for payment if paid.</summary>
     public Result Approve(Event e, DateTimeOffset now)
@@ -92,6 +101,7 @@ public sealed class Registration
         Status = AmountYen == 0 ? RegistrationStatus.Confirmed : RegistrationStatus.PendingPayment;
         HoldExpiresAt = Status == RegistrationStatus.PendingPayment ? e.HoldDeadline(now) : null;
         ConfirmedAt = Status == RegistrationStatus.Confirmed ? now : null;
+        Raise(Status == RegistrationStatus.Confirmed ? new RegistrationConfirmed(EventId, MemberId, Id, now, ConfirmedBy.Approval) : HoldNotice(now));
         return Result.Success();
     }
 
@@ -99,6 +109,7 @@ public sealed class Registration
     {
         if (Status != RegistrationStatus.PendingApproval) return RegistrationErrors.NotPendingApproval;
         End(RegistrationStatus.Declined, reason, now);
+        Raise(new ApplicationDeclined(EventId, MemberId, Id, now));
         return Result.Success();
     }
 
@@ -109,6 +120,7 @@ public sealed class Registration
         if (e.HasStarted(now)) return RegistrationErrors.EventStarted;
         if (Status == RegistrationStatus.Confirmed && !e.CanMemberCancel(now)) return RegistrationErrors.CancellationClosed;
         End(RegistrationStatus.Cancelled, null, now);
+        Raise(new RegistrationCancelled(EventId, MemberId, Id, now, EventCancelled: false));
         return Result.Success();
     }
 
@@ -133,6 +145,7 @@ public sealed class Registration
         if (trimmed.Length is 0 or > 500)
             return Error.Validation("registration.invalid", new Dictionary<string, string[]> { ["reason"] = ["Say why (at most 500 characters)."] });
         End(RegistrationStatus.Removed, trimmed, now);
+        Raise(new RegistrationRemoved(EventId, MemberId, Id, now, trimmed));
         return Result.Success();
     }
 
@@ -141,13 +154,16 @@ public sealed class Registration
     {
         if (Status != RegistrationStatus.PendingPayment || HoldExpiresAt > now) return false;
         End(RegistrationStatus.Expired, null, now);
+        Raise(new HoldExpired(EventId, MemberId, Id, now));
         return true;
     }
 
     /// <summary>The event was cancelled: every active registration ends.</summary>
     public void EventCancelled(DateTimeOffset now)
     {
-        if (IsActive) End(RegistrationStatus.Cancelled, "event_cancelled", now);
+        if (!IsActive) return;
+        End(RegistrationStatus.Cancelled, "event_cancelled", now);
+        Raise(new RegistrationCancelled(EventId, MemberId, Id, now, EventCancelled: true));
     }
 
     /// <summary>Payment arrived for a held seat. Returns false when there was no hold to confirm.</summary>
@@ -157,6 +173,7 @@ public sealed class Registration
         Status = RegistrationStatus.Confirmed;
         HoldExpiresAt = null;
         ConfirmedAt = now;
+        Raise(new RegistrationConfirmed(EventId, MemberId, Id, now, ConfirmedBy.Payment));
         return true;
     }
 
@@ -171,6 +188,7 @@ public sealed class Registration
         ConfirmedAt = now;
         EndedAt = null;
         EndReason = null;
+        Raise(new RegistrationConfirmed(EventId, MemberId, Id, now, ConfirmedBy.LatePayment));
         return true;
     }
 
@@ -193,6 +211,7 @@ public sealed class Registration
     {
         if (Status != RegistrationStatus.PendingPayment) return false;
         End(RegistrationStatus.Expired, "payment_not_completed", now);
+        Raise(new HoldExpired(EventId, MemberId, Id, now));
         return true;
     }
 
@@ -230,7 +249,7 @@ public enum WaitlistStatus
 }
 
 /// <summary>A place in an event's waitlist (補欠), promoted in order of joining.</summary>
-public sealed class WaitlistEntry
+public sealed class WaitlistEntry : AggregateRoot
 {
     private WaitlistEntry() { }
 
@@ -266,6 +285,7 @@ public sealed class WaitlistEntry
         Status = WaitlistStatus.Offered;
         OfferedAt = now;
         OfferExpiresAt = deadline;
+        Raise(new WaitlistOfferMade(EventId, MemberId, Id, now, deadline));
     }
 
     public Result Accept(DateTimeOffset now)
@@ -289,6 +309,7 @@ public sealed class WaitlistEntry
         if (Status != WaitlistStatus.Offered || now < OfferExpiresAt) return false;
         Status = WaitlistStatus.Expired;
         RespondedAt = now;
+        Raise(new WaitlistOfferExpired(EventId, MemberId, Id, now));
         return true;
     }
 
@@ -305,6 +326,7 @@ public sealed class WaitlistEntry
         if (!IsOpen) return;
         Status = WaitlistStatus.Closed;
         RespondedAt = now;
+        Raise(new WaitlistClosed(EventId, MemberId, Id, now));
     }
 
     /// <summary>Deletes the answers given on joining (kept for the registration an offer would make). Returns whether there were any.</summary>

@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Assemble.Domain.Common;
+using Assemble.Domain.Events;
 
 namespace Assemble.Domain.Payments;
 
@@ -34,7 +35,7 @@ public sealed record CheckoutTerms(
 /// The payment for one paid registration: its amount fixed when the seat was held, one Checkout Session at a time
 /// under an idempotency key stored before the first attempt. Moves only forward: a late "expired" never undoes "paid".
 /// </summary>
-public sealed class Payment
+public sealed class Payment : AggregateRoot
 {
     public const string Currency = "jpy";
 
@@ -213,7 +214,8 @@ public sealed class Payment
     public int RefundableYen => Status == PaymentStatus.Paid ? AmountYen - RefundedYen : 0;
 
     /// <summary>A refund of <paramref name="amountYen"/> (whole yen); the total never exceeds what was paid.</summary>
-    public Result<Refund> RequestRefund(int amountYen, RefundReason reason, DateTimeOffset now)
+    /// <param name="feeYen">What the event's rule keeps (told to the member with the refund).</param>
+    public Result<Refund> RequestRefund(int amountYen, RefundReason reason, DateTimeOffset now, int feeYen = 0)
     {
         if (Status != PaymentStatus.Paid) return PaymentErrors.NotPaid;
         // Everything is promised back already (some of it perhaps not yet settled with Stripe).
@@ -222,7 +224,15 @@ public sealed class Payment
             return Error.Validation("payment.invalid", new Dictionary<string, string[]> { ["amountYen"] = ["A refund is at least ¥1."] });
         if (amountYen > RefundableYen) return PaymentErrors.RefundTooLarge(RefundableYen);
         RefundedYen += amountYen;
+        Raise(new RefundRequested(EventId, MemberId, RegistrationId, now, amountYen, feeYen, reason));
         return Refund.Create(this, amountYen, reason, now);
+    }
+
+    /// <summary>Stripe settled <paramref name="refund"/>: the member is told the money is back.</summary>
+    public void RefundSettled(Refund refund, DateTimeOffset now)
+    {
+        if (refund.Status != RefundStatus.Succeeded) throw new InvalidOperationException("Only a refund that succeeded is told as completed.");
+        Raise(new RefundCompleted(EventId, MemberId, RegistrationId, now, refund.AmountYen));
     }
 
     /// <summary>Stripe said for certain that a refund failed: its yen can be refunded again. Never for an unknown outcome.</summary>

@@ -32,7 +32,8 @@ public sealed class OutboxSignal : IOutboxSignal
     }
 
     /// <summary>
-    /// Raises the signal after an EF Core save that leaves mail due now (a new mail, or one an admin sent again) —
+    /// Raises the signal after an EF Core save that leaves mail due now (a new mail, one an admin sent again, or a
+    /// notification record to turn into mail) —
     /// at once outside a transaction, at the commit inside one: a dispatcher woken earlier would not see the rows.
     /// </summary>
     public sealed class Watcher(IOutboxSignal signal, TimeProvider time) : ISaveChangesInterceptor, IDbTransactionInterceptor
@@ -79,7 +80,8 @@ public sealed class OutboxSignal : IOutboxSignal
             try
             {
                 var now = time.GetUtcNow();
-                return context.ChangeTracker.Entries<OutboxEmail>().Any(e => e.Entity.Status == OutboxEmailStatus.Pending && e.Entity.NextAttemptAt <= now);
+                return context.ChangeTracker.Entries<OutboxEmail>().Any(e => e.Entity.Status == OutboxEmailStatus.Pending && e.Entity.NextAttemptAt <= now)
+                    || context.ChangeTracker.Entries<Persistence.Notifications.NotificationRecord>().Any(e => e.Entity.ProcessedAt == null);
             }
             finally
             {

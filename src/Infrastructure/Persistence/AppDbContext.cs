@@ -26,7 +26,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Registration> Registrations => Set<Registration>();
     public DbSet<WaitlistEntry> WaitlistEntries => Set<WaitlistEntry>();
     public DbSet<CheckIn> CheckIns => Set<CheckIn>();
-    public DbSet<DomainEvent> DomainEvents => Set<DomainEvent>();
+    public DbSet<Notifications.NotificationRecord> NotificationRecords => Set<Notifications.NotificationRecord>();
     public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
     public DbSet<Payment> Payments => Set<Payment>();
@@ -48,6 +48,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     {
         base.OnModelCreating(builder);
         builder.ApplyConfigurationsFromAssembly(typeof(AppDbContext).Assembly);
+        // What an aggregate raised is recorded as notification records, never mapped as a navigation.
+        foreach (var type in builder.Model.GetEntityTypes().Where(t => typeof(AggregateRoot).IsAssignableFrom(t.ClrType)).ToList())
+            builder.Entity(type.ClrType).Ignore(nameof(AggregateRoot.DomainEvents));
         SnakeCaseNames.Apply(builder);
     }
 

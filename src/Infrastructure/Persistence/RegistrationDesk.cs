@@ -143,13 +143,8 @@ public sealed class RegistrationDesk([Microsoft.Extensions.DependencyInjection.F
         try
         {
             var taken = await RegistrationLedger.TakeSeatsAsync(dataSource, requests);
-            // One raise for the whole batch; the dispatcher, woken at most every few hundred ms, sends them together.
-            for (var i = 0; i < taken.Length; i++)
-            {
-                if (!taken[i] || requests[i].Mails.Count == 0) continue;
-                mailSignal.Raise();
-                break;
-            }
+            // One raise for the whole batch; the notifier, woken at most every few hundred ms, mails them together.
+            if (taken.Any(t => t)) mailSignal.Raise();
             return taken;
         }
         finally

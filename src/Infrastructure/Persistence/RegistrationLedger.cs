@@ -1,6 +1,7 @@
 using Assemble.Domain.Common;
 using Assemble.Domain.Events;
 using Assemble.Domain.Members;
+using Assemble.Infrastructure.Persistence.Notifications;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -88,15 +89,14 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
             reader.GetFieldValue<string[]>(3).Select(Enum.Parse<Profession>).Order().ToList());
     }
 
-    /// <param name="notices">The mail the new registration causes (rendered from what is in memory: no I/O under the lock); written in the same batch.</param>
-    public async Task<Result<Registration>> ReserveAsync(Event e, RegistrationAttempt attempt, DateTimeOffset now,
-        Func<Registration, DomainEvent, IReadOnlyList<OutboxEmail>> notices, CancellationToken cancellationToken)
+    /// <summary>Takes the seat (unless the event wants approval first) and writes the registration with what it raised.</summary>
+    public async Task<Result<Registration>> ReserveAsync(Event e, RegistrationAttempt attempt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var ticketType = e.TicketTypes.FirstOrDefault(t => t.Id == attempt.TicketTypeId);
         if (ticketType is null) return RegistrationErrors.UnknownTicketType;
         // With one pool (the event's capacity; the ticket type has no quota of its own) the rule is one comparison,
         // so one guarded statement decides and writes, and the event row is locked for that statement alone.
-        if (!e.RequiresApproval && ticketType.Quota is null) return await ReserveGuardedAsync(e, attempt, now, notices, cancellationToken);
+        if (!e.RequiresApproval && ticketType.Quota is null) return await ReserveGuardedAsync(e, attempt, now, cancellationToken);
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var committed = false;
@@ -138,7 +138,7 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
             if (takesSeats && !e.TryTakeSeats(attempt.TicketTypeId, attempt.Quantity)) return RegistrationErrors.SoldOut;
 
             var registration = Registration.Start(e, attempt, now);
-            var (outbox, mails) = Notice(registration, notices, now);
+            var records = Records(registration);
 
             await using var write = new NpgsqlBatch(connection);
             if (takesSeats)
@@ -147,12 +147,11 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
                 write.BatchCommands.Add(Command("UPDATE ticket_types SET seats_taken = seats_taken + $2 WHERE id = $1", attempt.TicketTypeId, attempt.Quantity));
             }
             write.BatchCommands.Add(InsertRegistration(registration));
-            write.BatchCommands.Add(InsertDomainEvent(outbox));
-            foreach (var mail in mails) write.BatchCommands.Add(InsertOutboxEmail(mail));
+            foreach (var record in records) write.BatchCommands.Add(InsertRecord(record));
             write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             await write.ExecuteNonQueryAsync(cancellationToken);
             committed = true;
-            if (mails.Count > 0) mailSignal.Raise();
+            mailSignal.Raise();
             return registration;
         }
         finally
@@ -174,15 +173,12 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
     /// registration, its domain event and its mail inserted only if it took the seat. No round trip is made while the
     /// row is locked.
     /// </summary>
-    private async Task<Result<Registration>> ReserveGuardedAsync(Event e, RegistrationAttempt attempt, DateTimeOffset now,
-        Func<Registration, DomainEvent, IReadOnlyList<OutboxEmail>> notices, CancellationToken cancellationToken)
+    private async Task<Result<Registration>> ReserveGuardedAsync(Event e, RegistrationAttempt attempt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var registration = Registration.Start(e, attempt, now);
-        var (outbox, mails) = Notice(registration, notices, now);
-
         try
         {
-            if (await desk.TakeSeatAsync(new SeatRequest(registration, outbox, mails))) return registration;
+            if (await desk.TakeSeatAsync(new SeatRequest(registration, Records(registration).Single()))) return registration;
         }
         catch (PostgresException x) when (x.SqlState == PostgresErrorCodes.UniqueViolation)
         {
@@ -208,7 +204,7 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
     }
 
     /// <summary>A registration on the one-pool path with what is written with it, waiting for its seat.</summary>
-    public sealed record SeatRequest(Registration Registration, DomainEvent DomainEvent, IReadOnlyList<OutboxEmail> Mails);
+    public sealed record SeatRequest(Registration Registration, NotificationRecord Record);
 
     /// <summary>
     /// Takes the seats of <paramref name="requests"/> (sorted by event, in queue order within each) in one implicit
@@ -246,8 +242,7 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
     {
         var statement = new NpgsqlBatchCommand();
         var reg = Append(statement, InsertRegistration(request.Registration, where: "WHERE EXISTS (SELECT 1 FROM seat)"));
-        var mailCtes = request.Mails.Select((m, i) => $"mail{i} AS ({Append(statement, InsertOutboxEmail(m))} FROM reg)").ToList();
-        var domainEvent = Append(statement, InsertDomainEvent(request.DomainEvent));
+        var record = Append(statement, InsertRecord(request.Record));
         statement.CommandText = $"""
             WITH seat AS (
                 UPDATE events SET seats_taken = seats_taken + $5
@@ -256,8 +251,8 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
                 RETURNING id),
             type_seat AS (
                 UPDATE ticket_types SET seats_taken = seats_taken + $5 WHERE id = $4 AND EXISTS (SELECT 1 FROM seat) RETURNING id),
-            reg AS ({reg} RETURNING id){string.Concat(mailCtes.Select(c => ",\n" + c))}
-            {domainEvent} FROM reg RETURNING subject_id
+            reg AS ({reg} RETURNING id)
+            {record} FROM reg RETURNING subject_id
             """;
         return statement;
     }
@@ -275,8 +270,7 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
     private static NpgsqlBatchCommand SeatsTogether(Guid eventId, IReadOnlyList<SeatRequest> requests)
     {
         var rs = requests.Select(r => r.Registration).ToList();
-        var ds = requests.Select(r => r.DomainEvent).ToList();
-        var ms = requests.SelectMany(r => r.Mails.Select(m => (r.Registration.Id, Mail: m))).ToList();
+        var ds = requests.Select(r => r.Record).ToList();
         static DateTime? Utc(DateTimeOffset? t) => t?.UtcDateTime;
         var statement = new NpgsqlBatchCommand($"""
             WITH cand AS (
@@ -305,21 +299,11 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
                   FROM granted
                 RETURNING id),
             happened AS (
-                INSERT INTO domain_events (id, type, event_id, member_id, subject_id, occurred_at, detail, processed_at)
-                SELECT d.id, d.type, $1, d.member_id, d.subject_id, d.occurred_at, d.detail, d.processed_at
-                  FROM unnest($15::uuid[], $16::text[], $17::uuid[], $18::uuid[], $19::timestamptz[], $20::text[], $21::timestamptz[])
-                       AS d(id, type, member_id, subject_id, occurred_at, detail, processed_at)
-                  JOIN reg ON reg.id = d.subject_id),
-            mail AS (
-                INSERT INTO outbox_emails (id, "to", subject, text_body, html_body, essential, status, attempts, created_at, next_attempt_at,
-                    attachment_name, attachment_content_type, attachment_content)
-                SELECT m.id, m."to", m.subject, m.text_body, m.html_body, m.essential, m.status, 0, m.created_at, m.next_attempt_at,
-                       m.attachment_name, m.attachment_content_type, m.attachment_content
-                  FROM unnest($22::uuid[], $23::uuid[], $24::text[], $25::text[], $26::text[], $27::text[], $28::boolean[], $29::text[],
-                              $30::timestamptz[], $31::timestamptz[], $32::text[], $33::text[], $34::text[])
-                       AS m(registration_id, id, "to", subject, text_body, html_body, essential, status, created_at, next_attempt_at,
-                            attachment_name, attachment_content_type, attachment_content)
-                  JOIN reg ON reg.id = m.registration_id)
+                INSERT INTO notification_records (id, type, event_id, member_id, subject_id, occurred_at, payload, processed_at)
+                SELECT d.id, d.type, $1, d.member_id, d.subject_id, d.occurred_at, d.payload, NULL
+                  FROM unnest($15::uuid[], $16::text[], $17::uuid[], $18::uuid[], $19::timestamptz[], $20::jsonb[])
+                       AS d(id, type, member_id, subject_id, occurred_at, payload)
+                  JOIN reg ON reg.id = d.subject_id)
             SELECT id FROM reg
             """);
         void Add<T>(IEnumerable<T> values) => statement.Parameters.Add(new NpgsqlParameter { Value = values.ToArray() });
@@ -342,40 +326,16 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
         Add(ds.Select(d => d.MemberId));
         Add(ds.Select(d => d.SubjectId));
         Add(ds.Select(d => d.OccurredAt.UtcDateTime));
-        Add(ds.Select(d => d.Detail));
-        Add(ds.Select(d => Utc(d.ProcessedAt)));
-        Add(ms.Select(m => m.Id));
-        Add(ms.Select(m => m.Mail.Id));
-        Add(ms.Select(m => m.Mail.To));
-        Add(ms.Select(m => m.Mail.Subject));
-        Add(ms.Select(m => m.Mail.TextBody));
-        Add(ms.Select(m => m.Mail.HtmlBody));
-        Add(ms.Select(m => m.Mail.Essential));
-        Add(ms.Select(m => m.Mail.Status.ToString()));
-        Add(ms.Select(m => m.Mail.CreatedAt.UtcDateTime));
-        Add(ms.Select(m => m.Mail.NextAttemptAt.UtcDateTime));
-        Add(ms.Select(m => m.Mail.AttachmentName));
-        Add(ms.Select(m => m.Mail.AttachmentContentType));
-        Add(ms.Select(m => m.Mail.AttachmentContent));
+        Add(ds.Select(d => d.Payload));
         return statement;
     }
 
-    /// <summary>The new registration's domain event (already mailed: its mail is written in the same batch) and that mail.</summary>
-    private static (DomainEvent Outbox, IReadOnlyList<OutboxEmail> Mails) Notice(Registration registration,
-        Func<Registration, DomainEvent, IReadOnlyList<OutboxEmail>> notices, DateTimeOffset now)
+    /// <summary>What the new registration raised, as the rows written with it (mail is made from them after the commit).</summary>
+    private static List<NotificationRecord> Records(Registration registration)
     {
-        var outbox = new DomainEvent(
-            registration.Status switch
-            {
-                RegistrationStatus.Confirmed => DomainEventTypes.RegistrationConfirmed,
-                RegistrationStatus.PendingPayment => DomainEventTypes.HoldCreated,
-                _ => DomainEventTypes.ApplicationReceived,
-            },
-            registration.EventId, registration.MemberId, registration.Id, now,
-            registration.HoldExpiresAt is { } expires ? $"expires={expires:O}" : null);
-        var mails = notices(registration, outbox);
-        outbox.MarkProcessed(now);
-        return (outbox, mails);
+        var records = registration.DomainEvents.Select(NotificationRecord.Of).ToList();
+        registration.ClearDomainEvents();
+        return records;
     }
 
     /// <summary>
@@ -428,41 +388,17 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
         return command;
     }
 
-    private static NpgsqlBatchCommand InsertDomainEvent(DomainEvent d)
+    private static NpgsqlBatchCommand InsertRecord(NotificationRecord d)
     {
         var command = new NpgsqlBatchCommand(
-            "INSERT INTO domain_events (id, type, event_id, member_id, subject_id, occurred_at, detail, processed_at) SELECT $1, $2, $3, $4, $5, $6, $7, $8");
+            "INSERT INTO notification_records (id, type, event_id, member_id, subject_id, occurred_at, payload, processed_at) SELECT $1, $2, $3, $4, $5, $6, $7, NULL");
         command.Parameters.Add(new NpgsqlParameter { Value = d.Id });
         command.Parameters.Add(new NpgsqlParameter { Value = d.Type });
         command.Parameters.Add(new NpgsqlParameter { Value = d.EventId });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)d.MemberId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)d.SubjectId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         command.Parameters.Add(new NpgsqlParameter { Value = d.OccurredAt });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)d.Detail ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)d.ProcessedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        return command;
-    }
-
-    private static NpgsqlBatchCommand InsertOutboxEmail(OutboxEmail m)
-    {
-        var command = new NpgsqlBatchCommand(
-            """
-            INSERT INTO outbox_emails (id, "to", subject, text_body, html_body, essential, status, attempts, created_at, next_attempt_at,
-                attachment_name, attachment_content_type, attachment_content)
-            SELECT $1, $2, $3, $4, $5, $6, $7, 0, $8, $9, $10, $11, $12
-            """);
-        command.Parameters.Add(new NpgsqlParameter { Value = m.Id });
-        command.Parameters.Add(new NpgsqlParameter { Value = m.To });
-        command.Parameters.Add(new NpgsqlParameter { Value = m.Subject });
-        command.Parameters.Add(new NpgsqlParameter { Value = m.TextBody });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)m.HtmlBody ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = m.Essential });
-        command.Parameters.Add(new NpgsqlParameter { Value = m.Status.ToString() });
-        command.Parameters.Add(new NpgsqlParameter { Value = m.CreatedAt });
-        command.Parameters.Add(new NpgsqlParameter { Value = m.NextAttemptAt });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)m.AttachmentName ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)m.AttachmentContentType ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Varchar });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)m.AttachmentContent ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = d.Payload, NpgsqlDbType = NpgsqlDbType.Jsonb });
         return command;
     }
 }

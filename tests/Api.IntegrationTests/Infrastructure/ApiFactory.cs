@@ -142,7 +142,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
     public async Task<Mailbox.Mail> MailAsync(string to, Func<Mailbox.Mail, bool>? match = null, DateTimeOffset? at = null)
     {
         var scopes = Services.GetRequiredService<IServiceScopeFactory>();
-        await Assemble.Api.Features.Email.NotificationMailer.RunOnceAsync(scopes, at ?? DateTimeOffset.UtcNow, CancellationToken.None);
+        await Assemble.Api.Features.Email.Notifier.RunOnceAsync(scopes, at ?? DateTimeOffset.UtcNow, CancellationToken.None);
         await Assemble.Api.Features.Email.OutboxDispatcher.RunOnceAsync(scopes, at ?? DateTimeOffset.UtcNow, 50, CancellationToken.None);
         return await Mailbox.WaitForAsync(MailFolder, to, match);
     }

@@ -19,8 +19,6 @@ public static class OutboxAdmin
     public static IServiceCollection AddOutbox(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<OutboxOptions>().Bind(configuration.GetSection(OutboxOptions.Section));
-        // Every domain event's mail is written in the SaveChanges of the change that causes it.
-        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, NoticeWriter>();
         return services;
     }
 

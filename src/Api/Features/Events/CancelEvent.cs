@@ -31,7 +31,6 @@ public static class CancelEvent
 
             var cancelled = e.Cancel(request.Reason ?? "", now);
             if (!cancelled.IsSuccess) return cancelled.Error!;
-            db.DomainEvents.Add(new DomainEvent(DomainEventTypes.EventCancelled, e.Id, null, null, now));
 
             var registrations = await db.Registrations.Where(r => r.EventId == e.Id).ToListAsync(cancellationToken);
             // Open Checkout Sessions end with their holds (expired at Stripe by the payment job).
@@ -40,19 +39,10 @@ public static class CancelEvent
             {
                 var paid = r.Status == RegistrationStatus.Confirmed && r.AmountYen > 0;
                 r.EventCancelled(now);
-                db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RegistrationCancelled, e.Id, r.MemberId, r.Id, now, "event_cancelled"));
-                if (paid)
-                {
-                    await Payments.RefundRequests.RequestAsync(db, r.Id, Domain.Payments.RefundReason.EventCancelled, null, now, cancellationToken);
-                    db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundRequested, e.Id, r.MemberId, r.Id, now, $"amount={r.AmountYen}"));
-                }
+                if (paid) await Payments.RefundRequests.RequestAsync(db, r.Id, Domain.Payments.RefundReason.EventCancelled, null, now, cancellationToken);
             }
             var waitlist = await db.WaitlistEntries.Where(w => w.EventId == e.Id).ToListAsync(cancellationToken);
-            foreach (var w in waitlist.Where(w => w.IsOpen))
-            {
-                w.Close(now);
-                db.DomainEvents.Add(new DomainEvent(DomainEventTypes.EventCancelled, e.Id, w.MemberId, w.Id, now, "waitlist"));
-            }
+            foreach (var w in waitlist.Where(w => w.IsOpen)) w.Close(now);
             db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "event.cancelled", "event", e.Id, now));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

@@ -29,11 +29,7 @@ public static class UpdateEvent
             if (!updated.IsSuccess) return updated.Error!;
             var types = request.ApplyTicketTypes(e, now);
             if (!types.IsSuccess) return types.Error!;
-            if (e.Status == EventStatus.Published)
-            {
-                db.DomainEvents.Add(new DomainEvent(DomainEventTypes.EventChanged, e.Id, null, null, now, $"sequence={e.Sequence}"));
-                await seats.OfferFreeSeatsAsync(e, now, cancellationToken);
-            }
+            if (e.Status == EventStatus.Published) await seats.OfferFreeSeatsAsync(e, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return EventView.Of(e, now);

@@ -55,7 +55,7 @@ public static class RefundSender
             var payment = await db.Payments.FromSql($"SELECT * FROM payments WHERE id = {refund.PaymentId} FOR UPDATE").SingleAsync(cancellationToken);
             await SettleAsync(gateway, payment, refund, now, cancellationToken);
             if (refund.Status == RefundStatus.Failed) payment.RefundFailed(refund);
-            if (refund.Status == RefundStatus.Succeeded) RefundUpdates.Completed(db, payment, refund, now);
+            if (refund.Status == RefundStatus.Succeeded) payment.RefundSettled(refund, now);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             switch (refund.Status)

@@ -56,7 +56,6 @@ public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, TimePro
                 if (payment.MarkUnpaid(report.Outcome == SessionOutcome.Expired ? PaymentStatus.Expired : PaymentStatus.Failed) && registration.EndHoldUnpaid(now))
                 {
                     e.ReleaseSeats(registration.TicketTypeId, registration.Quantity);
-                    db.DomainEvents.Add(new DomainEvent(DomainEventTypes.HoldExpired, e.Id, registration.MemberId, registration.Id, now, report.Outcome.ToString()));
                     await seats.OfferFreeSeatsAsync(e, now, cancellationToken);
                 }
                 break;
@@ -88,22 +87,13 @@ public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, TimePro
     /// </summary>
     private void ConfirmSeat(Event e, Registration registration, Payment payment, DateTimeOffset now)
     {
-        if (registration.ConfirmPayment(now))
-        {
-            db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RegistrationConfirmed, e.Id, registration.MemberId, registration.Id, now, "paid"));
-            return;
-        }
+        if (registration.ConfirmPayment(now)) return;
         if (registration.Status == RegistrationStatus.Expired && e.StatusAt(now) == EventStatus.Published && !e.HasStarted(now)
             && e.TryTakeSeats(registration.TicketTypeId, registration.Quantity) && registration.ConfirmLatePayment(now))
-        {
-            db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RegistrationConfirmed, e.Id, registration.MemberId, registration.Id, now, "late_payment"));
             return;
-        }
         payment.MarkRefundDue();
         var refund = payment.RequestRefund(payment.RefundableYen, RefundReason.LatePaymentNoSeat, now);
         if (refund.IsSuccess) db.Refunds.Add(refund.Value!);
-        db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundRequested, e.Id, registration.MemberId, registration.Id, now,
-            $"late_payment_no_seat;amount={payment.AmountYen}"));
     }
 
     private async Task<bool> RecordAsync(string eventId, string type, DateTimeOffset now, CancellationToken cancellationToken)

@@ -36,11 +36,11 @@ public sealed class PaymentOptions
 /// <summary>Writes a refund row for a paid registration, in the caller's transaction, beside its cause.</summary>
 public static class RefundRequests
 {
-    public static async Task<Refund?> RequestAsync(AppDbContext db, Guid registrationId, RefundReason reason, int? amountYen, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<Refund?> RequestAsync(AppDbContext db, Guid registrationId, RefundReason reason, int? amountYen, DateTimeOffset now, CancellationToken cancellationToken, int feeYen = 0)
     {
         var payment = await db.Payments.SingleOrDefaultAsync(p => p.RegistrationId == registrationId && p.Status == PaymentStatus.Paid, cancellationToken);
         if (payment is null || payment.RefundableYen == 0) return null;
-        var refund = payment.RequestRefund(Math.Min(amountYen ?? payment.RefundableYen, payment.RefundableYen), reason, now);
+        var refund = payment.RequestRefund(Math.Min(amountYen ?? payment.RefundableYen, payment.RefundableYen), reason, now, feeYen);
         if (!refund.IsSuccess) return null;
         db.Refunds.Add(refund.Value!);
         return refund.Value;
@@ -69,10 +69,9 @@ public static class RefundRegistration
             var refund = payment.RequestRefund(request.AmountYen ?? payment.RefundableYen, RefundReason.OrganizerRefund, time.GetUtcNow());
             if (!refund.IsSuccess) return refund.Error!;
             db.Refunds.Add(refund.Value!);
-            db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundRequested, registration.EventId, registration.MemberId, registration.Id, time.GetUtcNow(), $"organizer;amount={refund.Value!.AmountYen}"));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new Response(refund.Value.Id, registrationId, refund.Value.AmountYen, refund.Value.Status, payment.RefundableYen);
+            return new Response(refund.Value!.Id, registrationId, refund.Value.AmountYen, refund.Value.Status, payment.RefundableYen);
         }
     }
 }
@@ -80,10 +79,6 @@ public static class RefundRegistration
 /// <summary>refund.updated / refund.failed / charge.refunded: move our refund rows forward (never back).</summary>
 public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement, TimeProvider time)
 {
-    /// <summary>The member is told once the money is back (an outbox notice, in the same transaction).</summary>
-    public static void Completed(AppDbContext db, Payment payment, Refund refund, DateTimeOffset now)
-        => db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundCompleted, payment.EventId, payment.MemberId, payment.RegistrationId, now, $"amount={refund.AmountYen}"));
-
     public async Task<bool> ApplyAsync(string stripeEventId, string type, Stripe.IHasObject? obj, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -100,7 +95,7 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
                 foreach (var r in sent)
                 {
                     covered += r.AmountYen;
-                    if (covered <= charge.AmountRefunded && r.Apply("succeeded", null, now)) Completed(db, payment, r, now);
+                    if (covered <= charge.AmountRefunded && r.Apply("succeeded", null, now)) payment.RefundSettled(r, now);
                 }
             }
         }
@@ -115,7 +110,7 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
             {
                 var payment = await db.Payments.SingleAsync(p => p.Id == refund.PaymentId, cancellationToken);
                 if (refund.Status == RefundStatus.Failed) payment.RefundFailed(refund);
-                if (refund.Status == RefundStatus.Succeeded) Completed(db, payment, refund, now);
+                if (refund.Status == RefundStatus.Succeeded) payment.RefundSettled(refund, now);
             }
         }
         await db.SaveChangesAsync(cancellationToken);

@@ -11,7 +11,7 @@ namespace Assemble.Api.Features.Registrations;
 
 /// <summary>
 /// What cancelling, removing, approving and declining share: find the registration, lock its event, change it
-/// through the domain, free or take seats, offer freed seats to the waitlist, write the outbox row, commit.
+/// through the domain (which raises what to tell the member), free or take seats, offer freed seats to the waitlist, commit.
 /// </summary>
 public sealed class RegistrationChanges(AppDbContext db, SeatKeeper seats, TimeProvider time, Microsoft.Extensions.Options.IOptions<Payments.PaymentOptions> paymentOptions)
 {
@@ -52,12 +52,10 @@ public sealed class RegistrationChanges(AppDbContext db, SeatKeeper seats, TimeP
                     ? e.RefundOnMemberCancellation(registration.AmountYen, paymentOptions.Value.CancellationFeeYen, now)
                     : registration.AmountYen;
                 var fee = registration.AmountYen - back;
-                var refund = back > 0
-                    ? await Payments.RefundRequests.RequestAsync(db, registration.Id,
+                if (back > 0)
+                    await Payments.RefundRequests.RequestAsync(db, registration.Id,
                         actor == Actor.Member ? Domain.Payments.RefundReason.MemberCancelled : Domain.Payments.RefundReason.OrganizerRefund,
-                        back, now, cancellationToken)
-                    : null;
-                db.DomainEvents.Add(new DomainEvent(DomainEventTypes.RefundRequested, e.Id, registration.MemberId, registration.Id, now, $"amount={refund?.AmountYen ?? 0};fee={fee}"));
+                        back, now, cancellationToken, fee);
             }
             // A hold that ends takes its open Checkout Session with it: nobody pays for a seat that is gone.
             else await Payments.OpenCheckouts.EndAsync(db, [registration.Id], now, cancellationToken);
@@ -68,14 +66,6 @@ public sealed class RegistrationChanges(AppDbContext db, SeatKeeper seats, TimeP
             return RegistrationErrors.SoldOut;
         }
 
-        db.DomainEvents.Add(new DomainEvent(registration.Status switch
-        {
-            RegistrationStatus.Cancelled => DomainEventTypes.RegistrationCancelled,
-            RegistrationStatus.Removed => DomainEventTypes.RegistrationRemoved,
-            RegistrationStatus.Declined => DomainEventTypes.ApplicationDeclined,
-            RegistrationStatus.PendingPayment => DomainEventTypes.HoldCreated,
-            _ => DomainEventTypes.RegistrationConfirmed,
-        }, e.Id, registration.MemberId, registration.Id, now, registration.EndReason));
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return RegistrationView.Of(registration, e);

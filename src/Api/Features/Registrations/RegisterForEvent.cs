@@ -27,7 +27,7 @@ public static class RegisterForEvent
     public sealed record Request([Required] Guid? TicketTypeId, int? Quantity, List<AnswerRequest>? Answers, bool? PledgeAccepted);
 
     public sealed class Handler(AppDbContext db, RegistrationLedger ledger, EventCache events, SoldOutMemo soldOut, Viewers viewers, TimeProvider time,
-        IDataProtectionProvider protection, PublicLinks links, AssembleMetrics metrics)
+        AssembleMetrics metrics)
     {
         public async Task<Result<RegistrationView>> HandleAsync(ClaimsPrincipal user, Guid eventId, Request request, CancellationToken cancellationToken)
         {
@@ -68,13 +68,8 @@ public static class RegisterForEvent
             var check = e.CheckRegistration(attempt, now);
             if (!check.IsSuccess) return check.Error!;
 
-            // The mail is rendered from memory and written in the same batch as the seat (a held seat's pay link is
-            // one Data Protection call, no round trip).
-            var recipient = member.Email is null ? null : new Notices.Recipient(memberId, member.Email, member.Language ?? PreferredLanguage.Ja);
-            var reserved = await ledger.ReserveAsync(e, attempt, now, (registration, row) =>
-                recipient is not null && Notices.Render(row, e, recipient, registration.Status == RegistrationStatus.Confirmed, registration, null,
-                    id => Payments.CheckoutPages.PayLink(protection, links, id), now) is { } mail ? [mail] : [],
-                cancellationToken);
+            // The registration is written with what it raised; its mail is made after the commit (Notifier).
+            var reserved = await ledger.ReserveAsync(e, attempt, now, cancellationToken);
             if (!reserved.IsSuccess) return reserved.Error!;
             return RegistrationView.Of(reserved.Value!, e);
         }

@@ -44,8 +44,6 @@ public sealed class SeatKeeper(AppDbContext db)
             if (!e.AcceptsOffers(ticketType, now)) continue;
             if (!e.TryTakeSeats(ticketType.Id, 1)) continue;
             entry.Offer(e.OfferDeadline(ticketType, now), now);
-            db.DomainEvents.Add(new DomainEvent(DomainEventTypes.WaitlistOfferMade, e.Id, entry.MemberId, entry.Id, now,
-                $"expires={entry.OfferExpiresAt:O}"));
         }
     }
 
@@ -92,7 +90,6 @@ public sealed class SeatKeeper(AppDbContext db)
         foreach (var hold in holds.Where(h => h.ExpireHold(now)))
         {
             e.ReleaseSeats(hold.TicketTypeId, hold.Quantity);
-            db.DomainEvents.Add(new DomainEvent(DomainEventTypes.HoldExpired, e.Id, hold.MemberId, hold.Id, now));
             ended++;
         }
         var offers = await db.WaitlistEntries
@@ -101,7 +98,6 @@ public sealed class SeatKeeper(AppDbContext db)
         foreach (var offer in offers.Where(o => o.ExpireOffer(now)))
         {
             e.ReleaseSeats(offer.TicketTypeId, 1);
-            db.DomainEvents.Add(new DomainEvent(DomainEventTypes.WaitlistOfferExpired, e.Id, offer.MemberId, offer.Id, now));
             ended++;
         }
         await OfferFreeSeatsAsync(e, now, cancellationToken);

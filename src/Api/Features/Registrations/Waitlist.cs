@@ -112,8 +112,6 @@ public static class RespondToWaitlistOffer
                 // The seat is already counted for this offer; the registration takes it over.
                 var registration = Registration.Start(e, attempt, now, entry.Id);
                 db.Registrations.Add(registration);
-                db.DomainEvents.Add(new DomainEvent(registration.Status == RegistrationStatus.Confirmed ? DomainEventTypes.RegistrationConfirmed : DomainEventTypes.HoldCreated,
-                    e.Id, registration.MemberId, registration.Id, now, "from_waitlist"));
                 return Result<Func<Task<RegistrationView>>>.Success(() => Task.FromResult(RegistrationView.Of(registration, e)));
             }, cancellationToken);
 

@@ -154,16 +154,16 @@ public sealed class CheckInConfiguration : IEntityTypeConfiguration<CheckIn>
     }
 }
 
-public sealed class DomainEventConfiguration : IEntityTypeConfiguration<DomainEvent>
+public sealed class NotificationRecordConfiguration : IEntityTypeConfiguration<Notifications.NotificationRecord>
 {
-    public void Configure(EntityTypeBuilder<DomainEvent> builder)
+    public void Configure(EntityTypeBuilder<Notifications.NotificationRecord> builder)
     {
-        builder.ToTable("DomainEvents");
+        builder.ToTable("NotificationRecords");
         builder.HasKey(d => d.Id);
         builder.Property(d => d.Id).ValueGeneratedNever();
         builder.Property(d => d.Type).HasMaxLength(64).IsRequired();
-        builder.Property(d => d.Detail).HasMaxLength(1000);
-        builder.HasIndex(d => d.Id).HasFilter("processed_at IS NULL").HasDatabaseName("ix_domain_events_unprocessed");
+        builder.Property(d => d.Payload).HasColumnType("jsonb").IsRequired();
+        builder.HasIndex(d => d.Id).HasFilter("processed_at IS NULL").HasDatabaseName("ix_notification_records_unprocessed");
         builder.HasIndex(d => new { d.EventId, d.Type });
     }
 }

@@ -77,56 +77,6 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.ToTable("audit_log", (string)null);
                 });
 
-            modelBuilder.Entity("Assemble.Domain.Common.DomainEvent", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .HasColumnType("uuid")
-                        .HasColumnName("id");
-
-                    b.Property<string>("Detail")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
-                        .HasColumnName("detail");
-
-                    b.Property<Guid>("EventId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("event_id");
-
-                    b.Property<Guid?>("MemberId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("member_id");
-
-                    b.Property<DateTimeOffset>("OccurredAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("occurred_at");
-
-                    b.Property<DateTimeOffset?>("ProcessedAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("processed_at");
-
-                    b.Property<Guid?>("SubjectId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("subject_id");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("type");
-
-                    b.HasKey("Id")
-                        .HasName("pk_domain_events");
-
-                    b.HasIndex("Id")
-                        .HasDatabaseName("ix_domain_events_unprocessed")
-                        .HasFilter("processed_at IS NULL");
-
-                    b.HasIndex("EventId", "Type")
-                        .HasDatabaseName("ix_domain_events_event_id_type");
-
-                    b.ToTable("domain_events", (string)null);
-                });
-
             modelBuilder.Entity("Assemble.Domain.Common.OutboxEmail", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1821,6 +1771,56 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasName("pk_directory_versions");
 
                     b.ToTable("directory_versions", (string)null);
+                });
+
+            modelBuilder.Entity("Assemble.Infrastructure.Persistence.Notifications.NotificationRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("EventId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("event_id");
+
+                    b.Property<Guid?>("MemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_id");
+
+                    b.Property<DateTimeOffset>("OccurredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("occurred_at");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("payload");
+
+                    b.Property<DateTimeOffset?>("ProcessedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("processed_at");
+
+                    b.Property<Guid?>("SubjectId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subject_id");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_notification_records");
+
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_notification_records_unprocessed")
+                        .HasFilter("processed_at IS NULL");
+
+                    b.HasIndex("EventId", "Type")
+                        .HasDatabaseName("ix_notification_records_event_id_type");
+
+                    b.ToTable("notification_records", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
