@@ -71,14 +71,15 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
         return await ReadRegistrantAsync(reader, cancellationToken);
     }
 
-    private static NpgsqlBatchCommand MemberCommand(Guid memberId, DateOnly today) => Command(
-        """
+    private static NpgsqlBatchCommand MemberCommand(Guid memberId, DateOnly today) => Command(MemberSql, memberId, today);
+
+    private static readonly string MemberSql = $"""
         SELECT u.email_confirmed, u.email, p.preferred_language,
                ARRAY(SELECT DISTINCT c.kind FROM credentials c
-                      WHERE c.member_id = u.id AND c.status = 'Verified' AND (c.expires_on IS NULL OR c.expires_on >= $2))
+                      WHERE c.member_id = u.id AND {RuleSql.CredentialValidOn("c", "$2")})
           FROM users u LEFT JOIN member_profiles p ON p.id = u.id
          WHERE u.id = $1
-        """, memberId, today);
+        """;
 
     private static async Task<Registrant?> ReadRegistrantAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {

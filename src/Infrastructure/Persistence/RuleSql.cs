@@ -1,0 +1,15 @@
+using Assemble.Domain.Credentials;
+
+namespace Assemble.Infrastructure.Persistence;
+
+/// <summary>
+/// The domain rules that raw SQL, CHECK constraints and partial indexes must repeat, written once each in SQL over
+/// our column names. RuleSqlAgreementTests runs every one of them and the domain rule over the same table of cases
+/// against PostgreSQL, so a rule changed on one side only fails there.
+/// </summary>
+public static class RuleSql
+{
+    /// <summary><see cref="CredentialValidity"/> over a <c>credentials</c> row aliased <paramref name="alias"/>, on the day <paramref name="today"/> (a parameter).</summary>
+    public static string CredentialValidOn(string alias, string today)
+        => $"{alias}.status = '{nameof(CredentialStatus.Verified)}' AND ({alias}.expires_on IS NULL OR {alias}.expires_on >= {today})";
+}

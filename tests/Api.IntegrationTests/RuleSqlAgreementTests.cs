@@ -1,0 +1,71 @@
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Domain.Credentials;
+using Assemble.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+/// <summary>
+/// Where SQL repeats a domain rule (raw statements, EF's translation), PostgreSQL
+/// runs the copy over a table of cases and each answer must be the domain's. Changing a rule on one side only fails here.
+/// </summary>
+public sealed class RuleSqlAgreementTests(ApiFactory api) : IClassFixture<ApiFactory>
+{
+    private static readonly DateOnly Today = new(2026, 11, 22);
+
+    private static readonly (CredentialStatus Status, DateOnly? ExpiresOn)[] CredentialCases =
+        [.. from status in Enum.GetValues<CredentialStatus>()
+            from expiresOn in new DateOnly?[] { null, Today.AddDays(-1), Today, Today.AddDays(1) }
+            select (status, expiresOn)];
+
+    [Fact]
+    public async Task Credential_validity_in_SQL_agrees_with_the_domain_rule()
+    {
+        var answers = await QueryAsync<bool>(
+            $"SELECT n, {RuleSql.CredentialValidOn("c", "$1")} FROM (VALUES {Rows(CredentialCases, c => $"'{c.Status}', {Date(c.ExpiresOn)}")}) AS c(n, status, expires_on)",
+            Today);
+        for (var i = 0; i < CredentialCases.Length; i++)
+            Assert.True(CredentialValidity.Holds(CredentialCases[i].Status, CredentialCases[i].ExpiresOn, Today) == answers[i], $"SQL disagrees on {CredentialCases[i]}");
+    }
+
+    [Fact]
+    public async Task Credential_validity_as_EF_translates_it_agrees_with_the_domain_rule()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(api.ConnectionString);
+        await using var db = TestDatabases.NewContext(dataSource);
+        var member = Guid.NewGuid();
+        var rows = $"""
+            SELECT id, '{member}'::uuid AS member_id, 'Nurse' AS kind, '1' AS registration_number, 'x' AS issuer, expires_on, status,
+                   now() AS submitted_at, NULL::timestamptz AS decided_at, NULL::uuid AS decided_by, NULL AS rejection_reason, '0'::xid AS xmin
+              FROM (VALUES {Rows(CredentialCases, c => $"'{c.Status}', {Date(c.ExpiresOn)}")}) AS c(n, status, expires_on),
+                   LATERAL (SELECT ('00000000-0000-0000-0000-' || lpad(n::text, 12, '0'))::uuid AS id) i
+            """;
+        var credentials = db.Credentials.FromSqlRaw(rows);
+        var valid = (await credentials.Where(CredentialValidity.On(Today)).Select(c => c.Id).ToListAsync()).ToHashSet();
+        for (var i = 0; i < CredentialCases.Length; i++)
+            Assert.True(CredentialValidity.Holds(CredentialCases[i].Status, CredentialCases[i].ExpiresOn, Today) == valid.Contains(CaseId(i)),
+                $"EF disagrees on {CredentialCases[i]}");
+    }
+
+    private static Guid CaseId(int n) => Guid.Parse($"00000000-0000-0000-0000-{n:D12}");
+
+    private static string Date(DateOnly? day) => day is { } d ? $"DATE '{d:yyyy-MM-dd}'" : "NULL::date";
+
+    private static string Rows<T>(IReadOnlyList<T> cases, Func<T, string> values)
+        => string.Join(", ", cases.Select((c, i) => $"({i}, {values(c)})"));
+
+    /// <summary>Runs a statement whose rows are (case number, answer) and returns the answers in case order.</summary>
+    private async Task<List<T>> QueryAsync<T>(string sql, params object[] parameters)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(api.ConnectionString);
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var p in parameters) command.Parameters.Add(new NpgsqlParameter { Value = p });
+        var answers = new SortedDictionary<int, T>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) answers.Add(reader.GetInt32(0), reader.GetFieldValue<T>(1));
+        Assert.NotEmpty(answers);
+        return [.. answers.Values];
+    }
+}
