@@ -1,5 +1,6 @@
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Assemble.Domain.Credentials;
+using Assemble.Domain.Events;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -8,7 +9,7 @@ using Xunit;
 namespace Assemble.Api.IntegrationTests;
 
 /// <summary>
-/// Where SQL repeats a domain rule (raw statements, EF's translation), PostgreSQL
+/// Where SQL repeats a domain rule (raw statements, partial indexes, EF's translation), PostgreSQL
 /// runs the copy over a table of cases and each answer must be the domain's. Changing a rule on one side only fails here.
 /// </summary>
 public sealed class RuleSqlAgreementTests(ApiFactory api) : IClassFixture<ApiFactory>
@@ -47,6 +48,23 @@ public sealed class RuleSqlAgreementTests(ApiFactory api) : IClassFixture<ApiFac
         for (var i = 0; i < CredentialCases.Length; i++)
             Assert.True(CredentialValidity.Holds(CredentialCases[i].Status, CredentialCases[i].ExpiresOn, Today) == valid.Contains(CaseId(i)),
                 $"EF disagrees on {CredentialCases[i]}");
+    }
+
+    [Fact]
+    public void The_SQL_list_of_active_statuses_is_the_domain_list()
+        => Assert.Equal(RuleSql.ActiveStatuses, "(" + string.Join(", ", RegistrationStatuses.Active.Select(s => $"'{s}'")) + ")");
+
+    [Fact]
+    public async Task The_one_active_registration_index_covers_exactly_the_active_statuses()
+    {
+        var definition = (await QueryAsync<string>(
+            "SELECT 0, indexdef FROM pg_indexes WHERE indexname = 'ix_registrations_one_active_per_member'"))[0];
+        var filter = definition[(definition.IndexOf(" WHERE ", StringComparison.Ordinal) + 7)..];
+        var statuses = Enum.GetValues<RegistrationStatus>();
+        var covered = await QueryAsync<bool>(
+            $"SELECT n, {filter} FROM (VALUES {Rows(statuses, s => $"'{s}'")}) AS r(n, status)");
+        for (var i = 0; i < statuses.Length; i++)
+            Assert.True(RegistrationStatuses.IsActive(statuses[i]) == covered[i], $"The index ({filter}) disagrees on {statuses[i]}");
     }
 
     private static Guid CaseId(int n) => Guid.Parse($"00000000-0000-0000-0000-{n:D12}");

@@ -15,7 +15,7 @@ namespace Assemble.Infrastructure.Persistence;
 /// </summary>
 public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, RegistrationDesk desk, CommitClock clock, Email.IOutboxSignal mailSignal)
 {
-    private const string Active = "('PendingApproval', 'PendingPayment', 'Confirmed')";
+    private const string Active = RuleSql.ActiveStatuses;
 
     /// <summary>The seat counters of an event and one of its ticket types, and the event's version (see <c>EventVersion</c>).</summary>
     public sealed record Seats(EventStatus Status, bool RequiresApproval, int Capacity, int SeatsTaken, int? Quota, int TypeSeatsTaken, long Version)

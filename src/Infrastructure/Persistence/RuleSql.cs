@@ -1,4 +1,5 @@
 using Assemble.Domain.Credentials;
+using Assemble.Domain.Events;
 
 namespace Assemble.Infrastructure.Persistence;
 
@@ -12,4 +13,11 @@ public static class RuleSql
     /// <summary><see cref="CredentialValidity"/> over a <c>credentials</c> row aliased <paramref name="alias"/>, on the day <paramref name="today"/> (a parameter).</summary>
     public static string CredentialValidOn(string alias, string today)
         => $"{alias}.status = '{nameof(CredentialStatus.Verified)}' AND ({alias}.expires_on IS NULL OR {alias}.expires_on >= {today})";
+
+    /// <summary>
+    /// <see cref="RegistrationStatuses.Active"/> as an SQL list, <c>('PendingApproval', …)</c>. A constant (C# cannot
+    /// build one from the list), so that the statements embedding it stay constants too; a test holds it to the list.
+    /// </summary>
+    public const string ActiveStatuses = "('" + nameof(RegistrationStatus.PendingApproval) + "', '" + nameof(RegistrationStatus.PendingPayment)
+        + "', '" + nameof(RegistrationStatus.Confirmed) + "')";
 }
