@@ -9,7 +9,7 @@ using Xunit;
 namespace Assemble.Api.IntegrationTests;
 
 /// <summary>
-/// Where SQL repeats a domain rule (raw statements, partial indexes, EF's translation), PostgreSQL
+/// Where SQL repeats a domain rule (raw statements, CHECK constraints, partial indexes, EF's translation), PostgreSQL
 /// runs the copy over a table of cases and each answer must be the domain's. Changing a rule on one side only fails here.
 /// </summary>
 public sealed class RuleSqlAgreementTests(ApiFactory api) : IClassFixture<ApiFactory>
@@ -20,6 +20,21 @@ public sealed class RuleSqlAgreementTests(ApiFactory api) : IClassFixture<ApiFac
         [.. from status in Enum.GetValues<CredentialStatus>()
             from expiresOn in new DateOnly?[] { null, Today.AddDays(-1), Today, Today.AddDays(1) }
             select (status, expiresOn)];
+
+    /// <summary>Capacity, taken, quota, taken of the ticket type, quantity asked.</summary>
+    private static readonly (int Capacity, int Taken, int? Quota, int TypeTaken, int Quantity)[] SeatCases =
+    [
+        (10, 10, null, 10, 1), // exactly full
+        (10, 9, null, 9, 1), // one left
+        (10, 9, null, 9, 2), // two asked, one left
+        (10, 8, null, 8, 2),
+        (10, 0, null, 0, 10),
+        (10, 0, null, 0, 11),
+        (10, 3, 3, 3, 1), // the quota reached while the capacity has room
+        (10, 3, 4, 3, 1),
+        (10, 3, 4, 3, 2),
+        (10, 10, 20, 5, 1), // the capacity reached while the quota has room
+    ];
 
     [Fact]
     public async Task Credential_validity_in_SQL_agrees_with_the_domain_rule()
@@ -65,6 +80,44 @@ public sealed class RuleSqlAgreementTests(ApiFactory api) : IClassFixture<ApiFac
             $"SELECT n, {filter} FROM (VALUES {Rows(statuses, s => $"'{s}'")}) AS r(n, status)");
         for (var i = 0; i < statuses.Length; i++)
             Assert.True(RegistrationStatuses.IsActive(statuses[i]) == covered[i], $"The index ({filter}) disagrees on {statuses[i]}");
+    }
+
+    [Fact]
+    public async Task Seat_room_in_SQL_agrees_with_the_domain_rule()
+    {
+        var answers = await QueryAsync<string>(
+            $"SELECT n, ({RuleSql.EventFits("q")})::text || ' ' || ({RuleSql.EventSeatsLeft})::text FROM (VALUES {Rows(SeatCases, c => $"{c.Capacity}, {c.Taken}, {c.Quantity}")}) AS e(n, capacity, seats_taken, q)");
+        for (var i = 0; i < SeatCases.Length; i++)
+        {
+            var (capacity, taken, _, _, quantity) = SeatCases[i];
+            Assert.True($"{(SeatRoom.Fits(capacity, taken, quantity) ? "true" : "false")} {SeatRoom.Left(capacity, taken)}" == answers[i],
+                $"SQL says {answers[i]} on {SeatCases[i]}");
+        }
+    }
+
+    [Fact]
+    public async Task The_seat_counter_constraints_accept_exactly_what_the_domain_lets_in()
+    {
+        var events = await ConstraintAsync("ck_events_seats");
+        var ticketTypes = await ConstraintAsync("ck_ticket_types_seats");
+        var eventAccepts = await QueryAsync<bool>(
+            $"SELECT n, coalesce({events}, true) FROM (VALUES {Rows(SeatCases, c => $"{c.Capacity}, {c.Taken + c.Quantity}")}) AS e(n, capacity, seats_taken)");
+        var typeAccepts = await QueryAsync<bool>(
+            $"SELECT n, coalesce({ticketTypes}, true) FROM (VALUES {Rows(SeatCases, c => $"{c.Quota?.ToString() ?? "NULL::int"}, {c.TypeTaken + c.Quantity}")}) AS t(n, quota, seats_taken)");
+        for (var i = 0; i < SeatCases.Length; i++)
+        {
+            var (capacity, taken, quota, typeTaken, quantity) = SeatCases[i];
+            Assert.True(SeatRoom.Fits(capacity, taken, quantity) == eventAccepts[i], $"ck_events_seats ({events}) disagrees on {SeatCases[i]}");
+            Assert.True((quota is not { } q || SeatRoom.Fits(q, typeTaken, quantity)) == typeAccepts[i], $"ck_ticket_types_seats ({ticketTypes}) disagrees on {SeatCases[i]}");
+            Assert.Equal(SeatRoom.Fits(capacity, taken, quota, typeTaken, quantity), eventAccepts[i] && typeAccepts[i]);
+        }
+    }
+
+    private async Task<string> ConstraintAsync(string name)
+    {
+        var definition = (await QueryAsync<string>($"SELECT 0, pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = '{name}'"))[0];
+        Assert.StartsWith("CHECK ", definition);
+        return definition["CHECK ".Length..];
     }
 
     private static Guid CaseId(int n) => Guid.Parse($"00000000-0000-0000-0000-{n:D12}");

@@ -14,6 +14,12 @@ public static class RuleSql
     public static string CredentialValidOn(string alias, string today)
         => $"{alias}.status = '{nameof(CredentialStatus.Verified)}' AND ({alias}.expires_on IS NULL OR {alias}.expires_on >= {today})";
 
+    /// <summary><see cref="SeatRoom.Left"/> of an <c>events</c> row.</summary>
+    public const string EventSeatsLeft = "greatest(0, capacity - seats_taken)";
+
+    /// <summary><see cref="SeatRoom.Fits(int, int, int)"/> of an <c>events</c> row for <paramref name="quantity"/> (a parameter) more seats.</summary>
+    public static string EventFits(string quantity) => $"{quantity} <= {EventSeatsLeft}";
+
     /// <summary>
     /// <see cref="RegistrationStatuses.Active"/> as an SQL list, <c>('PendingApproval', …)</c>. A constant (C# cannot
     /// build one from the list), so that the statements embedding it stay constants too; a test holds it to the list.
