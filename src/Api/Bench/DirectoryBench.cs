@@ -175,8 +175,9 @@ public static class DirectoryBench
         }).RequireAuthorization();
     }
 
-    // The raw-SQL baseline: the directory's filters and PracticeFit's score written as one PostgreSQL statement.
-    private const string RankSql = """
+    // The raw-SQL baseline: the directory's filters and PracticeFit's score written as one PostgreSQL statement
+    // (credential validity is the one SQL form of the rule the API uses, so both sides list the same people).
+    private static readonly string RankSql = $"""
         WITH candidates AS (
             SELECT p.member_id,
                    (SELECT count(*) FROM unnest(p.specialties) s WHERE s = ANY(@specialties))::int AS specialties,
@@ -188,8 +189,7 @@ public static class DirectoryBench
                        FROM jsonb_to_recordset(p.locations) AS l(latitude double precision, longitude double precision)
                        WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL) END AS km
             FROM practice_profiles p
-            WHERE EXISTS (SELECT 1 FROM credentials c WHERE c.member_id = p.member_id AND c.status = 'Verified'
-                            AND (c.expires_on IS NULL OR c.expires_on >= @today)
+            WHERE EXISTS (SELECT 1 FROM credentials c WHERE c.member_id = p.member_id AND {RuleSql.CredentialValidOn("c", "@today")}
                             AND (cardinality(@professions) = 0 OR c.kind = ANY(@professions)))
               AND (cardinality(@specialties) = 0 OR p.specialties && @specialties)
               AND (cardinality(@modalities) = 0 OR p.modalities && @modalities)

@@ -51,7 +51,7 @@ public sealed class Credential
         if (!Enum.IsDefined(kind)) errors["kind"] = ["Unknown credential kind."];
         if (errors.Count > 0) return Error.Validation("credential.invalid", errors);
 
-        if (expiresOn is { } expiry && expiry < DateOnly.FromDateTime(now.UtcDateTime))
+        if (CredentialValidity.HasLapsed(expiresOn, DateOnly.FromDateTime(now.UtcDateTime)))
             return CredentialErrors.AlreadyExpired;
 
         return new Credential
@@ -69,9 +69,10 @@ public sealed class Credential
 
     /// <summary>The status as of <paramref name="today"/>: a verified credential past its expiry date reads as expired.</summary>
     public CredentialStatus StatusOn(DateOnly today)
-        => Status == CredentialStatus.Verified && ExpiresOn is { } e && e < today ? CredentialStatus.Expired : Status;
+        => Status == CredentialStatus.Verified && !IsValidOn(today) ? CredentialStatus.Expired : Status;
 
-    public bool IsValidOn(DateOnly today) => StatusOn(today) == CredentialStatus.Verified;
+    /// <summary>See <see cref="CredentialValidity"/>.</summary>
+    public bool IsValidOn(DateOnly today) => CredentialValidity.Holds(Status, ExpiresOn, today);
 
     /// <summary>Whether this credential still stands in the way of submitting another of the same kind.</summary>
     public bool IsOpenOn(DateOnly today) => StatusOn(today) is CredentialStatus.Pending or CredentialStatus.Verified;
@@ -79,7 +80,7 @@ public sealed class Credential
     public Result Verify(Guid adminId, DateTimeOffset now)
     {
         if (Status != CredentialStatus.Pending) return CredentialErrors.AlreadyDecided(Status);
-        if (ExpiresOn is { } e && e < DateOnly.FromDateTime(now.UtcDateTime)) return CredentialErrors.AlreadyExpired;
+        if (CredentialValidity.HasLapsed(ExpiresOn, DateOnly.FromDateTime(now.UtcDateTime))) return CredentialErrors.AlreadyExpired;
         Status = CredentialStatus.Verified;
         DecidedAt = now;
         DecidedBy = adminId;

@@ -122,7 +122,7 @@ public sealed class Event : AggregateRoot
 
     public bool HasStarted(DateTimeOffset now) => now >= StartsAt;
 
-    public int SeatsLeft => Math.Max(0, Capacity - SeatsTaken);
+    public int SeatsLeft => SeatRoom.Left(Capacity, SeatsTaken);
 
     public Result Update(EventDetails d, DateTimeOffset now)
     {
@@ -335,7 +335,10 @@ public sealed class Event : AggregateRoot
 
     /// <summary>Whether the event and the ticket type both have room for <paramref name="quantity"/> more seats.</summary>
     public bool CanTakeSeats(Guid ticketTypeId, int quantity)
-        => SeatsTaken + quantity <= Capacity && _ticketTypes.First(t => t.Id == ticketTypeId).HasRoomFor(quantity);
+    {
+        var ticketType = _ticketTypes.First(t => t.Id == ticketTypeId);
+        return SeatRoom.Fits(Capacity, SeatsTaken, ticketType.Quota, ticketType.SeatsTaken, quantity);
+    }
 
     /// <summary>Takes seats from the event and the ticket type when both have room.</summary>
     public bool TryTakeSeats(Guid ticketTypeId, int quantity)

@@ -48,7 +48,7 @@ public sealed class Registration : AggregateRoot
     public Guid? WaitlistEntryId { get; private set; }
 
     /// <summary>Active registrations hold (or wait for) a seat and block a second registration.</summary>
-    public bool IsActive => Status is RegistrationStatus.PendingApproval or RegistrationStatus.PendingPayment or RegistrationStatus.Confirmed;
+    public bool IsActive => RegistrationStatuses.IsActive(Status);
 
     /// <summary>Whether this registration holds seats in the event's count.</summary>
     public bool HoldsSeats => Status is RegistrationStatus.PendingPayment or RegistrationStatus.Confirmed;

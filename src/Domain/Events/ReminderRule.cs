@@ -37,9 +37,9 @@ public sealed record ReminderRule(int? DaysBefore, TimeOnly? At, int? HoursBefor
             if (!byDays && !byHours) errors[$"rules[{i}]"] = ["Give daysBefore with at (HH:mm), or hoursBefore."];
             else if (r.DaysBefore is < 0 or > 30) errors[$"rules[{i}].daysBefore"] = ["From 0 to 30."];
             else if (r.HoursBefore is < 1 or > 72) errors[$"rules[{i}].hoursBefore"] = ["From 1 to 72."];
-            else if (r.Statuses is { Count: > 3 } || r.Statuses?.Distinct().Count() != r.Statuses?.Count)
+            else if (r.Statuses?.Count > RegistrationStatuses.Active.Count || r.Statuses?.Distinct().Count() != r.Statuses?.Count)
                 errors[$"rules[{i}].statuses"] = ["Name each of confirmed, pendingPayment and pendingApproval at most once."];
-            else if (r.Statuses?.Any(st => st is not (RegistrationStatus.Confirmed or RegistrationStatus.PendingPayment or RegistrationStatus.PendingApproval)) == true)
+            else if (r.Statuses?.Any(st => !RegistrationStatuses.IsActive(st)) == true)
                 errors[$"rules[{i}].statuses"] = ["Only confirmed, pendingPayment or pendingApproval registrations can be reminded."];
         }
         return errors.Count == 0 ? Result.Success() : Error.Validation("reminders.invalid", errors);

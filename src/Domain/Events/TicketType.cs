@@ -67,7 +67,7 @@ public sealed class TicketType
 
     public bool IsOnSale(DateTimeOffset now) => (SalesStartAt is null || now >= SalesStartAt) && (SalesEndAt is null || now < SalesEndAt);
 
-    public bool HasRoomFor(int quantity) => Quota is null || SeatsTaken + quantity <= Quota;
+    public bool HasRoomFor(int quantity) => Quota is not { } quota || SeatRoom.Fits(quota, SeatsTaken, quantity);
 
     internal void Take(int quantity) => SeatsTaken += quantity;
 

@@ -16,7 +16,8 @@ namespace Assemble.Infrastructure.Persistence;
 /// </summary>
 public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, RegistrationDesk desk, CommitClock clock, Email.IOutboxSignal mailSignal)
 {
-    private const string Active = "('PendingApproval', 'PendingPayment', 'Confirmed')";
+    private const string Active = RuleSql.ActiveStatuses;
+    private static readonly string RoomForAskedSeats = RuleSql.EventFits("$5"); // $5: the seats asked, in GuardedSeat
 
     /// <summary>The seat counters of an event and one of its ticket types, and the event's version (see <c>EventVersion</c>).</summary>
     public sealed record Seats(EventStatus Status, bool RequiresApproval, int Capacity, int SeatsTaken, int? Quota, int TypeSeatsTaken, long Version)
@@ -26,7 +27,7 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
 
         /// <summary>Sold out as read: published, no approval step, and a pool without room for <paramref name="quantity"/>.</summary>
         public bool SoldOutFor(int quantity) => Status == EventStatus.Published && !RequiresApproval
-            && (SeatsTaken + quantity > Capacity || (Quota is { } quota && TypeSeatsTaken + quantity > quota));
+            && !SeatRoom.Fits(Capacity, SeatsTaken, Quota, TypeSeatsTaken, quantity);
     }
 
     /// <summary>What a member brings to a registration: a confirmed e-mail, verified professions (sorted), and where and in which language to write.</summary>
@@ -72,14 +73,15 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
         return await ReadRegistrantAsync(reader, cancellationToken);
     }
 
-    private static NpgsqlBatchCommand MemberCommand(Guid memberId, DateOnly today) => Command(
-        """
+    private static NpgsqlBatchCommand MemberCommand(Guid memberId, DateOnly today) => Command(MemberSql, memberId, today);
+
+    private static readonly string MemberSql = $"""
         SELECT u.email_confirmed, u.email, p.preferred_language,
                ARRAY(SELECT DISTINCT c.kind FROM credentials c
-                      WHERE c.member_id = u.id AND c.status = 'Verified' AND (c.expires_on IS NULL OR c.expires_on >= $2))
+                      WHERE c.member_id = u.id AND {RuleSql.CredentialValidOn("c", "$2")})
           FROM users u LEFT JOIN member_profiles p ON p.id = u.id
          WHERE u.id = $1
-        """, memberId, today);
+        """;
 
     private static async Task<Registrant?> ReadRegistrantAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
     {
@@ -246,7 +248,7 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
         statement.CommandText = $"""
             WITH seat AS (
                 UPDATE events SET seats_taken = seats_taken + $5
-                WHERE id = $2 AND status = 'Published' AND seats_taken + $5 <= capacity
+                WHERE id = $2 AND status = 'Published' AND {RoomForAskedSeats}
                   AND NOT EXISTS (SELECT 1 FROM registrations WHERE event_id = $2 AND member_id = $3 AND status IN {Active})
                 RETURNING id),
             type_seat AS (
@@ -283,7 +285,7 @@ public sealed partial class RegistrationLedger(NpgsqlDataSource dataSource, Regi
                   LEFT JOIN LATERAL (SELECT 1 AS held FROM registrations r
                                       WHERE r.event_id = $1 AND r.member_id = c.member_id AND r.status IN {Active} LIMIT 1) h ON true
                  WHERE c.nth = 1 AND h.held IS NULL),
-            room AS (SELECT CASE WHEN status = 'Published' THEN capacity - seats_taken ELSE 0 END AS free FROM events WHERE id = $1 FOR NO KEY UPDATE),
+            room AS (SELECT CASE WHEN status = 'Published' THEN {RuleSql.EventSeatsLeft} ELSE 0 END AS free FROM events WHERE id = $1 FOR NO KEY UPDATE),
             granted AS (
                 SELECT f.* FROM (SELECT f.*, row_number() OVER (ORDER BY f.ord) AS place FROM fresh f) f, room WHERE f.place <= room.free),
             seat AS (

@@ -38,7 +38,8 @@ public static class ListAttendees
             var e = await db.FindAsync(eventId, cancellationToken);
             if (EventAccess.ManageError(e, user) is { } denied) return denied;
             var active = db.Registrations.AsNoTracking()
-                .Where(r => r.EventId == eventId && (r.Status == RegistrationStatus.Confirmed || r.Status == RegistrationStatus.PendingPayment || r.Status == RegistrationStatus.PendingApproval));
+                .Where(RegistrationStatuses.ActiveRegistration)
+                .Where(r => r.EventId == eventId);
             if (after is { } a) active = active.Where(r => r.Id.CompareTo(a) > 0);
             active = active.OrderBy(r => r.Id);
             if (take is { } t) active = active.Take(t);

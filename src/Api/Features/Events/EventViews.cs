@@ -66,7 +66,7 @@ public sealed record EventView(
         e.Speakers, e.Questions,
         e.TicketTypes.OrderBy(t => t.PriceYen).ThenBy(t => t.Name).Select(t => new TicketTypeView(
             t.Id, t.Name, t.PriceYen, t.MemberPriceYen, t.SalesStartAt, t.SalesEndAt, t.MaxPerMember,
-            t.Quota is { } q ? Math.Min(q - t.SeatsTaken, e.SeatsLeft) : e.SeatsLeft, t.IsOnSale(now), t.Side)).ToList(),
+            t.Quota is { } q ? Math.Min(SeatRoom.Left(q, t.SeatsTaken), e.SeatsLeft) : e.SeatsLeft, t.IsOnSale(now), t.Side)).ToList(),
         e.OrganizerId, e.CoOrganizerIds,
         e.Kind == EventKind.LiveSupervision ? e.PledgeText : null,
         e.Kind == EventKind.LiveSupervision ? e.PledgeVersion : null,

@@ -29,7 +29,7 @@ public static class ListEvents
             if (query.Format is { } format) events = events.Where(e => e.Format == format);
             if (query.Prefecture is { } prefecture) events = events.Where(e => e.VenuePrefecture == prefecture);
             if (query.Audience is { } audience) events = events.Where(e => e.Audience == audience);
-            if (query.HasSeats is { } hasSeats) events = events.Where(e => (e.SeatsTaken < e.Capacity) == hasSeats);
+            if (query.HasSeats is { } hasSeats) events = events.Where(SeatRoom.EventsWithRoom(hasSeats));
             if (query.Free is { } free) events = events.Where(e => e.TicketTypes.Any(t => t.PriceYen == 0 || t.MemberPriceYen == 0) == free);
             if (!string.IsNullOrWhiteSpace(query.Q))
             {
@@ -51,7 +51,7 @@ public static class ListEvents
             var items = rows.Select(r => new EventSummary(
                 r.Id, r.Kind, r.Format, r.EndsAt <= now ? EventStatus.Completed : r.Status, r.Title, r.TimeZone,
                 EventTime.Of(r.StartsAt, r.TimeZone), EventTime.Of(r.EndsAt, r.TimeZone), r.VenueName, r.VenuePrefecture, r.Audience,
-                r.Capacity, Math.Max(0, r.Capacity - r.SeatsTaken), r.SeatsTaken >= r.Capacity, r.Lowest, r.Lowest == 0)).ToList();
+                r.Capacity, SeatRoom.Left(r.Capacity, r.SeatsTaken), SeatRoom.Left(r.Capacity, r.SeatsTaken) == 0, r.Lowest, r.Lowest == 0)).ToList();
             var page = items.Count > query.Take ? items.Take(query.Take).ToList() : items;
             var next = items.Count > query.Take ? Cursor.Encode(page[^1].StartsAt.Utc, page[^1].Id) : null;
             return new Page<EventSummary>(page, next);

@@ -25,13 +25,13 @@ public static class ListMembers
             var level = (Visibility)(int)viewer;
             var today = viewers.Today();
             var isAdmin = viewer == ViewerLevel.Owner;
+            var valid = db.Credentials.Where(CredentialValidity.On(today));
 
             var members = db.MemberProfiles.AsNoTracking().Where(p => isAdmin || !p.IsHidden);
             if (query.After is { } after) members = members.Where(p => p.Id.CompareTo(after) < 0);
             if (query.Profession is { } profession)
                 members = members.Where(p => p.ProfessionsVisibility <= level && (p.Professions.Contains(profession)
-                    || db.Credentials.Any(c => c.MemberId == p.Id && c.Kind == profession && c.Status == CredentialStatus.Verified
-                        && (c.ExpiresOn == null || c.ExpiresOn >= today))));
+                    || valid.Any(c => c.MemberId == p.Id && c.Kind == profession)));
             if (query.Prefecture is { } prefecture)
                 members = members.Where(p => p.PrefectureVisibility <= level && p.Prefecture == prefecture);
             if (!string.IsNullOrWhiteSpace(query.Q))

@@ -24,9 +24,7 @@ public sealed class Viewers(AppDbContext db, TimeProvider time)
     public Task<bool> IsVerifiedProfessionalAsync(Guid memberId, CancellationToken cancellationToken)
     {
         var today = Today();
-        return db.Credentials.AnyAsync(
-            c => c.MemberId == memberId && c.Status == CredentialStatus.Verified && (c.ExpiresOn == null || c.ExpiresOn >= today),
-            cancellationToken);
+        return db.Credentials.Where(CredentialValidity.On(today)).AnyAsync(c => c.MemberId == memberId, cancellationToken);
     }
 
     /// <summary>Verified professions per member, for a page of members in one query.</summary>
@@ -34,7 +32,8 @@ public sealed class Viewers(AppDbContext db, TimeProvider time)
     {
         var today = Today();
         var rows = await db.Credentials.AsNoTracking()
-            .Where(c => memberIds.Contains(c.MemberId) && c.Status == CredentialStatus.Verified && (c.ExpiresOn == null || c.ExpiresOn >= today))
+            .Where(CredentialValidity.On(today))
+            .Where(c => memberIds.Contains(c.MemberId))
             .Select(c => new { c.MemberId, c.Kind })
             .ToListAsync(cancellationToken);
         return rows.GroupBy(r => r.MemberId)

@@ -54,8 +54,8 @@ public static class DeleteMyAccount
 
             var startedAt = time.GetUtcNow();
             var future = await db.Registrations
-                .Where(r => r.MemberId == me && (r.Status == RegistrationStatus.Confirmed || r.Status == RegistrationStatus.PendingPayment || r.Status == RegistrationStatus.PendingApproval)
-                    && db.Events.Any(e => e.Id == r.EventId && e.StartsAt > startedAt))
+                .Where(RegistrationStatuses.ActiveRegistration)
+                .Where(r => r.MemberId == me && db.Events.Any(e => e.Id == r.EventId && e.StartsAt > startedAt))
                 .Select(r => r.Id).ToListAsync(cancellationToken);
             var cancelled = 0;
             foreach (var id in future)

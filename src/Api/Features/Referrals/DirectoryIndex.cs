@@ -21,25 +21,30 @@ namespace Assemble.Api.Features.Referrals;
 /// </summary>
 public sealed class DirectoryIndex(NpgsqlDataSource dataSource)
 {
-    public sealed record VerifiedCredential(Profession Kind, DateOnly? ExpiresOn);
+    public sealed record VerifiedCredential(Profession Kind, DateOnly? ExpiresOn)
+    {
+        public bool IsValidOn(DateOnly today) => CredentialValidity.Holds(CredentialStatus.Verified, ExpiresOn, today);
+    }
 
     public sealed record Entry(PracticeProfile Profile, IReadOnlyList<VerifiedCredential> Credentials, string? DisplayName)
     {
-        /// <summary>The last day the profile is listed (a verified credential still valid); null when one never expires.</summary>
-        public DateOnly? ListedUntil { get; } = Credentials.Any(c => c.ExpiresOn is null) ? null : Credentials.Max(c => c.ExpiresOn);
-
         /// <summary>Expiry is read at query time, so a lapse needs no write: a profile whose credentials all lapsed hides by itself.</summary>
-        public bool IsListedOn(DateOnly today) => ListedUntil is null || ListedUntil >= today;
+        public bool IsListedOn(DateOnly today)
+        {
+            foreach (var c in Credentials)
+                if (c.IsValidOn(today)) return true;
+            return false;
+        }
 
         public bool HasProfessionOn(DateOnly today, IReadOnlyList<Profession> wanted)
         {
             foreach (var c in Credentials)
-                if ((c.ExpiresOn is null || c.ExpiresOn >= today) && wanted.Contains(c.Kind)) return true;
+                if (c.IsValidOn(today) && wanted.Contains(c.Kind)) return true;
             return false;
         }
 
         public IReadOnlyList<Profession> ProfessionsOn(DateOnly today)
-            => Credentials.Where(c => c.ExpiresOn is null || c.ExpiresOn >= today).Select(c => c.Kind).Distinct().Order().ToList();
+            => Credentials.Where(c => c.IsValidOn(today)).Select(c => c.Kind).Distinct().Order().ToList();
     }
 
     public sealed class Snapshot(long version, IReadOnlyList<Entry> entries, ILookup<Guid, VerifiedCredential> credentials)
@@ -50,7 +55,7 @@ public sealed class DirectoryIndex(NpgsqlDataSource dataSource)
         public IReadOnlyList<Entry> Entries { get; } = entries;
 
         /// <summary>Whether a member (any member, listed or not) holds a verified credential valid today: who may search.</summary>
-        public bool IsVerifiedProfessional(Guid memberId, DateOnly today) => credentials[memberId].Any(c => c.ExpiresOn is null || c.ExpiresOn >= today);
+        public bool IsVerifiedProfessional(Guid memberId, DateOnly today) => credentials[memberId].Any(c => c.IsValidOn(today));
 
         /// <summary>The day's tie-break key of each entry (same order as <see cref="Entries"/>), computed once per day.</summary>
         public ulong[] RotationKeys(DateOnly day)

@@ -87,8 +87,6 @@ public sealed class TicketTypeConfiguration : IEntityTypeConfiguration<TicketTyp
 
 public sealed class RegistrationConfiguration : IEntityTypeConfiguration<Registration>
 {
-    public const string ActiveStatuses = "('PendingApproval', 'PendingPayment', 'Confirmed')";
-
     public void Configure(EntityTypeBuilder<Registration> builder)
     {
         builder.ToTable("Registrations", t =>
@@ -110,7 +108,7 @@ public sealed class RegistrationConfiguration : IEntityTypeConfiguration<Registr
         builder.Ignore(r => r.HoldsSeats);
 
         // One active registration per member and event.
-        builder.HasIndex(r => new { r.EventId, r.MemberId }).IsUnique().HasFilter($"status IN {ActiveStatuses}")
+        builder.HasIndex(r => new { r.EventId, r.MemberId }).IsUnique().HasFilter($"status IN {RuleSql.ActiveStatuses}")
             .HasDatabaseName("ix_registrations_one_active_per_member");
         builder.HasIndex(r => r.CheckInCode).IsUnique();
         builder.HasIndex(r => new { r.MemberId, r.Id });
