@@ -45,9 +45,14 @@ public static class DependencyInjection
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton<IOutboxSignal>(sp => sp.GetRequiredService<OutboxSignal>());
         services.AddSingleton<IInterceptor, OutboxSignal.Watcher>();
-        // The seat path's group commit (RegistrationDesk) gets connections of its own: its batches are what a rush
-        // waits for, and they must not queue in the pool behind the reads of the very requests they are about to seat.
+        // The seat path's group commit gets connections of its own: its batches are what a rush waits for, and they
+        // must not queue in the pool behind the reads of the very requests they are about to seat.
         services.AddKeyedSingleton(SeatsDataSource, (_, _) => BuildDataSource(configuration, maxPoolSize: 4));
+        services.AddSingleton<Persistence.Seats.SoldOutMemo>();
+        services.AddSingleton<Persistence.Seats.EventCache>();
+        services.AddSingleton(sp => Persistence.Seats.SeatQueue.Create(
+            sp.GetRequiredKeyedService<NpgsqlDataSource>(SeatsDataSource), sp.GetRequiredService<CommitClock>(), sp.GetRequiredService<IOutboxSignal>()));
+        services.AddScoped<Domain.Events.ISeatAllocator, Persistence.Seats.SeatAllocator>();
         // Pooled: a context per request is reset and reused rather than built anew (measured in bench/).
         // Interceptors (singletons): the commit clock's, the domain event recorder, the mail signal's.
         services.AddDbContextPool<AppDbContext>((sp, options) => ConfigureDbContext(options, sp.GetRequiredService<NpgsqlDataSource>())

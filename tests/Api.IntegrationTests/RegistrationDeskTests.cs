@@ -1,3 +1,4 @@
+using Assemble.Infrastructure.Persistence.Seats;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Assemble.Infrastructure.Persistence;
 using Npgsql;
@@ -50,17 +51,17 @@ public sealed class RegistrationDeskTests : IAsyncLifetime
         return seats.Select(s => s.RecordsAffected == 1).ToArray();
     }
 
-    private GroupCommit<string> NewDesk()
+    private GroupCommitQueue<string> NewDesk()
     {
         var eventId = Guid.NewGuid();
-        return new GroupCommit<string>(ExecuteAsync, _ => eventId);
+        return new GroupCommitQueue<string>(ExecuteAsync, _ => eventId);
     }
 
     /// <summary>
     /// The first holder's batch runs into a row lock held here; the others arrive while it waits. Then the lock goes
     /// and every outcome (the first one's first) is returned as a task.
     /// </summary>
-    private async Task<List<Task<bool>>> QueueBehindABlockedBatchAsync(GroupCommit<string> desk, IEnumerable<string> holders)
+    private async Task<List<Task<bool>>> QueueBehindABlockedBatchAsync(GroupCommitQueue<string> desk, IEnumerable<string> holders)
     {
         await using var blocker = await dataSource.OpenConnectionAsync();
         await using var rowLock = await blocker.BeginTransactionAsync();

@@ -1,3 +1,4 @@
+using Assemble.Infrastructure.Persistence.Seats;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Assemble.Api.Features.Email;
@@ -98,7 +99,7 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         var organizer = await api.OrganizerAsync();
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 5));
         var members = await api.MembersAsync(10);
-        var desk = api.Services.GetRequiredService<Assemble.Infrastructure.Persistence.RegistrationDesk>();
+        var desk = api.Services.GetRequiredService<GroupCommitQueue<SeatStatements.Request>>();
         var batchesBefore = desk.Batches;
 
         // Hold the event's row: the first registration's statement waits on it, the others queue behind it.
@@ -125,7 +126,7 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         var organizer = await api.OrganizerAsync();
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 4));
         var members = await api.MembersAsync(5);
-        var desk = api.Services.GetRequiredService<Assemble.Infrastructure.Persistence.RegistrationDesk>();
+        var desk = api.Services.GetRequiredService<GroupCommitQueue<SeatStatements.Request>>();
 
         // Behind a held event row, the queue is: A (running alone, waiting for the lock), then B, A again, C, B again, D, E:
         // in the shared run A already holds a seat, and B asks twice in the same run.
@@ -234,7 +235,7 @@ public sealed class SoldOutMemoTests(EventsFactory api) : IClassFixture<EventsFa
         var organizer = await api.OrganizerAsync();
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 1));
         var members = await api.MembersAsync(4);
-        var memo = api.Services.GetRequiredService<Assemble.Api.Features.Registrations.SoldOutMemo>();
+        var memo = api.Services.GetRequiredService<SoldOutMemo>();
 
         var seat = await Expect.JsonAsync(await RegisterAsync(members[0].Client, e.Id, e.TicketTypeId, members[0]), 201);
         await Expect.ProblemAsync(await RegisterAsync(members[1].Client, e.Id, e.TicketTypeId, members[1]), 409, "registration.sold_out");
@@ -263,7 +264,7 @@ public sealed class SoldOutMemoTests(EventsFactory api) : IClassFixture<EventsFa
         var cancel = await members[0].Client.PostAsJsonAsync($"/api/registrations/{seat.GetProperty("id").GetString()}/cancel", new { });
         Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());
 
-        await Task.Delay(Assemble.Api.Features.Registrations.SoldOutMemo.Lifetime);
+        await Task.Delay(SoldOutMemo.Lifetime);
         await Expect.JsonAsync(await RegisterAsync(secondClient, e.Id, e.TicketTypeId, members[1]), 201);
     }
 }

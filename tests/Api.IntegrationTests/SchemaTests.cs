@@ -195,6 +195,22 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public void The_seat_path_writes_every_column_of_the_registrations_and_notification_records_it_inserts()
+    {
+        using var db = TestDatabases.NewContext(Npgsql.NpgsqlDataSource.Create(TestDatabases.ConnectionString("postgres")));
+        List<string> ColumnsOf(Type type)
+        {
+            var table = db.Model.FindEntityType(type)!;
+            var store = Microsoft.EntityFrameworkCore.Metadata.StoreObjectIdentifier.Table(table.GetTableName()!, table.GetSchema());
+            return table.GetProperties().Select(p => p.GetColumnName(store)!).Order().ToList();
+        }
+        Assert.Equal(ColumnsOf(typeof(Assemble.Domain.Events.Registration)),
+            Assemble.Infrastructure.Persistence.Seats.SeatRows.Registrations.ColumnList.Split(", ").Order().ToList());
+        Assert.Equal(ColumnsOf(typeof(Assemble.Infrastructure.Persistence.Notifications.NotificationRecord)),
+            Assemble.Infrastructure.Persistence.Seats.SeatRows.NotificationRecords.ColumnList.Split(", ").Order().ToList());
+    }
+
+    [Fact]
     public async Task The_event_version_triggers_watch_every_column_but_the_seat_counters()
     {
         var database = await TestDatabases.CreateEmptyAsync("versions");

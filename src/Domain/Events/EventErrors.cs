@@ -41,6 +41,18 @@ public static class RegistrationErrors
     public static readonly Error EventStarted = new("registration.event_started", "The event has started.", ErrorKind.Rule);
     public static readonly Error SalesClosed = new("registration.sales_closed", "This ticket is not on sale now.", ErrorKind.Rule);
     public static readonly Error UnknownTicketType = new("registration.unknown_ticket_type", "No such ticket type for this event.", ErrorKind.Rule);
+
+    /// <summary>Why a seat was not taken, as the error the API answers with.</summary>
+    public static Error Of(SeatOutcome outcome) => outcome switch
+    {
+        SeatOutcome.SoldOut => SoldOut,
+        SeatOutcome.AlreadyRegistered => AlreadyRegistered,
+        SeatOutcome.NotOpen => NotPublished,
+        SeatOutcome.EventCancelled => EventCancelled,
+        SeatOutcome.UnknownTicketType => UnknownTicketType,
+        SeatOutcome.EventNotFound => EventErrors.NotFound,
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A seat taken is not an error."),
+    };
     public static readonly Error TooMany = new("registration.too_many", "That is more tickets than one member may have.", ErrorKind.Rule);
     public static readonly Error NotEligible = new("registration.not_eligible", "This event is for verified professionals (or chosen professions) only. Submit your credential first.", ErrorKind.Rule);
     public static readonly Error WrongSide = new("registration.matchmaking_side",

@@ -1,3 +1,4 @@
+using Assemble.Infrastructure.Persistence.Seats;
 using Assemble.Api.Features.Registrations;
 using Assemble.Domain.Events;
 using Xunit;

@@ -1,3 +1,4 @@
+using Assemble.Infrastructure.Persistence.Seats;
 using Assemble.Infrastructure.Persistence;
 using Xunit;
 
@@ -22,7 +23,7 @@ public sealed class GroupCommitUnitTests
             return jobs.Select(j => j % 2 == 0).ToArray();
         }
         var key = Guid.NewGuid();
-        var desk = new GroupCommit<int>(Execute, _ => key);
+        var desk = new GroupCommitQueue<int>(Execute, _ => key);
 
         // Clients that each queue their next job as soon as the last one is answered: the lane keeps emptying and
         // filling again, so jobs often arrive just as a drain loop is finding the queue empty and stopping.
@@ -49,7 +50,7 @@ public sealed class GroupCommitUnitTests
     /// A desk on one lane that records every run (its jobs, in order) and holds a run that starts with job 0 until the
     /// gate opens, so that jobs queued meanwhile wait behind it; a run holding <paramref name="broken"/> throws.
     /// </summary>
-    private static (GroupCommit<int> Desk, TaskCompletionSource Gate, List<int[]> Runs) DeskHeldAtJobZero(int? broken = null)
+    private static (GroupCommitQueue<int> Desk, TaskCompletionSource Gate, List<int[]> Runs) DeskHeldAtJobZero(int? broken = null)
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var runs = new List<int[]>();
@@ -61,7 +62,7 @@ public sealed class GroupCommitUnitTests
             return jobs.Select(_ => true).ToArray();
         }
         var key = Guid.NewGuid();
-        return (new GroupCommit<int>(Execute, _ => key), gate, runs);
+        return (new GroupCommitQueue<int>(Execute, _ => key), gate, runs);
     }
 
     [Fact]

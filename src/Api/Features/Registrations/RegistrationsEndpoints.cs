@@ -13,10 +13,6 @@ public static class RegistrationsEndpoints
     {
         services.AddOptions<SeatExpiryOptions>().Bind(configuration.GetSection(SeatExpiryOptions.Section));
         return services
-            .AddSingleton<EventCache>()
-            .AddSingleton<RegistrationDesk>()
-            .AddSingleton<SoldOutMemo>()
-            .AddScoped<RegistrationLedger>()
             .AddScoped<SeatKeeper>()
             .AddScoped<RegistrationChanges>()
             .AddScoped<RegisterForEvent.Handler>()

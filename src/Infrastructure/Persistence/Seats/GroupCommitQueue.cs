@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using Npgsql;
 
-namespace Assemble.Infrastructure.Persistence;
+namespace Assemble.Infrastructure.Persistence.Seats;
 
 /// <summary>
 /// Group commit. In a rush every request's guarded seat statement would queue on the event's row lock, each paying
@@ -16,7 +15,7 @@ namespace Assemble.Infrastructure.Persistence;
 /// until the failing job runs alone and gets its own answer.
 /// </summary>
 /// <param name="execute">Runs the jobs in one transaction and says, for each, whether it took its seat.</param>
-public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, Func<TJob, Guid> keyOf)
+public sealed class GroupCommitQueue<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, Func<TJob, Guid> keyOf)
 {
     private const int Lanes = 64;
 
@@ -134,22 +133,3 @@ public class GroupCommit<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]>> execute, 
         }
     }
 }
-
-/// <summary>The seat path's group commit: registrations of one event taken together (<see cref="RegistrationLedger.TakeSeatsAsync"/>).</summary>
-public sealed class RegistrationDesk([Microsoft.Extensions.DependencyInjection.FromKeyedServices(DependencyInjection.SeatsDataSource)] NpgsqlDataSource dataSource,
-    CommitClock clock, Email.IOutboxSignal mailSignal)
-    : GroupCommit<RegistrationLedger.SeatRequest>(async requests =>
-    {
-        try
-        {
-            var taken = await RegistrationLedger.TakeSeatsAsync(dataSource, requests);
-            // One raise for the whole batch; the notifier, woken at most every few hundred ms, mails them together.
-            if (taken.Any(t => t)) mailSignal.Raise();
-            return taken;
-        }
-        finally
-        {
-            // Also when the call fails: the commit may have happened before the connection broke. A tick too many costs nothing.
-            clock.Tick();
-        }
-    }, r => r.Registration.EventId);

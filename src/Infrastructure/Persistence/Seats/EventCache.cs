@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Assemble.Domain.Events;
 
-namespace Assemble.Api.Features.Registrations;
+namespace Assemble.Infrastructure.Persistence.Seats;
 
 /// <summary>
 /// Events as the registration desk loaded them (with their ticket types), each under the version PostgreSQL keeps

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using Assemble.Infrastructure.Persistence;
 
-namespace Assemble.Api.Features.Registrations;
+namespace Assemble.Infrastructure.Persistence.Seats;
 
 /// <summary>
 /// What this process last read of a sold-out ticket type, so that the rush after a sell-out (hundreds pressing
@@ -23,7 +22,7 @@ public sealed class SoldOutMemo(CommitClock clock, TimeProvider time)
     private readonly ConcurrentDictionary<(Guid Event, Guid TicketType), Reading> readings = new();
     private long answered;
 
-    private sealed record Reading(RegistrationLedger.Seats Seats, long Generation, DateTimeOffset Until);
+    private sealed record Reading(SeatCounters Seats, long Generation, DateTimeOffset Until);
 
     /// <summary>Taken before a read of the seats; <see cref="Remember"/> keeps the read only if it still holds.</summary>
     public long Stamp => clock.Transactions;
@@ -39,7 +38,7 @@ public sealed class SoldOutMemo(CommitClock clock, TimeProvider time)
         return true;
     }
 
-    public void Remember(Guid eventId, Guid ticketTypeId, RegistrationLedger.Seats seats, long stamp)
+    public void Remember(Guid eventId, Guid ticketTypeId, SeatCounters seats, long stamp)
     {
         if (stamp != Stamp) return;
         if (readings.Count >= Limit) readings.Clear();

@@ -1,0 +1,176 @@
+using Assemble.Domain.Events;
+using Assemble.Domain.Members;
+using Assemble.Infrastructure.Email;
+using Assemble.Infrastructure.Persistence.Notifications;
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
+namespace Assemble.Infrastructure.Persistence.Seats;
+
+/// <summary>
+/// The seat path behind <see cref="ISeatAllocator"/>. With one pool (no quota on the ticket type, no approval step)
+/// the seat is one guarded statement, queued with the others of this process (<see cref="GroupCommitQueue{TJob}"/>):
+/// no round trip while the event row is locked. Otherwise two round trips: lock the event row and read its counts,
+/// let the domain decide, then write and COMMIT in one batch. The CHECK constraints on the counters and the
+/// one-active-registration index back either decision up. Reads before the decision are answered from memory where
+/// that is safe: a sell-out (<see cref="SoldOutMemo"/>), and the event itself on the one-pool path (<see cref="EventCache"/>).
+/// </summary>
+public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, GroupCommitQueue<SeatStatements.Request> queue,
+    SoldOutMemo soldOut, EventCache events, CommitClock clock, IOutboxSignal mailSignal) : ISeatAllocator
+{
+    public async Task<SeatCheck> CheckAsync(Guid eventId, Guid ticketTypeId, Guid memberId, int quantity, DateOnly today, CancellationToken cancellationToken)
+    {
+        if (soldOut.KnowsSoldOut(eventId, ticketTypeId, quantity)) return new SeatCheck.SoldOut();
+        var stamp = soldOut.Stamp;
+        var (counters, member) = await ReadAsync(eventId, ticketTypeId, memberId, today, cancellationToken);
+        if (counters is not null && counters.SoldOutFor(quantity))
+        {
+            soldOut.Remember(eventId, ticketTypeId, counters, stamp);
+            return new SeatCheck.SoldOut();
+        }
+        if (member is null) return new SeatCheck.NotFound();
+        var e = await EventAsync(eventId, counters, cancellationToken);
+        return e is null ? new SeatCheck.NotFound() : new SeatCheck.Ready(e, member);
+    }
+
+    public async Task<SeatOutcome> ReserveAsync(Event e, Registration registration, CancellationToken cancellationToken)
+    {
+        var ticketType = e.TicketTypes.FirstOrDefault(t => t.Id == registration.TicketTypeId);
+        if (ticketType is null) return SeatOutcome.UnknownTicketType;
+        var records = registration.DomainEvents.Select(NotificationRecord.Of).ToList();
+        registration.ClearDomainEvents();
+        return !e.RequiresApproval && ticketType.Quota is null
+            ? await ReserveGuardedAsync(registration, records.Single(), cancellationToken)
+            : await ReserveLockedAsync(e, registration, records, cancellationToken);
+    }
+
+    /// <summary>One round trip before anything is decided: the counters (null when the ticket type is not the event's) and the member (null when the account is gone).</summary>
+    private async Task<(SeatCounters? Counters, Registrant? Member)> ReadAsync(Guid eventId, Guid ticketTypeId, Guid memberId, DateOnly today, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection)
+        {
+            BatchCommands = { SeatStatements.Command(SeatStatements.ReadCounters, ticketTypeId, eventId), SeatStatements.Command(SeatStatements.ReadMember, memberId, today) },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        SeatCounters? counters = null;
+        if (await reader.ReadAsync(cancellationToken))
+        {
+            counters = new SeatCounters(Enum.Parse<EventStatus>(reader.GetString(0)), reader.GetBoolean(1), reader.GetInt32(2), reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.GetInt32(5), reader.GetInt64(6));
+        }
+        await reader.NextResultAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return (counters, null);
+        return (counters, new Registrant(reader.GetBoolean(0), reader.GetFieldValue<string[]>(1).Select(Enum.Parse<Profession>).Order().ToList()));
+    }
+
+    /// <summary>
+    /// The event with its ticket types and sessions. On the one-pool path, which only reads it, the copy kept under
+    /// the version just read; otherwise (the locked path changes it in memory) a fresh one.
+    /// </summary>
+    private Task<Event?> EventAsync(Guid eventId, SeatCounters? counters, CancellationToken cancellationToken)
+    {
+        Task<Event?> Load(CancellationToken token) => db.Events.AsNoTracking().Include(x => x.TicketTypes).Include(x => x.Sessions).AsSingleQuery().SingleOrDefaultAsync(x => x.Id == eventId, token);
+        return counters is { OnePool: true }
+            ? events.GetAsync(eventId, counters.Version, () => Load(CancellationToken.None))
+            : Load(cancellationToken);
+    }
+
+    private async Task<SeatOutcome> ReserveGuardedAsync(Registration registration, NotificationRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (await queue.TakeSeatAsync(new SeatStatements.Request(registration, record))) return SeatOutcome.Taken;
+        }
+        catch (PostgresException x) when (x.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return SeatOutcome.AlreadyRegistered;
+        }
+
+        // No seat taken: say why (read after the fact; nothing is held).
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var why = new NpgsqlBatch(connection) { BatchCommands = { SeatStatements.Command(SeatStatements.WhyNot, registration.EventId, registration.MemberId) } };
+        await using var reader = await why.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken)) return SeatOutcome.EventNotFound;
+        return (Enum.Parse<EventStatus>(reader.GetString(0)), reader.GetBoolean(1)) switch
+        {
+            (EventStatus.Cancelled, _) => SeatOutcome.EventCancelled,
+            (EventStatus.Published, true) => SeatOutcome.AlreadyRegistered,
+            (EventStatus.Published, false) => SeatOutcome.SoldOut,
+            _ => SeatOutcome.NotOpen,
+        };
+    }
+
+    private async Task<SeatOutcome> ReserveLockedAsync(Event e, Registration registration, List<NotificationRecord> records, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var committed = false;
+        try
+        {
+            await using var read = new NpgsqlBatch(connection)
+            {
+                BatchCommands =
+                {
+                    SeatStatements.Command(SeatStatements.LockAndRead[0]),
+                    SeatStatements.Command(SeatStatements.LockAndRead[1], e.Id),
+                    SeatStatements.Command(SeatStatements.LockAndRead[2], registration.TicketTypeId),
+                    SeatStatements.Command(SeatStatements.LockAndRead[3], e.Id, registration.MemberId),
+                },
+            };
+            EventStatus status;
+            int capacity, seatsTaken, typeSeatsTaken;
+            long active;
+            await using (var reader = await read.ExecuteReaderAsync(cancellationToken))
+            {
+                if (!await reader.ReadAsync(cancellationToken)) return SeatOutcome.EventNotFound;
+                status = Enum.Parse<EventStatus>(reader.GetString(0));
+                capacity = reader.GetInt32(1);
+                seatsTaken = reader.GetInt32(2);
+                await reader.NextResultAsync(cancellationToken);
+                if (!await reader.ReadAsync(cancellationToken)) return SeatOutcome.UnknownTicketType;
+                typeSeatsTaken = reader.GetInt32(0);
+                await reader.NextResultAsync(cancellationToken);
+                await reader.ReadAsync(cancellationToken);
+                active = reader.GetInt64(0);
+            }
+
+            if (status == EventStatus.Cancelled) return SeatOutcome.EventCancelled;
+            if (status != EventStatus.Published) return SeatOutcome.NotOpen;
+            if (active > 0) return SeatOutcome.AlreadyRegistered;
+            e.UseLockedCounts(status, capacity, seatsTaken, registration.TicketTypeId, typeSeatsTaken);
+            var takesSeats = registration.HoldsSeats;
+            if (takesSeats && !e.TryTakeSeats(registration.TicketTypeId, registration.Quantity)) return SeatOutcome.SoldOut;
+
+            await using var write = new NpgsqlBatch(connection);
+            if (takesSeats)
+            {
+                write.BatchCommands.Add(SeatStatements.Command(SeatStatements.TakeEventSeats, e.Id, registration.Quantity));
+                write.BatchCommands.Add(SeatStatements.Command(SeatStatements.TakeTypeSeats, registration.TicketTypeId, registration.Quantity));
+            }
+            var insert = new NpgsqlBatchCommand(SeatStatements.InsertRegistration);
+            SeatRows.Registrations.AddOne(insert, registration);
+            write.BatchCommands.Add(insert);
+            foreach (var record in records)
+            {
+                var command = new NpgsqlBatchCommand(SeatStatements.InsertRecord);
+                SeatRows.NotificationRecords.AddOne(command, record);
+                write.BatchCommands.Add(command);
+            }
+            write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await write.ExecuteNonQueryAsync(cancellationToken);
+            committed = true;
+            mailSignal.Raise();
+            return SeatOutcome.Taken;
+        }
+        finally
+        {
+            // Also when the write failed: COMMIT may have happened before the connection broke. A tick too many costs nothing.
+            clock.Tick();
+            if (!committed && connection.State == System.Data.ConnectionState.Open)
+            {
+                await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+                await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+using Assemble.Domain.Events;
+using Assemble.Infrastructure.Persistence.Notifications;
+using Npgsql;
+
+namespace Assemble.Infrastructure.Persistence.Seats;
+
+/// <summary>
+/// The SQL of the seat path. Every statement is built once; a call only adds its values. The rules they repeat come
+/// from <see cref="RuleSql"/> (pinned to the domain by RuleSqlAgreementTests); the rows they write from <see cref="SeatRows"/>.
+/// </summary>
+public static class SeatStatements
+{
+    /// <summary>A registration on the one-pool path with the record of what it raised, waiting for its seat.</summary>
+    public sealed record Request(Registration Registration, NotificationRecord Record);
+
+    private const string Active = RuleSql.ActiveStatuses;
+
+    /// <summary>The seat counters and version ($1 ticket type, $2 event), then the member ($3) with credentials valid on $4.</summary>
+    public static readonly string ReadCounters = """
+        SELECT e.status, e.requires_approval, e.capacity, e.seats_taken, t.quota, t.seats_taken, e.version
+          FROM ticket_types t JOIN events e ON e.id = t.event_id
+         WHERE t.id = $1 AND t.event_id = $2
+        """;
+
+    public static readonly string ReadMember = $"""
+        SELECT u.email_confirmed,
+               ARRAY(SELECT DISTINCT c.kind FROM credentials c WHERE c.member_id = u.id AND {RuleSql.CredentialValidOn("c", "$2")})
+          FROM users u
+         WHERE u.id = $1
+        """;
+
+    /// <summary>After a seat was not taken, why: the event's status and whether the member holds an active registration ($1 event, $2 member).</summary>
+    public static readonly string WhyNot = $"SELECT status, EXISTS (SELECT 1 FROM registrations WHERE event_id = $1 AND member_id = $2 AND status IN {Active}) FROM events WHERE id = $1";
+
+    /// <summary>The locked path's read: BEGIN, lock the event row, then its counters, the ticket type's and the member's active registrations.</summary>
+    public static readonly string[] LockAndRead =
+    [
+        "BEGIN",
+        "SELECT status, capacity, seats_taken FROM events WHERE id = $1 FOR UPDATE",
+        "SELECT seats_taken FROM ticket_types WHERE id = $1",
+        $"SELECT count(*) FROM registrations WHERE event_id = $1 AND member_id = $2 AND status IN {Active}",
+    ];
+
+    public const string TakeEventSeats = "UPDATE events SET seats_taken = seats_taken + $2 WHERE id = $1";
+    public const string TakeTypeSeats = "UPDATE ticket_types SET seats_taken = seats_taken + $2 WHERE id = $1";
+    public static readonly string InsertRegistration = SeatRows.Registrations.InsertOne(1);
+    public static readonly string InsertRecord = SeatRows.NotificationRecords.InsertOne(1);
+
+    /// <summary>
+    /// One request: the guarded seat ($1 event, $2 member, $3 ticket type, $4 seats) while the member holds no active
+    /// registration, then the registration and its record, each only if the one before was written. Returns the
+    /// registration's id when it took the seat.
+    /// </summary>
+    private static readonly string Guarded = $"""
+        WITH seat AS (
+            UPDATE events SET seats_taken = seats_taken + $4
+            WHERE id = $1 AND status = 'Published' AND {RuleSql.EventFits("$4")}
+              AND NOT EXISTS (SELECT 1 FROM registrations WHERE event_id = $1 AND member_id = $2 AND status IN {Active})
+            RETURNING id),
+        type_seat AS (
+            UPDATE ticket_types SET seats_taken = seats_taken + $4 WHERE id = $3 AND EXISTS (SELECT 1 FROM seat) RETURNING id),
+        reg AS ({SeatRows.Registrations.InsertOne(5)} WHERE EXISTS (SELECT 1 FROM seat) RETURNING id)
+        {SeatRows.NotificationRecords.InsertOne(5 + SeatRows.Registrations.Width)} FROM reg RETURNING subject_id
+        """;
+
+    /// <summary>
+    /// One seat each for the requests of one event ($1) as one statement: granted in queue order while seats last, a
+    /// member's first request only and none for a member who already holds an active registration; the registrations
+    /// and their records are inserted for the granted ones alone. Returns the granted ids. The member's active
+    /// registration is a LATERAL probe per request and the event row is found by its key alone, so that no plan can
+    /// turn a lookup into a scan whatever the statistics say (docs/decisions/0006-seat-allocation-behind-one-port.md).
+    /// </summary>
+    private static readonly string Together = $"""
+        WITH cand AS (SELECT * FROM {SeatRows.Registrations.Unnest(2, "c")}),
+        fresh AS (
+            SELECT c.* FROM (SELECT c.*, row_number() OVER (PARTITION BY c.member_id ORDER BY c.ord) AS nth FROM cand c) c
+              LEFT JOIN LATERAL (SELECT 1 AS held FROM registrations r
+                                  WHERE r.event_id = $1 AND r.member_id = c.member_id AND r.status IN {Active} LIMIT 1) h ON true
+             WHERE c.nth = 1 AND h.held IS NULL),
+        room AS (SELECT CASE WHEN status = 'Published' THEN {RuleSql.EventSeatsLeft} ELSE 0 END AS free FROM events WHERE id = $1 FOR NO KEY UPDATE),
+        granted AS (
+            SELECT f.* FROM (SELECT f.*, row_number() OVER (ORDER BY f.ord) AS place FROM fresh f) f, room WHERE f.place <= room.free),
+        seat AS (
+            UPDATE events SET seats_taken = seats_taken + (SELECT count(*) FROM granted) WHERE id = $1 AND EXISTS (SELECT 1 FROM granted)),
+        type_seat AS (
+            UPDATE ticket_types t SET seats_taken = t.seats_taken + g.n
+              FROM (SELECT ticket_type_id, count(*) AS n FROM granted GROUP BY ticket_type_id) g WHERE t.id = g.ticket_type_id),
+        reg AS (INSERT INTO registrations ({SeatRows.Registrations.ColumnList}) SELECT {SeatRows.Registrations.ColumnsOf("g")} FROM granted g RETURNING id),
+        happened AS (
+            INSERT INTO notification_records ({SeatRows.NotificationRecords.ColumnList})
+            SELECT {SeatRows.NotificationRecords.ColumnsOf("d")} FROM {SeatRows.NotificationRecords.Unnest(2 + SeatRows.Registrations.Width, "d")}
+              JOIN reg ON reg.id = d.subject_id)
+        SELECT id FROM reg
+        """;
+
+    /// <summary>
+    /// Takes the seats of <paramref name="requests"/> (sorted by event, in queue order within each) in one implicit
+    /// transaction and one round trip, and says for each whether it got its seat. The requests of one event are decided
+    /// by one statement (<see cref="Together"/>): the event row is locked and its counters move once. A lone request,
+    /// or a group in which someone asks for more than one seat (so that a smaller request behind a larger one is
+    /// decided as it would be alone), runs one guarded statement per request.
+    /// </summary>
+    public static async Task<bool[]> TakeSeatsAsync(NpgsqlDataSource dataSource, IReadOnlyList<Request> requests)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var batch = new NpgsqlBatch(connection);
+        foreach (var group in requests.GroupBy(r => r.Registration.EventId))
+        {
+            var members = group.ToList();
+            if (members.Count == 1 || members.Any(r => r.Registration.Quantity != 1))
+                foreach (var request in members) batch.BatchCommands.Add(GuardedSeat(request));
+            else batch.BatchCommands.Add(SeatsTogether(group.Key, members));
+        }
+        var granted = new HashSet<Guid>();
+        await using (var reader = await batch.ExecuteReaderAsync())
+        {
+            do
+            {
+                while (await reader.ReadAsync()) granted.Add(reader.GetGuid(0));
+            }
+            while (await reader.NextResultAsync());
+        }
+        return requests.Select(r => granted.Contains(r.Registration.Id)).ToArray();
+    }
+
+    private static NpgsqlBatchCommand GuardedSeat(Request request)
+    {
+        var r = request.Registration;
+        var command = Command(Guarded, r.EventId, r.MemberId, r.TicketTypeId, r.Quantity);
+        SeatRows.Registrations.AddOne(command, r);
+        SeatRows.NotificationRecords.AddOne(command, request.Record);
+        return command;
+    }
+
+    private static NpgsqlBatchCommand SeatsTogether(Guid eventId, IReadOnlyList<Request> requests)
+    {
+        var command = Command(Together, eventId);
+        SeatRows.Registrations.AddMany(command, requests.Select(r => r.Registration).ToList());
+        SeatRows.NotificationRecords.AddMany(command, requests.Select(r => r.Record).ToList());
+        return command;
+    }
+
+    public static NpgsqlBatchCommand Command(string sql, params object[] values)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var value in values) command.Parameters.Add(new NpgsqlParameter { Value = value });
+        return command;
+    }
+}
