@@ -8,7 +8,8 @@ namespace Assemble.Api.Common;
 
 /// <summary>
 /// Maps exceptions to problem details: a client's malformed request is a 400 naming the field, a database
-/// uniqueness race a 409, anything else a 500 that reveals nothing.
+/// uniqueness race a 409, anything else a 500 that reveals nothing. It knows no feature: an endpoint adds words to
+/// a field's error through <see cref="FieldNotice"/> metadata.
 /// </summary>
 public sealed partial class ApiExceptionHandler(IProblemDetailsService problems, ILogger<ApiExceptionHandler> logger) : IExceptionHandler
 {
@@ -19,9 +20,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         {
             case BadHttpRequestException bad:
                 details = BadRequest(bad);
-                // Someone who tries to mark a referral as a crisis is told where to turn, not only that the value is wrong.
-                if (context.Request.Path.StartsWithSegments("/api/referral-requests") && details is HttpValidationProblemDetails { Errors: var errors } && errors.ContainsKey("urgency"))
-                    details.Extensions["crisisNotice"] = Features.Referrals.ReferralRequests.CrisisNotice;
+                if (details is HttpValidationProblemDetails { Errors: var errors })
+                    foreach (var notice in context.Features.Get<IExceptionHandlerFeature>()?.Endpoint?.Metadata.GetOrderedMetadata<FieldNotice>() ?? [])
+                        if (errors.ContainsKey(notice.Field)) details.Extensions[notice.Extension] = notice.Text;
                 break;
             case Microsoft.EntityFrameworkCore.DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } }:
             case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation }:

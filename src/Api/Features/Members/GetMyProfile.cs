@@ -32,9 +32,12 @@ public static class GetMyProfile
 
     public sealed class Handler(AppDbContext db, Viewers viewers)
     {
-        public async Task<Response> HandleAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+        public Task<Response> HandleAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+            => ReadAsync(db, user.RequiredMemberId(), viewers.Today(), cancellationToken);
+
+        /// <summary>The owner's view of account <paramref name="id"/> (also the answer to an update).</summary>
+        public static async Task<Response> ReadAsync(AppDbContext db, Guid id, DateOnly today, CancellationToken cancellationToken)
         {
-            var id = user.RequiredMemberId();
             var account = await db.Users.AsNoTracking().Where(u => u.Id == id)
                 .Select(u => new { u.Email, u.EmailConfirmed }).SingleAsync(cancellationToken);
             var profile = await db.MemberProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, cancellationToken);
@@ -42,7 +45,7 @@ public static class GetMyProfile
             var roles = await db.UserRoles.Where(ur => ur.UserId == id)
                 .Join(db.Roles, ur => ur.RoleId, r => r.Id, (_, r) => r.Name!).ToListAsync(cancellationToken);
             return ToResponse(id, account.Email!, account.EmailConfirmed, roles, profile,
-                Credential.VerifiedProfessions(credentials, viewers.Today()));
+                Credential.VerifiedProfessions(credentials, today));
         }
 
         internal static Response ToResponse(Guid id, string email, bool confirmed, IReadOnlyList<string> roles, MemberProfile? p, IReadOnlyList<Profession> verified)

@@ -25,7 +25,7 @@ public static class UpdateMyProfile
         FieldVisibility? Visibility,
         bool? Hidden);
 
-    public sealed class Handler(AppDbContext db, TimeProvider time, GetMyProfile.Handler reader)
+    public sealed class Handler(AppDbContext db, TimeProvider time)
     {
         public async Task<Result<GetMyProfile.Response>> HandleAsync(ClaimsPrincipal user, Request request, CancellationToken cancellationToken)
         {
@@ -59,7 +59,7 @@ public static class UpdateMyProfile
                 if (!updated.IsSuccess) return updated.Error!;
             }
             await db.SaveChangesAsync(cancellationToken);
-            return await reader.HandleAsync(user, cancellationToken);
+            return await GetMyProfile.Handler.ReadAsync(db, id, DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
         }
     }
 }

@@ -41,7 +41,9 @@ public static class ReferralRequests
 
     public static void MapReferralRequestEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/referral-requests").WithTags("Referrals").RequireAuthorization();
+        // Someone who tries to mark a referral as a crisis is told where to turn, not only that the value is wrong.
+        var group = app.MapGroup("/api/referral-requests").WithTags("Referrals").RequireAuthorization()
+            .WithMetadata(new FieldNotice("urgency", "crisisNotice", CrisisNotice));
         group.MapPost("/", async Task<Results<Created<View>, ProblemHttpResult>> (Request request, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var id = user.RequiredMemberId();
