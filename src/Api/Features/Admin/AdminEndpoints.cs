@@ -26,7 +26,7 @@ public static class AdminEndpoints
         var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(AdminPolicy);
         admin.MapVocabularyAdmin();
 
-        admin.MapGet("/credentials", async Task<Results<Ok<Page<ListCredentials.Item>>, ProblemHttpResult>> (
+        admin.MapGet("/credentials", async Task<Results<Ok<Page<ListCredentials.MemberCredential>>, ProblemHttpResult>> (
                 ClaimsPrincipal user, ListCredentials.Handler handler, CancellationToken ct, string? status, string? cursor, int? limit) =>
             {
                 if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;

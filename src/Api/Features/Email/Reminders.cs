@@ -84,8 +84,6 @@ public static class ReminderEndpoints
 
     public sealed record RulesResponse(Guid EventId, IReadOnlyList<ReminderRule> Rules, IReadOnlyList<EventTime> NextReminders);
 
-    public sealed record MailPreferences([Required] bool? Reminders);
-
     public static void MapReminderEndpoints(this IEndpointRouteBuilder app)
     {
         var rules = app.MapGroup("/api/events/{id:guid}/reminder-rules").WithTags("Events").RequireAuthorization();
