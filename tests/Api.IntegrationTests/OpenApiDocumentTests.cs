@@ -81,6 +81,17 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
     }
 
     [Fact]
+    public async Task Every_operation_has_an_operation_id_a_summary_and_a_description()
+    {
+        var problems = new List<string>();
+        foreach (var (path, method, operation) in Operations(await DocumentAsync()))
+            foreach (var field in new[] { "operationId", "summary", "description" })
+                if (!operation.TryGetProperty(field, out var value) || string.IsNullOrWhiteSpace(value.GetString()))
+                    problems.Add($"{method.ToUpperInvariant()} {path}: no {field}");
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
     public async Task No_two_operations_share_a_schema_by_accident()
     {
         var document = await DocumentAsync();

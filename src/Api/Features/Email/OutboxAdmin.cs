@@ -38,7 +38,8 @@ public static class OutboxAdmin
                     .Select(e => new OutboxEmailView(e.Id, e.Status, e.Subject, e.Attempts, e.CreatedAt, e.NextAttemptAt, e.SentAt, e.LastError)).ToListAsync(ct);
                 return TypedResults.Ok(Cursor.ToPage(rows, take, i => i.Id));
             })
-            .WithName("ListOutbox").WithSummary("List outgoing mail").ProducesProblems(400, 401, 403);
+            .WithName("ListOutbox").WithSummary("List outgoing mail").ProducesProblems(400, 401, 403)
+            .WithDescription("Admins: outgoing mail newest first, optionally by status (pending, sent, dead), with attempts and the last error, never the bodies (they may hold links with tokens); keyset-paginated (`cursor`, `limit` 1 to 100). 400 `request.invalid` for an unknown status.");
         admin.MapPost("/{id:guid}/retry", async Task<Results<Ok<OutboxEmailView>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
                 var email = await db.OutboxEmails.SingleOrDefaultAsync(e => e.Id == id, ct);

@@ -84,7 +84,8 @@ public static class Introductions
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(views);
             })
-            .WithName("ListSentIntroductions").WithSummary("List a referral request's introductions").ProducesProblems(401, 404);
+            .WithName("ListSentIntroductions").WithSummary("List a referral request's introductions").ProducesProblems(401, 404)
+            .WithDescription("The requester (and admins): every invitation sent for the request, oldest first, with its status and the invitee's contact once accepted. Overdue invitations read as expired. Each read goes to the access log. 404 `referral.not_found` for anyone else.");
 
         requests.MapPost("/introductions/{introductionId:guid}/withdraw", async Task<Results<Ok<SentIntroductionView>, ProblemHttpResult>> (
                 Guid id, Guid introductionId, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
@@ -173,7 +174,8 @@ public static class Introductions
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(views[0]);
             })
-            .WithName("GetMyIntroduction").WithSummary("Get an introduction you received").ProducesProblems(401, 404);
+            .WithName("GetMyIntroduction").WithSummary("Get an introduction you received").ProducesProblems(401, 404)
+            .WithDescription("The invited professional: the need, and who asked with their contact only after you accept. 404 `introduction.not_found` for anyone else.");
 
         mine.MapPost("/{introductionId:guid}/accept", async Task<Results<Ok<ReceivedIntroductionView>, ProblemHttpResult>> (
                 Guid introductionId, AcceptIntroductionRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>

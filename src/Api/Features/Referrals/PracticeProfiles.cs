@@ -41,7 +41,8 @@ public static class PracticeProfiles
                 var professions = (await viewers.VerifiedProfessionsAsync([id], ct)).GetValueOrDefault(id) ?? [];
                 return TypedResults.Ok(View(profile, professions, time.GetUtcNow()));
             })
-            .WithName("GetMyPracticeProfile").WithSummary("Get your practice profile").ProducesProblems(401, 404);
+            .WithName("GetMyPracticeProfile").WithSummary("Get your practice profile").ProducesProblems(401, 404)
+            .WithDescription("Your own practice profile as the board shows it, with listed (false while you have no verified, unexpired credential) and acceptanceAsShown (null to others once older than 30 days). 404 `practice.not_found` before the first PUT.");
 
         me.MapPut("/", async Task<Results<Ok<PracticeProfileView>, ProblemHttpResult>> (PracticeProfileRequest request, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
@@ -85,7 +86,8 @@ public static class PracticeProfiles
         app.MapGet("/api/vocabularies", async (AppDbContext db, CancellationToken ct)
                 => TypedResults.Ok(await db.VocabularyTerms.AsNoTracking().Where(t => t.Active).OrderBy(t => t.Kind).ThenBy(t => t.Code)
                     .Select(t => new VocabularyTermView(t.Kind, t.Code, t.LabelJa, t.LabelEn)).ToListAsync(ct)))
-            .WithTags("Referrals").WithName("ListVocabularies").WithSummary("List the referral board's vocabularies");
+            .WithTags("Referrals").WithName("ListVocabularies").WithSummary("List the referral board's vocabularies")
+            .WithDescription("Anyone: the active specialty and modality terms, with Japanese and English labels; their codes are what practice profiles, referral requests and the directory search take.");
     }
 
     internal static PracticeProfileView View(PracticeProfile p, IReadOnlyList<Profession> professions, DateTimeOffset now) => new(

@@ -82,7 +82,8 @@ public static class ReferralRequests
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(request.RequesterId == me || user.IsAdmin() ? ReferralRequestView.Of(request) : ReferralRequestView.ForInvitee(request));
             })
-            .WithName("GetReferralRequest").WithSummary("Get a referral request").ProducesProblems(401, 404);
+            .WithName("GetReferralRequest").WithSummary("Get a referral request").ProducesProblems(401, 404)
+            .WithDescription("The requester, admins, and professionals invited to it (who see the need but not how the search ended) until the invitation or the request is withdrawn. Every read goes to the access log. 404 `referral.not_found` for anyone else.");
 
         group.MapGet("/{id:guid}/matches", async Task<Results<Ok<Page<SearchDirectory.Match>>, ProblemHttpResult>> (Guid id, HttpRequest http, ClaimsPrincipal user, AppDbContext db, SearchDirectory.Handler directory, TimeProvider time, CancellationToken ct) =>
             {
