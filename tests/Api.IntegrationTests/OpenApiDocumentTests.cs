@@ -2,6 +2,8 @@ using System.Text.Json;
 using Assemble.Api.Common;
 using Assemble.Api.Common.OpenApi;
 using Assemble.Api.Features.Admin;
+using Assemble.Api.Features.Email;
+using Assemble.Api.Features.Referrals;
 using Assemble.Api.Features.Registrations;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Xunit;
@@ -24,21 +26,21 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
     {
         ["AccessTokenResponse"] = ["Login", "RefreshToken"],
         ["InfoResponse"] = ["GetAccountInfo", "UpdateAccountInfo"],
-        ["GetMyProfileResponse"] = ["GetMyProfile", "UpdateMyProfile"],
+        ["MyProfileResponse"] = ["GetMyProfile", "UpdateMyProfile"],
         ["CredentialView"] = ["GetMyCredential", "RejectCredential", "RevokeCredential", "SubmitCredential", "VerifyCredential"],
         ["DisableMemberResponse"] = ["DisableMember", "EnableMember"],
-        ["VocabulariesTermView"] = ["ListVocabularyTerms", "SetVocabularyTerm"],
+        ["VocabularyTermAdminView"] = ["ListVocabularyTerms", "SetVocabularyTerm"],
         ["EventView"] = ["CancelEvent", "GetEvent", "PublishEvent", "ScheduleEvent", "UpdateEvent"],
         ["RegistrationView"] = ["AcceptWaitlistOffer", "ApproveRegistration", "CancelRegistration", "DeclineRegistration", "GetRegistration", "RegisterForEvent", "RemoveRegistration", "StartCheckout"],
         ["WaitlistView"] = ["DeclineWaitlistOffer", "GetMyWaitlistPlace", "JoinWaitlist"],
-        ["ReminderEndpointsRulesResponse"] = ["GetReminderRules", "SetReminderRules"],
-        ["ReminderEndpointsMailPreferences"] = ["GetMailPreferences", "SetMailPreferences"],
-        ["ListMoneyProblemsResponse"] = ["ListEventMoneyProblems", "ListMoneyProblems"],
-        ["PracticeProfilesResponse"] = ["GetMyPracticeProfile", "SetMyPracticeProfile"],
-        ["SearchDirectoryMatchPage"] = ["ListReferralMatches", "SearchDirectory"],
-        ["ReferralRequestsView"] = ["CloseReferralRequest", "CreateReferralRequest", "GetReferralRequest", "WithdrawReferralRequest"],
-        ["IntroductionsSentView"] = ["ListSentIntroductions", "SendIntroductions", "WithdrawIntroduction"],
-        ["IntroductionsReceivedView"] = ["AcceptIntroduction", "DeclineIntroduction", "GetMyIntroduction", "ListMyIntroductions"],
+        ["ReminderRulesResponse"] = ["GetReminderRules", "SetReminderRules"],
+        ["MailPreferences"] = ["GetMailPreferences", "SetMailPreferences"],
+        ["MoneyProblemsResponse"] = ["ListEventMoneyProblems", "ListMoneyProblems"],
+        ["PracticeProfileView"] = ["GetMyPracticeProfile", "SetMyPracticeProfile"],
+        ["DirectoryMatchPage"] = ["ListReferralMatches", "SearchDirectory"],
+        ["ReferralRequestView"] = ["CloseReferralRequest", "CreateReferralRequest", "GetReferralRequest", "WithdrawReferralRequest"],
+        ["SentIntroductionView"] = ["ListSentIntroductions", "SendIntroductions", "WithdrawIntroduction"],
+        ["ReceivedIntroductionView"] = ["AcceptIntroduction", "DeclineIntroduction", "GetMyIntroduction", "ListMyIntroductions"],
         ["MatchmakingScheduleView"] = ["GenerateMatchmakingRounds", "GetMatchmakingRounds"],
         ["MatchmakingMySelectionsView"] = ["GetMyMatchmakingSelections", "SelectMatchmakingPartners"],
     };
@@ -50,11 +52,43 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
             .SelectMany(p => p.Value.EnumerateObject().Select(o => (p.Name, o.Name, o.Value)));
 
     [Fact]
-    public void Schema_names_carry_their_use_case()
+    public void Schema_names_say_what_each_schema_is()
     {
         Assert.Equal("RegisterForEventRequest", SchemaNames.NameOf(typeof(RegisterForEvent.Request)));
-        Assert.Equal("ListAuditLogItemPage", SchemaNames.NameOf(typeof(Page<ListAuditLog.Item>)));
         Assert.Equal("RegistrationView", SchemaNames.NameOf(typeof(RegistrationView)));
+        // A read names what it reads, without its verb; a page is named after its item.
+        Assert.Equal("AuditLogItem", SchemaNames.NameOf(typeof(ListAuditLog.Item)));
+        Assert.Equal("AuditLogPage", SchemaNames.NameOf(typeof(Page<ListAuditLog.Item>)));
+        Assert.Equal("RegistrationPage", SchemaNames.NameOf(typeof(Page<RegistrationView>)));
+        Assert.Equal("DirectoryMatchPage", SchemaNames.NameOf(typeof(Page<SearchDirectory.Match>)));
+        // A nested type that already names its owner's subject keeps its name.
+        Assert.Equal("MemberCredentialPage", SchemaNames.NameOf(typeof(Page<ListCredentials.MemberCredential>)));
+        Assert.Equal("SentIntroductionView", SchemaNames.NameOf(typeof(Introductions.SentIntroductionView)));
+        Assert.Equal("VocabularyTermRequest", SchemaNames.NameOf(typeof(Vocabularies.VocabularyTermRequest)));
+        // The class that maps endpoints is not part of what its types are.
+        Assert.Equal("ReminderRulesRequest", SchemaNames.NameOf(typeof(ReminderEndpoints.RulesRequest)));
+        Assert.Equal("OutboxEmailPage", SchemaNames.NameOf(typeof(Page<OutboxAdmin.OutboxEmailView>)));
+    }
+
+    [Fact]
+    public async Task No_schema_is_named_after_how_the_code_is_arranged()
+    {
+        var names = (await DocumentAsync()).GetProperty("components").GetProperty("schemas").EnumerateObject().Select(s => s.Name).ToList();
+        var clumsy = names.Where(n => n.Contains("Endpoints", StringComparison.Ordinal) || n.EndsWith("ViewPage", StringComparison.Ordinal)
+            || n.EndsWith("ItemPage", StringComparison.Ordinal) || n is "Stream" or "IFormFile"
+            || new[] { "List", "Get", "Search" }.Any(verb => n.StartsWith(verb, StringComparison.Ordinal) && n.Length > verb.Length && char.IsUpper(n[verb.Length])));
+        Assert.Empty(clumsy);
+    }
+
+    [Fact]
+    public async Task Every_operation_has_an_operation_id_a_summary_and_a_description()
+    {
+        var problems = new List<string>();
+        foreach (var (path, method, operation) in Operations(await DocumentAsync()))
+            foreach (var field in new[] { "operationId", "summary", "description" })
+                if (!operation.TryGetProperty(field, out var value) || string.IsNullOrWhiteSpace(value.GetString()))
+                    problems.Add($"{method.ToUpperInvariant()} {path}: no {field}");
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     [Fact]
@@ -77,7 +111,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
         Assert.Equivalent(SharedResponses.ToDictionary(s => s.Key, s => s.Value.Order().ToArray()),
             responses.Where(r => r.Value.Count > 1).ToDictionary(r => r.Key, r => r.Value.ToArray()), strict: true);
         // Only the mail preferences go in as they come out.
-        Assert.Equal(["ReminderEndpointsMailPreferences"], requests.Keys.Intersect(responses.Keys).ToArray());
+        Assert.Equal(["MailPreferences"], requests.Keys.Intersect(responses.Keys).ToArray());
 
         static void Add(Dictionary<string, SortedSet<string>> uses, string schema, string operation)
         {

@@ -59,6 +59,7 @@ public static class DocumentRules
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
         document.Components.Schemas.Remove("HttpValidationProblemDetails");
         document.Components.Schemas[OperationRules.ProblemSchema] = ProblemDetailsSchema();
+        InlineBytes(document);
         foreach (var schema in document.Components.Schemas.Values.OfType<OpenApiSchema>())
         {
             DropNullFromRequired(schema);
@@ -66,6 +67,28 @@ public static class DocumentRules
             schema.Enum?.Where(v => v is null || v.GetValueKind() == System.Text.Json.JsonValueKind.Null).ToList().ForEach(v => schema.Enum.Remove(v));
         }
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Bytes (the QR code's image/png) are a string, not a thing with a name: the generator files them as a component
+    /// named after IFormFile, which a client would read as an upload.
+    /// </summary>
+    private static void InlineBytes(OpenApiDocument document)
+    {
+        var binary = document.Components!.Schemas!
+            .Where(s => s.Value is OpenApiSchema { Type: JsonSchemaType.String, Format: "binary", Properties: null or { Count: 0 } })
+            .Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
+        if (binary.Count == 0) return;
+        foreach (var path in document.Paths?.Values ?? Enumerable.Empty<IOpenApiPathItem>())
+            foreach (var operation in path.Operations?.Values ?? Enumerable.Empty<OpenApiOperation>())
+            {
+                var media = (operation.Responses?.Values ?? Enumerable.Empty<IOpenApiResponse>()).SelectMany(r => r.Content?.Values ?? [])
+                    .Concat(operation.RequestBody?.Content?.Values ?? []);
+                foreach (var m in media.OfType<OpenApiMediaType>())
+                    if (m.Schema is OpenApiSchemaReference { Reference.Id: { } id } && binary.Contains(id))
+                        m.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+            }
+        foreach (var id in binary) document.Components.Schemas!.Remove(id);
     }
 
     /// <summary>

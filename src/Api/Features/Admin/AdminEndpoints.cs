@@ -26,14 +26,15 @@ public static class AdminEndpoints
         var admin = app.MapGroup("/api/admin").WithTags("Admin").RequireAuthorization(AdminPolicy);
         admin.MapVocabularyAdmin();
 
-        admin.MapGet("/credentials", async Task<Results<Ok<Page<ListCredentials.Item>>, ProblemHttpResult>> (
+        admin.MapGet("/credentials", async Task<Results<Ok<Page<ListCredentials.MemberCredential>>, ProblemHttpResult>> (
                 ClaimsPrincipal user, ListCredentials.Handler handler, CancellationToken ct, string? status, string? cursor, int? limit) =>
             {
                 if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
                 if (!QueryValues.TryEnum<CredentialStatus>(status, "status", out var wanted, out problem)) return problem!;
                 return TypedResults.Ok(await handler.HandleAsync(user, wanted, after, take, ct));
             })
-            .WithName(nameof(ListCredentials)).WithSummary("List submitted credentials").ProducesProblems(400, 401, 403);
+            .WithName(nameof(ListCredentials)).WithSummary("List submitted credentials").ProducesProblems(400, 401, 403)
+            .WithDescription("Admins: the review queue, oldest first, optionally by status, each credential with its member's name and e-mail; keyset-paginated (`cursor`, `limit` 1 to 100). Every registration number shown is written to its member's access log. 400 `request.invalid` for an unknown status.");
 
         admin.MapPost("/credentials/{id:guid}/verify", async Task<Results<Ok<CredentialView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, VerifyCredential.Handler handler, CancellationToken ct) =>
@@ -86,7 +87,8 @@ public static class AdminEndpoints
                 if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
                 return TypedResults.Ok(await handler.HandleAsync(targetId, after, take, ct));
             })
-            .WithName(nameof(ListAuditLog)).WithSummary("List the audit log").ProducesProblems(400, 401, 403);
+            .WithName(nameof(ListAuditLog)).WithSummary("List the audit log").ProducesProblems(400, 401, 403)
+            .WithDescription("Admins: who did what to which record, newest first, optionally only the lines about one record (`targetId`); keyset-paginated (`cursor`, `limit` 1 to 100). 400 `request.invalid_cursor` or `request.invalid`.");
     }
 
     public static void AddAdminPolicy(Microsoft.AspNetCore.Authorization.AuthorizationOptions options)

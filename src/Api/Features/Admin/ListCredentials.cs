@@ -11,12 +11,12 @@ namespace Assemble.Api.Features.Admin;
 public static class ListCredentials
 {
     /// <summary>A credential in the admins' queue, with who submitted it.</summary>
-    public sealed record Item(CredentialView Credential, string? MemberDisplayName, string MemberEmail);
+    public sealed record MemberCredential(CredentialView Credential, string? MemberDisplayName, string MemberEmail);
 
     public sealed class Handler(AppDbContext db, TimeProvider time)
     {
         /// <summary>Oldest first, so the queue is worked in order. Reading registration numbers is written to the audit log.</summary>
-        public async Task<Page<Item>> HandleAsync(ClaimsPrincipal admin, CredentialStatus? status, Guid? after, int take, CancellationToken cancellationToken)
+        public async Task<Page<MemberCredential>> HandleAsync(ClaimsPrincipal admin, CredentialStatus? status, Guid? after, int take, CancellationToken cancellationToken)
         {
             var now = time.GetUtcNow();
             var today = DateOnly.FromDateTime(now.UtcDateTime);
@@ -38,7 +38,7 @@ public static class ListCredentials
                 db.AuditEntries.Add(new AuditEntry(adminId, "credential.read", "credential", r.Credential.Id, now, r.Credential.Kind.ToString(), subjectId: r.Credential.MemberId));
             await db.SaveChangesAsync(cancellationToken);
 
-            var items = rows.Select(r => new Item(CredentialView.Of(r.Credential, today), r.DisplayName, r.Email!)).ToList();
+            var items = rows.Select(r => new MemberCredential(CredentialView.Of(r.Credential, today), r.DisplayName, r.Email!)).ToList();
             return Cursor.ToPage(items, take, i => i.Credential.Id);
         }
     }

@@ -33,13 +33,15 @@ public static class CredentialsEndpoints
                 if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
                 return TypedResults.Ok(await handler.HandleAsync(user, after, take, ct));
             })
-            .WithName(nameof(ListMyCredentials)).WithSummary("List your credentials").ProducesProblems(400, 401);
+            .WithName(nameof(ListMyCredentials)).WithSummary("List your credentials").ProducesProblems(400, 401)
+            .WithDescription("Your own credentials in every status (submitted, verified, rejected with its reason, revoked, expired), newest first, keyset-paginated (`cursor`, `limit` 1 to 100). 400 `request.invalid_cursor` or `request.invalid` (limit).");
         group.MapGet("/{id:guid}", async Task<Results<Ok<CredentialView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, GetMyCredential.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, id, ct);
                 return result.ToOk();
             })
-            .WithName(nameof(GetMyCredential)).WithSummary("Get one of your credentials").ProducesProblems(401, 404);
+            .WithName(nameof(GetMyCredential)).WithSummary("Get one of your credentials").ProducesProblems(401, 404)
+            .WithDescription("One of your own credentials with its status and, once decided, when and why. 404 `credential.not_found`, also for another member's credential.");
     }
 }

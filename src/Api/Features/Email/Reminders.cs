@@ -84,8 +84,6 @@ public static class ReminderEndpoints
 
     public sealed record RulesResponse(Guid EventId, IReadOnlyList<ReminderRule> Rules, IReadOnlyList<EventTime> NextReminders);
 
-    public sealed record MailPreferences([Required] bool? Reminders);
-
     public static void MapReminderEndpoints(this IEndpointRouteBuilder app)
     {
         var rules = app.MapGroup("/api/events/{id:guid}/reminder-rules").WithTags("Events").RequireAuthorization();
@@ -95,7 +93,8 @@ public static class ReminderEndpoints
                 if (EventAccess.ManageError(e, user) is { } denied) return denied.ToProblem();
                 return TypedResults.Ok(View(e!));
             })
-            .WithName("GetReminderRules").WithSummary("Get an event's reminder rules").ProducesProblems(401, 403, 404);
+            .WithName("GetReminderRules").WithSummary("Get an event's reminder rules").ProducesProblems(401, 403, 404)
+            .WithDescription("The event's organizers: its reminder rules and when the next reminders go out. 404 `event.not_found`; 403 `event.not_organizer` to others who can see the event.");
         rules.MapPut("/", async Task<Results<Ok<RulesResponse>, ProblemHttpResult>> (Guid id, RulesRequest request, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
                 var e = await db.Events.Include(x => x.TicketTypes).SingleOrDefaultAsync(x => x.Id == id, ct);
@@ -115,7 +114,8 @@ public static class ReminderEndpoints
             var id = user.RequiredMemberId();
             var p = await db.MailPreferences.AsNoTracking().SingleOrDefaultAsync(x => x.MemberId == id, ct);
             return TypedResults.Ok(new MailPreferences(p?.Reminders ?? true));
-        }).WithName("GetMailPreferences").WithSummary("Get your mail preferences").ProducesProblems(401);
+        }).WithName("GetMailPreferences").WithSummary("Get your mail preferences").ProducesProblems(401)
+            .WithDescription("Any signed-in member: which optional mail you receive (reminders are on until you turn them off).");
         prefs.MapPut("/", async Task<Results<Ok<MailPreferences>, ProblemHttpResult>> (MailPreferences request, ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
             {
                 if (request.Reminders is null) return Problems.InvalidField("reminders", "Required.");

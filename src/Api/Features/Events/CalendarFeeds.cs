@@ -13,7 +13,7 @@ namespace Assemble.Api.Features.Events;
 
 public static class CalendarFeeds
 {
-    public sealed record Response(string Url);
+    public sealed record CalendarFeedView(string Url);
 
     public static readonly Error FeedNotFound = new("calendar.not_found", "No such calendar feed.", ErrorKind.NotFound);
 
@@ -23,7 +23,7 @@ public static class CalendarFeeds
     public sealed class CreateHandler(AppDbContext db, TimeProvider time, Infrastructure.Email.PublicLinks links)
     {
         /// <summary>The address is absolute, on the public address: calendar apps need one.</summary>
-        public async Task<Response> HandleAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
+        public async Task<CalendarFeedView> HandleAsync(ClaimsPrincipal user, CancellationToken cancellationToken)
         {
             var memberId = user.RequiredMemberId();
             var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
@@ -32,7 +32,7 @@ public static class CalendarFeeds
             feed.TokenHash = Hash(token);
             feed.CreatedAt = time.GetUtcNow();
             await db.SaveChangesAsync(cancellationToken);
-            return new Response(links.To($"/api/calendar/{token}.ics"));
+            return new CalendarFeedView(links.To($"/api/calendar/{token}.ics"));
         }
     }
 

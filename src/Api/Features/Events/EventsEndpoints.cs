@@ -54,7 +54,8 @@ public static class EventsEndpoints
 
         events.MapGet("/{id:guid}", async Task<Results<Ok<EventView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, GetEvent.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, ct)).ToOk())
-            .WithName(nameof(GetEvent)).WithSummary("Get an event").ProducesProblems(404);
+            .WithName(nameof(GetEvent)).WithSummary("Get an event").ProducesProblems(404)
+            .WithDescription("Anyone, signed in or not, once the event is published; a draft only to its organizers and admins. Times in UTC and in the event's zone, ticket types and seats left; never the join URL (see attendee-info). 404 `event.not_found`.");
 
         events.MapGet("/{id:guid}.ics", async Task<Results<ContentHttpResult, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, GetEventCalendar.Handler handler, CancellationToken ct) =>
@@ -62,7 +63,8 @@ public static class EventsEndpoints
                 var result = await handler.HandleAsync(user, id, ct);
                 return result.IsSuccess ? TypedResults.Text(result.Value!, "text/calendar; charset=utf-8") : result.Error!.ToProblem();
             })
-            .WithName(nameof(GetEventCalendar)).WithSummary("Get an event as iCalendar").ProducesText("text/calendar").ProducesProblems(404);
+            .WithName(nameof(GetEventCalendar)).WithSummary("Get an event as iCalendar").ProducesText("text/calendar").ProducesProblems(404)
+            .WithDescription("Whoever may see the event: one VEVENT (one per session for a coaching cohort) to add to a calendar; never the join URL (your private feed has it). 404 `event.not_found`.");
 
         var organize = events.MapGroup("").RequireAuthorization();
         organize.MapPost("/", async Task<Results<Created<EventView>, ProblemHttpResult>> (

@@ -118,7 +118,8 @@ public static class Matchmaking
                 if (!participants.ContainsKey(me)) return NotParticipant.ToProblem();
                 return TypedResults.Ok(await MineAsync(db, id, me, participants, time.GetUtcNow(), ct));
             })
-            .WithName("GetMyMatchmakingSelections").WithSummary("Get your choices and mutual matches").ProducesProblems(401, 403, 404);
+            .WithName("GetMyMatchmakingSelections").WithSummary("Get your choices and mutual matches").ProducesProblems(401, 403, 404)
+            .WithDescription("Confirmed participants of a matchmaking evening: whom you chose, and the mutual matches with their e-mail (each reveal goes to the access log). 404 `event.not_found`; 403 `matchmaking.not_participant`.");
     }
 
     /// <summary>The matchmaking event, when the caller may see it; null (404) for anything else.</summary>

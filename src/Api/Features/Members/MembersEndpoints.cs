@@ -20,7 +20,8 @@ public static class MembersEndpoints
         var me = app.MapGroup("/api/me").WithTags("Members").RequireAuthorization();
         me.MapGet("/profile", async (ClaimsPrincipal user, GetMyProfile.Handler handler, CancellationToken ct)
                 => TypedResults.Ok(await handler.HandleAsync(user, ct)))
-            .WithName(nameof(GetMyProfile)).WithSummary("Get your profile").ProducesProblems(401);
+            .WithName(nameof(GetMyProfile)).WithSummary("Get your profile").ProducesProblems(401)
+            .WithDescription("Any signed-in member: every field of your own profile with its visibility setting, your roles, e-mail status and verified professions. profileComplete is false until the first PUT.");
         me.MapPut("/profile", async Task<Results<Ok<GetMyProfile.Response>, ProblemHttpResult>> (
                 ClaimsPrincipal user, UpdateMyProfile.Request request, UpdateMyProfile.Handler handler, CancellationToken ct) =>
             {
@@ -57,6 +58,7 @@ public static class MembersEndpoints
                 return TypedResults.Ok(await handler.HandleAsync(user, new ListMembers.Query(wantedProfession, wantedPrefecture, q, after, take), ct));
             })
             .RequireAuthorization()
-            .WithName(nameof(ListMembers)).WithSummary("List members").ProducesProblems(400, 401);
+            .WithName(nameof(ListMembers)).WithSummary("List members").ProducesProblems(400, 401)
+            .WithDescription("Signed-in members: the directory, newest first, keyset-paginated (`cursor`, `limit` 1 to 100). Each profile shows only the fields its member lets you see, and the filters (profession, prefecture, q) only match those fields; hidden profiles are left out. Admins see every profile, and each read goes to that member's access log. 400 `request.invalid` for an unknown profession or prefecture or a q over 100 characters, `request.invalid_cursor`.");
     }
 }

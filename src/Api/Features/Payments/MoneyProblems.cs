@@ -18,14 +18,14 @@ public static class ListMoneyProblems
     /// <summary>Each list holds the most recent rows, at most this many.</summary>
     public const int Limit = 200;
 
-    public sealed record Problem(Guid Id, PaymentProblemKind Kind, Guid? PaymentId, Guid? EventId, string? StripeEventId, string? StripeObjectId, string Detail, DateTimeOffset CreatedAt);
+    public sealed record MoneyProblem(Guid Id, PaymentProblemKind Kind, Guid? PaymentId, Guid? EventId, string? StripeEventId, string? StripeObjectId, string Detail, DateTimeOffset CreatedAt);
 
     public sealed record RefundLine(Guid RefundId, Guid PaymentId, Guid RegistrationId, Guid EventId, int AmountYen, RefundReason Reason, RefundStatus Status,
         int Attempts, string? LastError, string? FailureReason, DateTimeOffset? NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
     public sealed record PaymentLine(Guid PaymentId, Guid RegistrationId, Guid EventId, int AmountYen, PaymentStatus Status, string? CheckoutSessionId, DateTimeOffset CreatedAt);
 
-    public sealed record Response(IReadOnlyList<Problem> Problems, IReadOnlyList<RefundLine> UnsettledRefunds, IReadOnlyList<RefundLine> FailedRefunds,
+    public sealed record Response(IReadOnlyList<MoneyProblem> Problems, IReadOnlyList<RefundLine> UnsettledRefunds, IReadOnlyList<RefundLine> FailedRefunds,
         IReadOnlyList<PaymentLine> PaymentsNeedingReview);
 
     public sealed class Handler(AppDbContext db)
@@ -48,7 +48,7 @@ public static class ListMoneyProblems
             var payments = db.Payments.AsNoTracking().Where(p => eventId == null || p.EventId == eventId);
             return new Response(
                 await problems.OrderByDescending(p => p.CreatedAt).Take(Limit)
-                    .Select(p => new Problem(p.Id, p.Kind, p.PaymentId, p.EventId, p.StripeEventId, p.StripeObjectId, p.Detail, p.CreatedAt)).ToListAsync(cancellationToken),
+                    .Select(p => new MoneyProblem(p.Id, p.Kind, p.PaymentId, p.EventId, p.StripeEventId, p.StripeObjectId, p.Detail, p.CreatedAt)).ToListAsync(cancellationToken),
                 await Lines(refunds.Where(r => r.Status == RefundStatus.Requested || r.Status == RefundStatus.Unknown).OrderBy(r => r.CreatedAt), cancellationToken),
                 await Lines(refunds.Where(r => r.Status == RefundStatus.Failed).OrderByDescending(r => r.UpdatedAt), cancellationToken),
                 await payments.Where(p => p.Status == PaymentStatus.NeedsReview).OrderByDescending(p => p.CreatedAt).Take(Limit)

@@ -53,7 +53,7 @@ public static class ExportMyData
     /// <summary>An introduction of one of the caller's requests: how it went, never the invited person's identity or contact.</summary>
     public sealed record SentIntroduction(Guid Id, IntroductionStatus Status, DateTimeOffset SentAt, DateTimeOffset RespondBy, DateTimeOffset? AnsweredAt, DeclineReason? DeclineReason);
 
-    public sealed record OwnReferralRequest(ReferralRequests.View Request, ContactChannel? YourContact, IReadOnlyList<SentIntroduction> Introductions);
+    public sealed record OwnReferralRequest(ReferralRequests.ReferralRequestView Request, ContactChannel? YourContact, IReadOnlyList<SentIntroduction> Introductions);
 
     /// <summary>An introduction the caller was invited to: their answer and contact, never the requester's.</summary>
     public sealed record ReceivedIntroduction(
@@ -80,7 +80,7 @@ public static class ExportMyData
         MailPreferences MailPreferences,
         IReadOnlyList<OwnReferralRequest> ReferralRequests,
         IReadOnlyList<ReceivedIntroduction> IntroductionsReceived,
-        PracticeProfiles.Response? PracticeProfile,
+        PracticeProfiles.PracticeProfileView? PracticeProfile,
         CalendarFeedRecord? CalendarFeed,
         IReadOnlyList<MatchmakingChoice> MatchmakingChoices,
         IReadOnlyList<AuditLine> AuditLog);
@@ -157,7 +157,7 @@ public static class ExportMyData
                     refunds[p.Id].Select(r => new RefundRecord(r.Id, r.AmountYen, r.Reason, r.Status, r.FailureReason, r.CreatedAt, r.UpdatedAt)).ToList())).ToList(),
                 mail,
                 new MailPreferences(reminders ?? true),
-                requests.Select(r => new OwnReferralRequest(Referrals.ReferralRequests.View.Of(r), r.RequesterContact,
+                requests.Select(r => new OwnReferralRequest(Referrals.ReferralRequests.ReferralRequestView.Of(r), r.RequesterContact,
                     r.Introductions.OrderBy(i => i.SentAt).Select(i => new SentIntroduction(i.Id, i.Status, i.SentAt, i.RespondBy, i.AnsweredAt, i.DeclineReason)).ToList())).ToList(),
                 received.Select(i => new ReceivedIntroduction(i.Id, i.RequestId, i.Status, i.SentAt, i.RespondBy, i.AnsweredAt, i.DeclineReason, i.InviteeContact)).ToList(),
                 practice is null ? null : PracticeProfiles.View(practice, listedAs, now),

@@ -19,34 +19,32 @@ namespace Assemble.Api.Features.Referrals;
 /// </summary>
 public static class Introductions
 {
-    public sealed record ContactRequest([Required] ContactKind? Kind, [Required] string? Value);
+    public sealed record IntroductionContactRequest([Required] ContactKind? Kind, [Required] string? Value);
 
-    public sealed record SendRequest([Required] List<Guid>? ProfileIds, ContactRequest? Contact);
+    public sealed record SendIntroductionsRequest([Required] List<Guid>? ProfileIds, IntroductionContactRequest? Contact);
 
-    public sealed record AcceptRequest(ContactRequest? Contact);
+    public sealed record AcceptIntroductionRequest(IntroductionContactRequest? Contact);
 
-    public sealed record DeclineRequest(DeclineReason? Reason);
-
-    public sealed record CloseRequest(ReferralOutcome? Outcome);
+    public sealed record DeclineIntroductionRequest(DeclineReason? Reason);
 
     /// <summary>The requester's view of one introduction: whom they invited, where it stands, and the contact once accepted.</summary>
-    public sealed record SentView(
+    public sealed record SentIntroductionView(
         Guid Id, Guid ProfileId, string? DisplayName, IReadOnlyList<Profession> Professions, IntroductionStatus Status, DateTimeOffset SentAt,
         DateTimeOffset RespondBy, DateTimeOffset? AnsweredAt, DeclineReason? DeclineReason, ContactChannel? Contact);
 
-    public sealed record Requester(string? DisplayName, IReadOnlyList<Profession> Professions, ContactChannel? Contact);
+    public sealed record IntroductionRequester(string? DisplayName, IReadOnlyList<Profession> Professions, ContactChannel? Contact);
 
     /// <summary>The invited professional's view: the need; who asked and how to reach them only after accepting.</summary>
-    public sealed record ReceivedView(
+    public sealed record ReceivedIntroductionView(
         Guid Id, Guid RequestId, IntroductionStatus Status, DateTimeOffset SentAt, DateTimeOffset RespondBy, DateTimeOffset? AnsweredAt,
-        DeclineReason? DeclineReason, ReferralRequests.View Need, Requester? Requester);
+        DeclineReason? DeclineReason, ReferralRequests.ReferralRequestView Need, IntroductionRequester? Requester);
 
     public static void MapIntroductionEndpoints(this IEndpointRouteBuilder app)
     {
         var requests = app.MapGroup("/api/referral-requests/{id:guid}").WithTags("Referrals").RequireAuthorization();
 
-        requests.MapPost("/introductions", async Task<Results<Created<IReadOnlyList<SentView>>, ProblemHttpResult>> (
-                Guid id, SendRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+        requests.MapPost("/introductions", async Task<Results<Created<IReadOnlyList<SentIntroductionView>>, ProblemHttpResult>> (
+                Guid id, SendIntroductionsRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
                 // Who may act comes before what they sent: a stranger learns nothing from the body's errors.
@@ -73,7 +71,7 @@ public static class Introductions
             .WithName("SendIntroductions").WithSummary("Invite practitioners to a referral request").ProducesProblems(400, 401, 404, 409, 422)
             .WithDescription("Requester only. At most 5 introductions wait for an answer at once; each has 72 hours. contact defaults to your account e-mail.");
 
-        requests.MapGet("/introductions", async Task<Results<Ok<IReadOnlyList<SentView>>, ProblemHttpResult>> (
+        requests.MapGet("/introductions", async Task<Results<Ok<IReadOnlyList<SentIntroductionView>>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
@@ -86,9 +84,10 @@ public static class Introductions
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(views);
             })
-            .WithName("ListSentIntroductions").WithSummary("List a referral request's introductions").ProducesProblems(401, 404);
+            .WithName("ListSentIntroductions").WithSummary("List a referral request's introductions").ProducesProblems(401, 404)
+            .WithDescription("The requester (and admins): every invitation sent for the request, oldest first, with its status and the invitee's contact once accepted. Overdue invitations read as expired. Each read goes to the access log. 404 `referral.not_found` for anyone else.");
 
-        requests.MapPost("/introductions/{introductionId:guid}/withdraw", async Task<Results<Ok<SentView>, ProblemHttpResult>> (
+        requests.MapPost("/introductions/{introductionId:guid}/withdraw", async Task<Results<Ok<SentIntroductionView>, ProblemHttpResult>> (
                 Guid id, Guid introductionId, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
@@ -105,7 +104,7 @@ public static class Introductions
             .WithName("WithdrawIntroduction").WithSummary("Withdraw an introduction")
             .WithDescription("The requester: an invitation not yet answered is withdrawn. 409 `introduction.invalid_transition`.").ProducesProblems(401, 404, 409);
 
-        requests.MapPost("/withdraw", async Task<Results<Ok<ReferralRequests.View>, ProblemHttpResult>> (
+        requests.MapPost("/withdraw", async Task<Results<Ok<ReferralRequests.ReferralRequestView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
@@ -117,13 +116,13 @@ public static class Introductions
                 db.AuditEntries.Add(new AuditEntry(me, "referral.withdrawn", "referral_request", id, now, subjectId: me));
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
-                return TypedResults.Ok(ReferralRequests.View.Of(request));
+                return TypedResults.Ok(ReferralRequests.ReferralRequestView.Of(request));
             })
             .WithName("WithdrawReferralRequest").WithSummary("Withdraw a referral request")
             .WithDescription("The requester: open invitations are withdrawn too. 409 `referral.invalid_transition`.").ProducesProblems(401, 404, 409);
 
-        requests.MapPost("/close", async Task<Results<Ok<ReferralRequests.View>, ProblemHttpResult>> (
-                Guid id, CloseRequest body, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
+        requests.MapPost("/close", async Task<Results<Ok<ReferralRequests.ReferralRequestView>, ProblemHttpResult>> (
+                Guid id, ReferralRequests.CloseReferralRequestRequest body, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
                 if (!await IsRequesterAsync(db, id, me, ct)) return ReferralRequests.NotFound.ToProblem();
@@ -136,14 +135,14 @@ public static class Introductions
                 db.AuditEntries.Add(new AuditEntry(me, "referral.closed", "referral_request", id, now, outcome.ToString(), subjectId: me));
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
-                return TypedResults.Ok(ReferralRequests.View.Of(request));
+                return TypedResults.Ok(ReferralRequests.ReferralRequestView.Of(request));
             })
             .WithName("CloseReferralRequest").WithSummary("Close a referral request with its outcome").ProducesProblems(400, 401, 404, 409)
             .WithDescription("Once one introduction is accepted: outcome firstSessionBooked | didNotProceed | unknown. Free text is deleted 90 days later.");
 
         var mine = app.MapGroup("/api/me/introductions").WithTags("Referrals").RequireAuthorization();
 
-        mine.MapGet("/", async Task<Results<Ok<IReadOnlyList<ReceivedView>>, ProblemHttpResult>> (
+        mine.MapGet("/", async Task<Results<Ok<IReadOnlyList<ReceivedIntroductionView>>, ProblemHttpResult>> (
                 string? status, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 IntroductionStatus? wanted = null;
@@ -159,12 +158,12 @@ public static class Introductions
                 var now = time.GetUtcNow();
                 var views = await ReceivedViewsAsync(db, viewers, me, requests, now, ct);
                 await db.SaveChangesAsync(ct);
-                return TypedResults.Ok((IReadOnlyList<ReceivedView>)views.Where(v => wanted is null || v.Status == wanted).OrderByDescending(v => v.SentAt).ToList());
+                return TypedResults.Ok((IReadOnlyList<ReceivedIntroductionView>)views.Where(v => wanted is null || v.Status == wanted).OrderByDescending(v => v.SentAt).ToList());
             })
             .WithName("ListMyIntroductions").WithSummary("List the introductions you received").ProducesProblems(401)
             .WithDescription("Introductions you were invited to (newest first, at most 200): the need, and who asked only after you accept.");
 
-        mine.MapGet("/{introductionId:guid}", async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> (
+        mine.MapGet("/{introductionId:guid}", async Task<Results<Ok<ReceivedIntroductionView>, ProblemHttpResult>> (
                 Guid introductionId, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
@@ -175,10 +174,11 @@ public static class Introductions
                 await db.SaveChangesAsync(ct);
                 return TypedResults.Ok(views[0]);
             })
-            .WithName("GetMyIntroduction").WithSummary("Get an introduction you received").ProducesProblems(401, 404);
+            .WithName("GetMyIntroduction").WithSummary("Get an introduction you received").ProducesProblems(401, 404)
+            .WithDescription("The invited professional: the need, and who asked with their contact only after you accept. 404 `introduction.not_found` for anyone else.");
 
-        mine.MapPost("/{introductionId:guid}/accept", async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> (
-                Guid introductionId, AcceptRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+        mine.MapPost("/{introductionId:guid}/accept", async Task<Results<Ok<ReceivedIntroductionView>, ProblemHttpResult>> (
+                Guid introductionId, AcceptIntroductionRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
                 if (await InvitedToAsync(db, introductionId, me, ct) is not { } requestId) return ReferralErrors.IntroductionNotFound.ToProblem();
@@ -190,8 +190,8 @@ public static class Introductions
             .WithName("AcceptIntroduction").WithSummary("Accept an introduction").ProducesProblems(400, 401, 404, 409)
             .WithDescription("contact defaults to your account e-mail. After accepting, each side sees the other's contact (logged).");
 
-        mine.MapPost("/{introductionId:guid}/decline", async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> (
-                Guid introductionId, DeclineRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+        mine.MapPost("/{introductionId:guid}/decline", async Task<Results<Ok<ReceivedIntroductionView>, ProblemHttpResult>> (
+                Guid introductionId, DeclineIntroductionRequest body, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
                 if (await InvitedToAsync(db, introductionId, me, ct) is not { } requestId) return ReferralErrors.IntroductionNotFound.ToProblem();
@@ -203,7 +203,7 @@ public static class Introductions
             .WithDescription("The invited professional, with a reason from the list; the requester is told, and who asked stays hidden. 409 `introduction.invalid_transition`.").ProducesProblems(400, 401, 404, 409);
     }
 
-    private static async Task<Results<Ok<ReceivedView>, ProblemHttpResult>> AnswerAsync(AppDbContext db, Viewers viewers, Guid me, Guid introductionId, Guid requestId,
+    private static async Task<Results<Ok<ReceivedIntroductionView>, ProblemHttpResult>> AnswerAsync(AppDbContext db, Viewers viewers, Guid me, Guid introductionId, Guid requestId,
         DateTimeOffset now, Func<ReferralRequest, DateTimeOffset, Result> answer, string action, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -247,7 +247,7 @@ public static class Introductions
         => db.ReferralRequests.AnyAsync(r => r.Id == id && r.RequesterId == me, ct);
 
     /// <summary>The contact channel given, or the caller's account e-mail.</summary>
-    private static async Task<Result<ContactChannel>> ContactAsync(AppDbContext db, Guid me, ContactRequest? given, CancellationToken ct)
+    private static async Task<Result<ContactChannel>> ContactAsync(AppDbContext db, Guid me, IntroductionContactRequest? given, CancellationToken ct)
     {
         if (given is not null)
         {
@@ -258,7 +258,7 @@ public static class Introductions
         return new ContactChannel(ContactKind.Email, email!);
     }
 
-    private static async Task<IReadOnlyList<SentView>> SentViewsAsync(AppDbContext db, Viewers viewers, Guid me, IReadOnlyList<Introduction> introductions, DateTimeOffset now, CancellationToken ct)
+    private static async Task<IReadOnlyList<SentIntroductionView>> SentViewsAsync(AppDbContext db, Viewers viewers, Guid me, IReadOnlyList<Introduction> introductions, DateTimeOffset now, CancellationToken ct)
     {
         var ids = introductions.Select(i => i.InviteeId).ToList();
         var professions = await viewers.VerifiedProfessionsAsync(ids, ct);
@@ -268,29 +268,29 @@ public static class Introductions
             // Contact only after the invited professional accepted; each reveal is logged.
             if (i.ContactsRevealed && i.InviteeContact is not null)
                 db.AuditEntries.Add(new AuditEntry(me, "referral.contact_revealed", "introduction", i.Id, now, "invitee_contact", subjectId: i.InviteeId));
-            return new SentView(i.Id, i.InviteeId, names.GetValueOrDefault(i.InviteeId), professions.GetValueOrDefault(i.InviteeId) ?? [], i.Status, i.SentAt,
+            return new SentIntroductionView(i.Id, i.InviteeId, names.GetValueOrDefault(i.InviteeId), professions.GetValueOrDefault(i.InviteeId) ?? [], i.Status, i.SentAt,
                 i.RespondBy, i.AnsweredAt, i.DeclineReason, i.ContactsRevealed ? i.InviteeContact : null);
         }).ToList();
     }
 
-    private static async Task<IReadOnlyList<ReceivedView>> ReceivedViewsAsync(AppDbContext db, Viewers viewers, Guid me, IReadOnlyList<ReferralRequest> requests, DateTimeOffset now, CancellationToken ct)
+    private static async Task<IReadOnlyList<ReceivedIntroductionView>> ReceivedViewsAsync(AppDbContext db, Viewers viewers, Guid me, IReadOnlyList<ReferralRequest> requests, DateTimeOffset now, CancellationToken ct)
     {
         var revealedTo = requests.Where(r => r.Introductions.Any(i => i.InviteeId == me && i.ContactsRevealed)).Select(r => r.RequesterId).Distinct().ToList();
         var professions = await viewers.VerifiedProfessionsAsync(revealedTo, ct);
         var names = await db.MemberProfiles.AsNoTracking().Where(m => revealedTo.Contains(m.Id)).ToDictionaryAsync(m => m.Id, m => m.DisplayName, ct);
-        var views = new List<ReceivedView>();
+        var views = new List<ReceivedIntroductionView>();
         foreach (var r in requests)
         {
             r.ExpireOverdue(now);
             var i = r.Introductions.Single(x => x.InviteeId == me);
             db.AuditEntries.Add(new AuditEntry(me, "referral.read", "referral_request", r.Id, now, "invitee", subjectId: r.RequesterId));
-            Requester? requester = null;
+            IntroductionRequester? requester = null;
             if (i.ContactsRevealed)
             {
                 if (r.RequesterContact is not null) db.AuditEntries.Add(new AuditEntry(me, "referral.contact_revealed", "introduction", i.Id, now, "requester_contact", subjectId: r.RequesterId));
-                requester = new Requester(names.GetValueOrDefault(r.RequesterId), professions.GetValueOrDefault(r.RequesterId) ?? [], r.RequesterContact);
+                requester = new IntroductionRequester(names.GetValueOrDefault(r.RequesterId), professions.GetValueOrDefault(r.RequesterId) ?? [], r.RequesterContact);
             }
-            views.Add(new ReceivedView(i.Id, r.Id, i.Status, i.SentAt, i.RespondBy, i.AnsweredAt, i.DeclineReason, ReferralRequests.View.ForInvitee(r), requester));
+            views.Add(new ReceivedIntroductionView(i.Id, r.Id, i.Status, i.SentAt, i.RespondBy, i.AnsweredAt, i.DeclineReason, ReferralRequests.ReferralRequestView.ForInvitee(r), requester));
         }
         return views;
     }

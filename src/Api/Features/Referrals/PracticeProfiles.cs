@@ -13,29 +13,27 @@ namespace Assemble.Api.Features.Referrals;
 
 public static class PracticeProfiles
 {
-    public sealed record LocationRequest(Prefecture? Prefecture, string? City, double? Latitude, double? Longitude);
+    public sealed record PracticeProfileLocationRequest(Prefecture? Prefecture, string? City, double? Latitude, double? Longitude);
 
-    public sealed record Request(
+    public sealed record PracticeProfileRequest(
         [Required] List<string>? Specialties, List<string>? Modalities, [Required] List<AgeGroup>? AgeGroups, [Required] List<string>? Languages, [Required] List<Delivery>? Delivery,
-        List<LocationRequest>? Locations, List<Prefecture>? OnlinePrefectures, List<PracticeSetting>? Settings,
+        List<PracticeProfileLocationRequest>? Locations, List<Prefecture>? OnlinePrefectures, List<PracticeSetting>? Settings,
         int? FeeMinYen, int? FeeMaxYen, bool? InsuranceCovered, Acceptance? Acceptance, int? TypicalWaitWeeks);
 
     /// <summary>
     /// The owner's view. <c>listed</c> is false while the member has no verified, unexpired credential: the profile
     /// then hides from the board by itself. Acceptance older than 30 days reads as unknown (null) to others.
     /// </summary>
-    public sealed record Response(
+    public sealed record PracticeProfileView(
         Guid MemberId, bool Listed, IReadOnlyList<Profession> Professions, IReadOnlyList<string> Specialties, IReadOnlyList<string> Modalities,
         IReadOnlyList<AgeGroup> AgeGroups, IReadOnlyList<string> Languages, IReadOnlyList<Delivery> Delivery, IReadOnlyList<PracticeLocation> Locations,
         IReadOnlyList<Prefecture> OnlinePrefectures, IReadOnlyList<PracticeSetting> Settings, int? FeeMinYen, int? FeeMaxYen, bool InsuranceCovered,
         Acceptance Acceptance, Acceptance? AcceptanceAsShown, DateTimeOffset AcceptanceConfirmedAt, int? TypicalWaitWeeks);
 
-    public sealed record Term(VocabularyKind Kind, string Code, string LabelJa, string LabelEn);
-
     public static void MapPracticeProfileEndpoints(this IEndpointRouteBuilder app)
     {
         var me = app.MapGroup("/api/me/practice-profile").WithTags("Referrals").RequireAuthorization();
-        me.MapGet("/", async Task<Results<Ok<Response>, ProblemHttpResult>> (ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+        me.MapGet("/", async Task<Results<Ok<PracticeProfileView>, ProblemHttpResult>> (ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var id = user.RequiredMemberId();
                 var profile = await db.PracticeProfiles.AsNoTracking().SingleOrDefaultAsync(p => p.MemberId == id, ct);
@@ -43,9 +41,10 @@ public static class PracticeProfiles
                 var professions = (await viewers.VerifiedProfessionsAsync([id], ct)).GetValueOrDefault(id) ?? [];
                 return TypedResults.Ok(View(profile, professions, time.GetUtcNow()));
             })
-            .WithName("GetMyPracticeProfile").WithSummary("Get your practice profile").ProducesProblems(401, 404);
+            .WithName("GetMyPracticeProfile").WithSummary("Get your practice profile").ProducesProblems(401, 404)
+            .WithDescription("Your own practice profile as the board shows it, with listed (false while you have no verified, unexpired credential) and acceptanceAsShown (null to others once older than 30 days). 404 `practice.not_found` before the first PUT.");
 
-        me.MapPut("/", async Task<Results<Ok<Response>, ProblemHttpResult>> (Request request, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+        me.MapPut("/", async Task<Results<Ok<PracticeProfileView>, ProblemHttpResult>> (PracticeProfileRequest request, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var id = user.RequiredMemberId();
                 var professions = (await viewers.VerifiedProfessionsAsync([id], ct)).GetValueOrDefault(id) ?? [];
@@ -86,11 +85,12 @@ public static class PracticeProfiles
 
         app.MapGet("/api/vocabularies", async (AppDbContext db, CancellationToken ct)
                 => TypedResults.Ok(await db.VocabularyTerms.AsNoTracking().Where(t => t.Active).OrderBy(t => t.Kind).ThenBy(t => t.Code)
-                    .Select(t => new Term(t.Kind, t.Code, t.LabelJa, t.LabelEn)).ToListAsync(ct)))
-            .WithTags("Referrals").WithName("ListVocabularies").WithSummary("List the referral board's vocabularies");
+                    .Select(t => new VocabularyTermView(t.Kind, t.Code, t.LabelJa, t.LabelEn)).ToListAsync(ct)))
+            .WithTags("Referrals").WithName("ListVocabularies").WithSummary("List the referral board's vocabularies")
+            .WithDescription("Anyone: the active specialty and modality terms, with Japanese and English labels; their codes are what practice profiles, referral requests and the directory search take.");
     }
 
-    internal static Response View(PracticeProfile p, IReadOnlyList<Profession> professions, DateTimeOffset now) => new(
+    internal static PracticeProfileView View(PracticeProfile p, IReadOnlyList<Profession> professions, DateTimeOffset now) => new(
         p.MemberId, professions.Count > 0, professions, p.Specialties, p.Modalities, p.AgeGroups, p.Languages, p.Delivery, p.Locations,
         p.OnlinePrefectures, p.Settings, p.FeeMinYen, p.FeeMaxYen, p.InsuranceCovered, p.Acceptance, p.AcceptanceAsOf(now), p.AcceptanceConfirmedAt, p.TypicalWaitWeeks);
 }

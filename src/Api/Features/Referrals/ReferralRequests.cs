@@ -23,19 +23,22 @@ public static class ReferralRequests
     public static readonly Error NotFound = new("referral.not_found", "No such referral request.", ErrorKind.NotFound);
 
     /// <summary>The need. There is deliberately no field for anything about the client as a person.</summary>
-    public sealed record Request(
+    public sealed record NewReferralRequest(
         [Required] List<Profession>? WantedProfessions, List<string>? Specialties, List<string>? Modalities, AgeGroup? AgeGroup, List<string>? Languages,
         List<Delivery>? Delivery, List<Prefecture>? Area, int? MaxFeeYen, bool? InsuranceNeeded, Urgency? Urgency, [property: AllowLineBreaks] string? Note);
 
-    public sealed record View(
+    /// <summary>How the requester's search ended, given when closing the request.</summary>
+    public sealed record CloseReferralRequestRequest(ReferralOutcome? Outcome);
+
+    public sealed record ReferralRequestView(
         Guid Id, ReferralStatus Status, IReadOnlyList<Profession> WantedProfessions, IReadOnlyList<string> Specialties, IReadOnlyList<string> Modalities,
         AgeGroup? AgeGroup, IReadOnlyList<string> Languages, IReadOnlyList<Delivery> Delivery, IReadOnlyList<Prefecture> Area, int? MaxFeeYen,
         bool InsuranceNeeded, Urgency Urgency, string? Note, DateTimeOffset CreatedAt, DateTimeOffset? ClosedAt, ReferralOutcome? Outcome, string CrisisNotice)
     {
         /// <summary>An invited professional sees the need, not how the requester's search ended.</summary>
-        public static View ForInvitee(ReferralRequest r) => Of(r) with { Outcome = null };
+        public static ReferralRequestView ForInvitee(ReferralRequest r) => Of(r) with { Outcome = null };
 
-        public static View Of(ReferralRequest r) => new(r.Id, r.Status, r.WantedProfessions, r.Specialties, r.Modalities, r.AgeGroup, r.Languages,
+        public static ReferralRequestView Of(ReferralRequest r) => new(r.Id, r.Status, r.WantedProfessions, r.Specialties, r.Modalities, r.AgeGroup, r.Languages,
             r.Delivery, r.Area, r.MaxFeeYen, r.InsuranceNeeded, r.Urgency, r.Note, r.CreatedAt, r.ClosedAt, r.Outcome, ReferralRequests.CrisisNotice);
     }
 
@@ -44,7 +47,7 @@ public static class ReferralRequests
         // Someone who tries to mark a referral as a crisis is told where to turn, not only that the value is wrong.
         var group = app.MapGroup("/api/referral-requests").WithTags("Referrals").RequireAuthorization()
             .WithMetadata(new FieldNotice("urgency", "crisisNotice", CrisisNotice));
-        group.MapPost("/", async Task<Results<Created<View>, ProblemHttpResult>> (Request request, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
+        group.MapPost("/", async Task<Results<Created<ReferralRequestView>, ProblemHttpResult>> (NewReferralRequest request, ClaimsPrincipal user, AppDbContext db, Viewers viewers, TimeProvider time, CancellationToken ct) =>
             {
                 var id = user.RequiredMemberId();
                 if (!await viewers.IsVerifiedProfessionalAsync(id, ct)) return ReferralErrors.NotVerified.ToProblem();
@@ -59,7 +62,7 @@ public static class ReferralRequests
                 db.ReferralRequests.Add(created.Value!);
                 db.AuditEntries.Add(new AuditEntry(id, "referral.created", "referral_request", created.Value!.Id, now, subjectId: id));
                 await db.SaveChangesAsync(ct);
-                return TypedResults.Created($"/api/referral-requests/{created.Value.Id}", View.Of(created.Value));
+                return TypedResults.Created($"/api/referral-requests/{created.Value.Id}", ReferralRequestView.Of(created.Value));
             })
             .WithName("CreateReferralRequest").WithSummary("Post a referral request").ProducesProblems(400, 401, 422)
             .WithBodyExample("""
@@ -68,7 +71,7 @@ public static class ReferralRequests
                 """)
             .WithDescription("A need, never a person: no client data; the note is screened for personal data (422 referral.personal_data_suspected). Not for crises.");
 
-        group.MapGet("/{id:guid}", async Task<Results<Ok<View>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
+        group.MapGet("/{id:guid}", async Task<Results<Ok<ReferralRequestView>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
                 var me = user.RequiredMemberId();
                 // The requester, an admin, or a professional invited to it (who sees the need, which is all this view
@@ -79,9 +82,10 @@ public static class ReferralRequests
                 // Every read of a request is in the access log.
                 db.AuditEntries.Add(new AuditEntry(me, "referral.read", "referral_request", id, time.GetUtcNow(), subjectId: request.RequesterId));
                 await db.SaveChangesAsync(ct);
-                return TypedResults.Ok(request.RequesterId == me || user.IsAdmin() ? View.Of(request) : View.ForInvitee(request));
+                return TypedResults.Ok(request.RequesterId == me || user.IsAdmin() ? ReferralRequestView.Of(request) : ReferralRequestView.ForInvitee(request));
             })
-            .WithName("GetReferralRequest").WithSummary("Get a referral request").ProducesProblems(401, 404);
+            .WithName("GetReferralRequest").WithSummary("Get a referral request").ProducesProblems(401, 404)
+            .WithDescription("The requester, admins, and professionals invited to it (who see the need but not how the search ended) until the invitation or the request is withdrawn. Every read goes to the access log. 404 `referral.not_found` for anyone else.");
 
         group.MapGet("/{id:guid}/matches", async Task<Results<Ok<Page<SearchDirectory.Match>>, ProblemHttpResult>> (Guid id, HttpRequest http, ClaimsPrincipal user, AppDbContext db, SearchDirectory.Handler directory, TimeProvider time, CancellationToken ct) =>
             {

@@ -25,12 +25,12 @@ public static class SearchDirectory
         IReadOnlyList<string> Languages, IReadOnlyList<Delivery> Delivery, IReadOnlyList<Prefecture> Prefectures, (double Lat, double Lon)? Near,
         int? MaxFee, bool? Insurance, bool? Accepting, int Offset, int Take, double? WithinKm = null, IReadOnlySet<Guid>? Exclude = null);
 
-    public sealed record Explanation(IReadOnlyList<string> MatchedSpecialties, IReadOnlyList<string> MatchedModalities, double? DistanceKm, string Acceptance, int AcceptanceConfirmedDaysAgo);
+    public sealed record MatchExplanation(IReadOnlyList<string> MatchedSpecialties, IReadOnlyList<string> MatchedModalities, double? DistanceKm, string Acceptance, int AcceptanceConfirmedDaysAgo);
 
     public sealed record Match(
         Guid MemberId, string? DisplayName, IReadOnlyList<Profession> Professions, IReadOnlyList<string> Specialties, IReadOnlyList<string> Modalities,
         IReadOnlyList<Delivery> Delivery, IReadOnlyList<PracticeLocation> Locations, int? FeeMinYen, int? FeeMaxYen, bool InsuranceCovered,
-        int? TypicalWaitWeeks, double Score, Explanation Why);
+        int? TypicalWaitWeeks, double Score, MatchExplanation Why);
 
     public sealed class Handler(AppDbContext db, DirectoryIndex index, TimeProvider time)
     {
@@ -85,7 +85,7 @@ public static class SearchDirectory
                 var entry = snapshot.Entries[c.Index];
                 var p = entry.Profile;
                 var fit = PracticeFit.Of(p, specialties, modalities, q.Near, now);
-                var why = new Explanation(fit.Specialties, fit.Modalities, fit.DistanceKm is { } d ? Math.Round(d, 1) : null,
+                var why = new MatchExplanation(fit.Specialties, fit.Modalities, fit.DistanceKm is { } d ? Math.Round(d, 1) : null,
                     fit.Acceptance is { } known ? System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(known.ToString()) : "unknown", (int)(now - p.AcceptanceConfirmedAt).TotalDays);
                 return new Match(p.MemberId, entry.DisplayName, entry.ProfessionsOn(today), p.Specialties, p.Modalities, p.Delivery, p.Locations,
                     p.FeeMinYen, p.FeeMaxYen, p.InsuranceCovered, p.TypicalWaitWeeks, Math.Round(fit.Score, 2), why);

@@ -61,7 +61,8 @@ public static class RegistrationsEndpoints
         events.MapGet("/waitlist", async Task<Results<Ok<WaitlistView>, ProblemHttpResult>> (
                 Guid eventId, ClaimsPrincipal user, GetMyWaitlistPlace.Handler handler, CancellationToken ct) =>
                 (await handler.HandleAsync(user, eventId, ct)).ToOk())
-            .WithName(nameof(GetMyWaitlistPlace)).WithSummary("Get your place on an event's waitlist").ProducesProblems(401, 404);
+            .WithName(nameof(GetMyWaitlistPlace)).WithSummary("Get your place on an event's waitlist").ProducesProblems(401, 404)
+            .WithDescription("The member's own place while waiting (position 1 is next) or holding an offer (with its deadline). 404 `waitlist.not_waiting` when not on this event's waitlist.");
         events.MapDelete("/waitlist", async Task<Results<NoContent, ProblemHttpResult>> (
                 Guid eventId, ClaimsPrincipal user, LeaveWaitlist.Handler handler, CancellationToken ct) =>
             {
@@ -74,7 +75,8 @@ public static class RegistrationsEndpoints
         var registrations = app.MapGroup("/api/registrations/{id:guid}").WithTags("Registrations").RequireAuthorization();
         registrations.MapGet("/", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, GetRegistration.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, ct)).ToOk())
-            .WithName(nameof(GetRegistration)).WithSummary("Get a registration").ProducesProblems(401, 404);
+            .WithName(nameof(GetRegistration)).WithSummary("Get a registration").ProducesProblems(401, 404)
+            .WithDescription("Its member and the event's organizers: status, ticket, amount, hold deadline, check-in code and check-ins. 404 `registration.not_found` for anyone else.");
         registrations.MapPost("/cancel", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
                 Guid id, ClaimsPrincipal user, CancelRegistration.Handler handler, CancellationToken ct) => (await handler.HandleAsync(user, id, ct)).ToOk())
             .WithName(nameof(CancelRegistration)).WithSummary("Cancel your registration")
@@ -108,7 +110,8 @@ public static class RegistrationsEndpoints
                 if (!Cursor.TryRead(cursor, limit, out var after, out var take, out var problem)) return problem!;
                 return TypedResults.Ok(await handler.HandleAsync(user, after, take, ct));
             })
-            .RequireAuthorization().WithTags("Registrations").WithName(nameof(ListMyRegistrations)).WithSummary("List your registrations").ProducesProblems(400, 401);
+            .RequireAuthorization().WithTags("Registrations").WithName(nameof(ListMyRegistrations)).WithSummary("List your registrations").ProducesProblems(400, 401)
+            .WithDescription("Your own registrations, newest first, keyset-paginated (`cursor`, `limit` 1 to 100, default 20). 400 `request.invalid_cursor` or `request.invalid` (limit).");
 
         var offers = app.MapGroup("/api/waitlist-offers/{id:guid}").WithTags("Registrations").RequireAuthorization();
         offers.MapPost("/accept", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
