@@ -101,6 +101,13 @@ public sealed class EventTests(EventsFactory api) : IClassFixture<EventsFactory>
         var withSeats = await Expect.JsonAsync(await api.CreateClient().GetAsync($"/api/events?q={tag}&hasSeats=true"));
         Assert.Equal(4, withSeats.GetProperty("items").GetArrayLength());
         Assert.DoesNotContain(withSeats.GetProperty("items").EnumerateArray(), i => i.GetProperty("id").GetString() == created[0].ToString());
+        // The filter (SQL) and the figures it shows (SeatRoom) say the same thing about every event.
+        Assert.All(withSeats.GetProperty("items").EnumerateArray(), i => Assert.True(i.GetProperty("seatsLeft").GetInt32() > 0 && !i.GetProperty("soldOut").GetBoolean()));
+        var withoutSeats = await Expect.JsonAsync(await api.CreateClient().GetAsync($"/api/events?q={tag}&hasSeats=false"));
+        var soldOut = Assert.Single(withoutSeats.GetProperty("items").EnumerateArray());
+        Assert.Equal(created[0].ToString(), soldOut.GetProperty("id").GetString());
+        Assert.True(soldOut.GetProperty("soldOut").GetBoolean());
+        Assert.Equal(0, soldOut.GetProperty("seatsLeft").GetInt32());
 
         foreach (var bad in new[] { "kind=party", "format=3", "limit=0", "limit=500", "cursor=abc", "from=yesterday", "hasSeats=maybe", "audience=everyone" })
             await Expect.StatusAsync(await api.CreateClient().GetAsync($"/api/events?{bad}"), 400);
