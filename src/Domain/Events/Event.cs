@@ -246,8 +246,21 @@ public sealed class Event : AggregateRoot
             && panel.Any(p => p.Contains(Profession.ClinicalPsychologist) || p.Contains(Profession.CertifiedPublicPsychologist));
     }
 
-    /// <summary>Cancels the event; the caller ends every registration and waitlist entry, each of which tells its member.</summary>
-    public Result Cancel(string reason, DateTimeOffset now)
+    /// <summary>
+    /// Cancels the event with everything that hangs on its seats: every active registration ends and every open
+    /// waitlist entry closes (each telling its member). Returns the registrations that were paid, to be refunded.
+    /// </summary>
+    public Result<IReadOnlyList<Registration>> Cancel(string reason, IReadOnlyList<Registration> registrations, IReadOnlyList<WaitlistEntry> waitlist, DateTimeOffset now)
+    {
+        var cancelled = Cancel(reason, now);
+        if (!cancelled.IsSuccess) return cancelled.Error!;
+        var paid = registrations.Where(r => r.EventId == Id && r.Status == RegistrationStatus.Confirmed && r.AmountYen > 0).ToList();
+        foreach (var r in registrations.Where(r => r.EventId == Id)) r.EventCancelled(now);
+        foreach (var w in waitlist.Where(w => w.EventId == Id)) w.Close(now);
+        return paid;
+    }
+
+    private Result Cancel(string reason, DateTimeOffset now)
     {
         var trimmed = reason.Trim();
         if (trimmed.Length is 0 or > 1000)
@@ -354,6 +367,32 @@ public sealed class Event : AggregateRoot
     {
         SeatsTaken = Math.Max(0, SeatsTaken - quantity);
         _ticketTypes.First(t => t.Id == ticketTypeId).Release(quantity);
+    }
+
+    /// <summary>
+    /// Seats come back (a registration ended, an offer lapsed or was turned down) and go at once to the waitlist:
+    /// <paramref name="waiting"/> is the event's waiting list in order of joining (<see cref="OfferFreeSeats"/>).
+    /// </summary>
+    public void ReturnSeats(Guid ticketTypeId, int quantity, IEnumerable<WaitlistEntry> waiting, DateTimeOffset now)
+    {
+        ReleaseSeats(ticketTypeId, quantity);
+        OfferFreeSeats(waiting, now);
+    }
+
+    /// <summary>
+    /// Offers free seats to the waitlist in order of joining, each exactly once: the seat is counted as taken while the
+    /// offer is open, so the public still sees the event as sold out. No offers after sales close or the start.
+    /// </summary>
+    public void OfferFreeSeats(IEnumerable<WaitlistEntry> waiting, DateTimeOffset now)
+    {
+        foreach (var entry in waiting)
+        {
+            if (SeatsLeft == 0) return;
+            if (entry.EventId != Id || entry.Status != WaitlistStatus.Waiting) continue;
+            var ticketType = _ticketTypes.First(t => t.Id == entry.TicketTypeId);
+            if (!AcceptsOffers(ticketType, now) || !TryTakeSeats(ticketType.Id, 1)) continue;
+            entry.Offer(OfferDeadline(ticketType, now), now);
+        }
     }
 
     /// <summary>Whether a freed seat may be offered to the waitlist now: not after sales close or once the event has started.</summary>

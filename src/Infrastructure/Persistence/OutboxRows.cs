@@ -7,9 +7,9 @@ namespace Assemble.Infrastructure.Persistence;
 
 /// <summary>
 /// Writes many outbox rows at once with PostgreSQL's binary COPY, on the context's connection and inside its
-/// current transaction (so they commit or roll back with the change that caused them). A reminder to 5,000
-/// attendees took 2–3 s through SaveChanges, most of the time before its first message could leave; COPY writes
-/// them in a few tens of milliseconds. <see cref="Columns"/> is pinned to the EF model by a test.
+/// current transaction (so they commit or roll back with the change that caused them): a reminder to thousands of
+/// attendees leaves at once instead of waiting for SaveChanges (bench/README.md, "Reminder fan-out").
+/// <see cref="Columns"/> is pinned to the EF model by a test.
 /// </summary>
 public static class OutboxRows
 {

@@ -54,7 +54,7 @@ public sealed class EventCalendarTests
         var e = Cohort();
         var sequence = e.Sequence;
 
-        Assert.True(e.Cancel("講師の体調不良のため", Now.AddHours(1)).IsSuccess);
+        Assert.True(e.Cancel("講師の体調不良のため", [], [], Now.AddHours(1)).IsSuccess);
         var entries = EventCalendar.Entries(e, null).ToList();
 
         Assert.Equal(4, entries.Count);

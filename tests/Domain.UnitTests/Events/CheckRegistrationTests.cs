@@ -36,7 +36,7 @@ public sealed class CheckRegistrationTests
     public void CheckRegistration_WhenCancelled_ReturnsEventCancelled()
     {
         var e = new EventBuilder().Published();
-        e.Cancel("中止", Now);
+        e.Cancel("中止", [], [], Now);
         Assert.Equal("registration.event_cancelled", CheckCode(e, EventBuilder.Attempt(e)));
     }
 

@@ -195,7 +195,7 @@ public sealed class EventTests
     public void Update_WhenCancelled_ReturnsCancelled()
     {
         var e = new EventBuilder().Published();
-        e.Cancel("講師の体調不良のため", Now);
+        e.Cancel("講師の体調不良のため", [], [], Now);
         var result = e.Update(EventBuilder.Details(), Now.AddHours(1));
         Assert.Equal("event.cancelled", result.Error!.Code);
         Assert.Equal(ErrorKind.Conflict, result.Error.Kind);
@@ -247,7 +247,7 @@ public sealed class EventTests
         Assert.Equal(3, e.Sequence);
         Assert.True(e.Update(EventBuilder.Details() with { Capacity = 40 }, Now.AddMinutes(3)).IsSuccess);
         Assert.Equal(4, e.Sequence);
-        Assert.True(e.Cancel("会場が使えなくなったため", Now.AddMinutes(4)).IsSuccess);
+        Assert.True(e.Cancel("会場が使えなくなったため", [], [], Now.AddMinutes(4)).IsSuccess);
         Assert.Equal(5, e.Sequence);
         Assert.Equal(Now.AddMinutes(4), e.UpdatedAt);
     }
@@ -259,7 +259,7 @@ public sealed class EventTests
         var before = e.Sequence;
         Assert.False(e.Update(EventBuilder.Details() with { Title = "" }, Now).IsSuccess);
         Assert.False(e.Publish(new Dictionary<Guid, IReadOnlyList<Profession>>(), Now).IsSuccess);
-        Assert.False(e.Cancel(" ", Now).IsSuccess);
+        Assert.False(e.Cancel(" ", [], [], Now).IsSuccess);
         Assert.Equal(before, e.Sequence);
     }
 
@@ -287,7 +287,7 @@ public sealed class EventTests
     {
         var builder = new EventBuilder();
         var e = builder.Draft();
-        e.Cancel("中止", Now);
+        e.Cancel("中止", [], [], Now);
         Assert.Equal("event.not_draft", e.Publish(builder.VerifiedProfessions, Now).Error!.Code);
     }
 
@@ -385,7 +385,7 @@ public sealed class EventTests
     {
         var e = new EventBuilder().WithTicket(maxPerMember: 3).Published();
         e.TryTakeSeats(e.TicketTypes[0].Id, 3);
-        Assert.True(e.Cancel("  講師の体調不良のため  ", Now.AddHours(1)).IsSuccess);
+        Assert.True(e.Cancel("  講師の体調不良のため  ", [], [], Now.AddHours(1)).IsSuccess);
         Assert.Equal(EventStatus.Cancelled, e.Status);
         Assert.Equal("講師の体調不良のため", e.CancellationReason);
         Assert.Equal(Now.AddHours(1), e.CancelledAt);
@@ -399,7 +399,7 @@ public sealed class EventTests
     public void Cancel_WithoutAReasonOrWithAnOverlongOne_ReturnsReason(bool overlong)
     {
         var e = new EventBuilder().Published();
-        var result = e.Cancel(overlong ? new string('r', 1001) : "   ", Now);
+        var result = e.Cancel(overlong ? new string('r', 1001) : "   ", [], [], Now);
         Assert.True(result.Error!.Fields.ContainsKey("reason"));
         Assert.Equal(EventStatus.Published, e.Status);
     }
@@ -408,13 +408,13 @@ public sealed class EventTests
     public void Cancel_Twice_ReturnsCancelled()
     {
         var e = new EventBuilder().Published();
-        e.Cancel("中止", Now);
-        Assert.Equal("event.cancelled", e.Cancel("中止", Now).Error!.Code);
+        e.Cancel("中止", [], [], Now);
+        Assert.Equal("event.cancelled", e.Cancel("中止", [], [], Now).Error!.Code);
     }
 
     [Fact]
     public void Cancel_WhenStarted_ReturnsStarted()
-        => Assert.Equal("event.started", new EventBuilder().Published().Cancel("中止", Start).Error!.Code);
+        => Assert.Equal("event.started", new EventBuilder().Published().Cancel("中止", [], [], Start).Error!.Code);
 
     [Fact]
     public void StatusAt_AfterTheEnd_ReadsCompleted()

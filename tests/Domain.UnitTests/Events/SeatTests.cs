@@ -158,7 +158,7 @@ public sealed class SeatTests
         var draft = new EventBuilder().Draft();
         Assert.False(draft.AcceptsOffers(draft.TicketTypes[0], Now));
         var cancelled = new EventBuilder().Published();
-        cancelled.Cancel("中止", Now);
+        cancelled.Cancel("中止", [], [], Now);
         Assert.False(cancelled.AcceptsOffers(cancelled.TicketTypes[0], Now));
     }
 
@@ -177,5 +177,57 @@ public sealed class SeatTests
         var e = new EventBuilder().With(d => d with { CancellationDeadlineHours = 0 }).Published();
         Assert.True(e.CanMemberCancel(Start.AddTicks(-1)));
         Assert.False(e.CanMemberCancel(Start));
+    }
+
+    [Fact]
+    public void ReturnSeats_OffersTheFreedSeatToTheFirstInLineOnly_AndRaisesTheOffer()
+    {
+        var e = new EventBuilder().WithCapacity(1).Published();
+        var ticket = e.TicketTypes[0];
+        Assert.True(e.TryTakeSeats(ticket.Id, 1));
+        var first = WaitlistEntry.Join(e.Id, Guid.NewGuid(), ticket.Id, [], false, Now);
+        var second = WaitlistEntry.Join(e.Id, Guid.NewGuid(), ticket.Id, [], false, Now.AddMinutes(1));
+
+        e.ReturnSeats(ticket.Id, 1, [first, second], Now);
+
+        Assert.Equal(WaitlistStatus.Offered, first.Status);
+        Assert.Equal(WaitlistStatus.Waiting, second.Status);
+        // The offer holds the seat: the public still sees the event as full.
+        Assert.Equal(0, e.SeatsLeft);
+        Assert.IsType<WaitlistOfferMade>(Assert.Single(first.DomainEvents));
+    }
+
+    [Fact]
+    public void ReturnSeats_AfterTheStart_OffersNothing()
+    {
+        var e = new EventBuilder().WithCapacity(1).Published();
+        var ticket = e.TicketTypes[0];
+        Assert.True(e.TryTakeSeats(ticket.Id, 1));
+        var waiting = WaitlistEntry.Join(e.Id, Guid.NewGuid(), ticket.Id, [], false, Now);
+
+        e.ReturnSeats(ticket.Id, 1, [waiting], Start);
+
+        Assert.Equal(WaitlistStatus.Waiting, waiting.Status);
+        Assert.Equal(1, e.SeatsLeft);
+    }
+
+    [Fact]
+    public void Cancel_EndsEveryActiveRegistration_ClosesTheWaitlist_AndReturnsThePaidOnesToRefund()
+    {
+        var e = new EventBuilder().WithCapacity(3).WithTicket(priceYen: 3000).Published();
+        var ticket = e.TicketTypes[0];
+        var paid = Registration.Start(e, EventBuilder.Attempt(e, ticketTypeId: ticket.Id), Now);
+        Assert.True(paid.ConfirmPayment(Now));
+        var held = Registration.Start(e, EventBuilder.Attempt(e, ticketTypeId: ticket.Id), Now);
+        var waiting = WaitlistEntry.Join(e.Id, Guid.NewGuid(), ticket.Id, [], false, Now);
+
+        var refunds = e.Cancel("講師急病のため", [paid, held], [waiting], Now).Value!;
+
+        Assert.Equal([paid], refunds);
+        Assert.All(new[] { paid, held }, r => Assert.Equal(RegistrationStatus.Cancelled, r.Status));
+        Assert.Equal(WaitlistStatus.Closed, waiting.Status);
+        Assert.Contains(paid.DomainEvents, d => d is RegistrationCancelled { EventCancelled: true });
+        Assert.IsType<WaitlistClosed>(Assert.Single(waiting.DomainEvents));
+        Assert.IsType<EventCancelled>(Assert.Single(e.DomainEvents));
     }
 }

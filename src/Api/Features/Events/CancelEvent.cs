@@ -12,7 +12,7 @@ namespace Assemble.Api.Features.Events;
 
 /// <summary>
 /// An organizer cancels the event with a reason: every registration is cancelled and the waitlist closed in the
-/// same transaction, everyone is told (outbox rows), and paid registrations are queued for refund.
+/// same transaction (<see cref="Event.Cancel"/>), everyone is told, and paid registrations are queued for refund.
 /// </summary>
 public static class CancelEvent
 {
@@ -29,20 +29,16 @@ public static class CancelEvent
             var e = l.Event;
             if (EventAccess.ManageError(e, user) is { } denied) return denied;
 
-            var cancelled = e.Cancel(request.Reason ?? "", now);
+            var registrations = await db.Registrations.Where(r => r.EventId == e.Id).ToListAsync(cancellationToken);
+            var holds = registrations.Where(r => r.Status == RegistrationStatus.PendingPayment).Select(r => r.Id).ToList();
+            var waitlist = await db.WaitlistEntries.Where(w => w.EventId == e.Id).ToListAsync(cancellationToken);
+            var cancelled = e.Cancel(request.Reason ?? "", registrations, waitlist, now);
             if (!cancelled.IsSuccess) return cancelled.Error!;
 
-            var registrations = await db.Registrations.Where(r => r.EventId == e.Id).ToListAsync(cancellationToken);
-            // Open Checkout Sessions end with their holds (expired at Stripe by the payment job).
-            await Payments.OpenCheckouts.EndAsync(db, registrations.Where(r => r.Status == RegistrationStatus.PendingPayment).Select(r => r.Id).ToList(), now, cancellationToken);
-            foreach (var r in registrations.Where(r => r.IsActive))
-            {
-                var paid = r.Status == RegistrationStatus.Confirmed && r.AmountYen > 0;
-                r.EventCancelled(now);
-                if (paid) await Payments.RefundRequests.RequestAsync(db, r.Id, Domain.Payments.RefundReason.EventCancelled, null, now, cancellationToken);
-            }
-            var waitlist = await db.WaitlistEntries.Where(w => w.EventId == e.Id).ToListAsync(cancellationToken);
-            foreach (var w in waitlist.Where(w => w.IsOpen)) w.Close(now);
+            // Open Checkout Sessions end with their holds (expired at Stripe by the payment job); paid seats are refunded.
+            await Payments.OpenCheckouts.EndAsync(db, holds, now, cancellationToken);
+            foreach (var paid in cancelled.Value!)
+                await Payments.RefundRequests.RequestAsync(db, paid.Id, Domain.Payments.RefundReason.EventCancelled, null, now, cancellationToken);
             db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "event.cancelled", "event", e.Id, now));
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

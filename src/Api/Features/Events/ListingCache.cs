@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Assemble.Api.Common;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.Extensions.Options;
@@ -29,15 +28,11 @@ public sealed class ListingOptions
 public sealed class ListingCache(CommitClock clock, TimeProvider time, IOptions<ListingOptions> options)
 {
     /// <summary>Pages of at most this many queries are kept; beyond it the cache starts over rather than tracking use.</summary>
-    private const int Limit = 1_000;
-
-    private readonly ConcurrentDictionary<ListEvents.Query, Entry> pages = new();
-    private long reads;
-
-    private sealed record Entry(Task<Page<EventSummary>> Page, long Stamp, DateTimeOffset Until);
+    private readonly KeptLoads<ListEvents.Query, Page<EventSummary>> pages = new(limit: 1_000);
+    private long uncachedReads;
 
     /// <summary>How many times a page was read from the database (for tests and benchmarks).</summary>
-    public long Reads => Interlocked.Read(ref reads);
+    public long Reads => pages.Loads + Interlocked.Read(ref uncachedReads);
 
     /// <param name="load">Runs only in the request that finds no usable page; it must not depend on that request's cancellation.</param>
     public async Task<Page<EventSummary>> GetAsync(ListEvents.Query query, Func<Task<Page<EventSummary>>> load)
@@ -45,38 +40,9 @@ public sealed class ListingCache(CommitClock clock, TimeProvider time, IOptions<
         var lifetime = TimeSpan.FromMilliseconds(options.Value.ListingCacheMilliseconds);
         if (lifetime <= TimeSpan.Zero)
         {
-            Interlocked.Increment(ref reads);
+            Interlocked.Increment(ref uncachedReads);
             return await load();
         }
-
-        var stamp = clock.Now;
-        var now = time.GetUtcNow();
-        if (pages.TryGetValue(query, out var kept) && Usable(kept, stamp, now)) return await kept.Page;
-
-        if (pages.Count >= Limit) pages.Clear();
-        var mine = new TaskCompletionSource<Page<EventSummary>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var fresh = new Entry(mine.Task, stamp, now + lifetime);
-        var entry = pages.AddOrUpdate(query, fresh, (_, current) => Usable(current, stamp, now) ? current : fresh);
-        if (entry != fresh) return await entry.Page;
-        try
-        {
-            Interlocked.Increment(ref reads);
-            var page = await load();
-            mine.SetResult(page);
-            return page;
-        }
-        catch (Exception x)
-        {
-            mine.SetException(x);
-            pages.TryRemove(KeyValuePair.Create(query, fresh));
-            throw;
-        }
+        return await pages.GetAsync(query, clock.Now, time.GetUtcNow(), lifetime, load);
     }
-
-    /// <summary>
-    /// Read since the last commit and still within its lifetime. A page still being read counts too: its read began
-    /// after the last commit, so whatever it returns is at least as fresh as the caller may expect.
-    /// </summary>
-    private static bool Usable(Entry entry, long stamp, DateTimeOffset now)
-        => entry.Stamp == stamp && now < entry.Until && !entry.Page.IsFaulted && !entry.Page.IsCanceled;
 }

@@ -29,7 +29,8 @@ public static class UpdateEvent
             if (!updated.IsSuccess) return updated.Error!;
             var types = request.ApplyTicketTypes(e, now);
             if (!types.IsSuccess) return types.Error!;
-            if (e.Status == EventStatus.Published) await seats.OfferFreeSeatsAsync(e, now, cancellationToken);
+            // A raised capacity goes to the waitlist at once.
+            e.OfferFreeSeats(l.Waiting, now);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return EventView.Of(e, now);

@@ -43,7 +43,7 @@ public sealed class RegistrationChanges(AppDbContext db, SeatKeeper seats, TimeP
 
         if (heldBefore && !registration.HoldsSeats)
         {
-            e.ReleaseSeats(registration.TicketTypeId, registration.Quantity);
+            e.ReturnSeats(registration.TicketTypeId, registration.Quantity, l.Waiting, now);
             if (paidBefore)
             {
                 // A member's own cancellation gives back what the event's rule says (the configured fee kept, nothing
@@ -59,7 +59,6 @@ public sealed class RegistrationChanges(AppDbContext db, SeatKeeper seats, TimeP
             }
             // A hold that ends takes its open Checkout Session with it: nobody pays for a seat that is gone.
             else await Payments.OpenCheckouts.EndAsync(db, [registration.Id], now, cancellationToken);
-            await seats.OfferFreeSeatsAsync(e, now, cancellationToken);
         }
         else if (!heldBefore && registration.HoldsSeats && !e.TryTakeSeats(registration.TicketTypeId, registration.Quantity))
         {

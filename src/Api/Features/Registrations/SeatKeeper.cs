@@ -7,13 +7,17 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace Assemble.Api.Features.Registrations;
 
 /// <summary>
-/// Every change to an event's seats outside the registration hot path goes through here: take the event's row
-/// lock, load the event fresh, change it through the domain, hand freed seats to the waitlist, commit.
+/// Every change to an event's seats outside the registration hot path starts here: take the event's row lock and
+/// load the event with its waiting list; the caller changes them through the domain (<see cref="Event.ReturnSeats"/>
+/// hands freed seats to the waitlist) and commits.
 /// </summary>
 public sealed class SeatKeeper(AppDbContext db)
 {
+    /// <summary>An event locked for change, with its waiting list in order of joining.</summary>
+    public sealed record Locked(IDbContextTransaction Transaction, Event Event, IReadOnlyList<WaitlistEntry> Waiting);
+
     /// <summary>Starts a transaction and locks the event row; returns null (and no transaction) when the event does not exist.</summary>
-    public async Task<(IDbContextTransaction Transaction, Event Event)?> LockAsync(Guid eventId, CancellationToken cancellationToken)
+    public async Task<Locked?> LockAsync(Guid eventId, CancellationToken cancellationToken)
     {
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var locked = await db.Database.SqlQuery<Guid>($"SELECT id AS \"Value\" FROM events WHERE id = {eventId} FOR UPDATE").ToListAsync(cancellationToken);
@@ -23,46 +27,24 @@ public sealed class SeatKeeper(AppDbContext db)
             return null;
         }
         var e = await db.Events.Include(x => x.TicketTypes).Include(x => x.Sessions).SingleAsync(x => x.Id == eventId, cancellationToken);
-        return (transaction, e);
-    }
-
-    /// <summary>
-    /// Offers free seats to the waitlist in order of joining, each exactly once: the seat is counted as taken while
-    /// the offer is open, so the public still sees the event as sold out. No offers after sales close or the start.
-    /// </summary>
-    public async Task OfferFreeSeatsAsync(Event e, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        if (e.SeatsLeft == 0) return;
         var waiting = await db.WaitlistEntries
-            .Where(w => w.EventId == e.Id && w.Status == WaitlistStatus.Waiting)
+            .Where(w => w.EventId == eventId && w.Status == WaitlistStatus.Waiting)
             .OrderBy(w => w.JoinedAt).ThenBy(w => w.Id)
             .ToListAsync(cancellationToken);
-        foreach (var entry in waiting)
-        {
-            if (e.SeatsLeft == 0) break;
-            var ticketType = e.TicketTypes.First(t => t.Id == entry.TicketTypeId);
-            if (!e.AcceptsOffers(ticketType, now)) continue;
-            if (!e.TryTakeSeats(ticketType.Id, 1)) continue;
-            entry.Offer(e.OfferDeadline(ticketType, now), now);
-        }
+        return new Locked(transaction, e, waiting);
     }
 
     /// <summary>The member leaves the event's waitlist; an open offer's held seat goes to the next in line.</summary>
     public async Task<Result> LeaveWaitlistAsync(Guid eventId, Guid memberId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var locked = await LockAsync(eventId, cancellationToken);
-        if (locked is not { } l) return EventErrors.NotFound;
+        if (await LockAsync(eventId, cancellationToken) is not { } l) return EventErrors.NotFound;
         await using var transaction = l.Transaction;
         var entry = await db.WaitlistEntries.SingleOrDefaultAsync(
             w => w.EventId == eventId && w.MemberId == memberId && (w.Status == WaitlistStatus.Waiting || w.Status == WaitlistStatus.Offered), cancellationToken);
         if (entry is null) return WaitlistErrors.NotWaiting;
         var hadOffer = entry.Status == WaitlistStatus.Offered;
         entry.Leave(now);
-        if (hadOffer)
-        {
-            l.Event.ReleaseSeats(entry.TicketTypeId, 1);
-            await OfferFreeSeatsAsync(l.Event, now, cancellationToken);
-        }
+        if (hadOffer) l.Event.ReturnSeats(entry.TicketTypeId, 1, l.Waiting, now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result.Success();
@@ -81,26 +63,24 @@ public sealed class SeatKeeper(AppDbContext db)
     /// <summary>Ends holds and offers whose time has run out for one event, and passes their seats on. Returns how many ended.</summary>
     public async Task<int> ExpireDueAsync(Guid eventId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var locked = await LockAsync(eventId, cancellationToken);
-        if (locked is not { } l) return 0;
+        if (await LockAsync(eventId, cancellationToken) is not { } l) return 0;
         await using var transaction = l.Transaction;
         var e = l.Event;
-        var ended = 0;
         var holds = await DueHolds(db, now).Where(r => r.EventId == eventId).ToListAsync(cancellationToken);
-        foreach (var hold in holds.Where(h => h.ExpireHold(now)))
-        {
-            e.ReleaseSeats(hold.TicketTypeId, hold.Quantity);
-            ended++;
-        }
         var offers = await db.WaitlistEntries
             .Where(w => w.EventId == eventId && w.Status == WaitlistStatus.Offered && w.OfferExpiresAt <= now)
             .ToListAsync(cancellationToken);
-        foreach (var offer in offers.Where(o => o.ExpireOffer(now)))
+        var ended = 0;
+        foreach (var hold in holds.Where(h => h.ExpireHold(now)))
         {
-            e.ReleaseSeats(offer.TicketTypeId, 1);
+            e.ReturnSeats(hold.TicketTypeId, hold.Quantity, l.Waiting, now);
             ended++;
         }
-        await OfferFreeSeatsAsync(e, now, cancellationToken);
+        foreach (var offer in offers.Where(o => o.ExpireOffer(now)))
+        {
+            e.ReturnSeats(offer.TicketTypeId, 1, l.Waiting, now);
+            ended++;
+        }
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return ended;

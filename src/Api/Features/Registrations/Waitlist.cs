@@ -99,8 +99,9 @@ public static class RespondToWaitlistOffer
     public sealed class Handler(AppDbContext db, SeatKeeper seats, Members.Viewers viewers, TimeProvider time)
     {
         public Task<Result<RegistrationView>> AcceptAsync(ClaimsPrincipal user, Guid offerId, CancellationToken cancellationToken)
-            => RespondAsync(user, offerId, async (e, entry, now) =>
+            => RespondAsync(user, offerId, async (l, entry, now) =>
             {
+                var e = l.Event;
                 var accepted = entry.Accept(now);
                 if (!accepted.IsSuccess) return accepted.Error!;
                 if (await RegistrationAttempts.ForAsync(db, user, viewers.Today(), entry.TicketTypeId, 1,
@@ -113,18 +114,17 @@ public static class RespondToWaitlistOffer
             }, cancellationToken);
 
         public Task<Result<WaitlistView>> DeclineAsync(ClaimsPrincipal user, Guid offerId, CancellationToken cancellationToken)
-            => RespondAsync(user, offerId, async (e, entry, now) =>
+            => RespondAsync(user, offerId, async (l, entry, now) =>
             {
                 var declined = entry.Decline(now);
                 if (!declined.IsSuccess) return declined.Error!;
-                e.ReleaseSeats(entry.TicketTypeId, 1);
-                await seats.OfferFreeSeatsAsync(e, now, cancellationToken);
+                l.Event.ReturnSeats(entry.TicketTypeId, 1, l.Waiting, now);
                 return Result<Func<Task<WaitlistView>>>.Success(() => GetMyWaitlistPlace.ViewAsync(db, entry, cancellationToken));
             }, cancellationToken);
 
         /// <summary>Finds the member's own offer, locks its event, applies the response, commits, then builds the answer.</summary>
         private async Task<Result<T>> RespondAsync<T>(
-            ClaimsPrincipal user, Guid offerId, Func<Event, WaitlistEntry, DateTimeOffset, Task<Result<Func<Task<T>>>>> respond, CancellationToken cancellationToken)
+            ClaimsPrincipal user, Guid offerId, Func<SeatKeeper.Locked, WaitlistEntry, DateTimeOffset, Task<Result<Func<Task<T>>>>> respond, CancellationToken cancellationToken)
         {
             var found = await FindAsync(user, offerId, cancellationToken);
             if (found.Error is { } missing) return missing;
@@ -133,7 +133,7 @@ public static class RespondToWaitlistOffer
             if (locked is not { } l) return WaitlistErrors.OfferNotFound;
             await using var transaction = l.Transaction;
             var entry = await db.WaitlistEntries.SingleAsync(w => w.Id == offerId, cancellationToken);
-            var responded = await respond(l.Event, entry, now);
+            var responded = await respond(l, entry, now);
             if (!responded.IsSuccess) return responded.Error!;
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Assemble.Domain.Events;
 
 namespace Assemble.Infrastructure.Persistence.Seats;
@@ -15,31 +14,9 @@ namespace Assemble.Infrastructure.Persistence.Seats;
 public sealed class EventCache
 {
     /// <summary>Events open for registration at once; beyond this the cache starts over rather than tracking use.</summary>
-    private const int Limit = 1_000;
-
-    private readonly ConcurrentDictionary<Guid, (long Version, Task<Event?> Event)> events = new();
+    private readonly KeptLoads<Guid, Event?> events = new(limit: 1_000);
 
     /// <param name="load">Runs only in the request that finds no usable entry; it must not depend on that request's cancellation.</param>
-    public async Task<Event?> GetAsync(Guid id, long version, Func<Task<Event?>> load)
-    {
-        if (events.TryGetValue(id, out var kept) && kept.Version == version && !kept.Event.IsFaulted) return await kept.Event;
-
-        if (events.Count >= Limit) events.Clear();
-        var mine = new TaskCompletionSource<Event?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var entry = events.AddOrUpdate(id, (version, mine.Task),
-            (_, current) => current.Version == version && !current.Event.IsFaulted ? current : (version, mine.Task));
-        if (entry.Event != mine.Task) return await entry.Event;
-        try
-        {
-            var e = await load();
-            mine.SetResult(e);
-            return e;
-        }
-        catch (Exception x)
-        {
-            mine.SetException(x);
-            events.TryRemove(KeyValuePair.Create(id, entry));
-            throw;
-        }
-    }
+    public Task<Event?> GetAsync(Guid id, long version, Func<Task<Event?>> load)
+        => events.GetAsync(id, version, DateTimeOffset.MinValue, Timeout.InfiniteTimeSpan, load);
 }

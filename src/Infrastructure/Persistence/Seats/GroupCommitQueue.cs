@@ -20,9 +20,8 @@ public sealed class GroupCommitQueue<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]
     private const int Lanes = 64;
 
     /// <summary>
-    /// At most this many jobs share a transaction: as many as a rush on one process keeps in flight (256 connections
-    /// in bench/), so a run takes everyone who queued behind the one before it. Measured against 64: fewer, longer
-    /// runs seat the same 1,000 members sooner (median success 150-180 ms -> 110-125 ms).
+    /// At most this many jobs share a transaction: as many as a rush on one process keeps in flight, so a run takes
+    /// everyone who queued behind the one before it (the measurements are in docs/decisions/0005).
     /// </summary>
     public const int MaxBatch = 256;
 
@@ -72,8 +71,7 @@ public sealed class GroupCommitQueue<TJob>(Func<IReadOnlyList<TJob>, Task<bool[]
     /// <summary>
     /// Runs what is queued on the lane, run after run, until it is empty. The next run starts on the thread that
     /// finished the one before, as soon as it has handed out the outcomes: handing the lane to a waiting request
-    /// instead went through the thread pool's queue, behind the answers just released, and left the event's lane
-    /// idle for 5-20 ms between runs in a rush.
+    /// instead goes through the thread pool's queue, behind the answers just released, and leaves the lane idle.
     /// </summary>
     private async Task DrainAsync(Lane lane)
     {

@@ -68,7 +68,7 @@ public static class SeatStatements
     /// member's first request only and none for a member who already holds an active registration; the registrations
     /// and their records are inserted for the granted ones alone. Returns the granted ids. The member's active
     /// registration is a LATERAL probe per request and the event row is found by its key alone, so that no plan can
-    /// turn a lookup into a scan whatever the statistics say (docs/decisions/0006-seat-allocation-behind-one-port.md).
+    /// turn a lookup into a scan whatever the statistics say (docs/decisions/0005-seat-allocation-behind-one-port.md).
     /// </summary>
     private static readonly string Together = $"""
         WITH cand AS (SELECT * FROM {SeatRows.Registrations.Unnest(2, "c")}),
