@@ -31,7 +31,7 @@ public sealed class CalendarTests(EventsFactory api) : IClassFixture<EventsFacto
     {
         var organizer = await api.OrganizerAsync();
         var e = await EventsFactory.CreateEventAsync(organizer, Cohort());
-        var uids = e.View.GetProperty("sessions").EnumerateArray().Select(s => $"{e.Id}.{s.GetProperty("id").GetString()}@assemble").ToList();
+        var uids = e.View.Sessions.Select(s => $"{e.Id}.{s.Id}@assemble").ToList();
         var starts = Enumerable.Range(0, 4).Select(i => FirstEvening.AddDays(7 * i).UtcDateTime).ToList();
 
         var published = Load(await (await api.CreateClient().GetAsync($"/api/events/{e.Id}.ics")).Content.ReadAsStringAsync());

@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Assemble.Api.Features.Events;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Domain.Events;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
@@ -14,11 +16,11 @@ public sealed class EventTests(EventsFactory api) : IClassFixture<EventsFactory>
         var organizer = await api.OrganizerAsync();
         var body = EventsFactory.StudySession();
         var draft = await EventsFactory.CreateEventAsync(organizer, body, publish: false);
-        Assert.Equal("draft", draft.View.GetProperty("status").GetString());
+        Assert.Equal(EventStatus.Draft, draft.View.Status);
         var start = (DateTimeOffset)body["startsAt"]!;
-        Assert.Equal(start, draft.View.GetProperty("startsAt").GetProperty("utc").GetDateTimeOffset());
-        Assert.Equal(start.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd'T'HH:mm:ss") + "+09:00", draft.View.GetProperty("startsAt").GetProperty("local").GetString());
-        Assert.EndsWith("T19:00:00+09:00", draft.View.GetProperty("startsAt").GetProperty("local").GetString());
+        Assert.Equal(start, draft.View.StartsAt.Utc);
+        Assert.Equal(start.ToOffset(TimeSpan.FromHours(9)).ToString("yyyy-MM-dd'T'HH:mm:ss") + "+09:00", draft.View.StartsAt.Local);
+        Assert.EndsWith("T19:00:00+09:00", draft.View.StartsAt.Local);
 
         var member = await api.MemberAsync();
         await Expect.ProblemAsync(await member.Client.GetAsync($"/api/events/{draft.Id}"), 404, "event.not_found");
@@ -55,7 +57,7 @@ public sealed class EventTests(EventsFactory api) : IClassFixture<EventsFactory>
         body["ticketTypes"] = new object[] { new { id = e.TicketTypeId, name = "一般", priceYen = 0 } };
         var updated = await Expect.JsonAsync(await coOrganizer.Client.PutAsJsonAsync($"/api/events/{e.Id}", body));
         Assert.Equal("改題：相談記録の勉強会", updated.GetProperty("title").GetString());
-        Assert.True(updated.GetProperty("sequence").GetInt32() > e.View.GetProperty("sequence").GetInt32());
+        Assert.True(updated.GetProperty("sequence").GetInt32() > e.View.Sequence);
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'event.changed'"));
     }
 
@@ -122,7 +124,7 @@ public sealed class EventTests(EventsFactory api) : IClassFixture<EventsFactory>
             new { memberId = psychologist.Id, name = "岩倉 美香", profession = "臨床心理士", role = "panelist" },
         };
         var e = await EventsFactory.CreateEventAsync(organizer, body, publish: false);
-        Assert.False(string.IsNullOrEmpty(e.View.GetProperty("pledgeText").GetString()));
+        Assert.False(string.IsNullOrEmpty(e.View.PledgeText));
         await Expect.ProblemAsync(await organizer.Client.PostAsync($"/api/events/{e.Id}/publish", null), 422, "event.panel_incomplete");
         await api.VerifiedAsync("clinicalPsychologist", psychologist);
         await Expect.StatusAsync(await organizer.Client.PostAsync($"/api/events/{e.Id}/publish", null), 200);
@@ -153,7 +155,7 @@ public sealed class EventTests(EventsFactory api) : IClassFixture<EventsFactory>
         body["requiresApproval"] = true;
         body["sessions"] = Enumerable.Range(0, 3).Select(i => new { title = $"第{i + 1}回", startsAt = first.AddDays(7 * i), endsAt = first.AddDays(7 * i).AddHours(2) }).ToArray();
         var e = await EventsFactory.CreateEventAsync(organizer, body);
-        Assert.Equal(3, e.View.GetProperty("sessions").GetArrayLength());
+        Assert.Equal(3, e.View.Sessions.Count);
 
         var applicant = await api.MemberAsync();
         var application = await Expect.JsonAsync(await applicant.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
@@ -170,7 +172,7 @@ public sealed class EventTests(EventsFactory api) : IClassFixture<EventsFactory>
         // Check-in per session; a repeat scan records nothing new.
         var mine = await Expect.JsonAsync(await applicant.Client.GetAsync($"/api/registrations/{application.GetProperty("id").GetString()}"));
         var code = mine.GetProperty("checkInCode").GetString();
-        var sessions = e.View.GetProperty("sessions").EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToList();
+        var sessions = e.View.Sessions.Select(s => s.Id).ToList();
         await Expect.StatusAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/check-ins", new { code, sessionId = sessions[0] }), 201);
         var again = await Expect.JsonAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/check-ins", new { code = code!.ToLowerInvariant(), sessionId = sessions[0] }));
         Assert.True(again.GetProperty("alreadyCheckedIn").GetBoolean());

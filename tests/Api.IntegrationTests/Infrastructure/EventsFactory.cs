@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Assemble.Api.Features.Events;
 using Assemble.Api.Features.Registrations;
 using Assemble.Api.Hosting;
 using Assemble.Domain.Members;
@@ -86,14 +87,13 @@ public class EventsFactory : ApiFactory
         };
     }
 
-    public sealed record CreatedEvent(Guid Id, Guid TicketTypeId, JsonElement View);
+    public sealed record CreatedEvent(Guid Id, Guid TicketTypeId, EventView View);
 
     public static async Task<CreatedEvent> CreateEventAsync(TestMember organizer, Dictionary<string, object?> body, bool publish = true)
     {
-        var created = await Expect.JsonAsync(await organizer.Client.PostAsJsonAsync("/api/events", body), 201);
-        var id = Guid.Parse(created.GetProperty("id").GetString()!);
-        if (publish) created = await Expect.JsonAsync(await organizer.Client.PostAsync($"/api/events/{id}/publish", null));
-        return new CreatedEvent(id, Guid.Parse(created.GetProperty("ticketTypes")[0].GetProperty("id").GetString()!), created);
+        var created = await organizer.Client.PostAsync<EventView>("/api/events", body, 201);
+        if (publish) created = await organizer.Client.PostAsync<EventView>($"/api/events/{created.Id}/publish", null);
+        return new CreatedEvent(created.Id, created.TicketTypes[0].Id, created);
     }
 
     /// <summary>Runs the seat expiry job's body once, as if it were <paramref name="at"/>.</summary>
