@@ -3,6 +3,7 @@ using System.Text.Json;
 using Assemble.Api.Features.Events;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Assemble.Domain.Events;
+using Microsoft.EntityFrameworkCore;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
@@ -113,8 +114,8 @@ public sealed class MatchmakingTests(EventsFactory api) : IClassFixture<EventsFa
         var loner = await Expect.JsonAsync(await doctors[1].Client.GetAsync(selections));
         Assert.Equal(0, loner.GetProperty("matches").GetArrayLength());
 
-        Assert.True(await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'matchmaking.contact_revealed' AND actor_id = '{counsellors[0].Id}' AND target_id = '{doctors[0].Id}'") >= 1);
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'matchmaking.contact_revealed' AND actor_id = '{doctors[1].Id}'"));
+        Assert.True(await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "matchmaking.contact_revealed" && a.ActorId == counsellors[0].Id && a.TargetId == doctors[0].Id)) >= 1);
+        Assert.Equal(0, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "matchmaking.contact_revealed" && a.ActorId == doctors[1].Id)));
         var organizerView = await Expect.JsonAsync(await organizer.Client.GetAsync(rounds));
         Assert.Equal(1, organizerView.GetProperty("mutualMatches").GetInt32());
 
