@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Xunit;
 using IcalCalendar = Ical.Net.Calendar;
 
@@ -44,7 +45,7 @@ public sealed class CalendarTests(EventsFactory api) : IClassFixture<EventsFacto
         // The confirmation's attachment, written on the registration's fast path.
         var member = await api.MemberAsync();
         await Expect.StatusAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
-        var attachment = (string)(await api.ScalarAsync($"SELECT attachment_content FROM outbox_emails WHERE \"to\" = '{member.Email}' AND attachment_name = 'event.ics'"))!;
+        var attachment = (await api.DbAsync(db => db.OutboxEmails.Where(m => m.To == member.Email && m.AttachmentName == "event.ics").Select(m => m.AttachmentContent).SingleAsync()))!;
         var mailed = Load(attachment);
         Assert.Equal("PUBLISH", mailed.Method);
         Assert.Equal(uids, mailed.Events.Select(x => x.Uid));

@@ -131,16 +131,8 @@ public sealed class WaitlistTests(EventsFactory api) : IClassFixture<EventsFacto
         await Expect.ProblemAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}", body), 409, "event.capacity_below_taken");
     }
 
-    private async Task<List<Guid>> OfferedAsync(Guid eventId)
-    {
-        var ids = new List<Guid>();
-        await using var connection = new Npgsql.NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand($"SELECT member_id FROM waitlist_entries WHERE event_id = '{eventId}' AND status = 'Offered' ORDER BY joined_at", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
-        return ids;
-    }
+    private Task<List<Guid>> OfferedAsync(Guid eventId) => api.DbAsync(db => db.WaitlistEntries
+        .Where(w => w.EventId == eventId && w.Status == WaitlistStatus.Offered).OrderBy(w => w.JoinedAt).Select(w => w.MemberId).ToListAsync());
 }
 
 public sealed class SeatExpiryConcurrencyTests(EventsFactory api) : IClassFixture<EventsFactory>
@@ -176,6 +168,7 @@ public sealed class SeatExpiryConcurrencyTests(EventsFactory api) : IClassFixtur
         Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM domain_events WHERE event_id = '{e.Id}' AND type = 'waitlist.offer_made'"));
         Assert.Equal(20, await api.SeatsTakenAsync(e.Id));
         // The first twenty in line got the offers.
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM waitlist_entries WHERE event_id = '{e.Id}' AND status = 'Offered' AND member_id IN ({string.Join(",", waiters.Skip(20).Select(w => $"'{w.Id}'"))})"));
+        var lastInLine = waiters.Skip(20).Select(w => w.Id).ToList();
+        Assert.Equal(0, await api.DbAsync(db => db.WaitlistEntries.CountAsync(w => w.EventId == e.Id && w.Status == WaitlistStatus.Offered && lastInLine.Contains(w.MemberId))));
     }
 }
