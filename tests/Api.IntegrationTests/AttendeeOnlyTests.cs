@@ -184,7 +184,7 @@ public sealed class AttendeeOnlyTests(EventsFactory api) : IClassFixture<EventsF
         var list = (await Expect.JsonAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/attendees?limit=10"))).GetProperty("items");
         Assert.Equal(1, list.GetArrayLength());
         Assert.False(list[0].TryGetProperty("nameKana", out _));
-        Assert.Equal("所属機関の種別", e.View.GetProperty("questions")[0].GetProperty("text").GetString());
+        Assert.Equal("所属機関の種別", e.View.Questions[0].Text);
         await Expect.StatusAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/attendees?limit=1000"), 400);
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
@@ -46,7 +47,7 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Passwords_are_hashed_with_PBKDF2_at_210000_iterations()
     {
         var member = await api.SignUpAsync();
-        var hash = Convert.FromBase64String((string)(await api.ScalarAsync("SELECT password_hash FROM users WHERE id = @id", ("id", member.Id)))!);
+        var hash = Convert.FromBase64String((await api.DbAsync(db => db.Users.Where(u => u.Id == member.Id).Select(u => u.PasswordHash).SingleAsync()))!);
         Assert.Equal(0x01, hash[0]); // Identity V3 format
         var prf = (hash[1] << 24) | (hash[2] << 16) | (hash[3] << 8) | hash[4];
         var iterations = (hash[5] << 24) | (hash[6] << 16) | (hash[7] << 8) | hash[8];
@@ -63,7 +64,7 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>
         var email = api.NewEmail();
         var response = await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password });
         var body = await Expect.FieldErrorAsync(response, reason, "auth.weak_password");
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM users WHERE email = '{email}'"));
+        Assert.Equal(0, await api.DbAsync(db => db.Users.CountAsync(u => u.Email == email)));
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>
         Assert.Equal((fresh.StatusCode, await fresh.Content.ReadAsStringAsync()), (taken.StatusCode, await taken.Content.ReadAsStringAsync()));
         var mail = await api.MailAsync(member.Email, m => m.Subject.Contains("already have an account"));
         Assert.Contains("forgot password", mail.Text);
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM users WHERE email = '{member.Email}'"));
+        Assert.Equal(1, await api.DbAsync(db => db.Users.CountAsync(u => u.Email == member.Email)));
     }
 
     [Fact]
@@ -93,7 +94,7 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>
         var email = api.NewEmail();
         var response = await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password, role = "admin" });
         await Expect.FieldErrorAsync(response, "role", "request.malformed");
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM users WHERE email = '{email}'"));
+        Assert.Equal(0, await api.DbAsync(db => db.Users.CountAsync(u => u.Email == email)));
     }
 
     [Fact]
@@ -113,7 +114,7 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>
         var right = await client.PostAsJsonAsync("/api/auth/login", new { email = member.Email, password = ApiFactory.Password });
         static string WithoutTrace(string body) => System.Text.RegularExpressions.Regex.Replace(body, "\"traceId\":\"[^\"]*\"", "");
         Assert.Equal((expected.StatusCode, WithoutTrace(expected.Item2)), (right.StatusCode, WithoutTrace(await right.Content.ReadAsStringAsync())));
-        Assert.IsType<DateTime>(await api.ScalarAsync($"SELECT lockout_end FROM users WHERE email = '{member.Email}'"));
+        Assert.NotNull(await api.DbAsync(db => db.Users.Where(u => u.Email == member.Email).Select(u => u.LockoutEnd).SingleAsync()));
     }
 
     [Fact]
@@ -227,7 +228,7 @@ public sealed class RateLimitTests(RateLimitedApiFactory api) : IClassFixture<Ra
         var fifth = await client.PostAsJsonAsync("/api/auth/register", new { email = "rl9@example.jp", password = ApiFactory.Password });
         await Expect.ProblemAsync(fifth, 429, "rate_limited");
         Assert.True(int.Parse(fifth.Headers.GetValues("Retry-After").Single()) > 0);
-        Assert.Equal(0, await api.CountAsync("SELECT count(*) FROM users WHERE email = 'rl9@example.jp'"));
+        Assert.Equal(0, await api.DbAsync(db => db.Users.CountAsync(u => u.Email == "rl9@example.jp")));
 
         // Login: 3 per account per minute, whether the password is right or not; another account is unaffected.
         for (var i = 0; i < 3; i++)

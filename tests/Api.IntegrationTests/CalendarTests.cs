@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Assemble.Api.Features.Email;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.EntityFrameworkCore;
 using Xunit;
 using IcalCalendar = Ical.Net.Calendar;
 
@@ -33,7 +34,7 @@ public sealed class CalendarTests(EventsFactory api) : IClassFixture<EventsFacto
     {
         var organizer = await api.OrganizerAsync();
         var e = await EventsFactory.CreateEventAsync(organizer, Cohort());
-        var uids = e.View.GetProperty("sessions").EnumerateArray().Select(s => $"{e.Id}.{s.GetProperty("id").GetString()}@assemble").ToList();
+        var uids = e.View.Sessions.Select(s => $"{e.Id}.{s.Id}@assemble").ToList();
         var starts = Enumerable.Range(0, 4).Select(i => FirstEvening.AddDays(7 * i).UtcDateTime).ToList();
 
         var published = Load(await (await api.CreateClient().GetAsync($"/api/events/{e.Id}.ics")).Content.ReadAsStringAsync());
@@ -47,7 +48,7 @@ public sealed class CalendarTests(EventsFactory api) : IClassFixture<EventsFacto
         var member = await api.MemberAsync();
         await Expect.StatusAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
         await Notifier.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, CancellationToken.None);
-        var attachment = (string)(await api.ScalarAsync($"SELECT attachment_content FROM outbox_emails WHERE \"to\" = '{member.Email}' AND attachment_name = 'event.ics'"))!;
+        var attachment = (await api.DbAsync(db => db.OutboxEmails.Where(m => m.To == member.Email && m.AttachmentName == "event.ics").Select(m => m.AttachmentContent).SingleAsync()))!;
         var mailed = Load(attachment);
         Assert.Equal("PUBLISH", mailed.Method);
         Assert.Equal(uids, mailed.Events.Select(x => x.Uid));

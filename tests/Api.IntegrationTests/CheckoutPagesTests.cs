@@ -4,10 +4,12 @@ using System.Text.RegularExpressions;
 using Assemble.Api.Features.Email;
 using Assemble.Api.Features.Payments;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Domain.Events;
 using Assemble.Domain.Members;
 using Assemble.Infrastructure.Email;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -65,7 +67,7 @@ public sealed class CheckoutPagesTests(PaymentsFactory api) : IClassFixture<Paym
     private async Task<string> HoldMailAsync(string to)
     {
         await Notifier.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, CancellationToken.None);
-        return (string)(await api.ScalarAsync("SELECT text_body FROM outbox_emails WHERE \"to\" = @to AND subject LIKE '%お支払いをお待ちしています%'", ("to", to)))!;
+        return await api.DbAsync(db => db.OutboxEmails.Where(m => m.To == to && m.Subject.Contains("お支払いをお待ちしています")).Select(m => m.TextBody).SingleAsync());
     }
 
     private static string PayLinkIn(string text) => Regex.Match(text, @"https?://\S+/checkout/pay\?token=\S+").Value;
@@ -100,7 +102,7 @@ public sealed class CheckoutPagesTests(PaymentsFactory api) : IClassFixture<Paym
         var h = await HoldAsync();
         await Expect.StatusAsync(await DeliverAsync(h, "checkout.session.completed", "unpaid"), 200);
         // The seat now waits for the shop payment: the hold reaches the voucher's deadline, days away.
-        h = h with { HoldExpiresAt = (DateTime)(await api.ScalarAsync($"SELECT hold_expires_at FROM registrations WHERE id = '{h.Id}'"))! };
+        h = h with { HoldExpiresAt = (await api.DbAsync(db => db.Registrations.Where(r => r.Id == h.Id).Select(r => r.HoldExpiresAt).SingleAsync()))!.Value };
         Assert.True(h.HoldExpiresAt > DateTimeOffset.UtcNow.AddDays(3));
         var page = await PageAsync($"/checkout/success?session_id={h.Session}");
         Assert.Contains("コンビニ", page);
@@ -200,7 +202,7 @@ public sealed class CheckoutPagesTests(PaymentsFactory api) : IClassFixture<Paym
         // Made from the approval's notice; the application's own mail had nothing to pay yet.
         var link = PayLinkIn(await HoldMailAsync(applicant.Email));
         Assert.StartsWith($"{ApiFactory.PublicBaseUrl}/checkout/pay?token=", link);
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{applicant.Email}' AND text_body LIKE '%/checkout/pay?token=%'"));
+        Assert.Equal(1, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == applicant.Email && m.TextBody.Contains("/checkout/pay?token="))));
         Assert.DoesNotContain(api.Stripe.Requests, r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id));
 
         var response = await OpenAsync(link);
@@ -256,7 +258,7 @@ public sealed class CheckoutPagesTests(PaymentsFactory api) : IClassFixture<Paym
         var page = await down.Content.ReadAsStringAsync();
         Assert.Contains(Deadline(h, PreferredLanguage.Ja), page);
         Assert.Contains("try again shortly", page);
-        Assert.Equal("PendingPayment", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{h.Id}'"));
+        Assert.Equal(RegistrationStatus.PendingPayment, await api.RegistrationStatusAsync(h.Id));
 
         var up = await OpenAsync(link);
         await Expect.StatusAsync(up, 303);

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
@@ -17,10 +18,10 @@ public sealed class ClientMistakeTests(EventsFactory api) : IClassFixture<Events
         var organizer = await api.OrganizerAsync();
         var body = EventsFactory.StudySession();
         body[field] = value;
-        var before = await api.CountAsync("SELECT count(*) FROM events");
+        var before = await api.DbAsync(db => db.Events.CountAsync());
         var problem = await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync("/api/events", body), field);
         Assert.Equal("request.malformed", problem.GetProperty("code").GetString());
-        Assert.Equal(before, await api.CountAsync("SELECT count(*) FROM events"));
+        Assert.Equal(before, await api.DbAsync(db => db.Events.CountAsync()));
     }
 
     [Fact]
@@ -28,7 +29,7 @@ public sealed class ClientMistakeTests(EventsFactory api) : IClassFixture<Events
     {
         var member = await api.MemberAsync();
         await Expect.FieldErrorAsync(await member.Client.PutAsJsonAsync("/api/me/profile", new { displayName = "佐藤", bio = "はじめまして\u0000" }), "bio");
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM member_profiles WHERE id = '{member.Id}' AND bio IS NOT NULL"));
+        Assert.Equal(0, await api.DbAsync(db => db.MemberProfiles.CountAsync(p => p.Id == member.Id && p.Bio != null)));
     }
 
     [Fact]
@@ -64,10 +65,10 @@ public sealed class ClientMistakeTests(EventsFactory api) : IClassFixture<Events
         var organizer = await api.OrganizerAsync();
         var body = EventsFactory.StudySession();
         body["ticketTypes"] = new object?[] { new { name = "一般", priceYen = 0 }, null };
-        var before = await api.CountAsync("SELECT count(*) FROM events");
+        var before = await api.DbAsync(db => db.Events.CountAsync());
         var problem = await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync("/api/events", body), "ticketTypes[1]");
         Assert.Equal("request.malformed", problem.GetProperty("code").GetString());
-        Assert.Equal(before, await api.CountAsync("SELECT count(*) FROM events"));
+        Assert.Equal(before, await api.DbAsync(db => db.Events.CountAsync()));
 
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession());
         var member = await api.MemberAsync();
@@ -77,7 +78,7 @@ public sealed class ClientMistakeTests(EventsFactory api) : IClassFixture<Events
         var admin = await api.AdminAsync();
         await Expect.FieldErrorAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", new { roles = new[] { "organizer", null } }), "roles[1]");
         await Expect.FieldErrorAsync(await member.Client.PutAsJsonAsync("/api/me/profile", new { displayName = "佐藤", interests = new string?[] { null } }), "interests[0]");
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM registrations WHERE member_id = '{member.Id}'"));
+        Assert.Equal(0, await api.DbAsync(db => db.Registrations.CountAsync(r => r.MemberId == member.Id)));
     }
 
     [Fact]
@@ -89,7 +90,7 @@ public sealed class ClientMistakeTests(EventsFactory api) : IClassFixture<Events
         await Expect.FieldErrorAsync(await member.Client.PutAsJsonAsync("/api/me/profile", new { displayName = "佐藤", bio = new string('あ', 20_001) }), "bio");
         var huge = new StringContent("{\"bio\":\"" + new string('a', 1_100_000) + "\"}", System.Text.Encoding.UTF8, "application/json");
         await Expect.ProblemAsync(await member.Client.PutAsync("/api/me/profile", huge), 413, "request.too_large");
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM member_profiles WHERE id = '{member.Id}' AND bio IS NOT NULL"));
+        Assert.Equal(0, await api.DbAsync(db => db.MemberProfiles.CountAsync(p => p.Id == member.Id && p.Bio != null)));
     }
 
     [Fact]

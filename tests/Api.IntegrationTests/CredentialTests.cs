@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
@@ -79,7 +80,7 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
         var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => member.Client.PostAsJsonAsync("/api/me/credentials", Licence(kind: "psychiatricSocialWorker"))));
         Assert.Equal(1, responses.Count(r => (int)r.StatusCode == 201));
         foreach (var r in responses.Where(r => (int)r.StatusCode != 201)) await Expect.ProblemAsync(r, 409, "credential.already_submitted");
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM credentials WHERE member_id = '{member.Id}'"));
+        Assert.Equal(1, await api.DbAsync(db => db.Credentials.CountAsync(c => c.MemberId == member.Id)));
     }
 
     [Fact]
@@ -141,7 +142,7 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
     {
         var admin = await api.AdminAsync();
         await Expect.StatusAsync(await admin.Client.GetAsync("/api/admin/credentials?status=pending"), 200);
-        Assert.True(await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'credentials.listed' AND actor_id = '{admin.Id}'") >= 1);
+        Assert.True(await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "credentials.listed" && a.ActorId == admin.Id)) >= 1);
     }
 
     [Fact]
@@ -155,7 +156,8 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
             admins[1].Client.PostAsJsonAsync($"/api/admin/credentials/{id}/reject", new { reason = "番号不一致" }));
         Assert.Equal(1, results.Count(r => (int)r.StatusCode == 200));
         foreach (var r in results.Where(r => (int)r.StatusCode != 200)) await Expect.ProblemAsync(r, 409, "credential.already_decided");
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE target_id = '{id}' AND action IN ('credential.verified', 'credential.rejected')"));
+        var credentialId = Guid.Parse(id);
+        Assert.Equal(1, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.TargetId == credentialId && (a.Action == "credential.verified" || a.Action == "credential.rejected"))));
     }
 
     public static TheoryData<string, string> BadCredentials => new()
@@ -180,7 +182,7 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
         var member = await api.SignUpAsync();
         var response = await member.Client.PostAsync("/api/me/credentials", new StringContent(json, Encoding.UTF8, "application/json"));
         await Expect.FieldErrorAsync(response, field);
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM credentials WHERE member_id = '{member.Id}'"));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE actor_id = '{member.Id}'"));
+        Assert.Equal(0, await api.DbAsync(db => db.Credentials.CountAsync(c => c.MemberId == member.Id)));
+        Assert.Equal(0, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.ActorId == member.Id)));
     }
 }

@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using Assemble.Api.Hosting;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Domain.Events;
+using Assemble.Domain.Referrals;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -17,21 +20,21 @@ public sealed class DemoDataTests(EventsFactory api) : IClassFixture<EventsFacto
             created = await scope.ServiceProvider.GetRequiredService<DemoData>().SeedAsync();
         string Password(string email) => created.Single(c => c.Email == email).Password;
 
-        Assert.True(await api.CountAsync("SELECT count(*) FROM practice_profiles") >= 50);
-        Assert.Equal(3, await api.CountAsync("SELECT count(*) FROM referral_requests"));
-        Assert.Equal(2, await api.CountAsync("SELECT count(*) FROM introductions WHERE status = 'Sent'"));
+        Assert.True(await api.DbAsync(db => db.PracticeProfiles.CountAsync()) >= 50);
+        Assert.Equal(3, await api.DbAsync(db => db.ReferralRequests.CountAsync()));
+        Assert.Equal(2, await api.DbAsync(db => db.Introductions.CountAsync(i => i.Status == IntroductionStatus.Sent)));
 
         var psychologist = await api.VerifiedAsync("clinicalPsychologist");
         var found = await Expect.JsonAsync(await psychologist.Client.GetAsync("/api/directory?specialty=trauma-ptsd&prefecture=osaka"));
         Assert.NotEqual(0, found.GetProperty("items").GetArrayLength());
 
         var doctor = await api.SignInAsync("member16@assemble.example", Password("member16@assemble.example"));
-        var requestId = await api.ScalarAsync($"SELECT id::text FROM referral_requests WHERE requester_id = '{doctor.Id}'");
+        var requestId = await api.DbAsync(db => db.ReferralRequests.Where(r => r.RequesterId == doctor.Id).Select(r => r.Id).SingleAsync());
         var introductions = await Expect.JsonAsync(await doctor.Client.GetAsync($"/api/referral-requests/{requestId}/introductions"));
         Assert.Equal(2, introductions.GetArrayLength());
 
         var organizer = await api.SignInAsync("organizer2@assemble.example", Password("organizer2@assemble.example"));
-        var eveningId = await api.ScalarAsync("SELECT id::text FROM events WHERE kind = 'Matchmaking'");
+        var eveningId = await api.DbAsync(db => db.Events.Where(e => e.Kind == EventKind.Matchmaking).Select(e => e.Id).SingleAsync());
         var schedule = await Expect.JsonAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{eveningId}/matchmaking/rounds", new { rounds = 4, minutesPerRound = 15 }), 201);
         // Two doctors meet someone in each of four rounds; the four practitioners get two meetings each.
         Assert.Equal(8, schedule.GetProperty("meetings").GetArrayLength());

@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
-using System.Text.Json;
+using Assemble.Api.Common;
 using Assemble.Api.Features.Referrals;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Domain.Members;
+using Assemble.Domain.Referrals;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -26,22 +29,32 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         return psychologist;
     }
 
-    private async Task<(TestMember Requester, string RequestId)> RequestAsync()
+    private async Task<(TestMember Requester, Guid RequestId)> RequestAsync()
     {
         var psychiatrist = await api.VerifiedAsync("psychiatrist");
-        var created = await Expect.JsonAsync(await psychiatrist.Client.PostAsJsonAsync("/api/referral-requests", Need()), 201);
-        Assert.Equal("draft", created.GetProperty("status").GetString());
-        return (psychiatrist, created.GetProperty("id").GetString()!);
+        var created = await psychiatrist.Client.PostAsync<ReferralRequests.ReferralRequestView>("/api/referral-requests", Need(), 201);
+        Assert.Equal(ReferralStatus.Draft, created.Status);
+        return (psychiatrist, created.Id);
     }
 
-    private static async Task<JsonElement> SendAsync(TestMember requester, string requestId, params TestMember[] invitees)
-        => await Expect.JsonAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions",
-            new { profileIds = invitees.Select(i => i.Id), contact = new { kind = "phone", value = "06-6123-4567" } }), 201);
+    private static async Task<List<Introductions.SentIntroductionView>> SendAsync(TestMember requester, Guid requestId, params TestMember[] invitees)
+        => await requester.Client.PostAsync<List<Introductions.SentIntroductionView>>($"/api/referral-requests/{requestId}/introductions",
+            new { profileIds = invitees.Select(i => i.Id), contact = new { kind = "phone", value = "06-6123-4567" } }, 201);
 
-    private static bool Absent(JsonElement e, string name) => !e.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null;
+    private static async Task<List<Introductions.ReceivedIntroductionView>> ReceivedAsync(TestMember invitee, string query = "")
+        => await invitee.Client.GetAsync<List<Introductions.ReceivedIntroductionView>>("/api/me/introductions" + query);
 
-    private static async Task<JsonElement> MineAsync(TestMember invitee)
-        => (await Expect.JsonAsync(await invitee.Client.GetAsync("/api/me/introductions"))).EnumerateArray().Single();
+    private static async Task<Introductions.ReceivedIntroductionView> MineAsync(TestMember invitee) => Assert.Single(await ReceivedAsync(invitee));
+
+    private static async Task<List<Introductions.SentIntroductionView>> SentAsync(TestMember requester, Guid requestId)
+        => await requester.Client.GetAsync<List<Introductions.SentIntroductionView>>($"/api/referral-requests/{requestId}/introductions");
+
+    private Task<int> RevealsByAsync(Guid actorId)
+        => api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "referral.contact_revealed" && a.ActorId == actorId));
+
+    private Task<IntroductionStatus> IntroductionStatusAsync(Guid id) => api.DbAsync(db => db.Introductions.Where(i => i.Id == id).Select(i => i.Status).SingleAsync());
+
+    private Task<ReferralRequest> RequestRowAsync(Guid id) => api.DbAsync(db => db.ReferralRequests.SingleAsync(r => r.Id == id));
 
     [Fact]
     public async Task Double_opt_in_contacts_are_revealed_only_after_accept_only_to_the_two_sides_and_every_reveal_is_logged()
@@ -50,51 +63,48 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         var accepting = await ListedAsync();
         var declining = await ListedAsync();
         var sent = await SendAsync(requester, requestId, accepting, declining);
-        Assert.All(sent.EnumerateArray(), i => Assert.Equal("sent", i.GetProperty("status").GetString()));
-        Assert.All(sent.EnumerateArray(), i => Assert.True(Absent(i, "contact")));
-        Assert.Equal(2, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" IN ('{accepting.Email}', '{declining.Email}') AND subject LIKE '%紹介%'"));
+        Assert.All(sent, i => Assert.Equal(IntroductionStatus.Sent, i.Status));
+        Assert.All(sent, i => Assert.Null(i.Contact));
+        Assert.Equal(2, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => (m.To == accepting.Email || m.To == declining.Email) && m.Subject.Contains("紹介"))));
 
         // The invitee sees the need, with 72 hours to answer, but not who asked or how to reach them.
         var invited = await MineAsync(accepting);
-        Assert.Equal(requestId, invited.GetProperty("requestId").GetString());
-        Assert.Contains("TF-CBT", invited.GetProperty("need").GetProperty("note").GetString());
-        Assert.True(Absent(invited, "requester"));
-        var deadline = invited.GetProperty("respondBy").GetDateTimeOffset() - invited.GetProperty("sentAt").GetDateTimeOffset();
-        Assert.Equal(TimeSpan.FromHours(72), deadline);
+        Assert.Equal(requestId, invited.RequestId);
+        Assert.Contains("TF-CBT", invited.Need.Note);
+        Assert.Null(invited.Requester);
+        Assert.Equal(TimeSpan.FromHours(72), invited.RespondBy - invited.SentAt);
         await Expect.StatusAsync(await accepting.Client.GetAsync($"/api/referral-requests/{requestId}"), 200);
-        Assert.Equal(0, await api.CountAsync("SELECT count(*) FROM audit_log WHERE action = 'referral.contact_revealed'"
-            + $" AND actor_id IN ('{requester.Id}', '{accepting.Id}', '{declining.Id}')"));
+        Assert.Equal(0, await RevealsByAsync(requester.Id) + await RevealsByAsync(accepting.Id) + await RevealsByAsync(declining.Id));
 
-        var introductionId = invited.GetProperty("id").GetString();
-        var accepted = await Expect.JsonAsync(await accepting.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/accept",
-            new { contact = new { kind = "email", value = "office@counselling.example.jp" } }));
-        Assert.Equal("accepted", accepted.GetProperty("status").GetString());
-        Assert.Equal("06-6123-4567", accepted.GetProperty("requester").GetProperty("contact").GetProperty("value").GetString());
-        Assert.Contains("psychiatrist", accepted.GetProperty("requester").GetProperty("professions").EnumerateArray().Select(p => p.GetString()));
+        var accepted = await accepting.Client.PostAsync<Introductions.ReceivedIntroductionView>($"/api/me/introductions/{invited.Id}/accept",
+            new { contact = new { kind = "email", value = "office@counselling.example.jp" } });
+        Assert.Equal(IntroductionStatus.Accepted, accepted.Status);
+        Assert.Equal("06-6123-4567", accepted.Requester?.Contact?.Value);
+        Assert.Contains(Profession.Psychiatrist, accepted.Requester!.Professions);
 
-        var declineId = (await MineAsync(declining)).GetProperty("id").GetString();
-        var declined = await Expect.JsonAsync(await declining.Client.PostAsJsonAsync($"/api/me/introductions/{declineId}/decline", new { reason = "noCapacity" }));
-        Assert.Equal("declined", declined.GetProperty("status").GetString());
-        Assert.True(Absent(declined, "requester"));
+        var declineId = (await MineAsync(declining)).Id;
+        var declined = await declining.Client.PostAsync<Introductions.ReceivedIntroductionView>($"/api/me/introductions/{declineId}/decline", new { reason = "noCapacity" });
+        Assert.Equal(IntroductionStatus.Declined, declined.Status);
+        Assert.Null(declined.Requester);
 
-        var seen = (await Expect.JsonAsync(await requester.Client.GetAsync($"/api/referral-requests/{requestId}/introductions"))).EnumerateArray().ToList();
-        var toAccepting = seen.Single(i => i.GetProperty("profileId").GetString() == accepting.Id.ToString());
-        var toDeclining = seen.Single(i => i.GetProperty("profileId").GetString() == declining.Id.ToString());
-        Assert.Equal("office@counselling.example.jp", toAccepting.GetProperty("contact").GetProperty("value").GetString());
-        Assert.True(Absent(toDeclining, "contact"));
-        Assert.Equal("noCapacity", toDeclining.GetProperty("declineReason").GetString());
+        var seen = await SentAsync(requester, requestId);
+        var toAccepting = seen.Single(i => i.ProfileId == accepting.Id);
+        var toDeclining = seen.Single(i => i.ProfileId == declining.Id);
+        Assert.Equal("office@counselling.example.jp", toAccepting.Contact?.Value);
+        Assert.Null(toDeclining.Contact);
+        Assert.Equal(DeclineReason.NoCapacity, toDeclining.DeclineReason);
 
         // Each reveal is one line: the invitee's accept response, the requester's read.
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.contact_revealed' AND actor_id = '{accepting.Id}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.contact_revealed' AND actor_id = '{requester.Id}'"));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.contact_revealed' AND actor_id = '{declining.Id}'"));
+        Assert.Equal(1, await RevealsByAsync(accepting.Id));
+        Assert.Equal(1, await RevealsByAsync(requester.Id));
+        Assert.Equal(0, await RevealsByAsync(declining.Id));
         // The requester is told of both answers.
-        Assert.Equal(2, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{requester.Email}' AND (subject LIKE '%紹介%' OR subject LIKE '%introduction%')"));
+        Assert.Equal(2, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == requester.Email && (m.Subject.Contains("紹介") || m.Subject.Contains("introduction")))));
 
-        var closed = await Expect.JsonAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { outcome = "firstSessionBooked" }));
-        Assert.Equal("closed", closed.GetProperty("status").GetString());
-        Assert.Equal("firstSessionBooked", closed.GetProperty("outcome").GetString());
-        Assert.Equal(2, await api.CountAsync($"SELECT count(*) FROM introductions WHERE request_id = '{requestId}' AND status = 'Closed'"));
+        var closed = await requester.Client.PostAsync<ReferralRequests.ReferralRequestView>($"/api/referral-requests/{requestId}/close", new { outcome = "firstSessionBooked" });
+        Assert.Equal(ReferralStatus.Closed, closed.Status);
+        Assert.Equal(ReferralOutcome.FirstSessionBooked, closed.Outcome);
+        Assert.Equal(2, await api.DbAsync(db => db.Introductions.CountAsync(i => i.RequestId == requestId && i.Status == IntroductionStatus.Closed)));
     }
 
     [Fact]
@@ -103,7 +113,7 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         var (requester, requestId) = await RequestAsync();
         var invitee = await ListedAsync();
         await SendAsync(requester, requestId, invitee);
-        var introductionId = (await MineAsync(invitee)).GetProperty("id").GetString();
+        var introductionId = (await MineAsync(invitee)).Id;
         var stranger = await ListedAsync();
 
         foreach (var path in new[] { "", "/introductions", "/matches" })
@@ -115,7 +125,7 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         await Expect.ProblemAsync(await stranger.Client.GetAsync($"/api/me/introductions/{introductionId}"), 404, "introduction.not_found");
         await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/accept", new { }), 404, "introduction.not_found");
         await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/decline", new { reason = "fee" }), 404, "introduction.not_found");
-        Assert.Empty((await Expect.JsonAsync(await stranger.Client.GetAsync("/api/me/introductions"))).EnumerateArray());
+        Assert.Empty(await ReceivedAsync(stranger));
 
         // The invitee sees the need but may not act for the requester, nor see the candidates list.
         await Expect.ProblemAsync(await invitee.Client.GetAsync($"/api/referral-requests/{requestId}/introductions"), 404, "referral.not_found");
@@ -124,7 +134,7 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         // And the requester cannot answer for the invitee.
         await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/accept", new { }), 404, "introduction.not_found");
         await Expect.ProblemAsync(await api.CreateClient().GetAsync("/api/me/introductions"), 401, "auth.unauthenticated");
-        Assert.Equal("Sent", await api.ScalarAsync($"SELECT status FROM introductions WHERE id = '{introductionId}'"));
+        Assert.Equal(IntroductionStatus.Sent, await IntroductionStatusAsync(introductionId));
 
         // A stranger's malformed or unlisted body still gets 404: access is decided before the body is read.
         await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { Guid.NewGuid() }, contact = new { kind = "email", value = "x" } }), 404, "referral.not_found");
@@ -135,13 +145,13 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         // Admins see the request and its introductions (and the read is logged), but never act in the requester's name.
         var admin = await api.AdminAsync();
         await Expect.StatusAsync(await admin.Client.GetAsync($"/api/referral-requests/{requestId}"), 200);
-        Assert.Single((await Expect.JsonAsync(await admin.Client.GetAsync($"/api/referral-requests/{requestId}/introductions"))).EnumerateArray());
-        Assert.True(await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.read' AND actor_id = '{admin.Id}' AND target_id = '{requestId}'") >= 2);
+        Assert.Single(await SentAsync(admin, requestId));
+        Assert.True(await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "referral.read" && a.ActorId == admin.Id && a.TargetId == requestId)) >= 2);
         await Expect.ProblemAsync(await admin.Client.PostAsync($"/api/referral-requests/{requestId}/withdraw", null), 404, "referral.not_found");
         await Expect.ProblemAsync(await admin.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { stranger.Id } }), 404, "referral.not_found");
         await Expect.StatusAsync(await invitee.Client.GetAsync("/api/me/introductions?status=bogus"), 400);
-        Assert.Single((await Expect.JsonAsync(await invitee.Client.GetAsync("/api/me/introductions?status=sent"))).EnumerateArray());
-        Assert.Empty((await Expect.JsonAsync(await invitee.Client.GetAsync("/api/me/introductions?status=accepted"))).EnumerateArray());
+        Assert.Single(await ReceivedAsync(invitee, "?status=sent"));
+        Assert.Empty(await ReceivedAsync(invitee, "?status=accepted"));
 
         // Once the requester withdraws the request, the invitee can no longer read it.
         await Expect.StatusAsync(await invitee.Client.GetAsync($"/api/referral-requests/{requestId}"), 200);
@@ -166,9 +176,9 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { requester.Id } }), 422, "introduction.self");
         await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { Guid.Empty } }), 422, "introduction.not_listed");
 
-        var firstId = (await MineAsync(first)).GetProperty("id").GetString();
-        var secondId = (await MineAsync(second)).GetProperty("id").GetString();
-        var thirdId = (await MineAsync(third)).GetProperty("id").GetString();
+        var firstId = (await MineAsync(first)).Id;
+        var secondId = (await MineAsync(second)).Id;
+        var thirdId = (await MineAsync(third)).Id;
         await Expect.StatusAsync(await first.Client.PostAsJsonAsync($"/api/me/introductions/{firstId}/accept", new { }), 200);
         // accepted → accepted, accepted → declined, accepted → withdrawn
         await Expect.ProblemAsync(await first.Client.PostAsJsonAsync($"/api/me/introductions/{firstId}/accept", new { }), 409, "introduction.invalid_transition");
@@ -186,13 +196,13 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         // sent → expired once 72 hours pass, then a late answer, and a withdrawal, are refused
         await api.ScalarAsync($"UPDATE introductions SET respond_by = now() - interval '1 minute' WHERE id = '{thirdId}'");
         await Expect.ProblemAsync(await third.Client.PostAsJsonAsync($"/api/me/introductions/{thirdId}/accept", new { }), 409, "introduction.expired");
-        Assert.Equal("Expired", await api.ScalarAsync($"SELECT status FROM introductions WHERE id = '{thirdId}'"));
+        Assert.Equal(IntroductionStatus.Expired, await IntroductionStatusAsync(thirdId));
         await Expect.ProblemAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/introductions/{thirdId}/withdraw", null), 409, "introduction.expired");
 
         // declined → accepted is refused
         var fourth = await ListedAsync();
         await SendAsync(requester, requestId, fourth);
-        var fourthId = (await MineAsync(fourth)).GetProperty("id").GetString();
+        var fourthId = (await MineAsync(fourth)).Id;
         await Expect.StatusAsync(await fourth.Client.PostAsJsonAsync($"/api/me/introductions/{fourthId}/decline", new { reason = "fee" }), 200);
         await Expect.ProblemAsync(await fourth.Client.PostAsJsonAsync($"/api/me/introductions/{fourthId}/accept", new { }), 409, "introduction.invalid_transition");
 
@@ -214,10 +224,10 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         var (requester, requestId) = await RequestAsync();
         var invitee = await ListedAsync();
         await SendAsync(requester, requestId, invitee);
-        var introductionId = (await MineAsync(invitee)).GetProperty("id").GetString();
-        var withdrawn = await Expect.JsonAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/withdraw", null));
-        Assert.Equal("withdrawn", withdrawn.GetProperty("status").GetString());
-        Assert.Equal("withdrawn", (await MineAsync(invitee)).GetProperty("status").GetString());
+        var introductionId = (await MineAsync(invitee)).Id;
+        var withdrawn = await requester.Client.PostAsync<ReferralRequests.ReferralRequestView>($"/api/referral-requests/{requestId}/withdraw", null);
+        Assert.Equal(ReferralStatus.Withdrawn, withdrawn.Status);
+        Assert.Equal(IntroductionStatus.Withdrawn, (await MineAsync(invitee)).Status);
         await Expect.ProblemAsync(await invitee.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/decline", new { reason = "area" }), 409, "introduction.invalid_transition");
         await Expect.ProblemAsync(await requester.Client.PostAsync($"/api/referral-requests/{requestId}/withdraw", null), 409, "referral.invalid_transition");
         // withdrawn → sent is refused
@@ -226,7 +236,7 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
 
         // A draft (nothing sent yet) can be withdrawn too.
         var (drafter, draftId) = await RequestAsync();
-        Assert.Equal("withdrawn", (await Expect.JsonAsync(await drafter.Client.PostAsync($"/api/referral-requests/{draftId}/withdraw", null))).GetProperty("status").GetString());
+        Assert.Equal(ReferralStatus.Withdrawn, (await drafter.Client.PostAsync<ReferralRequests.ReferralRequestView>($"/api/referral-requests/{draftId}/withdraw", null)).Status);
     }
 
     [Fact]
@@ -249,18 +259,16 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
             requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = invitees.Take(3).Select(i => i.Id) }),
             second.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = invitees.Skip(3).Take(3).Select(i => i.Id) }));
         Assert.Equal([201, 409], answers.Select(a => (int)a.StatusCode).Order());
-        Assert.Equal(3, await api.CountAsync($"SELECT count(*) FROM introductions WHERE request_id = '{requestId}'"));
+        Assert.Equal(3, await api.DbAsync(db => db.Introductions.CountAsync(i => i.RequestId == requestId)));
 
         // Two more fit; then a declined one frees a place.
         await SendAsync(requester, requestId, invitees[6], invitees[7]);
-        var alreadyOpen = await api.CountAsync($"SELECT count(*) FROM introductions WHERE request_id = '{requestId}' AND status = 'Sent'");
-        Assert.Equal(5, alreadyOpen);
-        var invited = (await Expect.JsonAsync(await requester.Client.GetAsync($"/api/referral-requests/{requestId}/introductions")))
-            .EnumerateArray().Select(i => i.GetProperty("profileId").GetGuid()).ToHashSet();
+        Assert.Equal(5, await api.DbAsync(db => db.Introductions.CountAsync(i => i.RequestId == requestId && i.Status == IntroductionStatus.Sent)));
+        var invited = (await SentAsync(requester, requestId)).Select(i => i.ProfileId).ToHashSet();
         var sixth = invitees.Take(6).First(i => !invited.Contains(i.Id));
         await Expect.ProblemAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions", new { profileIds = new[] { sixth.Id } }), 409, "introduction.too_many_open");
         var decliner = invitees[6];
-        await Expect.StatusAsync(await decliner.Client.PostAsJsonAsync($"/api/me/introductions/{(await MineAsync(decliner)).GetProperty("id").GetString()}/decline", new { reason = "notMySpecialty" }), 200);
+        await Expect.StatusAsync(await decliner.Client.PostAsJsonAsync($"/api/me/introductions/{(await MineAsync(decliner)).Id}/decline", new { reason = "notMySpecialty" }), 200);
         await SendAsync(requester, requestId, sixth);
     }
 
@@ -271,22 +279,25 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         var accepting = await ListedAsync();
         var silent = await ListedAsync();
         await SendAsync(requester, requestId, accepting, silent);
-        await Expect.StatusAsync(await accepting.Client.PostAsJsonAsync($"/api/me/introductions/{(await MineAsync(accepting)).GetProperty("id").GetString()}/accept", new { }), 200);
+        await Expect.StatusAsync(await accepting.Client.PostAsJsonAsync($"/api/me/introductions/{(await MineAsync(accepting)).Id}/accept", new { }), 200);
         await api.ScalarAsync($"UPDATE introductions SET respond_by = now() - interval '1 minute' WHERE invitee_id = '{silent.Id}'");
 
         var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
         var report = await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None);
         Assert.True(report.Expired >= 1);
-        Assert.Equal("Expired", await api.ScalarAsync($"SELECT status FROM introductions WHERE invitee_id = '{silent.Id}'"));
+        Assert.Equal(IntroductionStatus.Expired, await api.DbAsync(db => db.Introductions.Where(i => i.InviteeId == silent.Id).Select(i => i.Status).SingleAsync()));
 
         await Expect.StatusAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/close", new { outcome = "firstSessionBooked" }), 200);
         // 89 days on, nothing goes; 91 days on, the note and both contacts go and the coded need stays.
         Assert.Equal(0, (await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(89), CancellationToken.None)).Forgotten);
-        Assert.NotNull(await api.ScalarAsync($"SELECT note FROM referral_requests WHERE id = '{requestId}'"));
+        Assert.NotNull((await RequestRowAsync(requestId)).Note);
         Assert.True((await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(91), CancellationToken.None)).Forgotten >= 1);
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM referral_requests WHERE id = '{requestId}' AND note IS NULL AND requester_contact IS NULL"
-            + " AND specialties = '{trauma-ptsd}' AND outcome = 'FirstSessionBooked'"));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM introductions WHERE request_id = '{requestId}' AND invitee_contact IS NOT NULL"));
+        var forgotten = await RequestRowAsync(requestId);
+        Assert.Null(forgotten.Note);
+        Assert.Null(forgotten.RequesterContact);
+        Assert.Equal(["trauma-ptsd"], forgotten.Specialties);
+        Assert.Equal(ReferralOutcome.FirstSessionBooked, forgotten.Outcome);
+        Assert.Equal(0, await api.DbAsync(db => db.Introductions.CountAsync(i => i.RequestId == requestId && i.InviteeContact != null)));
         Assert.Equal(0, (await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(92), CancellationToken.None)).Forgotten);
     }
 
@@ -301,14 +312,14 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
 
         Assert.Equal(0, (await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(89), CancellationToken.None)).Lapsed);
         Assert.True((await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(91), CancellationToken.None)).Lapsed >= 1);
-        Assert.Equal("Withdrawn", await api.ScalarAsync($"SELECT status FROM referral_requests WHERE id = '{requestId}'"));
+        Assert.Equal(ReferralStatus.Withdrawn, (await RequestRowAsync(requestId)).Status);
         // The unanswered introduction expired at its deadline (day 3): its request lapses 90 days after that.
-        Assert.Equal("Sent", await api.ScalarAsync($"SELECT status FROM referral_requests WHERE id = '{waitingId}'"));
+        Assert.Equal(ReferralStatus.Sent, (await RequestRowAsync(waitingId)).Status);
         await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(94), CancellationToken.None);
-        Assert.Equal("Withdrawn", await api.ScalarAsync($"SELECT status FROM referral_requests WHERE id = '{waitingId}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.lapsed' AND target_id = '{requestId}'"));
+        Assert.Equal(ReferralStatus.Withdrawn, (await RequestRowAsync(waitingId)).Status);
+        Assert.Equal(1, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "referral.lapsed" && a.TargetId == requestId)));
         await ReferralJobs.RunOnceAsync(scopes, DateTimeOffset.UtcNow.AddDays(182), CancellationToken.None);
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM referral_requests WHERE id = '{requestId}' AND note IS NULL"));
+        Assert.Null((await RequestRowAsync(requestId)).Note);
     }
 
     [Fact]
@@ -318,8 +329,8 @@ public sealed class IntroductionTests(EventsFactory api) : IClassFixture<EventsF
         var invited = await ListedAsync();
         var candidate = await ListedAsync();
         await SendAsync(requester, requestId, invited);
-        var matches = (await Expect.JsonAsync(await requester.Client.GetAsync($"/api/referral-requests/{requestId}/matches?limit=50")))
-            .GetProperty("items").EnumerateArray().Select(i => i.GetProperty("memberId").GetGuid()).ToList();
+        var matches = (await requester.Client.GetAsync<Page<SearchDirectory.Match>>($"/api/referral-requests/{requestId}/matches?limit=50"))
+            .Items.Select(i => i.MemberId).ToList();
         Assert.Contains(candidate.Id, matches);
         Assert.DoesNotContain(invited.Id, matches);
         Assert.DoesNotContain(requester.Id, matches);

@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Assemble.Api.Features.Events;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Domain.Events;
+using Microsoft.EntityFrameworkCore;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
@@ -20,8 +23,7 @@ public sealed class MatchmakingTests(EventsFactory api) : IClassFixture<EventsFa
         return body;
     }
 
-    private static Guid Side(JsonElement view, string side)
-        => Guid.Parse(view.GetProperty("ticketTypes").EnumerateArray().Single(t => t.GetProperty("side").GetString() == side).GetProperty("id").GetString()!);
+    private static Guid Side(EventView view, MatchmakingSide side) => view.TicketTypes.Single(t => t.Side == side).Id;
 
     private static Task<HttpResponseMessage> RegisterAsync(TestMember member, Guid eventId, Guid ticketTypeId)
         => member.Client.PostAsJsonAsync($"/api/events/{eventId}/registrations", new { ticketTypeId });
@@ -39,7 +41,7 @@ public sealed class MatchmakingTests(EventsFactory api) : IClassFixture<EventsFa
         await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync("/api/events", sideOnStudySession), "ticketTypes[0].side");
 
         var evening = await EventsFactory.CreateEventAsync(organizer, Evening(1, 2));
-        var (doctorTicket, counsellorTicket) = (Side(evening.View, "doctor"), Side(evening.View, "counsellor"));
+        var (doctorTicket, counsellorTicket) = (Side(evening.View, MatchmakingSide.Doctor), Side(evening.View, MatchmakingSide.Counsellor));
         var psychologist = await api.VerifiedAsync("clinicalPsychologist");
         await Expect.ProblemAsync(await RegisterAsync(psychologist, evening.Id, doctorTicket), 422, "registration.matchmaking_side");
         var unverified = await api.MemberAsync();
@@ -57,7 +59,7 @@ public sealed class MatchmakingTests(EventsFactory api) : IClassFixture<EventsFa
     {
         var organizer = await api.OrganizerAsync();
         var evening = await EventsFactory.CreateEventAsync(organizer, Evening(3, 5));
-        var (doctorTicket, counsellorTicket) = (Side(evening.View, "doctor"), Side(evening.View, "counsellor"));
+        var (doctorTicket, counsellorTicket) = (Side(evening.View, MatchmakingSide.Doctor), Side(evening.View, MatchmakingSide.Counsellor));
         var doctors = new List<TestMember>();
         var counsellors = new List<TestMember>();
         for (var i = 0; i < 3; i++)
@@ -112,8 +114,8 @@ public sealed class MatchmakingTests(EventsFactory api) : IClassFixture<EventsFa
         var loner = await Expect.JsonAsync(await doctors[1].Client.GetAsync(selections));
         Assert.Equal(0, loner.GetProperty("matches").GetArrayLength());
 
-        Assert.True(await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'matchmaking.contact_revealed' AND actor_id = '{counsellors[0].Id}' AND target_id = '{doctors[0].Id}'") >= 1);
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'matchmaking.contact_revealed' AND actor_id = '{doctors[1].Id}'"));
+        Assert.True(await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "matchmaking.contact_revealed" && a.ActorId == counsellors[0].Id && a.TargetId == doctors[0].Id)) >= 1);
+        Assert.Equal(0, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "matchmaking.contact_revealed" && a.ActorId == doctors[1].Id)));
         var organizerView = await Expect.JsonAsync(await organizer.Client.GetAsync(rounds));
         Assert.Equal(1, organizerView.GetProperty("mutualMatches").GetInt32());
 

@@ -1,6 +1,10 @@
 using System.Net.Http.Json;
-using System.Text.Json;
+using Assemble.Api.Features.Payments;
+using Assemble.Api.Features.Registrations;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Domain.Events;
+using Assemble.Domain.Payments;
+using Microsoft.EntityFrameworkCore;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -12,16 +16,16 @@ namespace Assemble.Api.IntegrationTests;
 /// </summary>
 public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : IClassFixture<PaymentsFactory>
 {
-    private sealed record Hold(EventsFactory.CreatedEvent Event, TestMember Organizer, TestMember Buyer, string Id, string? Session, DateTimeOffset ExpiresAt);
+    private sealed record Hold(EventsFactory.CreatedEvent Event, TestMember Organizer, TestMember Buyer, Guid Id, string? Session, DateTimeOffset ExpiresAt);
 
     private async Task<Hold> HoldAsync(int capacity = 40, int price = 3000)
     {
         var organizer = await api.OrganizerAsync();
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: capacity, priceYen: price));
         var buyer = await api.MemberAsync();
-        var hold = await Expect.JsonAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
-        return new Hold(e, organizer, buyer, hold.GetProperty("id").GetString()!, hold.GetProperty("checkoutUrl").GetString()!.Split('/')[^1],
-            hold.GetProperty("holdExpiresAt").GetDateTimeOffset());
+        var hold = await buyer.Client.PostAsync<RegistrationView>($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }, 202);
+        return new Hold(e, organizer, buyer, hold.Id, hold.CheckoutUrl!.Split('/')[^1],
+            hold.HoldExpiresAt!.Value);
     }
 
     private async Task<Hold> PaidAsync(int price = 3000)
@@ -34,13 +38,16 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
 
     private static string NewEvent() => "evt_" + Guid.NewGuid().ToString("N");
 
-    private Task<object?> Status(string table, string idColumn, string id) => api.ScalarAsync($"SELECT status FROM {table} WHERE {idColumn} = '{id}'");
+    private Task<Refund> RefundOfAsync(Guid registrationId) => api.DbAsync(db => db.Refunds.SingleAsync(r => r.RegistrationId == registrationId));
 
-    private async Task<JsonElement> AdminProblemsAsync()
+    private async Task<ListMoneyProblems.Response> AdminProblemsAsync()
     {
         var admin = await api.AdminAsync();
-        return await Expect.JsonAsync(await admin.Client.GetAsync("/api/admin/payments/problems"));
+        return await admin.Client.GetAsync<ListMoneyProblems.Response>("/api/admin/payments/problems");
     }
+
+    private static Task<ListMoneyProblems.Response> OrganizerProblemsAsync(Hold h)
+        => h.Organizer.Client.GetAsync<ListMoneyProblems.Response>($"/api/events/{h.Event.Id}/payments/problems");
 
     [Fact]
     public async Task A_refund_whose_every_answer_was_lost_settles_once_after_a_lookup_and_is_never_paid_twice()
@@ -52,22 +59,21 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         api.Stripe.LoseAnswers("/v1/refunds", 3);
         await api.RunPaymentJobsAsync();
         await TraceAsync("run 1 (every answer lost)", h.Id, intent);
-        Assert.Equal("Unknown", await Status("refunds", "registration_id", h.Id));
-        Assert.False(string.IsNullOrWhiteSpace((string?)await api.ScalarAsync($"SELECT last_error FROM refunds WHERE registration_id = '{h.Id}'")));
+        Assert.Equal(RefundStatus.Unknown, (await RefundOfAsync(h.Id)).Status);
+        Assert.False(string.IsNullOrWhiteSpace((await RefundOfAsync(h.Id)).LastError));
         // While unsettled, the money is still promised: it cannot be asked for again.
         await Expect.ProblemAsync(await h.Organizer.Client.PostAsJsonAsync($"/api/registrations/{h.Id}/refunds", new { }), 422, "payment.refund_too_large");
-        Assert.Equal(3000, await api.CountAsync($"SELECT refunded_yen FROM payments WHERE registration_id = '{h.Id}'"));
-        var unsettled = (await AdminProblemsAsync()).GetProperty("unsettledRefunds").EnumerateArray().Single(r => r.GetProperty("registrationId").GetString() == h.Id);
-        Assert.Equal("unknown", unsettled.GetProperty("status").GetString());
-        var organizerView = await Expect.JsonAsync(await h.Organizer.Client.GetAsync($"/api/events/{h.Event.Id}/payments/problems"));
-        Assert.Single(organizerView.GetProperty("unsettledRefunds").EnumerateArray());
+        Assert.Equal(3000, (await api.PaymentOfAsync(h.Id)).RefundedYen);
+        var unsettled = (await AdminProblemsAsync()).UnsettledRefunds.Single(r => r.RegistrationId == h.Id);
+        Assert.Equal(RefundStatus.Unknown, unsettled.Status);
+        Assert.Single((await OrganizerProblemsAsync(h)).UnsettledRefunds);
 
         // Not before its back-off; then the lookup finds the refund Stripe made, and nothing is sent again.
         Assert.Equal(0, (await api.RunPaymentJobsAsync()).RefundsSent);
         var report = await api.RunPaymentJobsAsync(DateTimeOffset.UtcNow.AddMinutes(2));
         await TraceAsync("run 2 (after the back-off)", h.Id, intent);
         Assert.Equal(1, report.RefundsSent);
-        Assert.Equal("Succeeded", await Status("refunds", "registration_id", h.Id));
+        Assert.Equal(RefundStatus.Succeeded, (await RefundOfAsync(h.Id)).Status);
         Assert.Single(api.Stripe.Requests, r => r.Method == "GET" && r.Path == $"/v1/refunds?payment_intent={intent}&limit=100");
         var posts = api.Stripe.Requests.Where(r => r.Path == "/v1/refunds" && r.Body.Contains(intent)).ToList();
         Assert.Equal(3, posts.Count);
@@ -77,14 +83,14 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         await api.RunPaymentJobsAsync(DateTimeOffset.UtcNow.AddHours(2));
         await TraceAsync("run 3 (two hours later)", h.Id, intent);
         Assert.Equal(3, api.Stripe.Requests.Count(r => r.Path == "/v1/refunds" && r.Body.Contains(intent)));
-        Assert.Equal(3000, await api.CountAsync($"SELECT refunded_yen FROM payments WHERE registration_id = '{h.Id}'"));
+        Assert.Equal(3000, (await api.PaymentOfAsync(h.Id)).RefundedYen);
     }
 
     /// <summary>What Stripe was asked about this payment, and where our refund row stands (printed with --logger "console;verbosity=detailed").</summary>
-    private async Task TraceAsync(string step, string registrationId, string intent)
+    private async Task TraceAsync(string step, Guid registrationId, string intent)
     {
-        var row = await api.ScalarAsync($"SELECT status || ' attempts=' || attempts || ' stripe_refund_id=' || coalesce(stripe_refund_id, '-') || ' last_error=' || coalesce(last_error, '-') FROM refunds WHERE registration_id = '{registrationId}'");
-        output.WriteLine($"{step}: refund {row}");
+        var refund = await RefundOfAsync(registrationId);
+        output.WriteLine($"{step}: refund {refund.Status} attempts={refund.Attempts} stripe_refund_id={refund.StripeRefundId ?? "-"} last_error={refund.LastError ?? "-"}");
         foreach (var r in api.Stripe.Requests.Where(r => r.Path.StartsWith("/v1/refunds", StringComparison.Ordinal) && (r.Body.Contains(intent) || r.Path.Contains(intent))))
             output.WriteLine($"    stripe saw {r.Method} {r.Path} key={r.IdempotencyKey ?? "-"}");
         output.WriteLine($"    refunds stripe made for {intent}: {api.Stripe.RefundsMade.Count(id => api.Stripe.RefundIntent(id) == intent)}");
@@ -99,10 +105,10 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         // Stripe is down: 503 before its idempotency layer, so nothing happened.
         foreach (var _ in Enumerable.Range(0, 3)) api.Stripe.Failures.Enqueue(503);
         await api.RunPaymentJobsAsync();
-        Assert.Equal("Unknown", await Status("refunds", "registration_id", h.Id));
+        Assert.Equal(RefundStatus.Unknown, (await RefundOfAsync(h.Id)).Status);
         await api.RunPaymentJobsAsync(DateTimeOffset.UtcNow.AddMinutes(2));
-        Assert.Equal("Succeeded", await Status("refunds", "registration_id", h.Id));
-        var key = (string)(await api.ScalarAsync($"SELECT idempotency_key FROM refunds WHERE registration_id = '{h.Id}'"))!;
+        Assert.Equal(RefundStatus.Succeeded, (await RefundOfAsync(h.Id)).Status);
+        var key = (await RefundOfAsync(h.Id)).IdempotencyKey;
         Assert.All(api.Stripe.Requests.Where(r => r.Path == "/v1/refunds" && r.Body.Contains(intent)), r => Assert.Equal(key, r.IdempotencyKey));
         Assert.Single(api.Stripe.RefundsMade, id => api.Stripe.RefundIntent(id) == intent);
     }
@@ -114,12 +120,12 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         await Expect.StatusAsync(await h.Organizer.Client.PostAsJsonAsync($"/api/registrations/{h.Id}/refunds", new { amountYen = 1000 }), 201);
         api.Stripe.Failures.Enqueue(400);
         Assert.Equal(1, (await api.RunPaymentJobsAsync()).RefundsFailed);
-        Assert.Equal("Failed", await Status("refunds", "registration_id", h.Id));
-        var reason = (string)(await api.ScalarAsync($"SELECT failure_reason FROM refunds WHERE registration_id = '{h.Id}'"))!;
+        Assert.Equal(RefundStatus.Failed, (await RefundOfAsync(h.Id)).Status);
+        var reason = (await RefundOfAsync(h.Id)).FailureReason;
         Assert.Contains("HTTP 400", reason);
-        Assert.Equal(0, await api.CountAsync($"SELECT refunded_yen FROM payments WHERE registration_id = '{h.Id}'"));
-        var failed = (await AdminProblemsAsync()).GetProperty("failedRefunds").EnumerateArray().Single(r => r.GetProperty("registrationId").GetString() == h.Id);
-        Assert.Equal(reason, failed.GetProperty("failureReason").GetString());
+        Assert.Equal(0, (await api.PaymentOfAsync(h.Id)).RefundedYen);
+        var failed = (await AdminProblemsAsync()).FailedRefunds.Single(r => r.RegistrationId == h.Id);
+        Assert.Equal(reason, failed.FailureReason);
         await Expect.StatusAsync(await h.Organizer.Client.PostAsJsonAsync($"/api/registrations/{h.Id}/refunds", new { }), 201);
     }
 
@@ -131,19 +137,20 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         var buyer = await api.MemberAsync();
         api.Stripe.LoseAnswers("/v1/checkout/sessions", 3);
         var problem = await Expect.ProblemAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 503, "payment.unavailable");
-        var id = problem.GetProperty("registrationId").GetString()!;
+        var id = problem.GetProperty("registrationId").GetGuid();
         // Minutes later the member tries again: the same key with the very same parameters (expires_at included).
-        var retried = await Expect.JsonAsync(await buyer.Client.PostAsync($"/api/registrations/{id}/checkout", null));
-        var posts = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id)).ToList();
+        var retried = await buyer.Client.PostAsync<RegistrationView>($"/api/registrations/{id}/checkout", null);
+        var posts = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id.ToString())).ToList();
         Assert.Equal(4, posts.Count);
         Assert.Single(posts.Select(p => (p.IdempotencyKey, p.Body)).Distinct());
         // Stripe made one session, and it is the one the member gets.
-        var session = retried.GetProperty("checkoutUrl").GetString()!.Split('/')[^1];
-        Assert.Equal(session, (string?)await api.ScalarAsync($"SELECT checkout_session_id FROM payments WHERE registration_id = '{id}'"));
+        var session = retried.CheckoutUrl!.Split('/')[^1];
+        var payment = await api.PaymentOfAsync(id);
+        Assert.Equal(session, payment.CheckoutSessionId);
         Assert.Equal("open", api.Stripe.StatusOf(session));
         // The e-mail was kept only to repeat the request.
-        Assert.IsType<DBNull>(await api.ScalarAsync($"SELECT checkout_terms->>'customerEmail' FROM payments WHERE registration_id = '{id}'"));
-        Assert.Equal(3000, await api.CountAsync($"SELECT (checkout_terms->>'unitAmountYen')::int FROM payments WHERE registration_id = '{id}'"));
+        Assert.Null(payment.CheckoutTerms!.CustomerEmail);
+        Assert.Equal(3000, payment.CheckoutTerms.UnitAmountYen);
     }
 
     [Fact]
@@ -154,35 +161,36 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         var buyer = await api.MemberAsync();
         foreach (var _ in Enumerable.Range(0, 3)) api.Stripe.Failures.Enqueue(503);
         var id = (await Expect.ProblemAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 503, "payment.unavailable"))
-            .GetProperty("registrationId").GetString()!;
-        await api.ScalarAsync($"DELETE FROM payments WHERE registration_id = '{id}'"); // as if the first call had died before storing anything
+            .GetProperty("registrationId").GetGuid();
+        await api.DbAsync(db => db.Payments.Where(p => p.RegistrationId == id).ExecuteDeleteAsync()); // as if the first call had died before storing anything
         var before = api.Stripe.Requests.Count;
         await using var second = api.SecondInstance();
         var other = second.CreateClient();
         other.DefaultRequestHeaders.Authorization = buyer.Client.DefaultRequestHeaders.Authorization;
         var answers = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => (i % 2 == 0 ? buyer.Client : other).PostAsync($"/api/registrations/{id}/checkout", null)));
         var urls = new List<string>();
-        foreach (var answer in answers) urls.Add((await Expect.JsonAsync(answer)).GetProperty("checkoutUrl").GetString()!);
+        foreach (var answer in answers) urls.Add((await answer.ReadAsync<RegistrationView>()).CheckoutUrl!);
         Assert.Single(urls.Distinct());
-        Assert.Single(api.Stripe.Requests.Skip(before).Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id)).Select(r => (r.IdempotencyKey, r.Body)).Distinct());
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM payments WHERE registration_id = '{id}'"));
+        Assert.Single(api.Stripe.Requests.Skip(before).Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id.ToString())).Select(r => (r.IdempotencyKey, r.Body)).Distinct());
+        Assert.Equal(1, await api.DbAsync(db => db.Payments.CountAsync(p => p.RegistrationId == id)));
 
         // Again on a payment whose key was just retired (no terms stored for its new attempt): one set of terms wins.
         var buyer2 = await api.MemberAsync();
         foreach (var _ in Enumerable.Range(0, 3)) api.Stripe.Failures.Enqueue(503);
         var id2 = (await Expect.ProblemAsync(await buyer2.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 503, "payment.unavailable"))
-            .GetProperty("registrationId").GetString()!;
-        Assert.Equal(2, await api.CountAsync($"SELECT checkout_attempt FROM payments WHERE registration_id = '{id2}' AND checkout_terms IS NULL"));
+            .GetProperty("registrationId").GetGuid();
+        var retired = await api.PaymentOfAsync(id2);
+        Assert.Equal((2, null), (retired.CheckoutAttempt, retired.CheckoutTerms));
         before = api.Stripe.Requests.Count;
         var other2 = second.CreateClient();
         other2.DefaultRequestHeaders.Authorization = buyer2.Client.DefaultRequestHeaders.Authorization;
         var answers2 = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => (i % 2 == 0 ? buyer2.Client : other2).PostAsync($"/api/registrations/{id2}/checkout", null)));
         var urls2 = new List<string>();
-        foreach (var answer in answers2) urls2.Add((await Expect.JsonAsync(answer)).GetProperty("checkoutUrl").GetString()!);
+        foreach (var answer in answers2) urls2.Add((await answer.ReadAsync<RegistrationView>()).CheckoutUrl!);
         Assert.Single(urls2.Distinct());
-        var sent = api.Stripe.Requests.Skip(before).Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id2)).ToList();
+        var sent = api.Stripe.Requests.Skip(before).Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id2.ToString())).ToList();
         Assert.Single(sent.Select(r => (r.IdempotencyKey, r.Body)).Distinct());
-        Assert.Equal($"checkout-{Guid.Parse(id2):N}-2", sent[0].IdempotencyKey);
+        Assert.Equal($"checkout-{id2:N}-2", sent[0].IdempotencyKey);
     }
 
     [Fact]
@@ -194,14 +202,14 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         var buyer = await api.MemberAsync();
         foreach (var _ in Enumerable.Range(0, 3)) api.Stripe.Failures.Enqueue(503);
         var problem = await Expect.ProblemAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 503, "payment.unavailable");
-        var id = problem.GetProperty("registrationId").GetString()!;
+        var id = problem.GetProperty("registrationId").GetGuid();
 
         body["ticketTypes"] = new object[] { new { id = e.TicketTypeId, name = "一般", priceYen = 5000 } };
         await Expect.StatusAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}", body), 200);
-        await Expect.JsonAsync(await buyer.Client.PostAsync($"/api/registrations/{id}/checkout", null));
-        var sent = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id)).Select(r => FakeStripe.Form(r.Body)).ToList();
+        await buyer.Client.PostAsync<RegistrationView>($"/api/registrations/{id}/checkout", null);
+        var sent = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id.ToString())).Select(r => FakeStripe.Form(r.Body)).ToList();
         Assert.All(sent, f => Assert.Equal("3000", f["line_items[0][price_data][unit_amount]"]));
-        Assert.Equal(3000, await api.CountAsync($"SELECT amount_yen FROM registrations WHERE id = '{id}'"));
+        Assert.Equal(3000, await api.DbAsync(db => db.Registrations.Where(r => r.Id == id).Select(r => r.AmountYen).SingleAsync()));
     }
 
     [Fact]
@@ -214,12 +222,12 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
 
         // The seat-expiry job runs first: the seat is not its to release while Stripe may have the money.
         Assert.Equal(0, await api.RunSeatExpiryAsync(h.ExpiresAt.AddSeconds(1)));
-        Assert.Equal("PendingPayment", await Status("registrations", "id", h.Id));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM waitlist_entries WHERE event_id = '{h.Event.Id}' AND status = 'Offered'"));
+        Assert.Equal(RegistrationStatus.PendingPayment, await api.RegistrationStatusAsync(h.Id));
+        Assert.Equal(0, await api.DbAsync(db => db.WaitlistEntries.CountAsync(w => w.EventId == h.Event.Id && w.Status == WaitlistStatus.Offered)));
         await api.RunPaymentJobsAsync(h.ExpiresAt.AddSeconds(1));
-        Assert.Equal("Confirmed", await Status("registrations", "id", h.Id));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM refunds WHERE registration_id = '{h.Id}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{h.Event.Id}'"));
+        Assert.Equal(RegistrationStatus.Confirmed, await api.RegistrationStatusAsync(h.Id));
+        Assert.Equal(0, await api.DbAsync(db => db.Refunds.CountAsync(r => r.RegistrationId == h.Id)));
+        Assert.Equal(1, await api.SeatsTakenAsync(h.Event.Id));
     }
 
     [Fact]
@@ -228,25 +236,25 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         var h = await HoldAsync(capacity: 1);
         Assert.Equal(200, (int)(await api.DeliverAsync(NewEvent(), "checkout.session.completed", h.Session!, h.Id, "unpaid")).StatusCode);
         api.Stripe.MarkKonbiniStarted(h.Session!);
-        var held = (DateTime)(await api.ScalarAsync($"SELECT hold_expires_at FROM registrations WHERE id = '{h.Id}'"))!;
-        Assert.True(held > DateTime.UtcNow.AddDays(3));
+        var held = await api.DbAsync(db => db.Registrations.Where(r => r.Id == h.Id).Select(r => r.HoldExpiresAt).SingleAsync());
+        Assert.True(held > DateTimeOffset.UtcNow.AddDays(3));
         // Long after the session's own end, the member can still pay at the shop.
         Assert.Equal(0, await api.RunSeatExpiryAsync(h.ExpiresAt.AddHours(5)));
         await api.RunPaymentJobsAsync(h.ExpiresAt.AddHours(5));
-        Assert.Equal("PendingPayment", await Status("registrations", "id", h.Id));
+        Assert.Equal(RegistrationStatus.PendingPayment, await api.RegistrationStatusAsync(h.Id));
         await Expect.StatusAsync(await api.DeliverAsync(NewEvent(), "checkout.session.async_payment_succeeded", h.Session!, h.Id), 200);
-        Assert.Equal("Confirmed", await Status("registrations", "id", h.Id));
+        Assert.Equal(RegistrationStatus.Confirmed, await api.RegistrationStatusAsync(h.Id));
 
         // Another never pays, and the failure event is lost: after the voucher's deadline Stripe is asked, and the seat goes.
         var other = await HoldAsync(capacity: 1);
         await api.DeliverAsync(NewEvent(), "checkout.session.completed", other.Session!, other.Id, "unpaid");
         api.Stripe.MarkKonbiniStarted(other.Session!);
         await api.RunPaymentJobsAsync(DateTimeOffset.UtcNow.AddDays(3));
-        Assert.Equal("PendingPayment", await Status("registrations", "id", other.Id));
+        Assert.Equal(RegistrationStatus.PendingPayment, await api.RegistrationStatusAsync(other.Id));
         await api.RunPaymentJobsAsync(DateTimeOffset.UtcNow.AddDays(5));
-        Assert.Equal("Expired", await Status("registrations", "id", other.Id));
-        Assert.Equal("Failed", await Status("payments", "registration_id", other.Id));
-        Assert.Equal(0, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{other.Event.Id}'"));
+        Assert.Equal(RegistrationStatus.Expired, await api.RegistrationStatusAsync(other.Id));
+        Assert.Equal(PaymentStatus.Failed, (await api.PaymentOfAsync(other.Id)).Status);
+        Assert.Equal(0, await api.SeatsTakenAsync(other.Event.Id));
     }
 
     [Fact]
@@ -258,7 +266,7 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         Assert.Contains(api.Stripe.Requests, r => r.Method == "POST" && r.Path == $"/v1/checkout/sessions/{h.Session}/expire");
         Assert.Equal("expired", api.Stripe.StatusOf(h.Session!));
         Assert.False(api.Stripe.MarkPaid(h.Session!)); // nobody can pay it any more
-        Assert.Equal("Expired", await Status("payments", "registration_id", h.Id));
+        Assert.Equal(PaymentStatus.Expired, (await api.PaymentOfAsync(h.Id)).Status);
 
         var removed = await HoldAsync();
         await Expect.StatusAsync(await removed.Organizer.Client.PostAsJsonAsync($"/api/registrations/{removed.Id}/remove", new { reason = "重複申込のため" }), 200);
@@ -270,8 +278,9 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         await Expect.StatusAsync(await raced.Buyer.Client.PostAsync($"/api/registrations/{raced.Id}/cancel", null), 200);
         Assert.True(api.Stripe.MarkPaid(raced.Session!));
         await Expect.StatusAsync(await api.DeliverAsync(NewEvent(), "checkout.session.completed", raced.Session!, raced.Id), 200);
-        Assert.Equal("Cancelled", await Status("registrations", "id", raced.Id));
-        Assert.Equal(3000, await api.CountAsync($"SELECT amount_yen FROM refunds WHERE registration_id = '{raced.Id}' AND reason = 'LatePaymentNoSeat'"));
+        Assert.Equal(RegistrationStatus.Cancelled, await api.RegistrationStatusAsync(raced.Id));
+        var refund = await RefundOfAsync(raced.Id);
+        Assert.Equal((RefundReason.LatePaymentNoSeat, 3000), (refund.Reason, refund.AmountYen));
         await api.RunPaymentJobsAsync();
         Assert.Equal("complete", api.Stripe.StatusOf(raced.Session!));
     }
@@ -281,24 +290,24 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
     {
         var h = await HoldAsync(capacity: 1);
         await Expect.StatusAsync(await api.DeliverAsync(NewEvent(), "checkout.session.completed", h.Session!, h.Id, amount: 300), 200);
-        Assert.Equal("PendingPayment", await Status("registrations", "id", h.Id));
-        Assert.Equal("NeedsReview", await Status("payments", "registration_id", h.Id));
+        Assert.Equal(RegistrationStatus.PendingPayment, await api.RegistrationStatusAsync(h.Id));
+        Assert.Equal(PaymentStatus.NeedsReview, (await api.PaymentOfAsync(h.Id)).Status);
         // Held for a person: neither the hold's end nor the session's releases it.
         Assert.Equal(0, await api.RunSeatExpiryAsync(h.ExpiresAt.AddHours(1)));
-        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{h.Event.Id}'"));
+        Assert.Equal(1, await api.SeatsTakenAsync(h.Event.Id));
         var problems = await AdminProblemsAsync();
-        var mismatch = problems.GetProperty("problems").EnumerateArray().Single(p => p.GetProperty("stripeObjectId").GetString() == h.Session);
-        Assert.Equal("amountMismatch", mismatch.GetProperty("kind").GetString());
-        Assert.Contains("300", mismatch.GetProperty("detail").GetString());
-        Assert.Contains(problems.GetProperty("paymentsNeedingReview").EnumerateArray(), p => p.GetProperty("registrationId").GetString() == h.Id);
+        var mismatch = problems.Problems.Single(p => p.StripeObjectId == h.Session);
+        Assert.Equal(PaymentProblemKind.AmountMismatch, mismatch.Kind);
+        Assert.Contains("300", mismatch.Detail);
+        Assert.Contains(problems.PaymentsNeedingReview, p => p.RegistrationId == h.Id);
 
         // The right amount in another currency is a mismatch too, found by reconciliation as well.
         var usd = await HoldAsync();
         Assert.True(api.Stripe.MarkPaid(usd.Session!));
         api.Stripe.Report(usd.Session!, 3000, "usd");
         await api.RunPaymentJobsAsync(usd.ExpiresAt.AddSeconds(1));
-        Assert.Equal("NeedsReview", await Status("payments", "registration_id", usd.Id));
-        Assert.Equal("PendingPayment", await Status("registrations", "id", usd.Id));
+        Assert.Equal(PaymentStatus.NeedsReview, (await api.PaymentOfAsync(usd.Id)).Status);
+        Assert.Equal(RegistrationStatus.PendingPayment, await api.RegistrationStatusAsync(usd.Id));
     }
 
     [Fact]
@@ -309,18 +318,17 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         var conflicting = NewEvent();
         for (var i = 0; i < 2; i++)
             await Expect.StatusAsync(await api.DeliverAsync(conflicting, "checkout.session.completed", a.Session!, b.Id), 200);
-        Assert.Equal("PendingPayment", await Status("registrations", "id", a.Id));
-        Assert.Equal("PendingPayment", await Status("registrations", "id", b.Id));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM payment_problems WHERE stripe_event_id = '{conflicting}' AND kind = 'ConflictingEvent'"));
+        Assert.Equal(RegistrationStatus.PendingPayment, await api.RegistrationStatusAsync(a.Id));
+        Assert.Equal(RegistrationStatus.PendingPayment, await api.RegistrationStatusAsync(b.Id));
+        Assert.Equal(1, await api.DbAsync(db => db.PaymentProblems.CountAsync(p => p.StripeEventId == conflicting && p.Kind == PaymentProblemKind.ConflictingEvent)));
 
         var unmatched = NewEvent();
         await Expect.StatusAsync(await api.DeliverAsync(unmatched, "checkout.session.completed", "cs_test_" + Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString()), 200);
-        Assert.Contains((await AdminProblemsAsync()).GetProperty("problems").EnumerateArray(), p => p.GetProperty("stripeEventId").GetString() == unmatched
-            && p.GetProperty("kind").GetString() == "unmatchedEvent");
+        Assert.Contains((await AdminProblemsAsync()).Problems, p => p.StripeEventId == unmatched && p.Kind == PaymentProblemKind.UnmatchedEvent);
         // Organizers see their own event's problems, strangers nothing.
-        var organizerView = await Expect.JsonAsync(await a.Organizer.Client.GetAsync($"/api/events/{a.Event.Id}/payments/problems"));
-        Assert.Contains(organizerView.GetProperty("problems").EnumerateArray(), p => p.GetProperty("stripeEventId").GetString() == conflicting);
-        Assert.DoesNotContain(organizerView.GetProperty("problems").EnumerateArray(), p => p.GetProperty("stripeEventId").GetString() == unmatched);
+        var organizerView = await OrganizerProblemsAsync(a);
+        Assert.Contains(organizerView.Problems, p => p.StripeEventId == conflicting);
+        Assert.DoesNotContain(organizerView.Problems, p => p.StripeEventId == unmatched);
     }
 
     [Fact]
@@ -361,9 +369,9 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         var h = await HoldAsync();
         api.Stripe.Forget(h.Session!);
         await api.RunPaymentJobsAsync(h.ExpiresAt.AddSeconds(1));
-        Assert.Equal("Expired", await Status("registrations", "id", h.Id));
-        Assert.Equal(0, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{h.Event.Id}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM payment_problems WHERE stripe_object_id = '{h.Session}' AND kind = 'SessionMissing'"));
+        Assert.Equal(RegistrationStatus.Expired, await api.RegistrationStatusAsync(h.Id));
+        Assert.Equal(0, await api.SeatsTakenAsync(h.Event.Id));
+        Assert.Equal(1, await api.DbAsync(db => db.PaymentProblems.CountAsync(p => p.StripeObjectId == h.Session && p.Kind == PaymentProblemKind.SessionMissing)));
         await api.RunPaymentJobsAsync(h.ExpiresAt.AddHours(2));
         Assert.Single(api.Stripe.Requests, r => r.Method == "GET" && r.Path == $"/v1/checkout/sessions/{h.Session}");
     }
@@ -388,11 +396,12 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         Assert.True(api.Stripe.MarkPaid(fresh.Session!));
 
         var report = await api.RunPaymentJobsAsync(fresh.ExpiresAt.AddSeconds(1));
-        Assert.Equal("Confirmed", await Status("registrations", "id", fresh.Id));
+        Assert.Equal(RegistrationStatus.Confirmed, await api.RegistrationStatusAsync(fresh.Id));
         // Each broken row was asked once in this run and put back with a back-off, not asked again and again.
         Assert.Equal(150, api.Stripe.Requests.Count(r => r.Method == "GET" && r.Path.StartsWith("/v1/checkout/sessions/" + FakeStripe.BrokenSessionPrefix, StringComparison.Ordinal)));
         Assert.True(report.SessionsAsked >= 151);
-        Assert.Equal(150, await api.CountAsync($"SELECT count(*) FROM payments WHERE checkout_session_id LIKE '{FakeStripe.BrokenSessionPrefix}%' AND checks = 1 AND next_check_at > now()"));
+        var now = DateTimeOffset.UtcNow;
+        Assert.Equal(150, await api.DbAsync(db => db.Payments.CountAsync(p => p.CheckoutSessionId!.StartsWith(FakeStripe.BrokenSessionPrefix) && p.Checks == 1 && p.NextCheckAt > now)));
     }
 
     [Fact]
@@ -410,11 +419,11 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
             var problem = await Expect.ProblemAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 503, "payment.unavailable");
             // Stripe.net alone would wait 3 × 4 s and its backoff: the budget (3 s) answers first.
             Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(2.5), TimeSpan.FromSeconds(6));
-            var id = problem.GetProperty("registrationId").GetString()!;
-            Assert.Equal("PendingPayment", await slow.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
+            var id = problem.GetProperty("registrationId").GetGuid();
+            Assert.Equal(RegistrationStatus.PendingPayment, await slow.RegistrationStatusAsync(id));
             slow.Stripe.Delay = null;
-            var retried = await Expect.JsonAsync(await buyer.Client.PostAsync($"/api/registrations/{id}/checkout", null));
-            Assert.StartsWith("https://checkout.stripe.test/", retried.GetProperty("checkoutUrl").GetString());
+            var retried = await buyer.Client.PostAsync<RegistrationView>($"/api/registrations/{id}/checkout", null);
+            Assert.StartsWith("https://checkout.stripe.test/", retried.CheckoutUrl);
         }
         finally
         {

@@ -1,8 +1,13 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Assemble.Api.Features.Payments;
+using Assemble.Api.Features.Registrations;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Domain.Events;
+using Assemble.Domain.Payments;
 using Assemble.Infrastructure.Payments;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,7 +48,8 @@ public sealed class PaymentsFactory : EventsFactory
     public async Task<HttpResponseMessage> DeliverAsync(string eventId, string type, string sessionId, string? registrationId, string paymentStatus = "paid",
         string? header = null, DateTimeOffset? signedAt = null, string? apiVersion = null, long? amount = null, string currency = "jpy")
     {
-        amount ??= !Guid.TryParse(registrationId, out _) ? 3000 : await CountAsync($"SELECT coalesce((SELECT amount_yen FROM registrations WHERE id = '{registrationId}'), 3000)");
+        amount ??= !Guid.TryParse(registrationId, out var id) ? 3000
+            : await DbAsync(db => db.Registrations.Where(r => r.Id == id).Select(r => (int?)r.AmountYen).SingleOrDefaultAsync()) ?? 3000;
         var body = JsonSerializer.Serialize(new
         {
             id = eventId, @object = "event", type, api_version = apiVersion ?? StripeConfiguration.ApiVersion, created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
@@ -54,6 +60,10 @@ public sealed class PaymentsFactory : EventsFactory
         request.Headers.TryAddWithoutValidation("Stripe-Signature", header ?? Sign(body, at: signedAt));
         return await CreateClient().SendAsync(request);
     }
+
+    public Task<HttpResponseMessage> DeliverAsync(string eventId, string type, string sessionId, Guid registrationId, string paymentStatus = "paid",
+        string? header = null, DateTimeOffset? signedAt = null, string? apiVersion = null, long? amount = null, string currency = "jpy")
+        => DeliverAsync(eventId, type, sessionId, registrationId.ToString(), paymentStatus, header, signedAt, apiVersion, amount, currency);
 
     /// <summary>Posts any Stripe event (signed) with the given data.object.</summary>
     public async Task<HttpResponseMessage> DeliverRawAsync(string type, object dataObject, string? eventId = null)
@@ -67,30 +77,30 @@ public sealed class PaymentsFactory : EventsFactory
 
 public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFactory>
 {
-    private async Task<(EventsFactory.CreatedEvent Event, TestMember Buyer, JsonElement Hold)> HoldAsync(int capacity = 40, int price = 3000)
+    private async Task<(EventsFactory.CreatedEvent Event, TestMember Buyer, RegistrationView Hold)> HoldAsync(int capacity = 40, int price = 3000)
     {
         var organizer = await api.OrganizerAsync();
         var body = EventsFactory.StudySession(capacity: capacity, priceYen: price);
         body["title"] = "ライブスーパーヴィジョン予習会";
         var e = await EventsFactory.CreateEventAsync(organizer, body);
         var buyer = await api.MemberAsync();
-        var hold = await Expect.JsonAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
+        var hold = await buyer.Client.PostAsync<RegistrationView>($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }, 202);
         return (e, buyer, hold);
     }
 
-    private static string SessionOf(JsonElement hold) => hold.GetProperty("checkoutUrl").GetString()!.Split('/')[^1];
+    private static string SessionOf(RegistrationView hold) => hold.CheckoutUrl!.Split('/')[^1];
 
     [Fact]
     public async Task A_3000_yen_ticket_creates_exactly_this_checkout_session_and_payment_confirms_it()
     {
         var (e, buyer, hold) = await HoldAsync();
-        var registrationId = hold.GetProperty("id").GetString()!;
-        Assert.StartsWith("https://checkout.stripe.test/c/pay/cs_test_", hold.GetProperty("checkoutUrl").GetString());
+        var registrationId = hold.Id;
+        Assert.StartsWith("https://checkout.stripe.test/c/pay/cs_test_", hold.CheckoutUrl);
 
-        var create = api.Stripe.Requests.Single(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(registrationId));
+        var create = api.Stripe.Requests.Single(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(registrationId.ToString()));
         Assert.Equal("POST", create.Method);
         Assert.Equal(StripeConfiguration.ApiVersion, create.StripeVersion);
-        Assert.Equal($"checkout-{Guid.Parse(registrationId):N}", create.IdempotencyKey);
+        Assert.Equal($"checkout-{registrationId:N}", create.IdempotencyKey);
         Assert.StartsWith("application/x-www-form-urlencoded", create.ContentType);
         var form = FakeStripe.Form(create.Body);
         var expiresAt = long.Parse(form["expires_at"]);
@@ -105,29 +115,29 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
             ["line_items[0][quantity]"] = "1",
             ["success_url"] = $"{ApiFactory.PublicBaseUrl}/checkout/success?session_id={{CHECKOUT_SESSION_ID}}",
             ["cancel_url"] = $"{ApiFactory.PublicBaseUrl}/checkout/cancel?registration={registrationId}",
-            ["client_reference_id"] = registrationId,
-            ["metadata[registration_id]"] = registrationId,
-            ["payment_intent_data[metadata][registration_id]"] = registrationId,
+            ["client_reference_id"] = registrationId.ToString(),
+            ["metadata[registration_id]"] = registrationId.ToString(),
+            ["payment_intent_data[metadata][registration_id]"] = registrationId.ToString(),
             ["customer_email"] = buyer.Email,
             ["locale"] = "ja",
             ["expires_at"] = expiresAt.ToString(System.Globalization.CultureInfo.InvariantCulture),
         };
         Assert.Equal(expected.OrderBy(p => p.Key), form.OrderBy(p => p.Key));
         // The hold lasts at least as long as the session.
-        Assert.True(hold.GetProperty("holdExpiresAt").GetDateTimeOffset().ToUnixTimeSeconds() >= expiresAt);
+        Assert.True(hold.HoldExpiresAt!.Value.ToUnixTimeSeconds() >= expiresAt);
 
         await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(hold), registrationId), 200);
-        var paid = await Expect.JsonAsync(await buyer.Client.GetAsync($"/api/registrations/{registrationId}"));
-        Assert.Equal("confirmed", paid.GetProperty("status").GetString());
-        Assert.False(string.IsNullOrEmpty(paid.GetProperty("checkInCode").GetString()));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM payments WHERE registration_id = '{registrationId}' AND status = 'Paid'"));
+        var paid = await buyer.Client.GetAsync<RegistrationView>($"/api/registrations/{registrationId}");
+        Assert.Equal(RegistrationStatus.Confirmed, paid.Status);
+        Assert.False(string.IsNullOrEmpty(paid.CheckInCode));
+        Assert.Equal(1, await api.DbAsync(db => db.Payments.CountAsync(p => p.RegistrationId == registrationId && p.Status == PaymentStatus.Paid)));
     }
 
     [Fact]
     public async Task The_same_event_delivered_five_times_at_once_confirms_once()
     {
         var (_, _, hold) = await HoldAsync();
-        var id = hold.GetProperty("id").GetString()!;
+        var id = hold.Id;
         var eventId = "evt_" + Guid.NewGuid().ToString("N");
         // Two API processes on one database receive the same delivery.
         await using var second = api.SecondInstance();
@@ -146,60 +156,60 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(i => i % 2 == 0 ? api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id) : ViaSecond()));
         Assert.All(responses, r => Assert.Equal(200, (int)r.StatusCode));
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE subject_id = '{id}' AND type = 'registration.confirmed'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM processed_stripe_events WHERE id = '{eventId}'"));
+        Assert.Equal(1, await api.DbAsync(db => db.ProcessedStripeEvents.CountAsync(p => p.Id == eventId)));
     }
 
     [Fact]
     public async Task An_expired_event_after_completion_changes_nothing()
     {
         var (e, _, hold) = await HoldAsync();
-        var id = hold.GetProperty("id").GetString()!;
+        var id = hold.Id;
         await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(hold), id);
         await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.expired", SessionOf(hold), id, "unpaid"), 200);
-        Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(RegistrationStatus.Confirmed, await api.RegistrationStatusAsync(id));
+        Assert.Equal(1, await api.SeatsTakenAsync(e.Id));
     }
 
     [Fact]
     public async Task A_refund_event_arriving_before_anything_it_refers_to_is_accepted_and_changes_nothing()
     {
         var (_, _, hold) = await HoldAsync();
-        var id = hold.GetProperty("id").GetString()!;
+        var id = hold.Id;
         await Expect.StatusAsync(await api.DeliverRawAsync("refund.updated", new { id = "re_unknown_" + Guid.NewGuid().ToString("N"), @object = "refund", status = "succeeded" }), 200);
         await Expect.StatusAsync(await api.DeliverRawAsync("charge.refunded", new { id = "ch_x", @object = "charge", payment_intent = "pi_not_ours", amount_refunded = 3000 }), 200);
         await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(hold), id), 200);
-        Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
-        Assert.Equal(0, await api.CountAsync($"SELECT refunded_yen FROM payments WHERE registration_id = '{id}'"));
+        Assert.Equal(RegistrationStatus.Confirmed, await api.RegistrationStatusAsync(id));
+        Assert.Equal(0, (await api.PaymentOfAsync(id)).RefundedYen);
     }
 
     [Fact]
     public async Task A_delayed_payment_waits_then_confirms_or_releases_the_seat()
     {
         var (e, _, hold) = await HoldAsync();
-        var id = hold.GetProperty("id").GetString()!;
+        var id = hold.Id;
         await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(hold), id, "unpaid");
-        Assert.Equal("PendingPayment", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
-        Assert.Equal("AwaitingAsyncPayment", await api.ScalarAsync($"SELECT status FROM payments WHERE registration_id = '{id}'"));
+        Assert.Equal(RegistrationStatus.PendingPayment, await api.RegistrationStatusAsync(id));
+        Assert.Equal(PaymentStatus.AwaitingAsyncPayment, (await api.PaymentOfAsync(id)).Status);
         await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.async_payment_succeeded", SessionOf(hold), id);
-        Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
+        Assert.Equal(RegistrationStatus.Confirmed, await api.RegistrationStatusAsync(id));
 
         var (failedEvent, _, other) = await HoldAsync();
-        var otherId = other.GetProperty("id").GetString()!;
+        var otherId = other.Id;
         await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(other), otherId, "unpaid");
         await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.async_payment_failed", SessionOf(other), otherId, "unpaid");
-        Assert.Equal("Expired", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{otherId}'"));
-        Assert.Equal(0, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{failedEvent.Id}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(RegistrationStatus.Expired, await api.RegistrationStatusAsync(otherId));
+        Assert.Equal(0, await api.SeatsTakenAsync(failedEvent.Id));
+        Assert.Equal(1, await api.SeatsTakenAsync(e.Id));
     }
 
     [Fact]
     public async Task An_expired_session_releases_the_hold()
     {
         var (e, _, hold) = await HoldAsync();
-        var id = hold.GetProperty("id").GetString()!;
+        var id = hold.Id;
         await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.expired", SessionOf(hold), id, "unpaid"), 200);
-        Assert.Equal("Expired", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
-        Assert.Equal(0, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(RegistrationStatus.Expired, await api.RegistrationStatusAsync(id));
+        Assert.Equal(0, await api.SeatsTakenAsync(e.Id));
     }
 
     [Fact]
@@ -207,24 +217,24 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
     {
         // With a seat free: the registration comes back confirmed.
         var (e, _, hold) = await HoldAsync(capacity: 1);
-        var id = hold.GetProperty("id").GetString()!;
+        var id = hold.Id;
         // The hold ends when Stripe says its session expired (reconciliation expires it at Stripe), not before.
-        await api.RunPaymentJobsAsync(hold.GetProperty("holdExpiresAt").GetDateTimeOffset().AddSeconds(1));
-        Assert.Equal("Expired", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
+        await api.RunPaymentJobsAsync(hold.HoldExpiresAt!.Value.AddSeconds(1));
+        Assert.Equal(RegistrationStatus.Expired, await api.RegistrationStatusAsync(id));
         await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(hold), id);
-        Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(RegistrationStatus.Confirmed, await api.RegistrationStatusAsync(id));
+        Assert.Equal(1, await api.SeatsTakenAsync(e.Id));
 
         // Without one: never beyond capacity; the payment is marked for refund and everyone is told.
         var (full, _, late) = await HoldAsync(capacity: 1);
-        var lateId = late.GetProperty("id").GetString()!;
-        await api.RunPaymentJobsAsync(late.GetProperty("holdExpiresAt").GetDateTimeOffset().AddSeconds(1));
+        var lateId = late.Id;
+        await api.RunPaymentJobsAsync(late.HoldExpiresAt!.Value.AddSeconds(1));
         var other = await api.MemberAsync();
         await Expect.StatusAsync(await other.Client.PostAsJsonAsync($"/api/events/{full.Id}/registrations", new { ticketTypeId = full.TicketTypeId }), 202);
         await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(late), lateId);
-        Assert.Equal("Expired", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{lateId}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{full.Id}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM payments WHERE registration_id = '{lateId}' AND refund_due AND status = 'Paid'"));
+        Assert.Equal(RegistrationStatus.Expired, await api.RegistrationStatusAsync(lateId));
+        Assert.Equal(1, await api.SeatsTakenAsync(full.Id));
+        Assert.Equal(1, await api.DbAsync(db => db.Payments.CountAsync(p => p.RegistrationId == lateId && p.RefundDue && p.Status == PaymentStatus.Paid)));
         Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE subject_id = '{lateId}' AND type = 'refund.requested'"));
     }
 
@@ -232,7 +242,7 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
     public async Task Bad_signatures_are_400_and_change_nothing()
     {
         var (_, _, hold) = await HoldAsync();
-        var id = hold.GetProperty("id").GetString()!;
+        var id = hold.Id;
         var session = SessionOf(hold);
         const string body = "{\"id\":\"evt_x\"}";
         var now = DateTimeOffset.UtcNow;
@@ -248,8 +258,8 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
             await Expect.ProblemAsync(await api.DeliverAsync($"{tag}_{i}", "checkout.session.completed", session, id, header: header), 400, "webhook.bad_signature");
         // Stale: signed six minutes ago.
         await Expect.ProblemAsync(await api.DeliverAsync($"{tag}_stale", "checkout.session.completed", session, id, signedAt: now.AddMinutes(-6)), 400, "webhook.bad_signature");
-        Assert.Equal("PendingPayment", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM processed_stripe_events WHERE id LIKE '{tag}%'"));
+        Assert.Equal(RegistrationStatus.PendingPayment, await api.RegistrationStatusAsync(id));
+        Assert.Equal(0, await api.DbAsync(db => db.ProcessedStripeEvents.CountAsync(p => p.Id.StartsWith(tag))));
         // A tampered body under a valid signature of another body.
         Assert.Equal(400, (int)(await api.DeliverAsync($"{tag}_tampered", "checkout.session.completed", session, id, header: PaymentsFactory.Sign(body, at: now))).StatusCode);
     }
@@ -259,19 +269,19 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
     {
         api.Stripe.Failures.Enqueue(500);
         var (_, _, hold) = await HoldAsync();
-        var attempts = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(hold.GetProperty("id").GetString()!)).ToList();
+        var attempts = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(hold.Id.ToString())).ToList();
         Assert.Equal(2, attempts.Count);
         Assert.Equal(attempts[0].IdempotencyKey, attempts[1].IdempotencyKey);
-        Assert.NotNull(hold.GetProperty("checkoutUrl").GetString());
+        Assert.NotNull(hold.CheckoutUrl);
 
         // A refused request creates nothing, and the same request would be refused again: a new key and fresh terms, at once.
         api.Stripe.Failures.Enqueue(400);
         var (_, buyer, retried) = await HoldAsync();
-        var id = retried.GetProperty("id").GetString()!;
-        var tries = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id)).ToList();
-        Assert.Equal([$"checkout-{Guid.Parse(id):N}", $"checkout-{Guid.Parse(id):N}-2"], tries.Select(t => t.IdempotencyKey));
-        Assert.NotNull(retried.GetProperty("checkoutUrl").GetString());
-        Assert.Equal(retried.GetProperty("checkoutUrl").GetString(), (await Expect.JsonAsync(await buyer.Client.PostAsync($"/api/registrations/{id}/checkout", null))).GetProperty("checkoutUrl").GetString());
+        var id = retried.Id;
+        var tries = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id.ToString())).ToList();
+        Assert.Equal([$"checkout-{id:N}", $"checkout-{id:N}-2"], tries.Select(t => t.IdempotencyKey));
+        Assert.NotNull(retried.CheckoutUrl);
+        Assert.Equal(retried.CheckoutUrl, (await buyer.Client.PostAsync<RegistrationView>($"/api/registrations/{id}/checkout", null)).CheckoutUrl);
         var stranger = await api.MemberAsync();
         await Expect.ProblemAsync(await stranger.Client.PostAsync($"/api/registrations/{id}/checkout", null), 404, "registration.not_found");
     }
@@ -280,21 +290,21 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
     public async Task Every_post_to_stripe_carries_the_idempotency_key_stored_before_it()
     {
         var (_, _, hold) = await HoldAsync();
-        var id = hold.GetProperty("id").GetString()!;
+        var id = hold.Id;
         await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(hold), id), 200);
         var organizer = await api.OrganizerAsync();
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(priceYen: 2000));
         var buyer = await api.MemberAsync();
-        var paid = await Expect.JsonAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
-        var paidId = paid.GetProperty("id").GetString()!;
+        var paid = await buyer.Client.PostAsync<RegistrationView>($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }, 202);
+        var paidId = paid.Id;
         await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(paid), paidId), 200);
         await Expect.StatusAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{paidId}/refunds", new { amountYen = 500 }), 201);
         await api.RunPaymentJobsAsync();
 
         // Stripe.net would invent a random key for a POST without one: the point is that each is ours.
-        var refundKey = (string)(await api.ScalarAsync($"SELECT idempotency_key FROM refunds WHERE registration_id = '{paidId}'"))!;
-        Assert.Equal($"checkout-{Guid.Parse(id):N}", api.Stripe.Requests.Single(r => r.Method == "POST" && r.Body.Contains(id)).IdempotencyKey);
-        Assert.Equal($"checkout-{Guid.Parse(paidId):N}", api.Stripe.Requests.Single(r => r.Method == "POST" && r.Body.Contains(paidId)).IdempotencyKey);
+        var refundKey = await api.DbAsync(db => db.Refunds.Where(r => r.RegistrationId == paidId).Select(r => r.IdempotencyKey).SingleAsync());
+        Assert.Equal($"checkout-{id:N}", api.Stripe.Requests.Single(r => r.Method == "POST" && r.Body.Contains(id.ToString())).IdempotencyKey);
+        Assert.Equal($"checkout-{paidId:N}", api.Stripe.Requests.Single(r => r.Method == "POST" && r.Body.Contains(paidId.ToString())).IdempotencyKey);
         var refund = api.Stripe.Requests.Single(r => r.Path == "/v1/refunds" && r.IdempotencyKey == refundKey);
         Assert.Equal("500", FakeStripe.Form(refund.Body)["amount"]);
         Assert.Equal("pi_" + SessionOf(paid)[8..], FakeStripe.Form(refund.Body)["payment_intent"]);
@@ -309,42 +319,42 @@ public sealed class PaymentTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         var client = Assert.IsType<Stripe.StripeClient>(api.Services.GetRequiredService<Stripe.IStripeClient>());
         Assert.Equal(api.Stripe.BaseUrl, client.ApiBase);
         var (_, _, hold) = await HoldAsync();
-        Assert.Contains(api.Stripe.Requests, r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(hold.GetProperty("id").GetString()!));
+        Assert.Contains(api.Stripe.Requests, r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(hold.Id.ToString()));
     }
 
     [Fact]
     public async Task An_event_of_another_api_release_train_is_refused_unrecorded_and_one_of_ours_is_handled()
     {
         var (e, _, hold) = await HoldAsync();
-        var id = hold.GetProperty("id").GetString()!;
+        var id = hold.Id;
         var eventId = "evt_" + Guid.NewGuid().ToString("N");
         // An endpoint left on an older (or newer) major version: its objects may not have the shape Stripe.net reads.
         await Expect.ProblemAsync(await api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id, apiVersion: "2025-03-31.basil"), 422, "webhook.api_version_mismatch");
         await Expect.ProblemAsync(await api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id, apiVersion: "2017-06-05"), 422, "webhook.api_version_mismatch");
-        Assert.Equal("PendingPayment", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM processed_stripe_events WHERE id = '{eventId}'"));
+        Assert.Equal(RegistrationStatus.PendingPayment, await api.RegistrationStatusAsync(id));
+        Assert.Equal(0, await api.DbAsync(db => db.ProcessedStripeEvents.CountAsync(p => p.Id == eventId)));
 
         // A later monthly version of our release train (no breaking changes) is read like ours.
         var train = StripeConfiguration.ApiVersion.Split('.')[1];
         await Expect.StatusAsync(await api.DeliverAsync(eventId, "checkout.session.completed", SessionOf(hold), id, apiVersion: $"2099-12-31.{train}"), 200);
-        Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(RegistrationStatus.Confirmed, await api.RegistrationStatusAsync(id));
+        Assert.Equal(1, await api.SeatsTakenAsync(e.Id));
     }
 }
 
 public sealed class RefundTests(PaymentsFactory api) : IClassFixture<PaymentsFactory>
 {
-    private async Task<(EventsFactory.CreatedEvent Event, TestMember Organizer, List<(TestMember Member, string RegistrationId)> Paid)> PaidAsync(int count, int price = 3000)
+    private async Task<(EventsFactory.CreatedEvent Event, TestMember Organizer, List<(TestMember Member, Guid RegistrationId)> Paid)> PaidAsync(int count, int price = 3000)
     {
         var organizer = await api.OrganizerAsync();
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: count, priceYen: price));
         var members = await api.MembersAsync(count);
-        var paid = new List<(TestMember, string)>();
+        var paid = new List<(TestMember, Guid)>();
         foreach (var m in members)
         {
-            var hold = await Expect.JsonAsync(await m.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
-            var id = hold.GetProperty("id").GetString()!;
-            await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", hold.GetProperty("checkoutUrl").GetString()!.Split('/')[^1], id), 200);
+            var hold = await m.Client.PostAsync<RegistrationView>($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }, 202);
+            var id = hold.Id;
+            await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", hold.CheckoutUrl!.Split('/')[^1], id), 200);
             paid.Add((m, id));
         }
         return (e, organizer, paid);
@@ -355,17 +365,10 @@ public sealed class RefundTests(PaymentsFactory api) : IClassFixture<PaymentsFac
     {
         var (e, organizer, paid) = await PaidAsync(40);
         await Expect.StatusAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/cancel", new { reason = "会場の都合により中止します" }), 200);
-        Assert.Equal(40, await api.CountAsync($"SELECT count(*) FROM refunds WHERE event_id = '{e.Id}' AND status = 'Requested' AND amount_yen = 3000"));
+        Assert.Equal(40, await api.DbAsync(db => db.Refunds.CountAsync(r => r.EventId == e.Id && r.Status == RefundStatus.Requested && r.AmountYen == 3000)));
 
         // Other tests of this class share the fake Stripe: count this event's refunds by their idempotency keys.
-        var keys = new HashSet<string>();
-        await using (var connection = new Npgsql.NpgsqlConnection(api.ConnectionString))
-        {
-            await connection.OpenAsync();
-            await using var command = new Npgsql.NpgsqlCommand($"SELECT idempotency_key FROM refunds WHERE event_id = '{e.Id}'", connection);
-            await using var reader = await command.ExecuteReaderAsync();
-            while (await reader.ReadAsync()) keys.Add(reader.GetString(0));
-        }
+        var keys = (await api.DbAsync(db => db.Refunds.Where(r => r.EventId == e.Id).Select(r => r.IdempotencyKey).ToListAsync())).ToHashSet();
         List<FakeStripe.Recorded> Calls() => api.Stripe.Requests.Where(r => r.Path == "/v1/refunds" && keys.Contains(r.IdempotencyKey ?? "")).ToList();
 
         var first = await api.RunPaymentJobsAsync();
@@ -376,18 +379,18 @@ public sealed class RefundTests(PaymentsFactory api) : IClassFixture<PaymentsFac
 
         await api.RunPaymentJobsAsync();
         Assert.Equal(40, Calls().Count);
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM refunds WHERE event_id = '{e.Id}' AND status = 'Requested'"));
+        Assert.Equal(0, await api.DbAsync(db => db.Refunds.CountAsync(r => r.EventId == e.Id && r.Status == RefundStatus.Requested)));
         Assert.Equal(40, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'refund.requested'"));
         // Each member is told once the money is back.
         Assert.Equal(40, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'refund.completed'"));
         var refunded = await api.MailAsync(paid[0].Member.Email, m => m.Subject.Contains("返金が完了"));
         Assert.Contains("¥3,000", refunded.Text);
 
-        var report = await Expect.JsonAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/payments?limit=5"));
-        Assert.Equal(40, report.GetProperty("totals").GetProperty("paidCount").GetInt32());
-        Assert.Equal(120_000, report.GetProperty("totals").GetProperty("refundedYen").GetInt64());
-        Assert.Equal(40, report.GetProperty("totals").GetProperty("refundsSucceeded").GetInt32());
-        Assert.Equal(5, report.GetProperty("items").GetArrayLength());
+        var report = await organizer.Client.GetAsync<ListEventPayments.Response>($"/api/events/{e.Id}/payments?limit=5");
+        Assert.Equal(40, report.Totals.PaidCount);
+        Assert.Equal(120_000, report.Totals.RefundedYen);
+        Assert.Equal(40, report.Totals.RefundsSucceeded);
+        Assert.Equal(5, report.Items.Count);
         var csv = await organizer.Client.GetAsync($"/api/events/{e.Id}/payments.csv");
         Assert.Equal(41, (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
         await Expect.ProblemAsync(await paid[0].Member.Client.GetAsync($"/api/events/{e.Id}/payments"), 403, "event.not_organizer");
@@ -401,18 +404,19 @@ public sealed class RefundTests(PaymentsFactory api) : IClassFixture<PaymentsFac
         await Expect.ProblemAsync(await member.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 1000 }), 403, "event.not_organizer");
         var stranger = await api.MemberAsync();
         await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 1000 }), 404, "registration.not_found");
-        var part = await Expect.JsonAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 1000 }), 201);
-        Assert.Equal(2000, part.GetProperty("refundableYenLeft").GetInt32());
+        var part = await organizer.Client.PostAsync<RefundRegistration.Response>($"/api/registrations/{id}/refunds", new { amountYen = 1000 }, 201);
+        Assert.Equal(2000, part.RefundableYenLeft);
         await Expect.ProblemAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 2001 }), 422, "payment.refund_too_large");
         await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 0 }), "amountYen");
         await Expect.StatusAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { }), 201);
         await Expect.ProblemAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 1 }), 422, "payment.refund_too_large");
-        Assert.Equal(3000, await api.CountAsync($"SELECT refunded_yen FROM payments WHERE registration_id = '{id}'"));
+        Assert.Equal(3000, (await api.PaymentOfAsync(id)).RefundedYen);
 
         // The other member cancels before the deadline: refunded minus the ¥500 fee.
         var (other, otherId) = paid[1];
         await Expect.StatusAsync(await other.Client.PostAsync($"/api/registrations/{otherId}/cancel", null), 200);
-        Assert.Equal(2500, await api.CountAsync($"SELECT amount_yen FROM refunds WHERE registration_id = '{otherId}' AND reason = 'MemberCancelled'"));
+        var refund = await api.DbAsync(db => db.Refunds.SingleAsync(r => r.RegistrationId == otherId));
+        Assert.Equal((RefundReason.MemberCancelled, 2500), (refund.Reason, refund.AmountYen));
     }
 
     [Fact]
@@ -422,19 +426,19 @@ public sealed class RefundTests(PaymentsFactory api) : IClassFixture<PaymentsFac
         var id = paid[0].RegistrationId;
         await Expect.StatusAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { amountYen = 3000 }), 201);
         await api.RunPaymentJobsAsync();
-        var stripeRefund = (string)(await api.ScalarAsync($"SELECT stripe_refund_id FROM refunds WHERE registration_id = '{id}'"))!;
+        var stripeRefund = await api.DbAsync(db => db.Refunds.Where(r => r.RegistrationId == id).Select(r => r.StripeRefundId).SingleAsync());
         // The fake answers "succeeded" at once; a refund.failed afterwards must not move it back.
-        Assert.Equal("Succeeded", await api.ScalarAsync($"SELECT status FROM refunds WHERE registration_id = '{id}'"));
+        Assert.Equal(RefundStatus.Succeeded, await api.DbAsync(db => db.Refunds.Where(r => r.RegistrationId == id).Select(r => r.Status).SingleAsync()));
         await Expect.StatusAsync(await api.DeliverRawAsync("refund.failed", new { id = stripeRefund, @object = "refund", status = "failed", failure_reason = "expired_or_canceled_card" }), 200);
-        Assert.Equal("Succeeded", await api.ScalarAsync($"SELECT status FROM refunds WHERE registration_id = '{id}'"));
+        Assert.Equal(RefundStatus.Succeeded, await api.DbAsync(db => db.Refunds.Where(r => r.RegistrationId == id).Select(r => r.Status).SingleAsync()));
 
         // A refund Stripe reports failed while pending gives its yen back to refund again.
-        await api.ScalarAsync($"UPDATE refunds SET status = 'Pending' WHERE registration_id = '{id}'");
+        await api.DbAsync(db => db.Refunds.Where(r => r.RegistrationId == id).ExecuteUpdateAsync(u => u.SetProperty(r => r.Status, RefundStatus.Pending)));
         var eventId = "evt_" + Guid.NewGuid().ToString("N");
         await Expect.StatusAsync(await api.DeliverRawAsync("refund.failed", new { id = stripeRefund, @object = "refund", status = "failed", failure_reason = "expired_or_canceled_card" }, eventId), 200);
         await Expect.StatusAsync(await api.DeliverRawAsync("refund.failed", new { id = stripeRefund, @object = "refund", status = "failed", failure_reason = "expired_or_canceled_card" }, eventId), 200);
-        Assert.Equal("Failed", await api.ScalarAsync($"SELECT status FROM refunds WHERE registration_id = '{id}'"));
-        Assert.Equal(0, await api.CountAsync($"SELECT refunded_yen FROM payments WHERE registration_id = '{id}'"));
+        Assert.Equal(RefundStatus.Failed, await api.DbAsync(db => db.Refunds.Where(r => r.RegistrationId == id).Select(r => r.Status).SingleAsync()));
+        Assert.Equal(0, (await api.PaymentOfAsync(id)).RefundedYen);
         await Expect.StatusAsync(await organizer.Client.PostAsJsonAsync($"/api/registrations/{id}/refunds", new { }), 201);
     }
 
@@ -444,13 +448,13 @@ public sealed class RefundTests(PaymentsFactory api) : IClassFixture<PaymentsFac
         var organizer = await api.OrganizerAsync();
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 5, priceYen: 2000));
         var buyer = await api.MemberAsync();
-        var hold = await Expect.JsonAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
-        var session = hold.GetProperty("checkoutUrl").GetString()!.Split('/')[^1];
+        var hold = await buyer.Client.PostAsync<RegistrationView>($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }, 202);
+        var session = hold.CheckoutUrl!.Split('/')[^1];
         api.Stripe.MarkPaid(session);
-        var expires = hold.GetProperty("holdExpiresAt").GetDateTimeOffset();
+        var expires = hold.HoldExpiresAt!.Value;
         Assert.Equal(0, (await api.RunPaymentJobsAsync(expires.AddMinutes(-5))).SessionsSettled);
         Assert.True((await api.RunPaymentJobsAsync(expires.AddSeconds(1))).SessionsSettled >= 1);
-        Assert.Equal("Confirmed", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{hold.GetProperty("id").GetString()}'"));
+        Assert.Equal(RegistrationStatus.Confirmed, await api.RegistrationStatusAsync(hold.Id));
         Assert.Contains(api.Stripe.Requests, r => r.Method == "GET" && r.Path == $"/v1/checkout/sessions/{session}");
     }
 
@@ -462,30 +466,30 @@ public sealed class RefundTests(PaymentsFactory api) : IClassFixture<PaymentsFac
         var buyer = await api.MemberAsync();
         // Far longer than the 1 s timeout per attempt the factory sets: without it the member would wait 3 × 60 s.
         api.Stripe.Delay = TimeSpan.FromSeconds(60);
-        string id;
+        Guid id;
         try
         {
             var stopwatch = System.Diagnostics.Stopwatch.StartNew();
             var problem = await Expect.ProblemAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 503, "payment.unavailable");
             // 3 attempts of 1 s and Stripe.net's backoff (0.5 s, then 0.75–1 s).
             Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(15));
-            id = problem.GetProperty("registrationId").GetString()!;
+            id = problem.GetProperty("registrationId").GetGuid();
             Assert.Equal($"/api/registrations/{id}/checkout", problem.GetProperty("retry").GetString());
             Assert.True(problem.GetProperty("holdExpiresAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(25));
-            var attempts = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id)).ToList();
+            var attempts = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id.ToString())).ToList();
             Assert.Equal(3, attempts.Count);
             Assert.Single(attempts.Select(a => a.IdempotencyKey).Distinct());
-            Assert.Equal("PendingPayment", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
-            Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+            Assert.Equal(RegistrationStatus.PendingPayment, await api.RegistrationStatusAsync(id));
+            Assert.Equal(1, await api.SeatsTakenAsync(e.Id));
         }
         finally
         {
             api.Stripe.Delay = null;
         }
         // No answer is not a refusal: the retry sends the very same request under the same key.
-        var retried = await Expect.JsonAsync(await buyer.Client.PostAsync($"/api/registrations/{id}/checkout", null));
-        Assert.NotNull(retried.GetProperty("checkoutUrl").GetString());
-        var all = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id)).ToList();
+        var retried = await buyer.Client.PostAsync<RegistrationView>($"/api/registrations/{id}/checkout", null);
+        Assert.NotNull(retried.CheckoutUrl);
+        var all = api.Stripe.Requests.Where(r => r.Path == "/v1/checkout/sessions" && r.Body.Contains(id.ToString())).ToList();
         Assert.Single(all.Select(a => a.IdempotencyKey).Distinct());
         Assert.Single(all.Select(a => a.Body).Distinct());
     }
@@ -523,8 +527,8 @@ public sealed class ProductionCheckoutTests(ProductionWithoutStripeFactory api) 
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(priceYen: 2000));
         var buyer = await api.MemberAsync();
         var held = await Expect.ProblemAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 503, "payment.unavailable");
-        var id = held.GetProperty("registrationId").GetString();
-        Assert.Equal("PendingPayment", await api.ScalarAsync($"SELECT status FROM registrations WHERE id = '{id}'"));
+        var id = held.GetProperty("registrationId").GetGuid();
+        Assert.Equal(RegistrationStatus.PendingPayment, await api.RegistrationStatusAsync(id));
         await Expect.ProblemAsync(await buyer.Client.PostAsync($"/api/registrations/{id}/checkout", null), 503, "payment.unavailable");
     }
 }
@@ -542,8 +546,8 @@ public sealed class SimulatedCheckoutTests(SimulatedCheckoutFactory api) : IClas
         var organizer = await api.OrganizerAsync();
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(priceYen: 2500));
         var buyer = await api.MemberAsync();
-        var hold = await Expect.JsonAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
-        var checkoutUrl = hold.GetProperty("checkoutUrl").GetString()!;
+        var hold = await buyer.Client.PostAsync<RegistrationView>($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }, 202);
+        var checkoutUrl = hold.CheckoutUrl!;
         Assert.StartsWith($"{ApiFactory.PublicBaseUrl}/dev/checkout/cs_sim_", checkoutUrl);
         var checkout = new Uri(checkoutUrl).PathAndQuery;
 
@@ -553,8 +557,8 @@ public sealed class SimulatedCheckoutTests(SimulatedCheckoutFactory api) : IClas
         var paid = await api.CreateClient().PostAsync(checkout + "/pay", null);
         await Expect.StatusAsync(paid, 200);
 
-        var registration = await Expect.JsonAsync(await buyer.Client.GetAsync($"/api/registrations/{hold.GetProperty("id").GetString()}"));
-        Assert.Equal("confirmed", registration.GetProperty("status").GetString());
-        Assert.Equal(1, await api.CountAsync("SELECT count(*) FROM processed_stripe_events"));
+        var registration = await buyer.Client.GetAsync<RegistrationView>($"/api/registrations/{hold.Id}");
+        Assert.Equal(RegistrationStatus.Confirmed, registration.Status);
+        Assert.Equal(1, await api.DbAsync(db => db.ProcessedStripeEvents.CountAsync()));
     }
 }

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text;
+using Assemble.Api.Features.Referrals;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Xunit;
 
@@ -26,15 +28,15 @@ public sealed class ReferralRequestTests(EventsFactory api) : IClassFixture<Even
     public async Task A_psychiatrist_posts_a_need_reads_it_back_and_sees_matches_and_strangers_get_404()
     {
         var psychiatrist = await api.VerifiedAsync("psychiatrist");
-        var created = await Expect.JsonAsync(await psychiatrist.Client.PostAsJsonAsync("/api/referral-requests",
-            Need("思春期のトラウマに対するTF-CBTを、梅田近辺かオンラインでお願いできる方を探しています。")), 201);
-        Assert.Contains("119", created.GetProperty("crisisNotice").GetString());
-        var id = created.GetProperty("id").GetString();
+        var created = await psychiatrist.Client.PostAsync<ReferralRequests.ReferralRequestView>("/api/referral-requests",
+            Need("思春期のトラウマに対するTF-CBTを、梅田近辺かオンラインでお願いできる方を探しています。"), 201);
+        Assert.Contains("119", created.CrisisNotice);
+        var id = created.Id;
 
         await Expect.StatusAsync(await psychiatrist.Client.GetAsync($"/api/referral-requests/{id}"), 200);
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.read' AND target_id = '{id}'"));
+        Assert.Equal(1, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "referral.read" && a.TargetId == id)));
         await Expect.StatusAsync(await psychiatrist.Client.GetAsync($"/api/referral-requests/{id}/matches"), 200);
-        Assert.Equal(2, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.read' AND target_id = '{id}'"));
+        Assert.Equal(2, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "referral.read" && a.TargetId == id)));
 
         var stranger = await api.VerifiedAsync("clinicalPsychologist");
         await Expect.ProblemAsync(await stranger.Client.GetAsync($"/api/referral-requests/{id}"), 404, "referral.not_found");
@@ -60,10 +62,10 @@ public sealed class ReferralRequestTests(EventsFactory api) : IClassFixture<Even
     public async Task A_note_with_personal_data_is_refused_naming_what_was_found_and_nothing_is_stored(string note, string kind)
     {
         var psychiatrist = await api.VerifiedAsync("psychiatrist");
-        var before = await api.CountAsync("SELECT count(*) FROM referral_requests");
+        var before = await api.DbAsync(db => db.ReferralRequests.CountAsync());
         var body = await Expect.ProblemAsync(await psychiatrist.Client.PostAsJsonAsync("/api/referral-requests", Need(note)), 422, "referral.personal_data_suspected");
         Assert.Contains(kind, body.GetProperty("errors").GetProperty("note").EnumerateArray().Select(e => e.GetString()));
-        Assert.Equal(before, await api.CountAsync("SELECT count(*) FROM referral_requests"));
+        Assert.Equal(before, await api.DbAsync(db => db.ReferralRequests.CountAsync()));
     }
 
     [Theory]
@@ -79,9 +81,9 @@ public sealed class ReferralRequestTests(EventsFactory api) : IClassFixture<Even
     {
         var psychiatrist = await api.VerifiedAsync("psychiatrist");
         var json = $"{{\"wantedProfessions\": [\"clinicalPsychologist\"], \"{field}\": \"x\"}}";
-        var before = await api.CountAsync("SELECT count(*) FROM referral_requests");
+        var before = await api.DbAsync(db => db.ReferralRequests.CountAsync());
         await Expect.FieldErrorAsync(await psychiatrist.Client.PostAsync("/api/referral-requests", new StringContent(json, Encoding.UTF8, "application/json")), field, "request.malformed");
-        Assert.Equal(before, await api.CountAsync("SELECT count(*) FROM referral_requests"));
+        Assert.Equal(before, await api.DbAsync(db => db.ReferralRequests.CountAsync()));
     }
 
     [Fact]

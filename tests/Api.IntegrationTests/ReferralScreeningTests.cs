@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Assemble.Api.Features.Referrals;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Domain.Referrals;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -23,14 +25,19 @@ public sealed class ReferralScreeningTests(EventsFactory api) : IClassFixture<Ev
         note,
     };
 
-    private async Task<(TestMember Requester, string RequestId, TestMember Invitee)> DraftAsync()
+    private async Task<(TestMember Requester, Guid RequestId, TestMember Invitee)> DraftAsync()
     {
         var requester = await api.VerifiedAsync("psychiatrist");
-        var created = await Expect.JsonAsync(await requester.Client.PostAsJsonAsync("/api/referral-requests", Need("思春期のトラウマに対するTF-CBTを希望します。")), 201);
+        var created = await requester.Client.PostAsync<ReferralRequests.ReferralRequestView>("/api/referral-requests", Need("思春期のトラウマに対するTF-CBTを希望します。"), 201);
         var invitee = await api.VerifiedAsync("clinicalPsychologist");
         await Expect.StatusAsync(await invitee.Client.PutAsJsonAsync("/api/me/practice-profile", PracticeProfileTests.Practice()), 200);
-        return (requester, created.GetProperty("id").GetString()!, invitee);
+        return (requester, created.Id, invitee);
     }
+
+    private static async Task<Guid> OnlyIntroductionAsync(TestMember invitee)
+        => Assert.Single(await invitee.Client.GetAsync<List<Introductions.ReceivedIntroductionView>>("/api/me/introductions")).Id;
+
+    private Task<int> IntroductionsOfAsync(Guid requestId) => api.DbAsync(db => db.Introductions.CountAsync(i => i.RequestId == requestId));
 
     public static TheoryData<string, string> BadContacts => new()
     {
@@ -54,16 +61,16 @@ public sealed class ReferralScreeningTests(EventsFactory api) : IClassFixture<Ev
             new { profileIds = new[] { invitee.Id }, contact = new { kind, value } });
         var body = await Expect.FieldErrorAsync(send, "contact.value", "contact.invalid");
         Assert.DoesNotContain(value, body.GetRawText());
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM introductions WHERE request_id = '{requestId}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM referral_requests WHERE id = '{requestId}' AND requester_contact IS NULL AND status = 'Draft'"));
+        Assert.Equal(0, await IntroductionsOfAsync(requestId));
+        Assert.Equal(1, await api.DbAsync(db => db.ReferralRequests.CountAsync(r => r.Id == requestId && r.RequesterContact == null && r.Status == ReferralStatus.Draft)));
 
         // The same check when the invited professional accepts with a contact of their own.
         await Expect.StatusAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions",
             new { profileIds = new[] { invitee.Id }, contact = new { kind = "phone", value = "06-6123-4567" } }), 201);
-        var introductionId = (await Expect.JsonAsync(await invitee.Client.GetAsync("/api/me/introductions"))).EnumerateArray().Single().GetProperty("id").GetString();
+        var introductionId = await OnlyIntroductionAsync(invitee);
         await Expect.FieldErrorAsync(await invitee.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/accept", new { contact = new { kind, value } }),
             "contact.value", "contact.invalid");
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM introductions WHERE id = '{introductionId}' AND status = 'Sent' AND invitee_contact IS NULL"));
+        Assert.Equal(1, await api.DbAsync(db => db.Introductions.CountAsync(i => i.Id == introductionId && i.Status == IntroductionStatus.Sent && i.InviteeContact == null)));
     }
 
     [Fact]
@@ -72,7 +79,7 @@ public sealed class ReferralScreeningTests(EventsFactory api) : IClassFixture<Ev
         var (requester, requestId, invitee) = await DraftAsync();
         await Expect.FieldErrorAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions",
             new { profileIds = new[] { invitee.Id }, contact = new { kind = "other", value = "LINE: yamada_taro" } }), "contact.kind", "request.malformed");
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM introductions WHERE request_id = '{requestId}'"));
+        Assert.Equal(0, await IntroductionsOfAsync(requestId));
     }
 
     [Fact]
@@ -81,11 +88,11 @@ public sealed class ReferralScreeningTests(EventsFactory api) : IClassFixture<Ev
         var (requester, requestId, invitee) = await DraftAsync();
         await Expect.StatusAsync(await requester.Client.PostAsJsonAsync($"/api/referral-requests/{requestId}/introductions",
             new { profileIds = new[] { invitee.Id }, contact = new { kind = "phone", value = "０６－６１２３－４５６７" } }), 201);
-        Assert.Equal("06-6123-4567", await api.ScalarAsync($"SELECT requester_contact ->> 'value' FROM referral_requests WHERE id = '{requestId}'"));
-        var introductionId = (await Expect.JsonAsync(await invitee.Client.GetAsync("/api/me/introductions"))).EnumerateArray().Single().GetProperty("id").GetString();
+        Assert.Equal("06-6123-4567", (await api.DbAsync(db => db.ReferralRequests.SingleAsync(r => r.Id == requestId))).RequesterContact?.Value);
+        var introductionId = await OnlyIntroductionAsync(invitee);
         await Expect.StatusAsync(await invitee.Client.PostAsJsonAsync($"/api/me/introductions/{introductionId}/accept",
             new { contact = new { kind = "website", value = "https://counselling.example.jp/contact" } }), 200);
-        Assert.Equal("website", await api.ScalarAsync($"SELECT invitee_contact ->> 'kind' FROM introductions WHERE id = '{introductionId}'"));
+        Assert.Equal(ContactKind.Website, (await api.DbAsync(db => db.Introductions.SingleAsync(i => i.Id == introductionId))).InviteeContact?.Kind);
     }
 
     [Theory]
@@ -100,14 +107,14 @@ public sealed class ReferralScreeningTests(EventsFactory api) : IClassFixture<Ev
         string note, string category, string fragment)
     {
         var psychiatrist = await api.VerifiedAsync("psychiatrist");
-        var before = await api.CountAsync("SELECT count(*) FROM referral_requests");
+        var before = await api.DbAsync(db => db.ReferralRequests.CountAsync());
         var response = await psychiatrist.Client.PostAsJsonAsync("/api/referral-requests", Need(note));
         var body = await Expect.ProblemAsync(response, 422, "referral.personal_data_suspected");
         Assert.Contains(category, body.GetProperty("errors").GetProperty("note").EnumerateArray().Select(e => e.GetString()));
         Assert.DoesNotContain(fragment, body.GetRawText());
         Assert.DoesNotContain(JsonSerializer.Serialize(fragment)[1..^1], body.GetRawText());
-        Assert.Equal(before, await api.CountAsync("SELECT count(*) FROM referral_requests"));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'referral.created' AND actor_id = '{psychiatrist.Id}'"));
+        Assert.Equal(before, await api.DbAsync(db => db.ReferralRequests.CountAsync()));
+        Assert.Equal(0, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "referral.created" && a.ActorId == psychiatrist.Id)));
     }
 
     [Fact]
@@ -127,7 +134,7 @@ public sealed class ReferralScreeningTests(EventsFactory api) : IClassFixture<Ev
         var body = await Expect.ProblemAsync(await psychologist.Client.PutAsJsonAsync("/api/me/practice-profile", practice), 422, "referral.personal_data_suspected");
         Assert.Equal(["name", "address"], body.GetProperty("errors").GetProperty("locations[0].city").EnumerateArray().Select(e => e.GetString()));
         Assert.DoesNotContain("神南", body.GetRawText());
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM practice_profiles WHERE member_id = '{psychologist.Id}'"));
+        Assert.Equal(0, await api.DbAsync(db => db.PracticeProfiles.CountAsync(p => p.MemberId == psychologist.Id)));
     }
 
     [Fact]

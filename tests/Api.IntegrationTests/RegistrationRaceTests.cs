@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Assemble.Api.Features.Email;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Domain.Events;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using Xunit;
@@ -82,9 +84,9 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
 
     private async Task AssertSeatedWithTheirMailAsync(EventsFactory.CreatedEvent e, List<TestMember> members, int seats)
     {
-        Assert.Equal(seats, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
-        Assert.Equal(seats, await api.CountAsync($"SELECT seats_taken FROM ticket_types WHERE id = '{e.TicketTypeId}'"));
-        Assert.Equal(seats, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}' AND status = 'Confirmed'"));
+        Assert.Equal(seats, await api.SeatsTakenAsync(e.Id));
+        Assert.Equal(seats, await api.DbAsync(db => db.TicketTypes.Where(t => t.Id == e.TicketTypeId).Select(t => t.SeatsTaken).SingleAsync()));
+        Assert.Equal(seats, await api.DbAsync(db => db.Registrations.CountAsync(r => r.EventId == e.Id && r.Status == RegistrationStatus.Confirmed)));
         Assert.Equal(seats, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'registration.confirmed'"));
         Assert.Equal(seats, await api.CountAsync($"SELECT count(DISTINCT d.subject_id) FROM notification_records d JOIN registrations r ON r.id = d.subject_id AND r.member_id = d.member_id WHERE r.event_id = '{e.Id}' AND r.status = 'Confirmed'"));
         // Each confirmed registration's notice becomes its own mail, once, whichever process runs the notifier.
@@ -158,9 +160,9 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         Assert.Equal(201, (int)rest[4].StatusCode);
         await Expect.ProblemAsync(rest[5], 409, "registration.sold_out");
         foreach (var m in members.Take(4))
-            Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}' AND member_id = '{m.Id}'"));
-        Assert.Equal(4, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
-        Assert.Equal(4, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}' AND status = 'Confirmed'"));
+            Assert.Equal(1, await api.DbAsync(db => db.Registrations.CountAsync(r => r.EventId == e.Id && r.MemberId == m.Id)));
+        Assert.Equal(4, await api.SeatsTakenAsync(e.Id));
+        Assert.Equal(4, await api.DbAsync(db => db.Registrations.CountAsync(r => r.EventId == e.Id && r.Status == RegistrationStatus.Confirmed)));
     }
 
     [Fact]
@@ -176,8 +178,8 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         Assert.Equal(0, created);
         Assert.Equal(30, accepted); // paid: held for payment
         Assert.Equal(90, soldOut);
-        Assert.Equal(30, await api.CountAsync($"SELECT seats_taken FROM ticket_types WHERE id = '{e.TicketTypeId}'"));
-        Assert.Equal(30, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(30, await api.DbAsync(db => db.TicketTypes.Where(t => t.Id == e.TicketTypeId).Select(t => t.SeatsTaken).SingleAsync()));
+        Assert.Equal(30, await api.SeatsTakenAsync(e.Id));
         Assert.Equal(30, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}' AND status = 'PendingPayment' AND amount_yen = 3000"));
     }
 
@@ -190,7 +192,7 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId })));
         Assert.Equal(1, responses.Count(r => (int)r.StatusCode == 201));
         foreach (var r in responses.Where(r => (int)r.StatusCode != 201)) await Expect.ProblemAsync(r, 409, "registration.already_registered");
-        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(1, await api.SeatsTakenAsync(e.Id));
     }
 
     [Fact]
@@ -213,7 +215,7 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         var againBody = await Expect.JsonAsync(again, 201);
         Assert.Equal(firstBody.GetProperty("id").GetString(), againBody.GetProperty("id").GetString());
         Assert.Equal(first.Headers.Location, again.Headers.Location);
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}'"));
+        Assert.Equal(1, await api.DbAsync(db => db.Registrations.CountAsync(r => r.EventId == e.Id)));
 
         await Expect.ProblemAsync(await Send(new { ticketTypeId = e.TicketTypeId, quantity = 1, pledgeAccepted = true }), 422, "idempotency.key_reused");
     }
@@ -247,7 +249,7 @@ public sealed class SoldOutMemoTests(EventsFactory api) : IClassFixture<EventsFa
         Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());
         await Expect.JsonAsync(await RegisterAsync(members[1].Client, e.Id, e.TicketTypeId, members[1]), 201);
         await Expect.ProblemAsync(await RegisterAsync(members[3].Client, e.Id, e.TicketTypeId, members[3]), 409, "registration.sold_out");
-        Assert.Equal(1, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(1, await api.SeatsTakenAsync(e.Id));
     }
 
     [Fact]

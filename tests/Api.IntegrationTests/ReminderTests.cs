@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using Assemble.Api.Features.Email;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -29,13 +30,13 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
 
         // Other tests of this class have events too: count this event's reminders.
         await RunAsync(dayBefore.AddMinutes(-1));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM reminder_sends WHERE event_id = '{e.Id}'"));
+        Assert.Equal(0, await api.DbAsync(db => db.ReminderSends.CountAsync(r => r.EventId == e.Id)));
         await Task.WhenAll(RunAsync(dayBefore.AddSeconds(1)), RunAsync(dayBefore.AddSeconds(2)));
         await RunAsync(dayBefore.AddMinutes(10));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM reminder_sends WHERE event_id = '{e.Id}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT recipients FROM reminder_sends WHERE event_id = '{e.Id}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{members[0].Email}' AND subject LIKE '%リマインド%' AND NOT essential"));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" IN ('{members[1].Email}', '{members[2].Email}') AND subject LIKE '%リマインド%'"));
+        Assert.Equal(1, await api.DbAsync(db => db.ReminderSends.CountAsync(r => r.EventId == e.Id)));
+        Assert.Equal(1, await api.DbAsync(db => db.ReminderSends.Where(r => r.EventId == e.Id).Select(r => r.Recipients).SingleAsync()));
+        Assert.Equal(1, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == members[0].Email && m.Subject.Contains("リマインド") && !m.Essential)));
+        Assert.Equal(0, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => (m.To == members[1].Email || m.To == members[2].Email) && m.Subject.Contains("リマインド"))));
         var mail = await api.MailAsync(members[0].Email, m => m.Subject.Contains("リマインド"), dayBefore.AddMinutes(11));
         Assert.Contains("zoom.example", mail.Text);
         Assert.Contains(Directory.GetFiles(api.MailFolder, "*.eml").Select(File.ReadAllText), eml => eml.Contains("text/html") && eml.Contains(members[0].Email));
@@ -78,9 +79,9 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
         body["ticketTypes"] = new object[] { new { id = e.TicketTypeId, name = "一般", priceYen = 0 } };
         await Expect.StatusAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}", body), 200);
         await RunAsync(oldDue.AddSeconds(1));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM reminder_sends WHERE event_id = '{e.Id}'"));
+        Assert.Equal(0, await api.DbAsync(db => db.ReminderSends.CountAsync(r => r.EventId == e.Id)));
         await RunAsync(oldDue.AddDays(3).AddSeconds(1));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM reminder_sends WHERE event_id = '{e.Id}' AND recipients = 1"));
+        Assert.Equal(1, await api.DbAsync(db => db.ReminderSends.CountAsync(r => r.EventId == e.Id && r.Recipients == 1)));
 
         await Expect.ProblemAsync(await member.Client.PutAsJsonAsync($"/api/events/{e.Id}/reminder-rules", new { rules = Array.Empty<object>() }), 403, "event.not_organizer");
         await Expect.FieldErrorAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}/reminder-rules", new { rules = new[] { new { daysBefore = 1 } } }), "rules[0]", "reminders.invalid");
@@ -101,8 +102,8 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
             new { rules = new[] { new { daysBefore = (int?)null, at = (string?)null, hoursBefore = (int?)24, statuses = new[] { "pendingPayment" } } } }));
         var due = set.GetProperty("nextReminders")[0].GetProperty("utc").GetDateTimeOffset();
         await RunAsync(due.AddSeconds(1));
-        Assert.Equal(1, await api.CountAsync($"SELECT recipients FROM reminder_sends WHERE event_id = '{e.Id}'"));
-        var body2 = (string)(await api.ScalarAsync($"SELECT text_body FROM outbox_emails WHERE \"to\" = '{holder.Email}' AND subject LIKE '%リマインド%'"))!;
+        Assert.Equal(1, await api.DbAsync(db => db.ReminderSends.Where(r => r.EventId == e.Id).Select(r => r.Recipients).SingleAsync()));
+        var body2 = await api.DbAsync(db => db.OutboxEmails.Where(m => m.To == holder.Email && m.Subject.Contains("リマインド")).Select(m => m.TextBody).SingleAsync());
         Assert.DoesNotContain("zoom.example", body2);
         await Expect.FieldErrorAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}/reminder-rules",
             new { rules = new[] { new { hoursBefore = 2, statuses = new[] { "cancelled" } } } }), "rules[0].statuses", "reminders.invalid");
@@ -120,7 +121,7 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
         await Expect.StatusAsync(await members[1].Client.PutAsJsonAsync("/api/me/mail-preferences", new { reminders = false }), 200);
         var sent = await Expect.JsonAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/messages", new { subject = "会場の入口について", body = "正面玄関は閉まっています。西口からお入りください。" }));
         Assert.Equal(1, sent.GetProperty("recipients").GetInt32());
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{members[1].Email}' AND subject LIKE '%会場の入口%'"));
+        Assert.Equal(0, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == members[1].Email && m.Subject.Contains("会場の入口"))));
         var mail = await api.MailAsync(members[0].Email, m => m.Subject.Contains("会場の入口"));
         Assert.Contains("西口", mail.Text);
         Assert.StartsWith($"<{ApiFactory.PublicBaseUrl}/api/mail/unsubscribe?token=", mail.Message.Headers["List-Unsubscribe"]);
@@ -131,9 +132,9 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
         Assert.Null(confirmation.Message.Headers["List-Unsubscribe-Post"]);
 
         // A subject is one header line: a line break is refused with the field named, and nothing is queued.
-        var queued = await api.CountAsync("SELECT count(*) FROM outbox_emails");
+        var queued = await api.DbAsync(db => db.OutboxEmails.CountAsync());
         await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/messages", new { subject = "会場\r\nBcc: everyone@example.jp", body = "x" }), "subject", "request.malformed");
-        Assert.Equal(queued, await api.CountAsync("SELECT count(*) FROM outbox_emails"));
+        Assert.Equal(queued, await api.DbAsync(db => db.OutboxEmails.CountAsync()));
 
         await Expect.ProblemAsync(await members[1].Client.PostAsJsonAsync($"/api/events/{e.Id}/messages", new { subject = "spam", body = "spam" }), 403, "event.not_organizer");
         await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/messages", new { subject = "", body = "x" }), "subject", "message.invalid");

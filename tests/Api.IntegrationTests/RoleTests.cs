@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
@@ -27,7 +28,7 @@ public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         var again = await api.SignInAsync(member.Email);
         await Expect.ProblemAsync(await again.Client.GetAsync("/api/admin/audit-log"), 403, "auth.forbidden");
 
-        Assert.Equal(3, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'member.roles_set' AND target_id = '{member.Id}'"));
+        Assert.Equal(3, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "member.roles_set" && a.TargetId == member.Id)));
     }
 
     [Fact]
@@ -39,7 +40,7 @@ public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         await Expect.ProblemAsync(await api.CreateClient().PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", body), 401, "auth.unauthenticated");
         await Expect.ProblemAsync(await member.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", body), 403, "auth.forbidden");
         await Expect.ProblemAsync(await other.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", body), 403, "auth.forbidden");
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM user_roles WHERE user_id = '{member.Id}'"));
+        Assert.Equal(0, await api.DbAsync(db => db.UserRoles.CountAsync(r => r.UserId == member.Id)));
     }
 
     [Fact]
@@ -53,8 +54,8 @@ public sealed class RoleTests(ApiFactory api) : IClassFixture<ApiFactory>
         await Expect.FieldErrorAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/roles", new { roles = new[] { "admin" }, everyone = true }), "everyone");
         await Expect.ProblemAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{Guid.NewGuid()}/roles", new { roles = new[] { "organizer" } }), 404, "member.not_found");
         await Expect.ProblemAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{admin.Id}/roles", new { roles = new[] { "organizer" } }), 422, "roles.cannot_remove_own_admin");
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM user_roles WHERE user_id = '{member.Id}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM user_roles WHERE user_id = '{admin.Id}'"));
+        Assert.Equal(0, await api.DbAsync(db => db.UserRoles.CountAsync(r => r.UserId == member.Id)));
+        Assert.Equal(1, await api.DbAsync(db => db.UserRoles.CountAsync(r => r.UserId == admin.Id)));
     }
 }
 

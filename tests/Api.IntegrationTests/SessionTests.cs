@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -101,7 +102,7 @@ public sealed class SessionTests(EventsFactory api) : IClassFixture<EventsFactor
         await Expect.StatusAsync(await admin.Client.PostAsync($"/api/admin/members/{member.Id}/disable", null), 200);
         await Expect.StatusAsync(await member.Client.GetAsync("/api/me/profile"), 401);
         await Expect.ProblemAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = member.Email, password = ApiFactory.Password }), 401, "auth.invalid_credentials");
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM audit_log WHERE action = 'member.disabled' AND target_id = '{member.Id}'"));
+        Assert.Equal(1, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "member.disabled" && a.TargetId == member.Id)));
 
         await Expect.StatusAsync(await admin.Client.PostAsync($"/api/admin/members/{member.Id}/enable", null), 200);
         var (again, _) = await SignInAsync(member.Email);

@@ -1,7 +1,9 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Domain.Events;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
@@ -41,7 +43,7 @@ public sealed class WaitlistTests(EventsFactory api) : IClassFixture<EventsFacto
         var view = await Expect.JsonAsync(await api.CreateClient().GetAsync($"/api/events/{e.Id}"));
         Assert.Equal(0, view.GetProperty("seatsLeft").GetInt32());
         Assert.True(view.GetProperty("soldOut").GetBoolean());
-        Assert.Equal(5, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(5, await api.SeatsTakenAsync(e.Id));
         Assert.Equal(3, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'waitlist.offer_made'"));
 
         // Nobody who is not first in line can take the seat meanwhile.
@@ -62,7 +64,7 @@ public sealed class WaitlistTests(EventsFactory api) : IClassFixture<EventsFacto
         var nowOffered = await OfferedAsync(e.Id);
         Assert.DoesNotContain(waiting[2].Id, nowOffered);
         Assert.Contains(waiting[4].Id, nowOffered);
-        Assert.Equal(5, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(5, await api.SeatsTakenAsync(e.Id));
         // Someone else's offer is not found.
         await Expect.ProblemAsync(await waiting[9].Client.PostAsync($"/api/waitlist-offers/{thirdOffer.GetProperty("id").GetString()}/accept", null), 404, "waitlist.offer_not_found");
         await Expect.ProblemAsync(await waiting[2].Client.PostAsync($"/api/waitlist-offers/{thirdOffer.GetProperty("id").GetString()}/accept", null), 409, "waitlist.offer_not_open");
@@ -129,16 +131,8 @@ public sealed class WaitlistTests(EventsFactory api) : IClassFixture<EventsFacto
         await Expect.ProblemAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}", body), 409, "event.capacity_below_taken");
     }
 
-    private async Task<List<Guid>> OfferedAsync(Guid eventId)
-    {
-        var ids = new List<Guid>();
-        await using var connection = new Npgsql.NpgsqlConnection(api.ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new Npgsql.NpgsqlCommand($"SELECT member_id FROM waitlist_entries WHERE event_id = '{eventId}' AND status = 'Offered' ORDER BY joined_at", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) ids.Add(reader.GetGuid(0));
-        return ids;
-    }
+    private Task<List<Guid>> OfferedAsync(Guid eventId) => api.DbAsync(db => db.WaitlistEntries
+        .Where(w => w.EventId == eventId && w.Status == WaitlistStatus.Offered).OrderBy(w => w.JoinedAt).Select(w => w.MemberId).ToListAsync());
 }
 
 public sealed class SeatExpiryConcurrencyTests(EventsFactory api) : IClassFixture<EventsFactory>
@@ -168,12 +162,13 @@ public sealed class SeatExpiryConcurrencyTests(EventsFactory api) : IClassFixtur
 
         Assert.Equal(20, runs.Sum(r => r.SessionsSettled));
         Assert.Equal(0, expiries.Sum());
-        Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM registrations WHERE event_id = '{e.Id}' AND status = 'Expired'"));
+        Assert.Equal(20, await api.DbAsync(db => db.Registrations.CountAsync(r => r.EventId == e.Id && r.Status == RegistrationStatus.Expired)));
         Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'hold.expired'"));
-        Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM waitlist_entries WHERE event_id = '{e.Id}' AND status = 'Offered'"));
+        Assert.Equal(20, await api.DbAsync(db => db.WaitlistEntries.CountAsync(w => w.EventId == e.Id && w.Status == WaitlistStatus.Offered)));
         Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'waitlist.offer_made'"));
-        Assert.Equal(20, await api.CountAsync($"SELECT seats_taken FROM events WHERE id = '{e.Id}'"));
+        Assert.Equal(20, await api.SeatsTakenAsync(e.Id));
         // The first twenty in line got the offers.
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM waitlist_entries WHERE event_id = '{e.Id}' AND status = 'Offered' AND member_id IN ({string.Join(",", waiters.Skip(20).Select(w => $"'{w.Id}'"))})"));
+        var lastInLine = waiters.Skip(20).Select(w => w.Id).ToList();
+        Assert.Equal(0, await api.DbAsync(db => db.WaitlistEntries.CountAsync(w => w.EventId == e.Id && w.Status == WaitlistStatus.Offered && lastInLine.Contains(w.MemberId))));
     }
 }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Assemble.Api.Hosting;
 using Assemble.Infrastructure.Identity;
+using Assemble.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -145,6 +146,13 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         await Assemble.Api.Features.Email.Notifier.RunOnceAsync(scopes, at ?? DateTimeOffset.UtcNow, CancellationToken.None);
         await Assemble.Api.Features.Email.OutboxDispatcher.RunOnceAsync(scopes, at ?? DateTimeOffset.UtcNow, 50, CancellationToken.None);
         return await Mailbox.WaitForAsync(MailFolder, to, match);
+    }
+
+    /// <summary>Reads what the database holds through the API's own <see cref="AppDbContext"/>, in a scope of its own.</summary>
+    public async Task<T> DbAsync<T>(Func<AppDbContext, Task<T>> query)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await query(scope.ServiceProvider.GetRequiredService<AppDbContext>());
     }
 
     /// <summary>Runs one SQL scalar query against this class's database (for "database unchanged" checks).</summary>

@@ -1,12 +1,16 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Assemble.Api.Features.Events;
 using Assemble.Api.Features.Registrations;
 using Assemble.Api.Hosting;
+using Assemble.Domain.Events;
 using Assemble.Domain.Members;
+using Assemble.Domain.Payments;
 using Assemble.Infrastructure.Identity;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -86,15 +90,22 @@ public class EventsFactory : ApiFactory
         };
     }
 
-    public sealed record CreatedEvent(Guid Id, Guid TicketTypeId, JsonElement View);
+    public sealed record CreatedEvent(Guid Id, Guid TicketTypeId, EventView View);
 
     public static async Task<CreatedEvent> CreateEventAsync(TestMember organizer, Dictionary<string, object?> body, bool publish = true)
     {
-        var created = await Expect.JsonAsync(await organizer.Client.PostAsJsonAsync("/api/events", body), 201);
-        var id = Guid.Parse(created.GetProperty("id").GetString()!);
-        if (publish) created = await Expect.JsonAsync(await organizer.Client.PostAsync($"/api/events/{id}/publish", null));
-        return new CreatedEvent(id, Guid.Parse(created.GetProperty("ticketTypes")[0].GetProperty("id").GetString()!), created);
+        var created = await organizer.Client.PostAsync<EventView>("/api/events", body, 201);
+        if (publish) created = await organizer.Client.PostAsync<EventView>($"/api/events/{created.Id}/publish", null);
+        return new CreatedEvent(created.Id, created.TicketTypes[0].Id, created);
     }
+
+    public Task<RegistrationStatus> RegistrationStatusAsync(Guid id)
+        => DbAsync(db => db.Registrations.Where(r => r.Id == id).Select(r => r.Status).SingleAsync());
+
+    public Task<int> SeatsTakenAsync(Guid eventId) => DbAsync(db => db.Events.Where(e => e.Id == eventId).Select(e => e.SeatsTaken).SingleAsync());
+
+    /// <summary>The registration's payment (there is one per paid registration).</summary>
+    public Task<Payment> PaymentOfAsync(Guid registrationId) => DbAsync(db => db.Payments.SingleAsync(p => p.RegistrationId == registrationId));
 
     /// <summary>Runs the seat expiry job's body once, as if it were <paramref name="at"/>.</summary>
     public Task<int> RunSeatExpiryAsync(DateTimeOffset at)

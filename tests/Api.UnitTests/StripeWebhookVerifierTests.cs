@@ -4,7 +4,7 @@ using Stripe;
 using Xunit;
 using Check = Assemble.Infrastructure.Payments.StripeWebhookVerifier.Check;
 
-namespace Assemble.Api.IntegrationTests.Unit;
+namespace Assemble.Api.UnitTests;
 
 /// <summary>The webhook's verification is Stripe.net's; these pin what we rely on, starting from stripe-node's test vector.</summary>
 public sealed class StripeWebhookVerifierTests

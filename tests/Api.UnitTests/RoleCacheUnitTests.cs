@@ -2,7 +2,7 @@ using Assemble.Api.Auth;
 using Microsoft.Extensions.Options;
 using Xunit;
 
-namespace Assemble.Api.IntegrationTests.Unit;
+namespace Assemble.Api.UnitTests;
 
 public sealed class RoleCacheUnitTests
 {

@@ -1,4 +1,4 @@
-namespace Assemble.Api.IntegrationTests.Unit;
+namespace Assemble.Api.UnitTests;
 
 /// <summary>A clock the unit tests move by hand.</summary>
 internal sealed class ManualClock : TimeProvider

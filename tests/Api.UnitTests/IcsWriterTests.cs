@@ -3,7 +3,7 @@ using Assemble.Api.Common.Calendar;
 using Xunit;
 using IcalCalendar = Ical.Net.Calendar;
 
-namespace Assemble.Api.IntegrationTests.Unit;
+namespace Assemble.Api.UnitTests;
 
 public sealed class IcsWriterTests
 {

@@ -2,7 +2,7 @@ using System.Text;
 using Assemble.Api.Common.Csv;
 using Xunit;
 
-namespace Assemble.Api.IntegrationTests.Unit;
+namespace Assemble.Api.UnitTests;
 
 public sealed class CsvWriterTests
 {

@@ -2,7 +2,7 @@ using Assemble.Infrastructure.Persistence.Seats;
 using Assemble.Infrastructure.Persistence;
 using Xunit;
 
-namespace Assemble.Api.IntegrationTests.Unit;
+namespace Assemble.Api.UnitTests;
 
 /// <summary>The group commit's lanes without a database: every queued job runs once, one run at a time per lane.</summary>
 public sealed class GroupCommitUnitTests

@@ -3,7 +3,7 @@ using Assemble.Api.Features.Registrations;
 using Assemble.Domain.Events;
 using Xunit;
 
-namespace Assemble.Api.IntegrationTests.Unit;
+namespace Assemble.Api.UnitTests;
 
 public sealed class EventCacheUnitTests
 {

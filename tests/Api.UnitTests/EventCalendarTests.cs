@@ -4,7 +4,7 @@ using Assemble.Domain.Events;
 using Xunit;
 using IcalCalendar = Ical.Net.Calendar;
 
-namespace Assemble.Api.IntegrationTests.Unit;
+namespace Assemble.Api.UnitTests;
 
 public sealed class EventCalendarTests
 {

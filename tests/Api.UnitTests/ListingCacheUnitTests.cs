@@ -4,7 +4,7 @@ using Assemble.Infrastructure.Persistence;
 using Microsoft.Extensions.Options;
 using Xunit;
 
-namespace Assemble.Api.IntegrationTests.Unit;
+namespace Assemble.Api.UnitTests;
 
 public sealed class ListingCacheUnitTests
 {

@@ -5,7 +5,7 @@ using Assemble.Domain.Members;
 using Assemble.Domain.Payments;
 using Xunit;
 
-namespace Assemble.Api.IntegrationTests.Unit;
+namespace Assemble.Api.UnitTests;
 
 public sealed class LabelsTests
 {

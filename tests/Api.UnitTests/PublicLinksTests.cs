@@ -2,7 +2,7 @@ using Assemble.Infrastructure.Email;
 using Microsoft.Extensions.Options;
 using Xunit;
 
-namespace Assemble.Api.IntegrationTests.Unit;
+namespace Assemble.Api.UnitTests;
 
 public sealed class PublicLinksTests
 {
