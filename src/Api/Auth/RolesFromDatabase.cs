@@ -27,14 +27,11 @@ public sealed class RoleCacheOptions
 /// </summary>
 public sealed class RoleCache(IOptions<RoleCacheOptions> options, TimeProvider time)
 {
-    private sealed record Snapshot(IReadOnlyDictionary<Guid, IReadOnlyList<string>> Roles, DateTimeOffset Until, long Stamp);
-
-    private Task<Snapshot>? current;
+    private readonly KeptLoads<bool, IReadOnlyDictionary<Guid, IReadOnlyList<string>>> snapshot = new(limit: 1);
     private long forgotten;
-    private long reads;
 
     /// <summary>How many snapshots this instance has read (for tests).</summary>
-    public long Reads => Interlocked.Read(ref reads);
+    public long Reads => snapshot.Loads;
 
     /// <param name="one">The member's own roles (no cache).</param>
     /// <param name="all">Every role held, by member; runs in the request that finds no usable snapshot, and must not depend on its cancellation.</param>
@@ -43,52 +40,26 @@ public sealed class RoleCache(IOptions<RoleCacheOptions> options, TimeProvider t
         var seconds = options.Value.RoleCacheSeconds;
         if (seconds <= 0) return await one();
 
-        while (true)
+        var readHere = false;
+        try
         {
-            var stamp = Interlocked.Read(ref forgotten);
-            var seen = Volatile.Read(ref current);
-            // A read in flight started after the last change made here (a change drops it), so it may be joined.
-            if (seen is not null && (!seen.IsCompleted || (seen.IsCompletedSuccessfully && seen.Result.Stamp == stamp && time.GetUtcNow() < seen.Result.Until)))
+            var roles = await snapshot.GetAsync(true, Interlocked.Read(ref forgotten), time.GetUtcNow(), TimeSpan.FromSeconds(seconds), async () =>
             {
-                try
-                {
-                    return Held(await seen, userId);
-                }
-                catch (Exception)
-                {
-                    // The shared read failed (its own request gets the error): this one reads the member's roles alone.
-                    return await one();
-                }
-            }
-
-            var mine = new TaskCompletionSource<Snapshot>(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (Interlocked.CompareExchange(ref current, mine.Task, seen) != seen) continue;
-            try
-            {
-                Interlocked.Increment(ref reads);
+                readHere = true;
                 var rows = await all();
-                var roles = rows.GroupBy(r => r.UserId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.Role).ToList());
-                var snapshot = new Snapshot(roles, time.GetUtcNow() + TimeSpan.FromSeconds(seconds), stamp);
-                mine.SetResult(snapshot);
-                return Held(snapshot, userId);
-            }
-            catch (Exception x)
-            {
-                mine.SetException(x);
-                _ = Interlocked.CompareExchange(ref current, null, mine.Task);
-                throw;
-            }
+                return rows.GroupBy(r => r.UserId).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(r => r.Role).ToList());
+            });
+            return roles.TryGetValue(userId, out var held) ? held : [];
+        }
+        catch (Exception) when (!readHere)
+        {
+            // The shared read failed (its own request gets the error): this one reads the member's roles alone.
+            return await one();
         }
     }
 
-    private static IReadOnlyList<string> Held(Snapshot snapshot, Guid userId) => snapshot.Roles.TryGetValue(userId, out var held) ? held : [];
-
     /// <summary>Called when this instance changes a member's roles: the next request reads a new snapshot.</summary>
-    public void Forget()
-    {
-        Interlocked.Increment(ref forgotten);
-        Volatile.Write(ref current, null);
-    }
+    public void Forget() => Interlocked.Increment(ref forgotten);
 }
 
 /// <summary>

@@ -21,9 +21,7 @@ public sealed class SessionStamps(IOptions<RoleCacheOptions> options, IOptionsMo
     /// <summary>How often Identity re-checks a cookie against the database; the snapshot covers at least this long.</summary>
     public static readonly TimeSpan CookieRecheck = TimeSpan.FromMinutes(5);
 
-    private sealed record Snapshot(IReadOnlyDictionary<Guid, string> Stamps, DateTimeOffset Until, long Generation);
-
-    private Task<Snapshot>? current;
+    private readonly KeptLoads<bool, IReadOnlyDictionary<Guid, string>> snapshot = new(limit: 1);
     private long generation;
 
     /// <summary>Accounts whose stamp changed after this instant may still have sessions with the old one.</summary>
@@ -42,32 +40,18 @@ public sealed class SessionStamps(IOptions<RoleCacheOptions> options, IOptionsMo
             var since = Since(time.GetUtcNow());
             return await db.Users.Where(u => u.Id == userId && u.SecurityStampChangedAt > since).Select(u => u.SecurityStamp).SingleOrDefaultAsync();
         }
-        var gen = Interlocked.Read(ref generation);
-        var seen = Volatile.Read(ref current);
-        if (seen is null || seen.IsFaulted || seen.IsCanceled
-            || (seen.IsCompletedSuccessfully && (seen.Result.Generation != gen || time.GetUtcNow() >= seen.Result.Until)))
-        {
-            var fresh = ReadAsync(db, gen, seconds);
-            seen = Interlocked.CompareExchange(ref current, fresh, seen) == seen ? fresh : Volatile.Read(ref current) ?? fresh;
-        }
-        var snapshot = await seen;
-        return snapshot.Stamps.TryGetValue(userId, out var stamp) ? stamp : null;
-    }
-
-    private async Task<Snapshot> ReadAsync(AppDbContext db, long gen, int seconds)
-    {
         var now = time.GetUtcNow();
-        var since = Since(now);
-        var rows = await db.Users.AsNoTracking().Where(u => u.SecurityStampChangedAt > since).Select(u => new { u.Id, u.SecurityStamp }).ToListAsync();
-        return new Snapshot(rows.ToDictionary(r => r.Id, r => r.SecurityStamp ?? ""), now + TimeSpan.FromSeconds(seconds), gen);
+        var stamps = await snapshot.GetAsync(true, Interlocked.Read(ref generation), now, TimeSpan.FromSeconds(seconds), async () =>
+        {
+            var since = Since(time.GetUtcNow());
+            var rows = await db.Users.AsNoTracking().Where(u => u.SecurityStampChangedAt > since).Select(u => new { u.Id, u.SecurityStamp }).ToListAsync();
+            return rows.ToDictionary(r => r.Id, r => r.SecurityStamp ?? "");
+        });
+        return stamps.TryGetValue(userId, out var stamp) ? stamp : null;
     }
 
     /// <summary>This instance changed a stamp: the next request reads a new snapshot.</summary>
-    public void Forget()
-    {
-        Interlocked.Increment(ref generation);
-        Volatile.Write(ref current, null);
-    }
+    public void Forget() => Interlocked.Increment(ref generation);
 }
 
 /// <summary>

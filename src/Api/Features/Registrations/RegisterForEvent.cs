@@ -3,10 +3,12 @@ using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Features.Events;
-using Assemble.Api.Features.Members;
 using Assemble.Api.Hosting;
 using Assemble.Domain.Common;
 using Assemble.Domain.Events;
+using Microsoft.EntityFrameworkCore;
+using Assemble.Infrastructure.Persistence;
+using Assemble.Domain.Credentials;
 
 namespace Assemble.Api.Features.Registrations;
 
@@ -21,7 +23,7 @@ public static class RegisterForEvent
 
     public sealed record Request([Required] Guid? TicketTypeId, int? Quantity, List<AnswerRequest>? Answers, bool? PledgeAccepted);
 
-    public sealed class Handler(ISeatAllocator seats, Viewers viewers, TimeProvider time, AssembleMetrics metrics)
+    public sealed class Handler(ISeatAllocator seats, TimeProvider time, AssembleMetrics metrics)
     {
         public async Task<Result<RegistrationView>> HandleAsync(ClaimsPrincipal user, Guid eventId, Request request, CancellationToken cancellationToken)
         {
@@ -32,21 +34,49 @@ public static class RegisterForEvent
 
         private async Task<Result<RegistrationView>> RegisterAsync(ClaimsPrincipal user, Guid eventId, Request request, CancellationToken cancellationToken)
         {
-            if (RegistrationAttempts.Invalid(request.TicketTypeId, request.Answers, "registration.invalid") is { } invalid) return invalid;
+            if (Attempts.Invalid(request.TicketTypeId, request.Answers, "registration.invalid") is { } invalid) return invalid;
             var quantity = request.Quantity ?? 1;
             var memberId = user.RequiredMemberId();
-            var check = await seats.CheckAsync(eventId, request.TicketTypeId!.Value, memberId, Math.Max(1, quantity), viewers.Today(), cancellationToken);
+            var now = time.GetUtcNow();
+            var check = await seats.CheckAsync(eventId, request.TicketTypeId!.Value, memberId, Math.Max(1, quantity), DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
             if (check is SeatCheck.SoldOut) return RegistrationErrors.SoldOut;
             if (check is not SeatCheck.Ready ready || !ready.Event.CanSee(user)) return EventErrors.NotFound;
             var (e, member) = (ready.Event, ready.Member);
 
-            var attempt = RegistrationAttempts.Of(memberId, member, request.TicketTypeId.Value, quantity, request.Answers, request.PledgeAccepted);
-            var now = time.GetUtcNow();
+            var attempt = Attempts.Of(memberId, member, request.TicketTypeId.Value, quantity, request.Answers, request.PledgeAccepted);
             var allowed = e.CheckRegistration(attempt, now);
             if (!allowed.IsSuccess) return allowed.Error!;
             var registration = Registration.Start(e, attempt, now);
             var outcome = await seats.ReserveAsync(e, registration, cancellationToken);
             return outcome == SeatOutcome.Taken ? RegistrationView.Of(registration, e) : RegistrationErrors.Of(outcome);
+        }
+    }
+
+    /// <summary>What a member brings to a registration or a waitlist place (the same rules apply to both).</summary>
+    public static class Attempts
+    {
+        /// <summary>The shape errors a body can have before anything is read.</summary>
+        public static Error? Invalid(Guid? ticketTypeId, List<AnswerRequest>? answers, string code)
+        {
+            if (ticketTypeId is null) return Error.Validation(code, new Dictionary<string, string[]> { ["ticketTypeId"] = ["Required."] });
+            if ((answers ?? []).Any(a => a.QuestionId is null)) return Error.Validation(code, new Dictionary<string, string[]> { ["answers"] = ["Each answer names its questionId."] });
+            return null;
+        }
+
+        public static RegistrationAttempt Of(Guid memberId, Registrant member, Guid ticketTypeId, int quantity, List<AnswerRequest>? answers, bool? pledge)
+            => new(memberId, member.EmailConfirmed, member.VerifiedProfessions, ticketTypeId, quantity,
+                (answers ?? []).Select(a => new Answer(a.QuestionId!.Value, a.Text?.Trim(), a.Choices)).ToList(), pledge ?? false);
+
+        /// <summary>The member's attempt, or null when the account is gone.</summary>
+        public static async Task<RegistrationAttempt?> ForAsync(AppDbContext db, ClaimsPrincipal user, DateOnly today, Guid ticketTypeId, int quantity,
+            List<AnswerRequest>? answers, bool? pledge, CancellationToken cancellationToken)
+        {
+            var memberId = user.RequiredMemberId();
+            var confirmed = await db.Users.Where(u => u.Id == memberId).Select(u => (bool?)u.EmailConfirmed).SingleOrDefaultAsync(cancellationToken);
+            if (confirmed is null) return null;
+            var professions = await db.Credentials.Where(c => c.MemberId == memberId).Where(CredentialValidity.On(today))
+                .Select(c => c.Kind).Distinct().ToListAsync(cancellationToken);
+            return Of(memberId, new Registrant(confirmed.Value, professions.Order().ToList()), ticketTypeId, quantity, answers, pledge);
         }
     }
 }

@@ -20,8 +20,8 @@ public static class JoinWaitlist
     {
         public async Task<Result<WaitlistView>> HandleAsync(ClaimsPrincipal user, Guid eventId, Request request, CancellationToken cancellationToken)
         {
-            if (RegistrationAttempts.Invalid(request.TicketTypeId, request.Answers, "waitlist.invalid") is { } invalid) return invalid;
-            if (await RegistrationAttempts.ForAsync(db, user, viewers.Today(), request.TicketTypeId!.Value, 1, request.Answers, request.PledgeAccepted, cancellationToken) is not { } attempt)
+            if (RegisterForEvent.Attempts.Invalid(request.TicketTypeId, request.Answers, "waitlist.invalid") is { } invalid) return invalid;
+            if (await RegisterForEvent.Attempts.ForAsync(db, user, viewers.Today(), request.TicketTypeId!.Value, 1, request.Answers, request.PledgeAccepted, cancellationToken) is not { } attempt)
                 return EventErrors.NotFound;
             var now = time.GetUtcNow();
 
@@ -104,7 +104,7 @@ public static class RespondToWaitlistOffer
                 var e = l.Event;
                 var accepted = entry.Accept(now);
                 if (!accepted.IsSuccess) return accepted.Error!;
-                if (await RegistrationAttempts.ForAsync(db, user, viewers.Today(), entry.TicketTypeId, 1,
+                if (await RegisterForEvent.Attempts.ForAsync(db, user, viewers.Today(), entry.TicketTypeId, 1,
                         entry.Answers.Select(a => new RegisterForEvent.AnswerRequest(a.QuestionId, a.Text, a.Choices?.ToList())).ToList(), entry.PledgeAccepted, cancellationToken)
                     is not { } attempt) return EventErrors.NotFound;
                 // The seat is already counted for this offer; the registration takes it over.
