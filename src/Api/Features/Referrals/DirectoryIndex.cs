@@ -66,8 +66,7 @@ public sealed class DirectoryIndex(NpgsqlDataSource dataSource)
         }
     }
 
-    private readonly SemaphoreSlim _reload = new(1, 1);
-    private volatile Snapshot? _current;
+    private readonly KeptLoads<bool, Snapshot> _snapshot = new(limit: 1);
 
     /// <summary>A member's place among equal fits on a day: md5(day ‖ member) (cached per day for the whole index).</summary>
     public static ulong RotationKey(DateOnly day, Guid memberId)
@@ -94,19 +93,8 @@ public sealed class DirectoryIndex(NpgsqlDataSource dataSource)
         long version;
         await using (var command = dataSource.CreateCommand("SELECT version FROM directory_versions WHERE id = 1"))
             version = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-        if (_current is { } snapshot && snapshot.Version == version) return snapshot;
-        await _reload.WaitAsync(cancellationToken);
-        try
-        {
-            // Another request may have loaded it (or a newer one) while this one waited.
-            if (_current is { } loaded && loaded.Version >= version) return loaded;
-            _current = await LoadAsync(db, cancellationToken);
-            return _current;
-        }
-        finally
-        {
-            _reload.Release();
-        }
+        // Kept under the version just read; the first request to see a new version loads it, the others wait for it.
+        return await _snapshot.GetAsync(true, version, DateTimeOffset.MinValue, Timeout.InfiniteTimeSpan, () => LoadAsync(db, CancellationToken.None));
     }
 
     private static async Task<Snapshot> LoadAsync(AppDbContext db, CancellationToken cancellationToken)
