@@ -50,7 +50,7 @@ public static class DependencyInjection
         services.AddKeyedSingleton(SeatsDataSource, (_, _) => BuildDataSource(configuration, maxPoolSize: 4));
         services.AddSingleton<Persistence.Seats.SoldOutMemo>();
         services.AddSingleton<Persistence.Seats.EventCache>();
-        services.AddSingleton(sp => Persistence.Seats.SeatQueue.Create(
+        services.AddSingleton(sp => Persistence.Seats.SeatAllocator.CreateQueue(
             sp.GetRequiredKeyedService<NpgsqlDataSource>(SeatsDataSource), sp.GetRequiredService<CommitClock>(), sp.GetRequiredService<IOutboxSignal>()));
         services.AddScoped<Domain.Events.ISeatAllocator, Persistence.Seats.SeatAllocator>();
         // Pooled: a context per request is reset and reused rather than built anew (measured in bench/).

@@ -205,9 +205,9 @@ public sealed class SchemaTests
             return table.GetProperties().Select(p => p.GetColumnName(store)!).Order().ToList();
         }
         Assert.Equal(ColumnsOf(typeof(Assemble.Domain.Events.Registration)),
-            Assemble.Infrastructure.Persistence.Seats.SeatRows.Registrations.ColumnList.Split(", ").Order().ToList());
+            Assemble.Infrastructure.Persistence.Seats.SeatStatements.Registrations.ColumnList.Split(", ").Order().ToList());
         Assert.Equal(ColumnsOf(typeof(Assemble.Infrastructure.Persistence.Notifications.NotificationRecord)),
-            Assemble.Infrastructure.Persistence.Seats.SeatRows.NotificationRecords.ColumnList.Split(", ").Order().ToList());
+            Assemble.Infrastructure.Persistence.Seats.SeatStatements.NotificationRecords.ColumnList.Split(", ").Order().ToList());
     }
 
     [Fact]

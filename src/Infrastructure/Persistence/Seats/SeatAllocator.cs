@@ -18,6 +18,24 @@ namespace Assemble.Infrastructure.Persistence.Seats;
 public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, GroupCommitQueue<SeatStatements.Request> queue,
     SoldOutMemo soldOut, EventCache events, CommitClock clock, IOutboxSignal mailSignal) : ISeatAllocator
 {
+    /// <summary>The seat path's group commit: one-pool registrations of one event taken together (<see cref="SeatStatements.TakeSeatsAsync"/>).</summary>
+    public static GroupCommitQueue<SeatStatements.Request> CreateQueue(NpgsqlDataSource dataSource, CommitClock clock, IOutboxSignal mailSignal)
+        => new(async requests =>
+        {
+            try
+            {
+                var taken = await SeatStatements.TakeSeatsAsync(dataSource, requests);
+                // One raise for the whole run; the notifier, woken at most every few hundred ms, mails them together.
+                if (taken.Any(t => t)) mailSignal.Raise();
+                return taken;
+            }
+            finally
+            {
+                // Also when the call fails: the commit may have happened before the connection broke. A tick too many costs nothing.
+                clock.Tick();
+            }
+        }, r => r.Registration.EventId);
+
     public async Task<SeatCheck> CheckAsync(Guid eventId, Guid ticketTypeId, Guid memberId, int quantity, DateOnly today, CancellationToken cancellationToken)
     {
         if (soldOut.KnowsSoldOut(eventId, ticketTypeId, quantity)) return new SeatCheck.SoldOut();
@@ -148,12 +166,12 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
                 write.BatchCommands.Add(SeatStatements.Command(SeatStatements.TakeTypeSeats, registration.TicketTypeId, registration.Quantity));
             }
             var insert = new NpgsqlBatchCommand(SeatStatements.InsertRegistration);
-            SeatRows.Registrations.AddOne(insert, registration);
+            SeatStatements.Registrations.AddOne(insert, registration);
             write.BatchCommands.Add(insert);
             foreach (var record in records)
             {
                 var command = new NpgsqlBatchCommand(SeatStatements.InsertRecord);
-                SeatRows.NotificationRecords.AddOne(command, record);
+                SeatStatements.NotificationRecords.AddOne(command, record);
                 write.BatchCommands.Add(command);
             }
             write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));

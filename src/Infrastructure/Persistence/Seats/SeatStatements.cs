@@ -6,7 +6,7 @@ namespace Assemble.Infrastructure.Persistence.Seats;
 
 /// <summary>
 /// The SQL of the seat path. Every statement is built once; a call only adds its values. The rules they repeat come
-/// from <see cref="RuleSql"/> (pinned to the domain by RuleSqlAgreementTests); the rows they write from <see cref="SeatRows"/>.
+/// from <see cref="RuleSql"/> (pinned to the domain by RuleSqlAgreementTests); the rows they write from <see cref="Registrations"/> and <see cref="NotificationRecords"/>.
 /// </summary>
 public static class SeatStatements
 {
@@ -14,6 +14,38 @@ public static class SeatStatements
     public sealed record Request(Registration Registration, NotificationRecord Record);
 
     private const string Active = RuleSql.ActiveStatuses;
+
+    // The rows the seat path writes, each table's columns listed once (pinned to the EF model by SchemaTests).
+    private static DateTime? Utc(DateTimeOffset? t) => t?.UtcDateTime;
+
+    public static readonly TableRows<Registration> Registrations = new("registrations",
+        new RowColumn<Registration, Guid>("id", "uuid", r => r.Id),
+        new RowColumn<Registration, Guid>("event_id", "uuid", r => r.EventId),
+        new RowColumn<Registration, Guid>("member_id", "uuid", r => r.MemberId),
+        new RowColumn<Registration, Guid>("ticket_type_id", "uuid", r => r.TicketTypeId),
+        new RowColumn<Registration, int>("quantity", "integer", r => r.Quantity),
+        new RowColumn<Registration, string>("status", "text", r => r.Status.ToString()),
+        new RowColumn<Registration, int>("amount_yen", "integer", r => r.AmountYen),
+        new RowColumn<Registration, DateTime?>("hold_expires_at", "timestamptz", r => Utc(r.HoldExpiresAt)),
+        new RowColumn<Registration, string>("answers", "jsonb", r => JsonColumn.Serialize(r.Answers)),
+        new RowColumn<Registration, int?>("pledge_version", "integer", r => r.PledgeVersion),
+        new RowColumn<Registration, DateTime?>("pledge_accepted_at", "timestamptz", r => Utc(r.PledgeAcceptedAt)),
+        new RowColumn<Registration, string>("check_in_code", "text", r => r.CheckInCode),
+        new RowColumn<Registration, DateTime>("created_at", "timestamptz", r => r.CreatedAt.UtcDateTime),
+        new RowColumn<Registration, DateTime?>("confirmed_at", "timestamptz", r => Utc(r.ConfirmedAt)),
+        new RowColumn<Registration, DateTime?>("ended_at", "timestamptz", r => Utc(r.EndedAt)),
+        new RowColumn<Registration, string?>("end_reason", "text", r => r.EndReason),
+        new RowColumn<Registration, Guid?>("waitlist_entry_id", "uuid", r => r.WaitlistEntryId));
+
+    public static readonly TableRows<NotificationRecord> NotificationRecords = new("notification_records",
+        new RowColumn<NotificationRecord, Guid>("id", "uuid", d => d.Id),
+        new RowColumn<NotificationRecord, string>("type", "text", d => d.Type),
+        new RowColumn<NotificationRecord, Guid>("event_id", "uuid", d => d.EventId),
+        new RowColumn<NotificationRecord, Guid?>("member_id", "uuid", d => d.MemberId),
+        new RowColumn<NotificationRecord, Guid?>("subject_id", "uuid", d => d.SubjectId),
+        new RowColumn<NotificationRecord, DateTime>("occurred_at", "timestamptz", d => d.OccurredAt.UtcDateTime),
+        new RowColumn<NotificationRecord, string>("payload", "jsonb", d => d.Payload),
+        new RowColumn<NotificationRecord, DateTime?>("processed_at", "timestamptz", d => Utc(d.ProcessedAt)));
 
     /// <summary>The seat counters and version ($1 ticket type, $2 event), then the member ($3) with credentials valid on $4.</summary>
     public static readonly string ReadCounters = """
@@ -43,8 +75,8 @@ public static class SeatStatements
 
     public const string TakeEventSeats = "UPDATE events SET seats_taken = seats_taken + $2 WHERE id = $1";
     public const string TakeTypeSeats = "UPDATE ticket_types SET seats_taken = seats_taken + $2 WHERE id = $1";
-    public static readonly string InsertRegistration = SeatRows.Registrations.InsertOne(1);
-    public static readonly string InsertRecord = SeatRows.NotificationRecords.InsertOne(1);
+    public static readonly string InsertRegistration = Registrations.InsertOne(1);
+    public static readonly string InsertRecord = NotificationRecords.InsertOne(1);
 
     /// <summary>
     /// One request: the guarded seat ($1 event, $2 member, $3 ticket type, $4 seats) while the member holds no active
@@ -59,8 +91,8 @@ public static class SeatStatements
             RETURNING id),
         type_seat AS (
             UPDATE ticket_types SET seats_taken = seats_taken + $4 WHERE id = $3 AND EXISTS (SELECT 1 FROM seat) RETURNING id),
-        reg AS ({SeatRows.Registrations.InsertOne(5)} WHERE EXISTS (SELECT 1 FROM seat) RETURNING id)
-        {SeatRows.NotificationRecords.InsertOne(5 + SeatRows.Registrations.Width)} FROM reg RETURNING subject_id
+        reg AS ({Registrations.InsertOne(5)} WHERE EXISTS (SELECT 1 FROM seat) RETURNING id)
+        {NotificationRecords.InsertOne(5 + Registrations.Width)} FROM reg RETURNING subject_id
         """;
 
     /// <summary>
@@ -71,7 +103,7 @@ public static class SeatStatements
     /// turn a lookup into a scan whatever the statistics say (docs/decisions/0005-seat-allocation-behind-one-port.md).
     /// </summary>
     private static readonly string Together = $"""
-        WITH cand AS (SELECT * FROM {SeatRows.Registrations.Unnest(2, "c")}),
+        WITH cand AS (SELECT * FROM {Registrations.Unnest(2, "c")}),
         fresh AS (
             SELECT c.* FROM (SELECT c.*, row_number() OVER (PARTITION BY c.member_id ORDER BY c.ord) AS nth FROM cand c) c
               LEFT JOIN LATERAL (SELECT 1 AS held FROM registrations r
@@ -85,10 +117,10 @@ public static class SeatStatements
         type_seat AS (
             UPDATE ticket_types t SET seats_taken = t.seats_taken + g.n
               FROM (SELECT ticket_type_id, count(*) AS n FROM granted GROUP BY ticket_type_id) g WHERE t.id = g.ticket_type_id),
-        reg AS (INSERT INTO registrations ({SeatRows.Registrations.ColumnList}) SELECT {SeatRows.Registrations.ColumnsOf("g")} FROM granted g RETURNING id),
+        reg AS (INSERT INTO registrations ({Registrations.ColumnList}) SELECT {Registrations.ColumnsOf("g")} FROM granted g RETURNING id),
         happened AS (
-            INSERT INTO notification_records ({SeatRows.NotificationRecords.ColumnList})
-            SELECT {SeatRows.NotificationRecords.ColumnsOf("d")} FROM {SeatRows.NotificationRecords.Unnest(2 + SeatRows.Registrations.Width, "d")}
+            INSERT INTO notification_records ({NotificationRecords.ColumnList})
+            SELECT {NotificationRecords.ColumnsOf("d")} FROM {NotificationRecords.Unnest(2 + Registrations.Width, "d")}
               JOIN reg ON reg.id = d.subject_id)
         SELECT id FROM reg
         """;
@@ -127,16 +159,16 @@ public static class SeatStatements
     {
         var r = request.Registration;
         var command = Command(Guarded, r.EventId, r.MemberId, r.TicketTypeId, r.Quantity);
-        SeatRows.Registrations.AddOne(command, r);
-        SeatRows.NotificationRecords.AddOne(command, request.Record);
+        Registrations.AddOne(command, r);
+        NotificationRecords.AddOne(command, request.Record);
         return command;
     }
 
     private static NpgsqlBatchCommand SeatsTogether(Guid eventId, IReadOnlyList<Request> requests)
     {
         var command = Command(Together, eventId);
-        SeatRows.Registrations.AddMany(command, requests.Select(r => r.Registration).ToList());
-        SeatRows.NotificationRecords.AddMany(command, requests.Select(r => r.Record).ToList());
+        Registrations.AddMany(command, requests.Select(r => r.Registration).ToList());
+        NotificationRecords.AddMany(command, requests.Select(r => r.Record).ToList());
         return command;
     }
 
