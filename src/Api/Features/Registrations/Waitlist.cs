@@ -34,8 +34,8 @@ public static class JoinWaitlist
             if (!check.IsSuccess) return check.Error!;
             var ticketType = e.TicketTypes.First(t => t.Id == attempt.TicketTypeId);
             if (e.SeatsLeft > 0 && ticketType.HasRoomFor(1)) return WaitlistErrors.NotSoldOut;
-            if (await db.Registrations.AnyAsync(r => r.EventId == eventId && r.MemberId == attempt.MemberId
-                    && (r.Status == RegistrationStatus.Confirmed || r.Status == RegistrationStatus.PendingPayment || r.Status == RegistrationStatus.PendingApproval), cancellationToken))
+            if (await db.Registrations.Where(r => r.EventId == eventId && r.MemberId == attempt.MemberId)
+                    .Where(RegistrationStatuses.ActiveRegistration).AnyAsync(cancellationToken))
                 return RegistrationErrors.AlreadyRegistered;
 
             var entry = WaitlistEntry.Join(eventId, attempt.MemberId, ticketType.Id, attempt.Answers, attempt.PledgeAccepted, now);
