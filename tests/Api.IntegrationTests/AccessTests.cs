@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text;
+using Assemble.Api.Features.Credentials;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Xunit;
 
@@ -99,11 +100,11 @@ public sealed class LoggingTests(ApiFactory api) : IClassFixture<ApiFactory>
         await client.PostAsJsonAsync("/api/auth/login", new { email, password = "wrong-" + password });
         var member = await api.SignInAsync(email, password);
         var token = member.Client.DefaultRequestHeaders.Authorization!.Parameter!;
-        var credential = await Expect.JsonAsync(await member.Client.PostAsJsonAsync("/api/me/credentials",
-            new { kind = "nurse", registrationNumber = number, issuer = "厚生労働省" }), 201);
+        var credential = await member.Client.PostAsync<CredentialView>("/api/me/credentials",
+            new { kind = "nurse", registrationNumber = number, issuer = "厚生労働省" }, 201);
         var admin = await api.AdminAsync();
         await Expect.StatusAsync(await admin.Client.GetAsync("/api/admin/credentials?status=pending"), 200);
-        await Expect.StatusAsync(await admin.Client.PostAsync($"/api/admin/credentials/{credential.GetProperty("id").GetString()}/verify", null), 200);
+        await Expect.StatusAsync(await admin.Client.PostAsync($"/api/admin/credentials/{credential.Id}/verify", null), 200);
         await member.Client.PostAsync("/api/me/credentials", new StringContent($"{{\"registrationNumber\": \"{number}\", \"kind\": 5}}", Encoding.UTF8, "application/json"));
 
         Assert.NotEmpty(api.Logs.Lines);

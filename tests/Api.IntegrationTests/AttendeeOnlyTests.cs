@@ -1,6 +1,9 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Assemble.Api.Common;
+using Assemble.Api.Features.Events;
+using Assemble.Api.Features.Registrations;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Xunit;
 
@@ -28,7 +31,8 @@ public sealed class AttendeeOnlyTests(EventsFactory api) : IClassFixture<EventsF
         }), 200);
         await Expect.StatusAsync(await attendee.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
 
-        async Task<System.Text.Json.JsonElement> RowFor(TestMember reader)
+        // Raw rows: a field the reader may not see is absent from the answer, not null.
+        async Task<JsonElement> RowFor(TestMember reader)
             => (await Expect.JsonAsync(await reader.Client.GetAsync($"/api/events/{e.Id}/attendees"))).GetProperty("items")[0];
 
         var plain = await RowFor(plainCoOrganizer);
@@ -60,15 +64,15 @@ public sealed class AttendeeOnlyTests(EventsFactory api) : IClassFixture<EventsF
         var waitlisted = await api.MemberAsync();
         await Expect.StatusAsync(await waitlisted.Client.PostAsJsonAsync($"/api/events/{e.Id}/waitlist", new { ticketTypeId = e.TicketTypeId }), 201);
         var cancelled = other;
-        var otherRegistration = (await Expect.JsonAsync(await other.Client.GetAsync("/api/me/registrations"))).GetProperty("items")[0].GetProperty("id").GetString();
+        var otherRegistration = (await other.Client.GetAsync<Page<RegistrationView>>("/api/me/registrations")).Items[0].Id;
         await Expect.StatusAsync(await other.Client.PostAsync($"/api/registrations/{otherRegistration}/cancel", null), 200);
         var holder = await api.MemberAsync();
         await Expect.StatusAsync(await holder.Client.PostAsJsonAsync($"/api/events/{paid.Id}/registrations", new { ticketTypeId = paid.TicketTypeId }), 202);
         var stranger = await api.MemberAsync();
 
         // Attendee-only endpoint.
-        var info = await Expect.JsonAsync(await attendee.Client.GetAsync($"/api/events/{e.Id}/attendee-info"));
-        Assert.Equal(JoinUrl, info.GetProperty("onlineJoinUrl").GetString());
+        var info = await attendee.Client.GetAsync<AttendeeInfoView>($"/api/events/{e.Id}/attendee-info");
+        Assert.Equal(JoinUrl, info.OnlineJoinUrl);
         await Expect.StatusAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/attendee-info"), 200);
         await Expect.ProblemAsync(await api.CreateClient().GetAsync($"/api/events/{e.Id}/attendee-info"), 401, "auth.unauthenticated");
         foreach (var nobody in new[] { stranger, waitlisted, cancelled })
@@ -87,13 +91,13 @@ public sealed class AttendeeOnlyTests(EventsFactory api) : IClassFixture<EventsF
         }
 
         // The member's own calendar feed carries the join URL; other members' feeds do not.
-        var feed = await Expect.JsonAsync(await attendee.Client.PostAsync("/api/me/calendar-feed", null));
-        var ics = await (await api.CreateClient().GetAsync(feed.GetProperty("url").GetString())).Content.ReadAsStringAsync();
+        var feed = await attendee.Client.PostAsync<CalendarFeeds.CalendarFeedView>("/api/me/calendar-feed", null);
+        var ics = await (await api.CreateClient().GetAsync(feed.Url)).Content.ReadAsStringAsync();
         Assert.Contains("zoom.example", Unfold(ics));
         foreach (var m in new[] { stranger, waitlisted, cancelled, holder })
         {
-            var theirs = await Expect.JsonAsync(await m.Client.PostAsync("/api/me/calendar-feed", null));
-            var body = await (await api.CreateClient().GetAsync(theirs.GetProperty("url").GetString())).Content.ReadAsStringAsync();
+            var theirs = await m.Client.PostAsync<CalendarFeeds.CalendarFeedView>("/api/me/calendar-feed", null);
+            var body = await (await api.CreateClient().GetAsync(theirs.Url)).Content.ReadAsStringAsync();
             Assert.DoesNotContain("zoom.example", Unfold(body));
         }
 
@@ -106,9 +110,9 @@ public sealed class AttendeeOnlyTests(EventsFactory api) : IClassFixture<EventsF
     public async Task A_revoked_or_replaced_calendar_feed_stops_working()
     {
         var member = await api.MemberAsync();
-        var first = (await Expect.JsonAsync(await member.Client.PostAsync("/api/me/calendar-feed", null))).GetProperty("url").GetString();
+        var first = (await member.Client.PostAsync<CalendarFeeds.CalendarFeedView>("/api/me/calendar-feed", null)).Url;
         await Expect.StatusAsync(await api.CreateClient().GetAsync(first), 200);
-        var second = (await Expect.JsonAsync(await member.Client.PostAsync("/api/me/calendar-feed", null))).GetProperty("url").GetString();
+        var second = (await member.Client.PostAsync<CalendarFeeds.CalendarFeedView>("/api/me/calendar-feed", null)).Url;
         await Expect.ProblemAsync(await api.CreateClient().GetAsync(first), 404, "calendar.not_found");
         await Expect.StatusAsync(await member.Client.DeleteAsync("/api/me/calendar-feed"), 204);
         await Expect.ProblemAsync(await api.CreateClient().GetAsync(second), 404, "calendar.not_found");
@@ -181,6 +185,7 @@ public sealed class AttendeeOnlyTests(EventsFactory api) : IClassFixture<EventsF
         await Expect.ProblemAsync(await stranger.Client.GetAsync($"/api/events/{e.Id}/attendees.csv"), 403, "event.not_organizer");
         await Expect.ProblemAsync(await member.Client.GetAsync($"/api/events/{e.Id}/attendees"), 403, "event.not_organizer");
         await Expect.ProblemAsync(await api.CreateClient().GetAsync($"/api/events/{e.Id}/attendees"), 401, "auth.unauthenticated");
+        // Raw: a private field is absent from the organizer's list, not null.
         var list = (await Expect.JsonAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/attendees?limit=10"))).GetProperty("items");
         Assert.Equal(1, list.GetArrayLength());
         Assert.False(list[0].TryGetProperty("nameKana", out _));
@@ -211,8 +216,8 @@ public sealed class AttendeeOnlyTests(EventsFactory api) : IClassFixture<EventsF
         var e = await EventsFactory.CreateEventAsync(organizer, body);
         var member = await api.MemberAsync();
         await Expect.StatusAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
-        var feed = await Expect.JsonAsync(await member.Client.PostAsync("/api/me/calendar-feed", null));
-        var response = await api.CreateClient().GetAsync(feed.GetProperty("url").GetString());
+        var feed = await member.Client.PostAsync<CalendarFeeds.CalendarFeedView>("/api/me/calendar-feed", null);
+        var response = await api.CreateClient().GetAsync(feed.Url);
         Assert.Equal("text/calendar", response.Content.Headers.ContentType?.MediaType);
         var lines = Parse(await response.Content.ReadAsStringAsync());
 

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Assemble.Api.Features.Members;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Authentication.BearerToken;
+using Microsoft.AspNetCore.Identity.Data;
 using Microsoft.EntityFrameworkCore;
 using Xunit;
 
@@ -37,10 +40,10 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>
         await Expect.StatusAsync(await client.GetAsync(new Uri(link).PathAndQuery), 200);
 
         var member = await api.SignInAsync(email);
-        var me = await Expect.JsonAsync(await member.Client.GetAsync("/api/me/profile"));
-        Assert.True(me.GetProperty("emailConfirmed").GetBoolean());
-        Assert.False(me.GetProperty("profileComplete").GetBoolean());
-        Assert.Equal(new[] { "member" }, me.GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray());
+        var me = await member.Client.GetAsync<GetMyProfile.Response>("/api/me/profile");
+        Assert.True(me.EmailConfirmed);
+        Assert.False(me.ProfileComplete);
+        Assert.Equal(["member"], me.Roles);
     }
 
     [Fact]
@@ -146,9 +149,9 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>
         var email = api.NewEmail();
         var client = api.CreateClient();
         await client.PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password });
-        var tokens = await Expect.JsonAsync(await client.PostAsJsonAsync("/api/auth/login", new { email, password = ApiFactory.Password }));
-        var refreshed = await Expect.JsonAsync(await client.PostAsJsonAsync("/api/auth/refresh", new { refreshToken = tokens.GetProperty("refreshToken").GetString() }));
-        client.DefaultRequestHeaders.Authorization = new("Bearer", refreshed.GetProperty("accessToken").GetString());
+        var tokens = await client.PostAsync<AccessTokenResponse>("/api/auth/login", new { email, password = ApiFactory.Password });
+        var refreshed = await client.PostAsync<AccessTokenResponse>("/api/auth/refresh", new { refreshToken = tokens.RefreshToken });
+        client.DefaultRequestHeaders.Authorization = new("Bearer", refreshed.AccessToken);
         await Expect.StatusAsync(await client.GetAsync("/api/me/profile"), 200);
     }
 
@@ -184,9 +187,9 @@ public sealed class AuthTests(ApiFactory api) : IClassFixture<ApiFactory>
     public async Task Two_factor_setup_is_reachable_with_a_bearer_token()
     {
         var member = await api.SignUpAsync();
-        var status = await Expect.JsonAsync(await member.Client.PostAsJsonAsync("/api/auth/manage/2fa", new { }));
-        Assert.False(status.GetProperty("isTwoFactorEnabled").GetBoolean());
-        Assert.False(string.IsNullOrEmpty(status.GetProperty("sharedKey").GetString()));
+        var status = await member.Client.PostAsync<TwoFactorResponse>("/api/auth/manage/2fa", new { });
+        Assert.False(status.IsTwoFactorEnabled);
+        Assert.False(string.IsNullOrEmpty(status.SharedKey));
     }
 
     [Fact]

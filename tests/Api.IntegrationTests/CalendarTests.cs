@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Assemble.Api.Features.Email;
+using Assemble.Api.Features.Events;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.EntityFrameworkCore;
@@ -54,8 +55,8 @@ public sealed class CalendarTests(EventsFactory api) : IClassFixture<EventsFacto
         Assert.Equal(uids, mailed.Events.Select(x => x.Uid));
         Assert.All(mailed.Events, x => Assert.Equal(JoinUrl, x.Url!.OriginalString));
 
-        var feed = await Expect.JsonAsync(await member.Client.PostAsync("/api/me/calendar-feed", null));
-        var subscribed = Load(await (await api.CreateClient().GetAsync(feed.GetProperty("url").GetString())).Content.ReadAsStringAsync());
+        var feed = await member.Client.PostAsync<CalendarFeeds.CalendarFeedView>("/api/me/calendar-feed", null);
+        var subscribed = Load(await (await api.CreateClient().GetAsync(feed.Url)).Content.ReadAsStringAsync());
         Assert.Equal(uids, subscribed.Events.Select(x => x.Uid));
         Assert.Equal(starts, subscribed.Events.Select(x => x.DtStart!.AsUtc));
         Assert.All(subscribed.Events, x => Assert.Equal(JoinUrl, x.Url!.OriginalString));
@@ -67,7 +68,7 @@ public sealed class CalendarTests(EventsFactory api) : IClassFixture<EventsFacto
     {
         var member = await api.MemberAsync();
 
-        var url = (await Expect.JsonAsync(await member.Client.PostAsync("/api/me/calendar-feed", null))).GetProperty("url").GetString()!;
+        var url = (await member.Client.PostAsync<CalendarFeeds.CalendarFeedView>("/api/me/calendar-feed", null)).Url;
 
         Assert.True(Uri.TryCreate(url, UriKind.Absolute, out var address), url);
         // On the public address (App:PublicBaseUrl), not the Host the request named.

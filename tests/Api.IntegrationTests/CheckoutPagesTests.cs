@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using Assemble.Api.Features.Email;
 using Assemble.Api.Features.Payments;
+using Assemble.Api.Features.Registrations;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Assemble.Domain.Events;
 using Assemble.Domain.Members;
@@ -39,9 +40,9 @@ public sealed class CheckoutPagesTests(PaymentsFactory api) : IClassFixture<Paym
             var problem = await Expect.ProblemAsync(response, 503, "payment.unavailable");
             return new Held(e.Id, buyer, problem.GetProperty("registrationId").GetGuid(), null, null, problem.GetProperty("holdExpiresAt").GetDateTimeOffset());
         }
-        var hold = await Expect.JsonAsync(response, 202);
-        var url = hold.TryGetProperty("checkoutUrl", out var u) ? u.GetString() : null;
-        return new Held(e.Id, buyer, hold.GetProperty("id").GetGuid(), url?.Split('/')[^1], url, hold.GetProperty("holdExpiresAt").GetDateTimeOffset());
+        var hold = await response.ReadAsync<RegistrationView>(202);
+        var url = hold.CheckoutUrl;
+        return new Held(e.Id, buyer, hold.Id, url?.Split('/')[^1], url, hold.HoldExpiresAt!.Value);
     }
 
     private Task<HttpResponseMessage> DeliverAsync(Held h, string type, string paymentStatus = "paid")
@@ -194,10 +195,10 @@ public sealed class CheckoutPagesTests(PaymentsFactory api) : IClassFixture<Paym
         body["requiresApproval"] = true;
         var e = await EventsFactory.CreateEventAsync(organizer, body);
         var applicant = await api.MemberAsync();
-        var application = await Expect.JsonAsync(await applicant.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
-        var id = application.GetProperty("id").GetString()!;
-        var approved = await Expect.JsonAsync(await organizer.Client.PostAsync($"/api/registrations/{id}/approve", null));
-        Assert.Equal("pendingPayment", approved.GetProperty("status").GetString());
+        var application = await applicant.Client.PostAsync<RegistrationView>($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }, 202);
+        var id = application.Id.ToString();
+        var approved = await organizer.Client.PostAsync<RegistrationView>($"/api/registrations/{id}/approve", null);
+        Assert.Equal(RegistrationStatus.PendingPayment, approved.Status);
 
         // Made from the approval's notice; the application's own mail had nothing to pay yet.
         var link = PayLinkIn(await HoldMailAsync(applicant.Email));

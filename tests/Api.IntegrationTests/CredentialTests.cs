@@ -1,7 +1,13 @@
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Assemble.Api.Common;
+using Assemble.Api.Features.Admin;
+using Assemble.Api.Features.Credentials;
+using Assemble.Api.Features.Members;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Domain.Credentials;
+using Assemble.Domain.Members;
 using Microsoft.EntityFrameworkCore;
 using Xunit;
 
@@ -12,11 +18,11 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
     private static object Licence(string kind = "certifiedPublicPsychologist", string number = "第12345号", string? expiresOn = null)
         => new { kind, registrationNumber = number, issuer = "厚生労働省", expiresOn };
 
-    private static async Task<string> SubmitAsync(TestMember member, object? body = null)
+    private static async Task<Guid> SubmitAsync(TestMember member, object? body = null)
     {
-        var created = await Expect.JsonAsync(await member.Client.PostAsJsonAsync("/api/me/credentials", body ?? Licence()), 201);
-        Assert.Equal("pending", created.GetProperty("status").GetString());
-        return created.GetProperty("id").GetString()!;
+        var created = await member.Client.PostAsync<CredentialView>("/api/me/credentials", body ?? Licence(), 201);
+        Assert.Equal(CredentialStatus.Pending, created.Status);
+        return created.Id;
     }
 
     [Fact]
@@ -27,16 +33,17 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
         var id = await SubmitAsync(member);
         var admin = await api.AdminAsync();
 
-        var queue = await Expect.JsonAsync(await admin.Client.GetAsync("/api/admin/credentials?status=pending&limit=100"));
-        var item = queue.GetProperty("items").EnumerateArray().Single(i => i.GetProperty("credential").GetProperty("id").GetString() == id);
-        Assert.Equal("第12345号", item.GetProperty("credential").GetProperty("registrationNumber").GetString());
-        Assert.Equal("林 美咲", item.GetProperty("memberDisplayName").GetString());
+        var queue = await admin.Client.GetAsync<Page<ListCredentials.MemberCredential>>("/api/admin/credentials?status=pending&limit=100");
+        var item = queue.Items.Single(i => i.Credential.Id == id);
+        Assert.Equal("第12345号", item.Credential.RegistrationNumber);
+        Assert.Equal("林 美咲", item.MemberDisplayName);
 
-        var verified = await Expect.JsonAsync(await admin.Client.PostAsync($"/api/admin/credentials/{id}/verify", null));
-        Assert.Equal("verified", verified.GetProperty("status").GetString());
+        var verified = await admin.Client.PostAsync<CredentialView>($"/api/admin/credentials/{id}/verify", null);
+        Assert.Equal(CredentialStatus.Verified, verified.Status);
 
-        var me = await Expect.JsonAsync(await member.Client.GetAsync("/api/me/profile"));
-        Assert.Equal(new[] { "certifiedPublicPsychologist" }, me.GetProperty("verifiedProfessions").EnumerateArray().Select(p => p.GetString()!).ToArray());
+        var me = await member.Client.GetAsync<GetMyProfile.Response>("/api/me/profile");
+        Assert.Equal([Profession.CertifiedPublicPsychologist], me.VerifiedProfessions);
+        // Read raw as well: the registration number must be absent from the public answer, whatever its shape.
         var seenByOthers = await Expect.JsonAsync(await api.CreateClient().GetAsync($"/api/members/{member.Id}"));
         Assert.Equal("certifiedPublicPsychologist", seenByOthers.GetProperty("verifiedProfessions")[0].GetString());
         Assert.DoesNotContain("12345", seenByOthers.ToString());
@@ -44,13 +51,17 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
         var mail = await api.MailAsync(member.Email, m => m.Subject.Contains("資格"));
         Assert.Contains("資格が確認されました", mail.Subject); // in the member's language (Japanese by default)
 
-        var audit = await Expect.JsonAsync(await admin.Client.GetAsync($"/api/admin/audit-log?targetId={id}"));
-        var actions = audit.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
+        // Read raw first: the wire form of the instant is part of the contract (UTC, written with its offset).
+        var raw = await Expect.JsonAsync(await admin.Client.GetAsync($"/api/admin/audit-log?targetId={id}"));
+        var audit = raw.Deserialize<Page<ListAuditLog.Item>>(ApiJson.Options)!;
+        var actions = audit.Items.Select(e => e.Action).ToList();
         Assert.Contains("credential.submitted", actions);
         Assert.Contains("credential.verified", actions);
-        var decision = audit.GetProperty("items").EnumerateArray().First(e => e.GetProperty("action").GetString() == "credential.verified");
-        Assert.Equal(admin.Id.ToString(), decision.GetProperty("actorId").GetString());
-        Assert.EndsWith("+00:00", decision.GetProperty("occurredAt").GetString());
+        var decision = audit.Items.First(e => e.Action == "credential.verified");
+        Assert.Equal(admin.Id, decision.ActorId);
+        Assert.Equal(TimeSpan.Zero, decision.OccurredAt.Offset);
+        var rawDecision = raw.GetProperty("items").EnumerateArray().Single(e => e.GetProperty("id").GetGuid() == decision.Id);
+        Assert.EndsWith("+00:00", rawDecision.GetProperty("occurredAt").GetString());
     }
 
     [Fact]
@@ -62,11 +73,11 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
 
         await Expect.FieldErrorAsync(await admin.Client.PostAsJsonAsync($"/api/admin/credentials/{id}/reject", new { reason = " " }), "reason", "credential.invalid");
         await Expect.FieldErrorAsync(await admin.Client.PostAsJsonAsync($"/api/admin/credentials/{id}/reject", new { }), "reason");
-        var rejected = await Expect.JsonAsync(await admin.Client.PostAsJsonAsync($"/api/admin/credentials/{id}/reject", new { reason = "登録番号が公開名簿と一致しません" }));
-        Assert.Equal("rejected", rejected.GetProperty("status").GetString());
+        var rejected = await admin.Client.PostAsync<CredentialView>($"/api/admin/credentials/{id}/reject", new { reason = "登録番号が公開名簿と一致しません" });
+        Assert.Equal(CredentialStatus.Rejected, rejected.Status);
 
-        var mine = await Expect.JsonAsync(await member.Client.GetAsync($"/api/me/credentials/{id}"));
-        Assert.Equal("登録番号が公開名簿と一致しません", mine.GetProperty("rejectionReason").GetString());
+        var mine = await member.Client.GetAsync<CredentialView>($"/api/me/credentials/{id}");
+        Assert.Equal("登録番号が公開名簿と一致しません", mine.RejectionReason);
         await Expect.ProblemAsync(await admin.Client.PostAsync($"/api/admin/credentials/{id}/verify", null), 409, "credential.already_decided");
 
         // A rejected credential can be submitted again, corrected.
@@ -93,11 +104,11 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
         var admin = await api.AdminAsync();
         await Expect.StatusAsync(await admin.Client.PostAsync($"/api/admin/credentials/{id}/verify", null), 200);
         // Time passes: the expiry date moves into the past.
-        await api.ScalarAsync("UPDATE credentials SET expires_on = CURRENT_DATE - 1 WHERE id = @id", ("id", Guid.Parse(id)));
-        var me = await Expect.JsonAsync(await member.Client.GetAsync("/api/me/profile"));
-        Assert.Empty(me.GetProperty("verifiedProfessions").EnumerateArray());
-        var mine = await Expect.JsonAsync(await member.Client.GetAsync($"/api/me/credentials/{id}"));
-        Assert.Equal("expired", mine.GetProperty("status").GetString());
+        await api.ScalarAsync("UPDATE credentials SET expires_on = CURRENT_DATE - 1 WHERE id = @id", ("id", id));
+        var me = await member.Client.GetAsync<GetMyProfile.Response>("/api/me/profile");
+        Assert.Empty(me.VerifiedProfessions);
+        var mine = await member.Client.GetAsync<CredentialView>($"/api/me/credentials/{id}");
+        Assert.Equal(CredentialStatus.Expired, mine.Status);
         // The renewed licence can be submitted.
         await SubmitAsync(member, Licence(kind: "nurse", number: "更新後"));
     }
@@ -113,10 +124,10 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
         await Expect.StatusAsync(await owner.Client.GetAsync($"/api/me/credentials/{id}"), 200);
         await Expect.ProblemAsync(await stranger.Client.GetAsync($"/api/me/credentials/{id}"), 404, "credential.not_found");
         await Expect.ProblemAsync(await anonymous.GetAsync($"/api/me/credentials/{id}"), 401, "auth.unauthenticated");
-        var strangersList = await Expect.JsonAsync(await stranger.Client.GetAsync("/api/me/credentials"));
-        Assert.Empty(strangersList.GetProperty("items").EnumerateArray());
-        var ownersList = await Expect.JsonAsync(await owner.Client.GetAsync("/api/me/credentials"));
-        Assert.Single(ownersList.GetProperty("items").EnumerateArray());
+        var strangersList = await stranger.Client.GetAsync<Page<CredentialView>>("/api/me/credentials");
+        Assert.Empty(strangersList.Items);
+        var ownersList = await owner.Client.GetAsync<Page<CredentialView>>("/api/me/credentials");
+        Assert.Equal(id, Assert.Single(ownersList.Items).Id);
 
         foreach (var (method, url) in new[]
                  {
@@ -130,8 +141,8 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
             await Expect.ProblemAsync(await owner.Client.SendAsync(new HttpRequestMessage(method, url)), 403, "auth.forbidden");
         }
         await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/admin/credentials/{id}/reject", new { reason = "x" }), 403, "auth.forbidden");
-        var unchanged = await Expect.JsonAsync(await owner.Client.GetAsync($"/api/me/credentials/{id}"));
-        Assert.Equal("pending", unchanged.GetProperty("status").GetString());
+        var unchanged = await owner.Client.GetAsync<CredentialView>($"/api/me/credentials/{id}");
+        Assert.Equal(CredentialStatus.Pending, unchanged.Status);
 
         var admin = await api.AdminAsync();
         await Expect.ProblemAsync(await admin.Client.PostAsync($"/api/admin/credentials/{Guid.NewGuid()}/verify", null), 404, "credential.not_found");
@@ -156,8 +167,7 @@ public sealed class CredentialTests(ApiFactory api) : IClassFixture<ApiFactory>
             admins[1].Client.PostAsJsonAsync($"/api/admin/credentials/{id}/reject", new { reason = "番号不一致" }));
         Assert.Equal(1, results.Count(r => (int)r.StatusCode == 200));
         foreach (var r in results.Where(r => (int)r.StatusCode != 200)) await Expect.ProblemAsync(r, 409, "credential.already_decided");
-        var credentialId = Guid.Parse(id);
-        Assert.Equal(1, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.TargetId == credentialId && (a.Action == "credential.verified" || a.Action == "credential.rejected"))));
+        Assert.Equal(1, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.TargetId == id && (a.Action == "credential.verified" || a.Action == "credential.rejected"))));
     }
 
     public static TheoryData<string, string> BadCredentials => new()

@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using Assemble.Api.Hosting;
+using Assemble.Api.Common;
+using Assemble.Api.Features.Events;
+using Assemble.Api.Features.Referrals;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Assemble.Domain.Events;
 using Assemble.Domain.Referrals;
@@ -25,19 +28,19 @@ public sealed class DemoDataTests(EventsFactory api) : IClassFixture<EventsFacto
         Assert.Equal(2, await api.DbAsync(db => db.Introductions.CountAsync(i => i.Status == IntroductionStatus.Sent)));
 
         var psychologist = await api.VerifiedAsync("clinicalPsychologist");
-        var found = await Expect.JsonAsync(await psychologist.Client.GetAsync("/api/directory?specialty=trauma-ptsd&prefecture=osaka"));
-        Assert.NotEqual(0, found.GetProperty("items").GetArrayLength());
+        var found = await psychologist.Client.GetAsync<Page<SearchDirectory.Match>>("/api/directory?specialty=trauma-ptsd&prefecture=osaka");
+        Assert.NotEmpty(found.Items);
 
         var doctor = await api.SignInAsync("member16@assemble.example", Password("member16@assemble.example"));
         var requestId = await api.DbAsync(db => db.ReferralRequests.Where(r => r.RequesterId == doctor.Id).Select(r => r.Id).SingleAsync());
-        var introductions = await Expect.JsonAsync(await doctor.Client.GetAsync($"/api/referral-requests/{requestId}/introductions"));
-        Assert.Equal(2, introductions.GetArrayLength());
+        var introductions = await doctor.Client.GetAsync<List<Introductions.SentIntroductionView>>($"/api/referral-requests/{requestId}/introductions");
+        Assert.Equal(2, introductions.Count);
 
         var organizer = await api.SignInAsync("organizer2@assemble.example", Password("organizer2@assemble.example"));
         var eveningId = await api.DbAsync(db => db.Events.Where(e => e.Kind == EventKind.Matchmaking).Select(e => e.Id).SingleAsync());
-        var schedule = await Expect.JsonAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{eveningId}/matchmaking/rounds", new { rounds = 4, minutesPerRound = 15 }), 201);
+        var schedule = await organizer.Client.PostAsync<Matchmaking.ScheduleView>($"/api/events/{eveningId}/matchmaking/rounds", new { rounds = 4, minutesPerRound = 15 }, 201);
         // Two doctors meet someone in each of four rounds; the four practitioners get two meetings each.
-        Assert.Equal(8, schedule.GetProperty("meetings").GetArrayLength());
-        Assert.All(schedule.GetProperty("meetingsPerParticipant").EnumerateObject(), p => Assert.InRange(p.Value.GetInt32(), 2, 4));
+        Assert.Equal(8, schedule.Meetings.Count);
+        Assert.All(schedule.MeetingsPerParticipant.Values, n => Assert.InRange(n, 2, 4));
     }
 }

@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Assemble.Api.Features.Events;
+using Assemble.Api.Common;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -31,8 +32,8 @@ public sealed class ListingCacheTests(ListingCacheTests.Factory api) : IClassFix
 
     internal static async Task<Dictionary<string, int>> SeatsLeftAsync(HttpClient client, string tag)
     {
-        var page = await Expect.JsonAsync(await client.GetAsync($"/api/events?q={tag}&limit=10"));
-        return page.GetProperty("items").EnumerateArray().ToDictionary(i => i.GetProperty("id").GetString()!, i => i.GetProperty("seatsLeft").GetInt32());
+        var page = await client.GetAsync<Page<EventSummary>>($"/api/events?q={tag}&limit=10");
+        return page.Items.ToDictionary(i => i.Id.ToString(), i => i.SeatsLeft);
     }
 
     internal static async Task RegisterAsync(HttpClient client, TestMember member, EventsFactory.CreatedEvent e)

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using Assemble.Api.Features.Events;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Assemble.Domain.Events;
@@ -76,22 +75,20 @@ public sealed class MatchmakingTests(EventsFactory api) : IClassFixture<EventsFa
         await Expect.ProblemAsync(await doctors[0].Client.PostAsJsonAsync(rounds, new { rounds = 3 }), 403, "event.not_organizer");
         await Expect.FieldErrorAsync(await organizer.Client.PostAsJsonAsync(rounds, new { rounds = 0 }), "rounds");
 
-        var schedule = await Expect.JsonAsync(await organizer.Client.PostAsJsonAsync(rounds, new { rounds = 5, minutesPerRound = 10 }), 201);
-        var meetings = schedule.GetProperty("meetings").EnumerateArray().Select(m => (
-            Round: m.GetProperty("round").GetInt32(), Table: m.GetProperty("table").GetInt32(),
-            Doctor: m.GetProperty("doctor").GetProperty("memberId").GetGuid(), Counsellor: m.GetProperty("counsellor").GetProperty("memberId").GetGuid())).ToList();
+        var schedule = await organizer.Client.PostAsync<Matchmaking.ScheduleView>(rounds, new { rounds = 5, minutesPerRound = 10 }, 201);
+        var meetings = schedule.Meetings.Select(m => (m.Round, m.Table, Doctor: m.Doctor.MemberId, Counsellor: m.Counsellor.MemberId)).ToList();
         // 3 doctors × 5 rounds: every doctor meets someone each round and nobody twice; the 5 counsellors get 3 each.
         Assert.Equal(15, meetings.Count);
         Assert.Equal(15, meetings.Select(m => (m.Doctor, m.Counsellor)).Distinct().Count());
         Assert.All(meetings.GroupBy(m => m.Round), r => Assert.Equal([1, 2, 3], r.Select(m => m.Table).Order()));
         Assert.All(counsellors, c => Assert.Equal(3, meetings.Count(m => m.Counsellor == c.Id)));
-        var round2 = schedule.GetProperty("meetings").EnumerateArray().First(m => m.GetProperty("round").GetInt32() == 2);
-        Assert.EndsWith("19:10:00+09:00", round2.GetProperty("startsAt").GetProperty("local").GetString());
+        var round2 = schedule.Meetings.First(m => m.Round == 2);
+        Assert.EndsWith("19:10:00+09:00", round2.StartsAt?.Local);
 
         // A participant sees their own five tables; a stranger sees nothing.
-        var mine = await Expect.JsonAsync(await doctors[0].Client.GetAsync(rounds));
-        Assert.Equal(5, mine.GetProperty("meetings").GetArrayLength());
-        Assert.All(mine.GetProperty("meetings").EnumerateArray(), m => Assert.Equal(doctors[0].Id, m.GetProperty("doctor").GetProperty("memberId").GetGuid()));
+        var mine = await doctors[0].Client.GetAsync<Matchmaking.ScheduleView>(rounds);
+        Assert.Equal(5, mine.Meetings.Count);
+        Assert.All(mine.Meetings, m => Assert.Equal(doctors[0].Id, m.Doctor.MemberId));
         var stranger = await api.VerifiedAsync("psychiatrist");
         await Expect.ProblemAsync(await stranger.Client.GetAsync(rounds), 404, "event.not_found");
         await Expect.ProblemAsync(await stranger.Client.PostAsJsonAsync($"/api/events/{evening.Id}/matchmaking/selections", new { memberIds = new[] { counsellors[0].Id } }), 403, "matchmaking.not_participant");
@@ -99,30 +96,30 @@ public sealed class MatchmakingTests(EventsFactory api) : IClassFixture<EventsFa
         // Mutual: doctor 0 and counsellor 0. One-sided: doctor 1 chose counsellor 0, who did not choose back.
         var selections = $"/api/events/{evening.Id}/matchmaking/selections";
         await Expect.FieldErrorAsync(await doctors[0].Client.PostAsJsonAsync(selections, new { memberIds = new[] { doctors[1].Id } }), "memberIds");
-        var first = await Expect.JsonAsync(await doctors[0].Client.PostAsJsonAsync(selections, new { memberIds = new[] { counsellors[0].Id, counsellors[1].Id } }));
-        Assert.Equal(0, first.GetProperty("matches").GetArrayLength());
+        var first = await doctors[0].Client.PostAsync<Matchmaking.MySelectionsView>(selections, new { memberIds = new[] { counsellors[0].Id, counsellors[1].Id } });
+        Assert.Empty(first.Matches);
         await Expect.StatusAsync(await doctors[1].Client.PostAsJsonAsync(selections, new { memberIds = new[] { counsellors[0].Id } }), 200);
-        var back = await Expect.JsonAsync(await counsellors[0].Client.PostAsJsonAsync(selections, new { memberIds = new[] { doctors[0].Id } }));
-        var match = Assert.Single(back.GetProperty("matches").EnumerateArray());
-        Assert.Equal(doctors[0].Id, match.GetProperty("with").GetProperty("memberId").GetGuid());
-        Assert.Equal(doctors[0].Email, match.GetProperty("contact").GetProperty("value").GetString());
+        var back = await counsellors[0].Client.PostAsync<Matchmaking.MySelectionsView>(selections, new { memberIds = new[] { doctors[0].Id } });
+        var match = Assert.Single(back.Matches);
+        Assert.Equal(doctors[0].Id, match.With.MemberId);
+        Assert.Equal(doctors[0].Email, match.Contact.Value);
         // Counsellor 0 never learns that doctor 1 chose them: nothing in their view names doctor 1.
         var counsellorView = await counsellors[0].Client.GetStringAsync(selections);
         Assert.DoesNotContain(doctors[1].Id.ToString(), counsellorView);
-        var doctorView = await Expect.JsonAsync(await doctors[0].Client.GetAsync(selections));
-        Assert.Equal(counsellors[0].Id, Assert.Single(doctorView.GetProperty("matches").EnumerateArray()).GetProperty("with").GetProperty("memberId").GetGuid());
-        var loner = await Expect.JsonAsync(await doctors[1].Client.GetAsync(selections));
-        Assert.Equal(0, loner.GetProperty("matches").GetArrayLength());
+        var doctorView = await doctors[0].Client.GetAsync<Matchmaking.MySelectionsView>(selections);
+        Assert.Equal(counsellors[0].Id, Assert.Single(doctorView.Matches).With.MemberId);
+        var loner = await doctors[1].Client.GetAsync<Matchmaking.MySelectionsView>(selections);
+        Assert.Empty(loner.Matches);
 
         Assert.True(await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "matchmaking.contact_revealed" && a.ActorId == counsellors[0].Id && a.TargetId == doctors[0].Id)) >= 1);
         Assert.Equal(0, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "matchmaking.contact_revealed" && a.ActorId == doctors[1].Id)));
-        var organizerView = await Expect.JsonAsync(await organizer.Client.GetAsync(rounds));
-        Assert.Equal(1, organizerView.GetProperty("mutualMatches").GetInt32());
+        var organizerView = await organizer.Client.GetAsync<Matchmaking.ScheduleView>(rounds);
+        Assert.Equal(1, organizerView.MutualMatches);
 
         // Someone who leaves the evening leaves their matches too (and nobody gets a 500 for it).
         await api.ScalarAsync($"UPDATE registrations SET status = 'Cancelled', ended_at = now() WHERE member_id = '{doctors[0].Id}' AND event_id = '{evening.Id}'");
-        var after = await Expect.JsonAsync(await counsellors[0].Client.GetAsync(selections));
-        Assert.Equal(0, after.GetProperty("matches").GetArrayLength());
+        var after = await counsellors[0].Client.GetAsync<Matchmaking.MySelectionsView>(selections);
+        Assert.Empty(after.Matches);
         await Expect.ProblemAsync(await counsellors[0].Client.PostAsJsonAsync(selections, new { memberIds = new[] { Guid.Empty } }), 400, "matchmaking.invalid");
     }
 }

@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using Assemble.Api.Features.Email;
+using Assemble.Api.Features.Registrations;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
@@ -20,9 +22,9 @@ public sealed class NotificationTests(EventsFactory api) : IClassFixture<EventsF
         Assert.Matches(@"日時: \d{4}年\d{1,2}月\d{1,2}日\(.\) 19:00 JST", mail.Text);
         Assert.Contains("https://zoom.example/j/8123456789?pwd=secret", mail.Text);
         // The confirmation carries the event as an iCalendar file.
-        var ics = await api.ScalarAsync($"SELECT attachment_content FROM outbox_emails WHERE \"to\" = '{attendee.Email}' AND attachment_name = 'event.ics'");
-        Assert.StartsWith("BEGIN:VCALENDAR", (string)ics!);
-        Assert.Contains($"UID:{free.Id}@assemble", (string)ics!);
+        var ics = await api.DbAsync(db => db.OutboxEmails.Where(m => m.To == attendee.Email && m.AttachmentName == "event.ics").Select(m => m.AttachmentContent).SingleAsync());
+        Assert.StartsWith("BEGIN:VCALENDAR", ics);
+        Assert.Contains($"UID:{free.Id}@assemble", ics);
         Assert.Contains(Directory.GetFiles(api.MailFolder, "*.eml").Select(File.ReadAllText), eml => eml.Contains("text/calendar") && eml.Contains("event.ics"));
 
         var paid = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(priceYen: 3000));
@@ -54,7 +56,7 @@ public sealed class NotificationTests(EventsFactory api) : IClassFixture<EventsF
         await api.MailAsync(english.Email, m => m.Subject.Contains("updated"));
         var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
         Assert.Equal(0, await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{japanese.Email}' AND subject LIKE '%変更%'"));
+        Assert.Equal(1, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == japanese.Email && m.Subject.Contains("変更"))));
     }
 }
 
@@ -72,29 +74,29 @@ public sealed class MailInTheSameTransactionTests(EventsFactory api) : IClassFix
         var free = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession());
         var attendee = await api.MemberAsync();
         var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
-        var registration = await Expect.JsonAsync(await attendee.Client.PostAsJsonAsync($"/api/events/{free.Id}/registrations", new { ticketTypeId = free.TicketTypeId }), 201);
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE member_id = '{attendee.Id}' AND type = 'registration.confirmed' AND processed_at IS NULL"));
+        var registration = await attendee.Client.PostAsync<RegistrationView>($"/api/events/{free.Id}/registrations", new { ticketTypeId = free.TicketTypeId }, 201);
+        Assert.Equal(1, await api.DbAsync(db => db.NotificationRecords.CountAsync(n => n.MemberId == attendee.Id && n.Type == "registration.confirmed" && n.ProcessedAt == null)));
         // Nothing was rendered while the seat was being taken.
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}'"));
+        Assert.Equal(0, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == attendee.Email)));
 
         Assert.Equal(1, await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}' AND subject LIKE '%確定%' AND attachment_name = 'event.ics'"));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE member_id = '{attendee.Id}' AND processed_at IS NULL"));
+        Assert.Equal(1, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == attendee.Email && m.Subject.Contains("確定") && m.AttachmentName == "event.ics")));
+        Assert.Equal(0, await api.DbAsync(db => db.NotificationRecords.CountAsync(n => n.MemberId == attendee.Id && n.ProcessedAt == null)));
         Assert.Equal(0, await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None));
 
-        await Expect.StatusAsync(await attendee.Client.PostAsync($"/api/registrations/{registration.GetProperty("id").GetString()}/cancel", null), 200);
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE member_id = '{attendee.Id}' AND type = 'registration.cancelled' AND processed_at IS NULL"));
+        await Expect.StatusAsync(await attendee.Client.PostAsync($"/api/registrations/{registration.Id}/cancel", null), 200);
+        Assert.Equal(1, await api.DbAsync(db => db.NotificationRecords.CountAsync(n => n.MemberId == attendee.Id && n.Type == "registration.cancelled" && n.ProcessedAt == null)));
         await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None);
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}' AND subject LIKE '%キャンセル%'"));
+        Assert.Equal(1, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == attendee.Email && m.Subject.Contains("キャンセル"))));
 
         var email = api.NewEmail();
         await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email, password = ApiFactory.Password }), 200);
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{email}'"));
+        Assert.Equal(1, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == email)));
         // A refused sign-up leaves neither an account nor a mail.
         var refused = api.NewEmail();
         await Expect.StatusAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/register", new { email = refused, password = "password" }), 400);
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{refused}'"));
-        Assert.Equal(0, await api.CountAsync($"SELECT count(*) FROM users WHERE email = '{refused}'"));
+        Assert.Equal(0, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == refused)));
+        Assert.Equal(0, await api.DbAsync(db => db.Users.CountAsync(u => u.Email == refused)));
     }
 
     [Fact]
@@ -106,7 +108,7 @@ public sealed class MailInTheSameTransactionTests(EventsFactory api) : IClassFix
         await Expect.StatusAsync(await attendee.Client.PostAsJsonAsync($"/api/events/{free.Id}/registrations", new { ticketTypeId = free.TicketTypeId }), 201);
         var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
         await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None);
-        var before = await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}'");
+        var before = await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == attendee.Email));
 
         foreach (var commit in new[] { false, true })
         {
@@ -119,11 +121,11 @@ public sealed class MailInTheSameTransactionTests(EventsFactory api) : IClassFix
             if (commit) await transaction.CommitAsync();
             else await transaction.RollbackAsync();
         }
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE member_id = '{attendee.Id}' AND type = 'registration.removed'"));
+        Assert.Equal(1, await api.DbAsync(db => db.NotificationRecords.CountAsync(n => n.MemberId == attendee.Id && n.Type == "registration.removed")));
         await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None);
         // Only the committed change's notice was mailed, with the reason it carried.
-        Assert.Equal(before + 1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE \"to\" = '{attendee.Email}' AND text_body LIKE '%理由: test%'"));
-        Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE member_id = '{attendee.Id}' AND type = 'registration.removed' AND processed_at IS NOT NULL"));
+        Assert.Equal(before + 1, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == attendee.Email)));
+        Assert.Equal(1, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == attendee.Email && m.TextBody.Contains("理由: test"))));
+        Assert.Equal(1, await api.DbAsync(db => db.NotificationRecords.CountAsync(n => n.MemberId == attendee.Id && n.Type == "registration.removed" && n.ProcessedAt != null)));
     }
 }

@@ -7,6 +7,7 @@ using Assemble.Api.Features.Privacy;
 using Assemble.Api.Features.Email;
 using Assemble.Api.Features.Referrals;
 using Assemble.Api.Features.Registrations;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Assemble.Domain.Events;
 using Assemble.Domain.Payments;
@@ -215,8 +216,7 @@ public sealed class PrivacyTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         var session = hold.CheckoutUrl!.Split('/')[^1];
         await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", session, registrationId.ToString()), 200);
         Assert.True(api.Stripe.MarkPaid(session));
-        var refreshToken = (await Expect.JsonAsync(await api.CreateClient().PostAsJsonAsync("/api/auth/login", new { email = member.Email, password = ApiFactory.Password })))
-            .GetProperty("refreshToken").GetString();
+        var refreshToken = (await api.CreateClient().PostAsync<AccessTokenResponse>("/api/auth/login", new { email = member.Email, password = ApiFactory.Password })).RefreshToken;
         var before = DateTimeOffset.UtcNow;
 
         var deleted = await member.Client.PostAsync<DeleteMyAccount.Response>("/api/me/account/deletion", new { password = ApiFactory.Password });

@@ -92,8 +92,8 @@ public sealed class ReferralRequestTests(EventsFactory api) : IClassFixture<Even
         var psychiatrist = await api.VerifiedAsync("psychiatrist");
         var json = "{\"wantedProfessions\": [\"clinicalPsychologist\"], \"languages\": [null], \"specialties\": [null]}";
         await Expect.StatusAsync(await psychiatrist.Client.PostAsync("/api/referral-requests", new StringContent(json, Encoding.UTF8, "application/json")), 400);
-        var created = await Expect.JsonAsync(await psychiatrist.Client.PostAsJsonAsync("/api/referral-requests", Need(null)), 201);
-        var id = created.GetProperty("id").GetString();
+        var created = await psychiatrist.Client.PostAsync<ReferralRequests.ReferralRequestView>("/api/referral-requests", Need(null), 201);
+        var id = created.Id;
         await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync($"/api/referral-requests/{id}/matches?limit=abc"), "limit");
         await Expect.FieldErrorAsync(await psychiatrist.Client.GetAsync($"/api/referral-requests/{id}/matches?cursor=nope"), "cursor");
         await Expect.StatusAsync(await psychiatrist.Client.GetAsync($"/api/referral-requests/{id}/matches?limit=5"), 200);

@@ -2,6 +2,7 @@ using Assemble.Infrastructure.Persistence.Seats;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Assemble.Api.Features.Email;
+using Assemble.Api.Features.Registrations;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Assemble.Domain.Events;
 using Microsoft.EntityFrameworkCore;
@@ -210,10 +211,10 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         }
 
         var first = await Send(new { ticketTypeId = e.TicketTypeId });
-        var firstBody = await Expect.JsonAsync(first, 201);
+        var firstBody = await first.ReadAsync<RegistrationView>(201);
         var again = await Send(new { ticketTypeId = e.TicketTypeId });
-        var againBody = await Expect.JsonAsync(again, 201);
-        Assert.Equal(firstBody.GetProperty("id").GetString(), againBody.GetProperty("id").GetString());
+        var againBody = await again.ReadAsync<RegistrationView>(201);
+        Assert.Equal(firstBody.Id, againBody.Id);
         Assert.Equal(first.Headers.Location, again.Headers.Location);
         Assert.Equal(1, await api.DbAsync(db => db.Registrations.CountAsync(r => r.EventId == e.Id)));
 
@@ -239,13 +240,13 @@ public sealed class SoldOutMemoTests(EventsFactory api) : IClassFixture<EventsFa
         var members = await api.MembersAsync(4);
         var memo = api.Services.GetRequiredService<SoldOutMemo>();
 
-        var seat = await Expect.JsonAsync(await RegisterAsync(members[0].Client, e.Id, e.TicketTypeId, members[0]), 201);
+        var seat = await (await RegisterAsync(members[0].Client, e.Id, e.TicketTypeId, members[0])).ReadAsync<RegistrationView>(201);
         await Expect.ProblemAsync(await RegisterAsync(members[1].Client, e.Id, e.TicketTypeId, members[1]), 409, "registration.sold_out");
         var before = memo.Answered;
         await Expect.ProblemAsync(await RegisterAsync(members[2].Client, e.Id, e.TicketTypeId, members[2]), 409, "registration.sold_out");
         Assert.Equal(before + 1, memo.Answered);
 
-        var cancel = await members[0].Client.PostAsJsonAsync($"/api/registrations/{seat.GetProperty("id").GetString()}/cancel", new { });
+        var cancel = await members[0].Client.PostAsJsonAsync($"/api/registrations/{seat.Id}/cancel", new { });
         Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());
         await Expect.JsonAsync(await RegisterAsync(members[1].Client, e.Id, e.TicketTypeId, members[1]), 201);
         await Expect.ProblemAsync(await RegisterAsync(members[3].Client, e.Id, e.TicketTypeId, members[3]), 409, "registration.sold_out");
@@ -261,9 +262,9 @@ public sealed class SoldOutMemoTests(EventsFactory api) : IClassFixture<EventsFa
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 1));
         var members = await api.MembersAsync(2);
 
-        var seat = await Expect.JsonAsync(await RegisterAsync(members[0].Client, e.Id, e.TicketTypeId, members[0]), 201);
+        var seat = await (await RegisterAsync(members[0].Client, e.Id, e.TicketTypeId, members[0])).ReadAsync<RegistrationView>(201);
         await Expect.ProblemAsync(await RegisterAsync(secondClient, e.Id, e.TicketTypeId, members[1]), 409, "registration.sold_out");
-        var cancel = await members[0].Client.PostAsJsonAsync($"/api/registrations/{seat.GetProperty("id").GetString()}/cancel", new { });
+        var cancel = await members[0].Client.PostAsJsonAsync($"/api/registrations/{seat.Id}/cancel", new { });
         Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());
 
         await Task.Delay(SoldOutMemo.Lifetime);

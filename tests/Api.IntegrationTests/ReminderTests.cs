@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
+using Assemble.Api.Common;
 using Assemble.Api.Features.Email;
+using Assemble.Api.Features.Registrations;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,13 +21,13 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
         var e = await EventsFactory.CreateEventAsync(organizer, body);
         var members = await api.MembersAsync(3);
         foreach (var m in members) await Expect.StatusAsync(await m.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
-        var cancelled = (await Expect.JsonAsync(await members[1].Client.GetAsync("/api/me/registrations"))).GetProperty("items")[0].GetProperty("id").GetString();
+        var cancelled = (await members[1].Client.GetAsync<Page<RegistrationView>>("/api/me/registrations")).Items[0].Id;
         await Expect.StatusAsync(await members[1].Client.PostAsync($"/api/registrations/{cancelled}/cancel", null), 200);
         await Expect.StatusAsync(await members[2].Client.PutAsJsonAsync("/api/me/mail-preferences", new { reminders = false }), 200);
 
-        var rules = await Expect.JsonAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/reminder-rules"));
-        var dayBefore = rules.GetProperty("nextReminders")[0].GetProperty("utc").GetDateTimeOffset();
-        Assert.EndsWith("T18:00:00+09:00", rules.GetProperty("nextReminders")[0].GetProperty("local").GetString());
+        var rules = await organizer.Client.GetAsync<ReminderEndpoints.RulesResponse>($"/api/events/{e.Id}/reminder-rules");
+        var dayBefore = rules.NextReminders[0].Utc;
+        Assert.EndsWith("T18:00:00+09:00", rules.NextReminders[0].Local);
         Assert.Equal(((DateTimeOffset)body["startsAt"]!).AddDays(-1).AddHours(-1), dayBefore);
 
         // Other tests of this class have events too: count this event's reminders.
@@ -55,12 +57,12 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
         var page = await api.CreateClient().GetAsync(path);
         await Expect.StatusAsync(page, 200);
         Assert.Contains("<form method=\"post\"", await page.Content.ReadAsStringAsync());
-        Assert.True((await Expect.JsonAsync(await members[0].Client.GetAsync("/api/me/mail-preferences"))).GetProperty("reminders").GetBoolean());
+        Assert.True((await members[0].Client.GetAsync<MailPreferences>("/api/me/mail-preferences")).Reminders);
         await Expect.StatusAsync(await api.CreateClient().PostAsync("/api/mail/unsubscribe?token=forged",
             new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")])), 400);
         await Expect.StatusAsync(await api.CreateClient().PostAsync(path, new FormUrlEncodedContent([new("List-Unsubscribe", "One-Click")])), 200);
-        var prefs = await Expect.JsonAsync(await members[0].Client.GetAsync("/api/me/mail-preferences"));
-        Assert.False(prefs.GetProperty("reminders").GetBoolean());
+        var prefs = await members[0].Client.GetAsync<MailPreferences>("/api/me/mail-preferences");
+        Assert.False(prefs.Reminders);
     }
 
     [Fact]
@@ -71,7 +73,7 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
         var e = await EventsFactory.CreateEventAsync(organizer, body);
         var member = await api.MemberAsync();
         await Expect.StatusAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
-        var oldDue = (await Expect.JsonAsync(await organizer.Client.GetAsync($"/api/events/{e.Id}/reminder-rules"))).GetProperty("nextReminders")[0].GetProperty("utc").GetDateTimeOffset();
+        var oldDue = (await organizer.Client.GetAsync<ReminderEndpoints.RulesResponse>($"/api/events/{e.Id}/reminder-rules")).NextReminders[0].Utc;
 
         var later = ((DateTimeOffset)body["startsAt"]!).AddDays(3);
         body["startsAt"] = later;
@@ -85,8 +87,8 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
 
         await Expect.ProblemAsync(await member.Client.PutAsJsonAsync($"/api/events/{e.Id}/reminder-rules", new { rules = Array.Empty<object>() }), 403, "event.not_organizer");
         await Expect.FieldErrorAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}/reminder-rules", new { rules = new[] { new { daysBefore = 1 } } }), "rules[0]", "reminders.invalid");
-        var set = await Expect.JsonAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}/reminder-rules", new { rules = new[] { new { daysBefore = 2, at = "09:30:00" } } }));
-        Assert.EndsWith("T09:30:00+09:00", set.GetProperty("nextReminders")[0].GetProperty("local").GetString());
+        var set = await organizer.Client.PutAsync<ReminderEndpoints.RulesResponse>($"/api/events/{e.Id}/reminder-rules", new { rules = new[] { new { daysBefore = 2, at = "09:30:00" } } });
+        Assert.EndsWith("T09:30:00+09:00", set.NextReminders[0].Local);
         await Expect.ProblemAsync(await api.CreateClient().GetAsync("/api/me/mail-preferences"), 401, "auth.unauthenticated");
     }
 
@@ -98,9 +100,9 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
         var e = await EventsFactory.CreateEventAsync(organizer, body);
         var holder = await api.MemberAsync();
         await Expect.StatusAsync(await holder.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
-        var set = await Expect.JsonAsync(await organizer.Client.PutAsJsonAsync($"/api/events/{e.Id}/reminder-rules",
-            new { rules = new[] { new { daysBefore = (int?)null, at = (string?)null, hoursBefore = (int?)24, statuses = new[] { "pendingPayment" } } } }));
-        var due = set.GetProperty("nextReminders")[0].GetProperty("utc").GetDateTimeOffset();
+        var set = await organizer.Client.PutAsync<ReminderEndpoints.RulesResponse>($"/api/events/{e.Id}/reminder-rules",
+            new { rules = new[] { new { daysBefore = (int?)null, at = (string?)null, hoursBefore = (int?)24, statuses = new[] { "pendingPayment" } } } });
+        var due = set.NextReminders[0].Utc;
         await RunAsync(due.AddSeconds(1));
         Assert.Equal(1, await api.DbAsync(db => db.ReminderSends.Where(r => r.EventId == e.Id).Select(r => r.Recipients).SingleAsync()));
         var body2 = await api.DbAsync(db => db.OutboxEmails.Where(m => m.To == holder.Email && m.Subject.Contains("リマインド")).Select(m => m.TextBody).SingleAsync());
@@ -119,8 +121,8 @@ public sealed class ReminderTests(EventsFactory api) : IClassFixture<EventsFacto
         // An attendee who turned optional mail off gets no organizers' messages either.
         await Expect.StatusAsync(await members[1].Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
         await Expect.StatusAsync(await members[1].Client.PutAsJsonAsync("/api/me/mail-preferences", new { reminders = false }), 200);
-        var sent = await Expect.JsonAsync(await organizer.Client.PostAsJsonAsync($"/api/events/{e.Id}/messages", new { subject = "会場の入口について", body = "正面玄関は閉まっています。西口からお入りください。" }));
-        Assert.Equal(1, sent.GetProperty("recipients").GetInt32());
+        var sent = await organizer.Client.PostAsync<MessageAttendees.Response>($"/api/events/{e.Id}/messages", new { subject = "会場の入口について", body = "正面玄関は閉まっています。西口からお入りください。" });
+        Assert.Equal(1, sent.Recipients);
         Assert.Equal(0, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == members[1].Email && m.Subject.Contains("会場の入口"))));
         var mail = await api.MailAsync(members[0].Email, m => m.Subject.Contains("会場の入口"));
         Assert.Contains("西口", mail.Text);

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Authentication.BearerToken;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -18,16 +19,16 @@ namespace Assemble.Api.IntegrationTests;
 /// <summary>Sessions end when the account's security stamp changes, on their next request, bearer and cookie alike.</summary>
 public sealed class SessionTests(EventsFactory api) : IClassFixture<EventsFactory>
 {
-    private async Task<(HttpClient Client, JsonElement Tokens)> SignInAsync(string email, string password = ApiFactory.Password)
+    private async Task<(HttpClient Client, AccessTokenResponse Tokens)> SignInAsync(string email, string password = ApiFactory.Password)
     {
         var client = api.CreateClient();
-        var tokens = await Expect.JsonAsync(await client.PostAsJsonAsync("/api/auth/login", new { email, password }));
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.GetProperty("accessToken").GetString());
+        var tokens = await client.PostAsync<AccessTokenResponse>("/api/auth/login", new { email, password });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.AccessToken);
         return (client, tokens);
     }
 
-    private Task<HttpResponseMessage> RefreshAsync(JsonElement tokens)
-        => api.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = tokens.GetProperty("refreshToken").GetString() });
+    private Task<HttpResponseMessage> RefreshAsync(AccessTokenResponse tokens)
+        => api.CreateClient().PostAsJsonAsync("/api/auth/refresh", new { refreshToken = tokens.RefreshToken });
 
     [Fact]
     public async Task A_password_change_ends_every_older_session_at_once()

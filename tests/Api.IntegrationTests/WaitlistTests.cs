@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Assemble.Api.Common;
+using Assemble.Api.Features.Events;
+using Assemble.Api.Features.Registrations;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Assemble.Domain.Events;
 using Microsoft.EntityFrameworkCore;
@@ -10,8 +13,8 @@ namespace Assemble.Api.IntegrationTests;
 
 public sealed class WaitlistTests(EventsFactory api) : IClassFixture<EventsFactory>
 {
-    private static async Task<JsonElement> Register(TestMember m, EventsFactory.CreatedEvent e, int status = 201)
-        => await Expect.JsonAsync(await m.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), status);
+    private static Task<RegistrationView> Register(TestMember m, EventsFactory.CreatedEvent e, int status = 201)
+        => m.Client.PostAsync<RegistrationView>($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }, status);
 
     [Fact]
     public async Task Three_cancellations_offer_three_seats_in_order_the_public_still_sees_sold_out_and_an_expired_offer_passes_on()
@@ -24,15 +27,15 @@ public sealed class WaitlistTests(EventsFactory api) : IClassFixture<EventsFacto
         await Expect.ProblemAsync(await waiting[0].Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 409, "registration.sold_out");
         foreach (var w in waiting)
             await Expect.StatusAsync(await w.Client.PostAsJsonAsync($"/api/events/{e.Id}/waitlist", new { ticketTypeId = e.TicketTypeId }), 201);
-        var place = await Expect.JsonAsync(await waiting[6].Client.GetAsync($"/api/events/{e.Id}/waitlist"));
-        Assert.Equal(7, place.GetProperty("position").GetInt32());
+        var place = await waiting[6].Client.GetAsync<WaitlistView>($"/api/events/{e.Id}/waitlist");
+        Assert.Equal(7, place.Position);
 
         // Three attendees cancel; cancelling again changes nothing and promotes nobody extra.
-        var registrations = new List<string>();
+        var registrations = new List<Guid>();
         foreach (var a in attendees.Take(3))
         {
-            var mine = await Expect.JsonAsync(await a.Client.GetAsync("/api/me/registrations"));
-            var id = mine.GetProperty("items")[0].GetProperty("id").GetString()!;
+            var mine = await a.Client.GetAsync<Page<RegistrationView>>("/api/me/registrations");
+            var id = mine.Items[0].Id;
             registrations.Add(id);
             await Expect.StatusAsync(await a.Client.PostAsync($"/api/registrations/{id}/cancel", null), 200);
             await Expect.ProblemAsync(await a.Client.PostAsync($"/api/registrations/{id}/cancel", null), 409, "registration.not_cancellable");
@@ -40,34 +43,34 @@ public sealed class WaitlistTests(EventsFactory api) : IClassFixture<EventsFacto
 
         var offered = await OfferedAsync(e.Id);
         Assert.Equal(waiting.Take(3).Select(w => w.Id).ToHashSet(), offered.ToHashSet());
-        var view = await Expect.JsonAsync(await api.CreateClient().GetAsync($"/api/events/{e.Id}"));
-        Assert.Equal(0, view.GetProperty("seatsLeft").GetInt32());
-        Assert.True(view.GetProperty("soldOut").GetBoolean());
+        var view = await api.CreateClient().GetAsync<EventView>($"/api/events/{e.Id}");
+        Assert.Equal(0, view.SeatsLeft);
+        Assert.True(view.SoldOut);
         Assert.Equal(5, await api.SeatsTakenAsync(e.Id));
-        Assert.Equal(3, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'waitlist.offer_made'"));
+        Assert.Equal(3, await api.DbAsync(db => db.NotificationRecords.CountAsync(n => n.EventId == e.Id && n.Type == "waitlist.offer_made")));
 
         // Nobody who is not first in line can take the seat meanwhile.
         var latecomer = await api.MemberAsync();
         await Expect.ProblemAsync(await latecomer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 409, "registration.sold_out");
 
         // The first accepts, the second declines (the 4th gets it), the third lets it expire (the 5th gets it) in one job run.
-        var firstOffer = await Expect.JsonAsync(await waiting[0].Client.GetAsync($"/api/events/{e.Id}/waitlist"));
-        var accepted = await Expect.JsonAsync(await waiting[0].Client.PostAsync($"/api/waitlist-offers/{firstOffer.GetProperty("id").GetString()}/accept", null));
-        Assert.Equal("confirmed", accepted.GetProperty("status").GetString());
-        var secondOffer = await Expect.JsonAsync(await waiting[1].Client.GetAsync($"/api/events/{e.Id}/waitlist"));
-        await Expect.StatusAsync(await waiting[1].Client.PostAsync($"/api/waitlist-offers/{secondOffer.GetProperty("id").GetString()}/decline", null), 200);
+        var firstOffer = await waiting[0].Client.GetAsync<WaitlistView>($"/api/events/{e.Id}/waitlist");
+        var accepted = await waiting[0].Client.PostAsync<RegistrationView>($"/api/waitlist-offers/{firstOffer.Id}/accept", null);
+        Assert.Equal(RegistrationStatus.Confirmed, accepted.Status);
+        var secondOffer = await waiting[1].Client.GetAsync<WaitlistView>($"/api/events/{e.Id}/waitlist");
+        await Expect.StatusAsync(await waiting[1].Client.PostAsync($"/api/waitlist-offers/{secondOffer.Id}/decline", null), 200);
         Assert.Contains(waiting[3].Id, await OfferedAsync(e.Id));
 
-        var thirdOffer = await Expect.JsonAsync(await waiting[2].Client.GetAsync($"/api/events/{e.Id}/waitlist"));
-        var expiresAt = thirdOffer.GetProperty("offerExpiresAt").GetDateTimeOffset();
+        var thirdOffer = await waiting[2].Client.GetAsync<WaitlistView>($"/api/events/{e.Id}/waitlist");
+        var expiresAt = thirdOffer.OfferExpiresAt!.Value;
         Assert.True(await api.RunSeatExpiryAsync(expiresAt.AddSeconds(1)) >= 1);
         var nowOffered = await OfferedAsync(e.Id);
         Assert.DoesNotContain(waiting[2].Id, nowOffered);
         Assert.Contains(waiting[4].Id, nowOffered);
         Assert.Equal(5, await api.SeatsTakenAsync(e.Id));
         // Someone else's offer is not found.
-        await Expect.ProblemAsync(await waiting[9].Client.PostAsync($"/api/waitlist-offers/{thirdOffer.GetProperty("id").GetString()}/accept", null), 404, "waitlist.offer_not_found");
-        await Expect.ProblemAsync(await waiting[2].Client.PostAsync($"/api/waitlist-offers/{thirdOffer.GetProperty("id").GetString()}/accept", null), 409, "waitlist.offer_not_open");
+        await Expect.ProblemAsync(await waiting[9].Client.PostAsync($"/api/waitlist-offers/{thirdOffer.Id}/accept", null), 404, "waitlist.offer_not_found");
+        await Expect.ProblemAsync(await waiting[2].Client.PostAsync($"/api/waitlist-offers/{thirdOffer.Id}/accept", null), 409, "waitlist.offer_not_open");
         // Running the job again changes nothing.
         Assert.Equal(0, await api.RunSeatExpiryAsync(expiresAt.AddSeconds(2)));
     }
@@ -94,12 +97,14 @@ public sealed class WaitlistTests(EventsFactory api) : IClassFixture<EventsFacto
         var organizer = await api.OrganizerAsync();
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 1, priceYen: 3000));
         var buyer = await api.MemberAsync();
-        var hold = await Register(buyer, e, 202);
-        Assert.Equal("pendingPayment", hold.GetProperty("status").GetString());
-        Assert.Equal(3000, hold.GetProperty("amountYen").GetInt32());
-        var expires = hold.GetProperty("holdExpiresAt").GetDateTimeOffset();
+        // Read raw first: an unpaid hold's answer has no check-in code at all (absent, not null).
+        var raw = await Expect.JsonAsync(await buyer.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 202);
+        Assert.False(raw.TryGetProperty("checkInCode", out _));
+        var hold = raw.Deserialize<RegistrationView>(ApiJson.Options)!;
+        Assert.Equal(RegistrationStatus.PendingPayment, hold.Status);
+        Assert.Equal(3000, hold.AmountYen);
+        var expires = hold.HoldExpiresAt!.Value;
         Assert.InRange(expires - DateTimeOffset.UtcNow, TimeSpan.FromMinutes(29), TimeSpan.FromMinutes(31));
-        Assert.False(hold.TryGetProperty("checkInCode", out _));
 
         var waiter = await api.MemberAsync();
         await Expect.StatusAsync(await waiter.Client.PostAsJsonAsync($"/api/events/{e.Id}/waitlist", new { ticketTypeId = e.TicketTypeId }), 201);
@@ -107,8 +112,8 @@ public sealed class WaitlistTests(EventsFactory api) : IClassFixture<EventsFacto
         // Its session could still be paid: the seat waits for the payment job, which expires the session at Stripe first.
         Assert.Equal(0, await api.RunSeatExpiryAsync(expires.AddSeconds(1)));
         Assert.Equal(1, (await api.RunPaymentJobsAsync(expires.AddSeconds(1))).SessionsSettled);
-        var expired = await Expect.JsonAsync(await buyer.Client.GetAsync($"/api/registrations/{hold.GetProperty("id").GetString()}"));
-        Assert.Equal("expired", expired.GetProperty("status").GetString());
+        var expired = await buyer.Client.GetAsync<RegistrationView>($"/api/registrations/{hold.Id}");
+        Assert.Equal(RegistrationStatus.Expired, expired.Status);
         Assert.Equal(new[] { waiter.Id }, await OfferedAsync(e.Id));
     }
 
@@ -163,9 +168,9 @@ public sealed class SeatExpiryConcurrencyTests(EventsFactory api) : IClassFixtur
         Assert.Equal(20, runs.Sum(r => r.SessionsSettled));
         Assert.Equal(0, expiries.Sum());
         Assert.Equal(20, await api.DbAsync(db => db.Registrations.CountAsync(r => r.EventId == e.Id && r.Status == RegistrationStatus.Expired)));
-        Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'hold.expired'"));
+        Assert.Equal(20, await api.DbAsync(db => db.NotificationRecords.CountAsync(n => n.EventId == e.Id && n.Type == "hold.expired")));
         Assert.Equal(20, await api.DbAsync(db => db.WaitlistEntries.CountAsync(w => w.EventId == e.Id && w.Status == WaitlistStatus.Offered)));
-        Assert.Equal(20, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'waitlist.offer_made'"));
+        Assert.Equal(20, await api.DbAsync(db => db.NotificationRecords.CountAsync(n => n.EventId == e.Id && n.Type == "waitlist.offer_made")));
         Assert.Equal(20, await api.SeatsTakenAsync(e.Id));
         // The first twenty in line got the offers.
         var lastInLine = waiters.Skip(20).Select(w => w.Id).ToList();

@@ -1,4 +1,7 @@
 using System.Net.Http.Json;
+using Assemble.Api.Features.Credentials;
+using Assemble.Api.Features.Members;
+using Assemble.Domain.Members;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Xunit;
 
@@ -26,14 +29,14 @@ public sealed class WalkthroughTests(ApiFactory api) : IClassFixture<ApiFactory>
             bio = "トラウマ臨床、EMDR。",
             visibility = new { professions = "public", prefecture = "public", bio = "public" },
         }), 200);
-        var credential = await Expect.JsonAsync(await member.Client.PostAsJsonAsync("/api/me/credentials",
-            new { kind = "clinicalPsychologist", registrationNumber = "第31234号", issuer = "日本臨床心理士資格認定協会", expiresOn = "2031-03-31" }), 201);
+        var credential = await member.Client.PostAsync<CredentialView>("/api/me/credentials",
+            new { kind = "clinicalPsychologist", registrationNumber = "第31234号", issuer = "日本臨床心理士資格認定協会", expiresOn = "2031-03-31" }, 201);
 
         var admin = await api.AdminAsync();
-        await Expect.StatusAsync(await admin.Client.PostAsync($"/api/admin/credentials/{credential.GetProperty("id").GetString()}/verify", null), 200);
+        await Expect.StatusAsync(await admin.Client.PostAsync($"/api/admin/credentials/{credential.Id}/verify", null), 200);
 
-        var profile = await Expect.JsonAsync(await api.CreateClient().GetAsync($"/api/members/{member.Id}"));
-        Assert.Equal("岩倉 美香", profile.GetProperty("displayName").GetString());
-        Assert.Equal("clinicalPsychologist", profile.GetProperty("verifiedProfessions")[0].GetString());
+        var profile = await api.CreateClient().GetAsync<MemberProfileView>($"/api/members/{member.Id}");
+        Assert.Equal("岩倉 美香", profile.DisplayName);
+        Assert.Equal(Profession.ClinicalPsychologist, profile.VerifiedProfessions?[0]);
     }
 }
