@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -97,6 +98,14 @@ public sealed class ExactlyOnceTests(ScheduledSmtpFactory api, ITestOutputHelper
             }
             var distinct = ids.Distinct().Count();
             output.WriteLine($"received {ids.Count} reminder messages, {distinct} distinct Message-IDs, {ids.Count - distinct} duplicates, {stopwatch.Elapsed.TotalSeconds:F1} s");
+            if (distinct < 1000)
+            {
+                // What held the rest back: their state as the outbox has it.
+                var stuck = await api.DbAsync(db => db.OutboxEmails.Where(m => m.Subject.Contains("負荷試験") && m.Status != Assemble.Domain.Common.OutboxEmailStatus.Sent)
+                    .GroupBy(m => new { m.Status, m.Attempts, m.LastError }).Select(g => new { g.Key.Status, g.Key.Attempts, g.Key.LastError, Count = g.Count(), Next = g.Max(m => m.NextAttemptAt) })
+                    .ToListAsync());
+                foreach (var group in stuck) output.WriteLine($"not sent: {group.Count} × {group.Status}, attempts {group.Attempts}, next {group.Next:O}, last error {group.LastError}");
+            }
             Assert.Equal(1000, distinct);
             Assert.Equal(1000, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE status = 'Sent' AND subject LIKE '%負荷試験%'"));
             Assert.Equal(1, await api.CountAsync($"SELECT count(*) FROM reminder_sends WHERE event_id = '{eventId}'"));
