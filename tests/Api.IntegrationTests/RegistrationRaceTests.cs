@@ -61,7 +61,6 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         await AssertSeatedWithTheirMailAsync(e, members, 50);
     }
 
-    /// <summary>The counters, the confirmed registrations, their domain events and their confirmation mails all say <paramref name="seats"/>.</summary>
     /// <summary>The event's row locked by a transaction of the test's own, until released: seat statements wait on it.</summary>
     private async Task<HeldRow> HoldEventRowAsync(Guid eventId)
     {
@@ -83,6 +82,7 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         }
     }
 
+    /// <summary>The counters, the confirmed registrations, their notices and their confirmation mails all say <paramref name="seats"/>.</summary>
     private async Task AssertSeatedWithTheirMailAsync(EventsFactory.CreatedEvent e, List<TestMember> members, int seats)
     {
         Assert.Equal(seats, await api.SeatsTakenAsync(e.Id));
@@ -90,8 +90,10 @@ public sealed class RegistrationRaceTests(EventsFactory api) : IClassFixture<Eve
         Assert.Equal(seats, await api.DbAsync(db => db.Registrations.CountAsync(r => r.EventId == e.Id && r.Status == RegistrationStatus.Confirmed)));
         Assert.Equal(seats, await api.CountAsync($"SELECT count(*) FROM notification_records WHERE event_id = '{e.Id}' AND type = 'registration.confirmed'"));
         Assert.Equal(seats, await api.CountAsync($"SELECT count(DISTINCT d.subject_id) FROM notification_records d JOIN registrations r ON r.id = d.subject_id AND r.member_id = d.member_id WHERE r.event_id = '{e.Id}' AND r.status = 'Confirmed'"));
-        // Each confirmed registration's notice becomes its own mail, once, whichever process runs the notifier.
-        await Notifier.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, CancellationToken.None);
+        // Each confirmed registration's notice becomes its own mail, once, however many notifiers run at the same time
+        // (each on its own connection, as on separate instances).
+        var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None))));
         var emails = string.Join(",", members.Select(m => $"'{m.Email}'"));
         Assert.Equal(seats, await api.CountAsync($"SELECT count(*) FROM outbox_emails WHERE attachment_name = 'event.ics' AND \"to\" IN ({emails})"));
     }
