@@ -24,39 +24,20 @@ public static class AnswerRetention
         var days = scope.ServiceProvider.GetRequiredService<IOptions<PrivacyOptions>>().Value.AnswerRetentionDays;
         var endedBefore = now.AddDays(-days);
 
-        var registrations = 0;
-        while (true)
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var ids = await db.Database.SqlQuery<Guid>($"""
+        var registrations = await ForgetInBatchesAsync(db,
+            () => db.Database.SqlQuery<Guid>($"""
                 SELECT r.id AS "Value" FROM registrations r JOIN events e ON e.id = r.event_id
                 WHERE e.ends_at < {endedBefore} AND r.answers <> '[]'::jsonb
                 ORDER BY r.id LIMIT {BatchSize} FOR UPDATE OF r SKIP LOCKED
-                """).ToListAsync(cancellationToken);
-            if (ids.Count == 0) break;
-            foreach (var r in await db.Registrations.Where(r => ids.Contains(r.Id)).ToListAsync(cancellationToken))
-                if (r.ForgetAnswers()) registrations++;
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-        }
-
-        var places = 0;
-        while (true)
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-            var ids = await db.Database.SqlQuery<Guid>($"""
+                """),
+            ids => db.Registrations.Where(r => ids.Contains(r.Id)).ToListAsync(cancellationToken), r => r.ForgetAnswers(), cancellationToken);
+        var places = await ForgetInBatchesAsync(db,
+            () => db.Database.SqlQuery<Guid>($"""
                 SELECT w.id AS "Value" FROM waitlist_entries w JOIN events e ON e.id = w.event_id
                 WHERE e.ends_at < {endedBefore} AND w.answers <> '[]'::jsonb
                 ORDER BY w.id LIMIT {BatchSize} FOR UPDATE OF w SKIP LOCKED
-                """).ToListAsync(cancellationToken);
-            if (ids.Count == 0) break;
-            foreach (var w in await db.WaitlistEntries.Where(w => ids.Contains(w.Id)).ToListAsync(cancellationToken))
-                if (w.ForgetAnswers()) places++;
-            await db.SaveChangesAsync(cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            db.ChangeTracker.Clear();
-        }
+                """),
+            ids => db.WaitlistEntries.Where(w => ids.Contains(w.Id)).ToListAsync(cancellationToken), w => w.ForgetAnswers(), cancellationToken);
 
         if (registrations + places > 0)
         {
@@ -65,5 +46,23 @@ public static class AnswerRetention
             await db.SaveChangesAsync(cancellationToken);
         }
         return new Report(registrations, places);
+    }
+
+    /// <summary>Claims rows in batches (SKIP LOCKED, so instances share the work), forgets their answers, commits each batch. Returns how many had answers.</summary>
+    private static async Task<int> ForgetInBatchesAsync<T>(AppDbContext db, Func<IQueryable<Guid>> claim, Func<List<Guid>, Task<List<T>>> load, Func<T, bool> forget,
+        CancellationToken cancellationToken)
+    {
+        var forgotten = 0;
+        while (true)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var ids = await claim().ToListAsync(cancellationToken);
+            if (ids.Count == 0) return forgotten;
+            foreach (var row in await load(ids))
+                if (forget(row)) forgotten++;
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            db.ChangeTracker.Clear();
+        }
     }
 }
