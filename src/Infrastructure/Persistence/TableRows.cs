@@ -33,6 +33,8 @@ public sealed class TableRows<TRow>(string table, params RowColumn<TRow>[] colum
     /// <summary>"id, event_id, …"</summary>
     public string ColumnList { get; } = string.Join(", ", columns.Select(c => c.Name));
 
+    private string InsertOneRow => field ??= InsertOne(1);
+
     /// <summary>"alias.id, alias.event_id, …"</summary>
     public string ColumnsOf(string alias) => string.Join(", ", columns.Select(c => $"{alias}.{c.Name}"));
 
@@ -46,6 +48,14 @@ public sealed class TableRows<TRow>(string table, params RowColumn<TRow>[] colum
     /// <summary><c>unnest($first::type[], …) WITH ORDINALITY AS alias(cols, ord)</c>: many rows as a set, in order.</summary>
     public string Unnest(int firstParameter, string alias)
         => $"unnest({string.Join(", ", columns.Select((c, i) => $"${firstParameter + i}::{c.Type}[]"))}) WITH ORDINALITY AS {alias}({ColumnList}, ord)";
+
+    /// <summary>An unconditional insert of one row, as its own batch command.</summary>
+    public NpgsqlBatchCommand Insert(TRow row)
+    {
+        var command = new NpgsqlBatchCommand(InsertOneRow);
+        AddOne(command, row);
+        return command;
+    }
 
     /// <summary>Adds one row's values, in column order (the parameters of <see cref="InsertOne"/>).</summary>
     public void AddOne(NpgsqlBatchCommand command, TRow row)

@@ -7,7 +7,7 @@ namespace Assemble.Infrastructure.Persistence.Notifications;
 /// <summary>
 /// The one writer of domain events on the EF Core paths: what the tracked aggregates raised becomes notification
 /// records in the same SaveChanges (so the same transaction) as the change. Nothing is rendered here; mail is made
-/// after the commit. The raw seat path writes its records with <see cref="NotificationRecord.Of"/> too.
+/// after the commit. The raw seat path takes its records with <see cref="NotificationRecord.TakeFrom"/> too.
 /// </summary>
 public sealed class DomainEventRecorder : SaveChangesInterceptor
 {
@@ -31,11 +31,7 @@ public sealed class DomainEventRecorder : SaveChangesInterceptor
         try
         {
             var raisers = db.ChangeTracker.Entries<AggregateRoot>().Where(x => x.Entity.DomainEvents.Count > 0).Select(x => x.Entity).ToList();
-            foreach (var aggregate in raisers)
-            {
-                foreach (var raised in aggregate.DomainEvents) db.Add(NotificationRecord.Of(raised));
-                aggregate.ClearDomainEvents();
-            }
+            foreach (var aggregate in raisers) db.AddRange(NotificationRecord.TakeFrom(aggregate));
         }
         finally
         {

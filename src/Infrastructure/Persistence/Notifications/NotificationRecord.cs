@@ -35,6 +35,14 @@ public sealed class NotificationRecord
         Payload = JsonSerializer.Serialize(domainEvent, domainEvent.GetType(), JsonColumn.Options),
     };
 
+    /// <summary>What <paramref name="aggregate"/> raised since its last save, as records; the aggregate forgets them.</summary>
+    public static List<NotificationRecord> TakeFrom(AggregateRoot aggregate)
+    {
+        var records = aggregate.DomainEvents.Select(Of).ToList();
+        aggregate.ClearDomainEvents();
+        return records;
+    }
+
     /// <summary>The typed event; null for a name this version does not know.</summary>
     public DomainEvent? Read()
         => NotificationTypes.TypeOf(Type) is { } type ? (DomainEvent?)JsonSerializer.Deserialize(Payload, type, JsonColumn.Options) : null;

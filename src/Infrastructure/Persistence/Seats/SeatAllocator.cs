@@ -55,8 +55,7 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
     {
         var ticketType = e.TicketTypes.FirstOrDefault(t => t.Id == registration.TicketTypeId);
         if (ticketType is null) return SeatOutcome.UnknownTicketType;
-        var records = registration.DomainEvents.Select(NotificationRecord.Of).ToList();
-        registration.ClearDomainEvents();
+        var records = NotificationRecord.TakeFrom(registration);
         return !e.RequiresApproval && ticketType.Quota is null
             ? await ReserveGuardedAsync(registration, records.Single(), cancellationToken)
             : await ReserveLockedAsync(e, registration, records, cancellationToken);
@@ -129,10 +128,10 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
             {
                 BatchCommands =
                 {
-                    SeatStatements.Command(SeatStatements.LockAndRead[0]),
-                    SeatStatements.Command(SeatStatements.LockAndRead[1], e.Id),
-                    SeatStatements.Command(SeatStatements.LockAndRead[2], registration.TicketTypeId),
-                    SeatStatements.Command(SeatStatements.LockAndRead[3], e.Id, registration.MemberId),
+                    SeatStatements.Command("BEGIN"),
+                    SeatStatements.Command(SeatStatements.LockEvent, e.Id),
+                    SeatStatements.Command(SeatStatements.ReadTypeSeats, registration.TicketTypeId),
+                    SeatStatements.Command(SeatStatements.CountActive, e.Id, registration.MemberId),
                 },
             };
             EventStatus status;
@@ -165,15 +164,8 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
                 write.BatchCommands.Add(SeatStatements.Command(SeatStatements.TakeEventSeats, e.Id, registration.Quantity));
                 write.BatchCommands.Add(SeatStatements.Command(SeatStatements.TakeTypeSeats, registration.TicketTypeId, registration.Quantity));
             }
-            var insert = new NpgsqlBatchCommand(SeatStatements.InsertRegistration);
-            SeatStatements.Registrations.AddOne(insert, registration);
-            write.BatchCommands.Add(insert);
-            foreach (var record in records)
-            {
-                var command = new NpgsqlBatchCommand(SeatStatements.InsertRecord);
-                SeatStatements.NotificationRecords.AddOne(command, record);
-                write.BatchCommands.Add(command);
-            }
+            write.BatchCommands.Add(SeatStatements.Registrations.Insert(registration));
+            foreach (var record in records) write.BatchCommands.Add(SeatStatements.NotificationRecords.Insert(record));
             write.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
             await write.ExecuteNonQueryAsync(cancellationToken);
             committed = true;

@@ -64,19 +64,14 @@ public static class SeatStatements
     /// <summary>After a seat was not taken, why: the event's status and whether the member holds an active registration ($1 event, $2 member).</summary>
     public static readonly string WhyNot = $"SELECT status, EXISTS (SELECT 1 FROM registrations WHERE event_id = $1 AND member_id = $2 AND status IN {Active}) FROM events WHERE id = $1";
 
-    /// <summary>The locked path's read: BEGIN, lock the event row, then its counters, the ticket type's and the member's active registrations.</summary>
-    public static readonly string[] LockAndRead =
-    [
-        "BEGIN",
-        "SELECT status, capacity, seats_taken FROM events WHERE id = $1 FOR UPDATE",
-        "SELECT seats_taken FROM ticket_types WHERE id = $1",
-        $"SELECT count(*) FROM registrations WHERE event_id = $1 AND member_id = $2 AND status IN {Active}",
-    ];
+    // The locked path's read, after BEGIN: lock the event row ($1) with its counters, the ticket type's ($1), and the
+    // member's ($2) active registrations for the event ($1).
+    public const string LockEvent = "SELECT status, capacity, seats_taken FROM events WHERE id = $1 FOR UPDATE";
+    public const string ReadTypeSeats = "SELECT seats_taken FROM ticket_types WHERE id = $1";
+    public const string CountActive = $"SELECT count(*) FROM registrations WHERE event_id = $1 AND member_id = $2 AND status IN {Active}";
 
     public const string TakeEventSeats = "UPDATE events SET seats_taken = seats_taken + $2 WHERE id = $1";
     public const string TakeTypeSeats = "UPDATE ticket_types SET seats_taken = seats_taken + $2 WHERE id = $1";
-    public static readonly string InsertRegistration = Registrations.InsertOne(1);
-    public static readonly string InsertRecord = NotificationRecords.InsertOne(1);
 
     /// <summary>
     /// One request: the guarded seat ($1 event, $2 member, $3 ticket type, $4 seats) while the member holds no active
