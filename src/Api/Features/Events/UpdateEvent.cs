@@ -30,7 +30,7 @@ public static class UpdateEvent
             var types = request.ApplyTicketTypes(e, now);
             if (!types.IsSuccess) return types.Error!;
             // A raised capacity goes to the waitlist at once.
-            e.OfferFreeSeats(l.Waiting, now);
+            if (e.SeatsLeft > 0) e.OfferFreeSeats(await l.WaitingAsync(cancellationToken), now);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return EventView.Of(e, now);

@@ -55,7 +55,7 @@ public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, TimePro
             case SessionOutcome.Failed or SessionOutcome.Expired:
                 if (payment.MarkUnpaid(report.Outcome == SessionOutcome.Expired ? PaymentStatus.Expired : PaymentStatus.Failed) && registration.EndHoldUnpaid(now))
                 {
-                    e.ReturnSeats(registration.TicketTypeId, registration.Quantity, l.Waiting, now);
+                    e.ReturnSeats(registration.TicketTypeId, registration.Quantity, await l.WaitingAsync(cancellationToken), now);
                 }
                 break;
         }

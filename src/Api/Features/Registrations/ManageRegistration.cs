@@ -43,7 +43,7 @@ public sealed class RegistrationChanges(AppDbContext db, SeatKeeper seats, TimeP
 
         if (heldBefore && !registration.HoldsSeats)
         {
-            e.ReturnSeats(registration.TicketTypeId, registration.Quantity, l.Waiting, now);
+            e.ReturnSeats(registration.TicketTypeId, registration.Quantity, await l.WaitingAsync(cancellationToken), now);
             if (paidBefore)
             {
                 // A member's own cancellation gives back what the event's rule says (the configured fee kept, nothing

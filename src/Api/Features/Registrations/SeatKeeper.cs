@@ -8,13 +8,26 @@ namespace Assemble.Api.Features.Registrations;
 
 /// <summary>
 /// Every change to an event's seats outside the registration hot path starts here: take the event's row lock and
-/// load the event with its waiting list; the caller changes them through the domain (<see cref="Event.ReturnSeats"/>
+/// load the event (and, when a change frees seats, its waiting list); the caller changes them through the domain (<see cref="Event.ReturnSeats"/>
 /// hands freed seats to the waitlist) and commits.
 /// </summary>
 public sealed class SeatKeeper(AppDbContext db)
 {
-    /// <summary>An event locked for change, with its waiting list in order of joining.</summary>
-    public sealed record Locked(IDbContextTransaction Transaction, Event Event, IReadOnlyList<WaitlistEntry> Waiting);
+    /// <summary>An event locked for change; its waiting list is read once, when a change needs it.</summary>
+    public sealed class Locked(IDbContextTransaction transaction, Event e, AppDbContext db)
+    {
+        private List<WaitlistEntry>? waiting;
+
+        public IDbContextTransaction Transaction => transaction;
+        public Event Event => e;
+
+        /// <summary>The event's waiting list in order of joining (read under the lock, then kept for this change).</summary>
+        public async Task<IReadOnlyList<WaitlistEntry>> WaitingAsync(CancellationToken cancellationToken)
+            => waiting ??= await db.WaitlistEntries
+                .Where(w => w.EventId == e.Id && w.Status == WaitlistStatus.Waiting)
+                .OrderBy(w => w.JoinedAt).ThenBy(w => w.Id)
+                .ToListAsync(cancellationToken);
+    }
 
     /// <summary>Starts a transaction and locks the event row; returns null (and no transaction) when the event does not exist.</summary>
     public async Task<Locked?> LockAsync(Guid eventId, CancellationToken cancellationToken)
@@ -27,11 +40,7 @@ public sealed class SeatKeeper(AppDbContext db)
             return null;
         }
         var e = await db.Events.Include(x => x.TicketTypes).Include(x => x.Sessions).SingleAsync(x => x.Id == eventId, cancellationToken);
-        var waiting = await db.WaitlistEntries
-            .Where(w => w.EventId == eventId && w.Status == WaitlistStatus.Waiting)
-            .OrderBy(w => w.JoinedAt).ThenBy(w => w.Id)
-            .ToListAsync(cancellationToken);
-        return new Locked(transaction, e, waiting);
+        return new Locked(transaction, e, db);
     }
 
     /// <summary>The member leaves the event's waitlist; an open offer's held seat goes to the next in line.</summary>
@@ -44,7 +53,7 @@ public sealed class SeatKeeper(AppDbContext db)
         if (entry is null) return WaitlistErrors.NotWaiting;
         var hadOffer = entry.Status == WaitlistStatus.Offered;
         entry.Leave(now);
-        if (hadOffer) l.Event.ReturnSeats(entry.TicketTypeId, 1, l.Waiting, now);
+        if (hadOffer) l.Event.ReturnSeats(entry.TicketTypeId, 1, await l.WaitingAsync(cancellationToken), now);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return Result.Success();
@@ -73,12 +82,12 @@ public sealed class SeatKeeper(AppDbContext db)
         var ended = 0;
         foreach (var hold in holds.Where(h => h.ExpireHold(now)))
         {
-            e.ReturnSeats(hold.TicketTypeId, hold.Quantity, l.Waiting, now);
+            e.ReturnSeats(hold.TicketTypeId, hold.Quantity, await l.WaitingAsync(cancellationToken), now);
             ended++;
         }
         foreach (var offer in offers.Where(o => o.ExpireOffer(now)))
         {
-            e.ReturnSeats(offer.TicketTypeId, 1, l.Waiting, now);
+            e.ReturnSeats(offer.TicketTypeId, 1, await l.WaitingAsync(cancellationToken), now);
             ended++;
         }
         await db.SaveChangesAsync(cancellationToken);

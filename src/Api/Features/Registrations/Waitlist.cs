@@ -118,7 +118,7 @@ public static class RespondToWaitlistOffer
             {
                 var declined = entry.Decline(now);
                 if (!declined.IsSuccess) return declined.Error!;
-                l.Event.ReturnSeats(entry.TicketTypeId, 1, l.Waiting, now);
+                l.Event.ReturnSeats(entry.TicketTypeId, 1, await l.WaitingAsync(cancellationToken), now);
                 return Result<Func<Task<WaitlistView>>>.Success(() => GetMyWaitlistPlace.ViewAsync(db, entry, cancellationToken));
             }, cancellationToken);
 
