@@ -48,8 +48,7 @@ public static class DependencyInjection
         // The seat path's group commit gets connections of its own: its batches are what a rush waits for, and they
         // must not queue in the pool behind the reads of the very requests they are about to seat.
         services.AddKeyedSingleton(SeatsDataSource, (_, _) => BuildDataSource(configuration, maxPoolSize: 4));
-        services.AddSingleton<Persistence.Seats.SoldOutMemo>();
-        services.AddSingleton<Persistence.Seats.EventCache>();
+        services.AddSingleton<Persistence.Seats.SeatMemory>();
         services.AddSingleton(sp => Persistence.Seats.SeatAllocator.CreateQueue(
             sp.GetRequiredKeyedService<NpgsqlDataSource>(SeatsDataSource), sp.GetRequiredService<CommitClock>(), sp.GetRequiredService<IOutboxSignal>()));
         services.AddScoped<Domain.Events.ISeatAllocator, Persistence.Seats.SeatAllocator>();

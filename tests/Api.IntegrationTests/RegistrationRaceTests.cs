@@ -240,13 +240,13 @@ public sealed class SoldOutMemoTests(EventsFactory api) : IClassFixture<EventsFa
         var organizer = await api.OrganizerAsync();
         var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 1));
         var members = await api.MembersAsync(4);
-        var memo = api.Services.GetRequiredService<SoldOutMemo>();
+        var memo = api.Services.GetRequiredService<SeatMemory>();
 
         var seat = await (await RegisterAsync(members[0].Client, e.Id, e.TicketTypeId, members[0])).ReadAsync<RegistrationView>(201);
         await Expect.ProblemAsync(await RegisterAsync(members[1].Client, e.Id, e.TicketTypeId, members[1]), 409, "registration.sold_out");
-        var before = memo.Answered;
+        var before = memo.AnsweredSoldOut;
         await Expect.ProblemAsync(await RegisterAsync(members[2].Client, e.Id, e.TicketTypeId, members[2]), 409, "registration.sold_out");
-        Assert.Equal(before + 1, memo.Answered);
+        Assert.Equal(before + 1, memo.AnsweredSoldOut);
 
         var cancel = await members[0].Client.PostAsJsonAsync($"/api/registrations/{seat.Id}/cancel", new { });
         Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());
@@ -269,7 +269,7 @@ public sealed class SoldOutMemoTests(EventsFactory api) : IClassFixture<EventsFa
         var cancel = await members[0].Client.PostAsJsonAsync($"/api/registrations/{seat.Id}/cancel", new { });
         Assert.True(cancel.IsSuccessStatusCode, await cancel.Content.ReadAsStringAsync());
 
-        await Task.Delay(SoldOutMemo.Lifetime);
+        await Task.Delay(SeatMemory.SoldOutLifetime);
         await Expect.JsonAsync(await RegisterAsync(secondClient, e.Id, e.TicketTypeId, members[1]), 201);
     }
 }

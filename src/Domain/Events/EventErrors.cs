@@ -51,7 +51,7 @@ public static class RegistrationErrors
         SeatOutcome.EventCancelled => EventCancelled,
         SeatOutcome.UnknownTicketType => UnknownTicketType,
         SeatOutcome.EventNotFound => EventErrors.NotFound,
-        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A seat taken is not an error."),
+        _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "A seat taken is not an error, and a stale check is made again."),
     };
     public static readonly Error TooMany = new("registration.too_many", "That is more tickets than one member may have.", ErrorKind.Rule);
     public static readonly Error NotEligible = new("registration.not_eligible", "This event is for verified professionals (or chosen professions) only. Submit your credential first.", ErrorKind.Rule);

@@ -10,14 +10,17 @@ namespace Assemble.Domain.Events;
 public interface ISeatAllocator
 {
     /// <summary>
-    /// The event as a registration needs it and the member's standing, read together; or, without loading either,
-    /// that the ticket type was sold out for <paramref name="quantity"/> seats when last read.
+    /// The event as a registration needs it and the member's standing: as last read, when the implementation keeps
+    /// both and <paramref name="fresh"/> is false (the seat is then refused as <see cref="SeatOutcome.Stale"/> if
+    /// either changed meanwhile), or else read together. Or, without either, that the ticket type was sold out for
+    /// <paramref name="quantity"/> seats when last read.
     /// </summary>
-    Task<SeatCheck> CheckAsync(Guid eventId, Guid ticketTypeId, Guid memberId, int quantity, DateOnly today, CancellationToken cancellationToken);
+    Task<SeatCheck> CheckAsync(Guid eventId, Guid ticketTypeId, Guid memberId, int quantity, DateOnly today, bool fresh, CancellationToken cancellationToken);
 
     /// <summary>
     /// Takes the seats of a registration just started (none while it waits for approval) and writes it with what it
-    /// raised, in one transaction; decided under the event's row lock, whatever the event looked like when read.
+    /// raised, in one transaction; decided under the event's row lock. After a check against copies kept in memory,
+    /// any refusal is <see cref="SeatOutcome.Stale"/>: check again, fresh.
     /// </summary>
     Task<SeatOutcome> ReserveAsync(Event e, Registration registration, CancellationToken cancellationToken);
 }
@@ -36,4 +39,10 @@ public abstract record SeatCheck
     public sealed record Ready(Event Event, Registrant Member) : SeatCheck;
 }
 
-public enum SeatOutcome { Taken, SoldOut, AlreadyRegistered, NotOpen, EventCancelled, UnknownTicketType, EventNotFound }
+public enum SeatOutcome
+{
+    Taken, SoldOut, AlreadyRegistered, NotOpen, EventCancelled, UnknownTicketType, EventNotFound,
+
+    /// <summary>Not taken after a check against kept copies (they changed, or the seat went for another reason): check again, fresh.</summary>
+    Stale,
+}

@@ -43,6 +43,18 @@ public sealed class KeptLoads<TKey, TValue>(int limit) where TKey : notnull
         }
     }
 
+    /// <summary>The value last read for <paramref name="key"/> and the stamp it was read at, whatever the stamp is now; none while it is still being read.</summary>
+    public bool TryPeek(TKey key, out TValue value, out long stamp)
+    {
+        if (entries.TryGetValue(key, out var kept) && kept.Value.IsCompletedSuccessfully)
+        {
+            (value, stamp) = (kept.Value.Result, kept.Stamp);
+            return true;
+        }
+        (value, stamp) = (default!, 0);
+        return false;
+    }
+
     /// <summary>
     /// Read at the same stamp and still within its lifetime. A value still being read counts too: its read began at
     /// this stamp, so whatever it returns is at least as fresh as the caller may expect.

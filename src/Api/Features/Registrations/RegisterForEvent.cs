@@ -35,20 +35,34 @@ public static class RegisterForEvent
         private async Task<Result<RegistrationView>> RegisterAsync(ClaimsPrincipal user, Guid eventId, Request request, CancellationToken cancellationToken)
         {
             if (Attempts.Invalid(request.TicketTypeId, request.Answers, "registration.invalid") is { } invalid) return invalid;
+            // First against what the allocator keeps in memory. That copy may have changed since: the allocator says so
+            // when it refuses the seat (Stale), and a check the domain refused on it (say for an e-mail confirmed a
+            // moment ago) is made once more on what is read, which alone answers with that error.
+            return await AttemptAsync(user, eventId, request, fresh: false, cancellationToken)
+                ?? await AttemptAsync(user, eventId, request, fresh: true, cancellationToken)
+                ?? throw new InvalidOperationException("A check made on what was just read is never stale.");
+        }
+
+        /// <summary>The registration's result; null when it rested on a stale copy, or, not <paramref name="fresh"/>, on a refused check.</summary>
+        private async Task<Result<RegistrationView>?> AttemptAsync(ClaimsPrincipal user, Guid eventId, Request request, bool fresh, CancellationToken cancellationToken)
+        {
             var quantity = request.Quantity ?? 1;
             var memberId = user.RequiredMemberId();
             var now = time.GetUtcNow();
-            var check = await seats.CheckAsync(eventId, request.TicketTypeId!.Value, memberId, Math.Max(1, quantity), DateOnly.FromDateTime(now.UtcDateTime), cancellationToken);
+            var check = await seats.CheckAsync(eventId, request.TicketTypeId!.Value, memberId, Math.Max(1, quantity), DateOnly.FromDateTime(now.UtcDateTime), fresh, cancellationToken);
             if (check is SeatCheck.SoldOut) return RegistrationErrors.SoldOut;
-            if (check is not SeatCheck.Ready ready || !ready.Event.CanSee(user)) return EventErrors.NotFound;
+            if (check is not SeatCheck.Ready ready || !ready.Event.CanSee(user)) return Refused(EventErrors.NotFound);
             var (e, member) = (ready.Event, ready.Member);
 
             var attempt = Attempts.Of(memberId, member, request.TicketTypeId.Value, quantity, request.Answers, request.PledgeAccepted);
             var allowed = e.CheckRegistration(attempt, now);
-            if (!allowed.IsSuccess) return allowed.Error!;
+            if (!allowed.IsSuccess) return Refused(allowed.Error!);
             var registration = Registration.Start(e, attempt, now);
             var outcome = await seats.ReserveAsync(e, registration, cancellationToken);
+            if (outcome == SeatOutcome.Stale) return null;
             return outcome == SeatOutcome.Taken ? RegistrationView.Of(registration, e) : RegistrationErrors.Of(outcome);
+
+            Result<RegistrationView>? Refused(Error error) => fresh ? (Result<RegistrationView>)error : default(Result<RegistrationView>?);
         }
     }
 

@@ -41,7 +41,7 @@ public sealed class EventConfiguration : IEntityTypeConfiguration<Event>
         builder.Ignore(e => e.SeatsLeft);
         builder.Ignore(e => e.VenueDisplay);
         // Bumped by triggers (migration EventVersion) on every change to the event or its ticket types except the seat
-        // counters; never written by EF. The registration desk keeps events in memory under it (EventCache).
+        // counters; never written by EF. The seat path keeps events in memory under it (SeatMemory).
         builder.Property<long>("Version").HasDefaultValue(0L).Metadata.SetAfterSaveBehavior(Microsoft.EntityFrameworkCore.Metadata.PropertySaveBehavior.Ignore);
 
         builder.HasMany(e => e.Sessions).WithOne().HasForeignKey(s => s.EventId).OnDelete(DeleteBehavior.Cascade);

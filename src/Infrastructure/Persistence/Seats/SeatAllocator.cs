@@ -10,14 +10,17 @@ namespace Assemble.Infrastructure.Persistence.Seats;
 /// <summary>
 /// The seat path behind <see cref="ISeatAllocator"/>. With one pool (no quota on the ticket type, no approval step)
 /// the seat is one guarded statement, queued with the others of this process (<see cref="GroupCommitQueue{TJob}"/>):
-/// no round trip while the event row is locked. Otherwise two round trips: lock the event row and read its counts,
-/// let the domain decide, then write and COMMIT in one batch. The CHECK constraints on the counters and the
-/// one-active-registration index back either decision up. Reads before the decision are answered from memory where
-/// that is safe: a sell-out (<see cref="SoldOutMemo"/>), and the event itself on the one-pool path (<see cref="EventCache"/>).
+/// no round trip while the event row is locked, and none before it when the event and the member are kept in memory
+/// (<see cref="SeatMemory"/>): the statement then checks their versions. Otherwise two round trips: lock the event
+/// row and read its counts, let the domain decide, then write and COMMIT in one batch. The CHECK constraints on the
+/// counters and the one-active-registration index back either decision up.
 /// </summary>
 public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, GroupCommitQueue<SeatStatements.Request> queue,
-    SoldOutMemo soldOut, EventCache events, CommitClock clock, IOutboxSignal mailSignal) : ISeatAllocator
+    SeatMemory memory, CommitClock clock, IOutboxSignal mailSignal) : ISeatAllocator
 {
+    /// <summary>What the last check of this request recalled from memory, if it read nothing (one registration per scope).</summary>
+    private SeatMemory.Recalled? recalled;
+
     /// <summary>The seat path's group commit: one-pool registrations of one event taken together (<see cref="SeatStatements.TakeSeatsAsync"/>).</summary>
     public static GroupCommitQueue<SeatStatements.Request> CreateQueue(NpgsqlDataSource dataSource, CommitClock clock, IOutboxSignal mailSignal)
         => new(async requests =>
@@ -36,19 +39,26 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
             }
         }, r => r.Registration.EventId);
 
-    public async Task<SeatCheck> CheckAsync(Guid eventId, Guid ticketTypeId, Guid memberId, int quantity, DateOnly today, CancellationToken cancellationToken)
+    public async Task<SeatCheck> CheckAsync(Guid eventId, Guid ticketTypeId, Guid memberId, int quantity, DateOnly today, bool fresh, CancellationToken cancellationToken)
     {
-        if (soldOut.KnowsSoldOut(eventId, ticketTypeId, quantity)) return new SeatCheck.SoldOut();
-        var stamp = soldOut.Stamp;
+        recalled = null;
+        if (memory.KnowsSoldOut(eventId, ticketTypeId, quantity)) return new SeatCheck.SoldOut();
+        if (!fresh && memory.Recall(eventId, ticketTypeId, memberId, today) is { } kept)
+        {
+            recalled = kept;
+            return new SeatCheck.Ready(kept.Event, kept.Member);
+        }
+        var stamp = memory.SoldOutStamp;
         var (counters, member) = await ReadAsync(eventId, ticketTypeId, memberId, today, cancellationToken);
         if (counters is not null && counters.SoldOutFor(quantity))
         {
-            soldOut.Remember(eventId, ticketTypeId, counters, stamp);
+            memory.RememberSoldOut(eventId, ticketTypeId, counters, stamp);
             return new SeatCheck.SoldOut();
         }
         if (member is null) return new SeatCheck.NotFound();
+        memory.Remember(memberId, today, member.Value.Registrant, member.Value.Version);
         var e = await EventAsync(eventId, counters, cancellationToken);
-        return e is null ? new SeatCheck.NotFound() : new SeatCheck.Ready(e, member);
+        return e is null ? new SeatCheck.NotFound() : new SeatCheck.Ready(e, member.Value.Registrant);
     }
 
     public async Task<SeatOutcome> ReserveAsync(Event e, Registration registration, CancellationToken cancellationToken)
@@ -62,7 +72,7 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
     }
 
     /// <summary>One round trip before anything is decided: the counters (null when the ticket type is not the event's) and the member (null when the account is gone).</summary>
-    private async Task<(SeatCounters? Counters, Registrant? Member)> ReadAsync(Guid eventId, Guid ticketTypeId, Guid memberId, DateOnly today, CancellationToken cancellationToken)
+    private async Task<(SeatCounters? Counters, (Registrant Registrant, long Version)? Member)> ReadAsync(Guid eventId, Guid ticketTypeId, Guid memberId, DateOnly today, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection)
@@ -70,15 +80,10 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
             BatchCommands = { SeatStatements.Command(SeatStatements.ReadCounters, ticketTypeId, eventId), SeatStatements.Command(SeatStatements.ReadMember, memberId, today) },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
-        SeatCounters? counters = null;
-        if (await reader.ReadAsync(cancellationToken))
-        {
-            counters = new SeatCounters(Enum.Parse<EventStatus>(reader.GetString(0)), reader.GetBoolean(1), reader.GetInt32(2), reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.GetInt32(5), reader.GetInt64(6));
-        }
+        var counters = await ReadCountersAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return (counters, null);
-        return (counters, new Registrant(reader.GetBoolean(0), reader.GetFieldValue<string[]>(1).Select(Enum.Parse<Profession>).Order().ToList()));
+        return (counters, (new Registrant(reader.GetBoolean(0), reader.GetFieldValue<string[]>(1).Select(Enum.Parse<Profession>).Order().ToList()), reader.GetInt64(2)));
     }
 
     /// <summary>
@@ -89,7 +94,7 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
     {
         Task<Event?> Load(CancellationToken token) => db.Events.AsNoTracking().Include(x => x.TicketTypes).Include(x => x.Sessions).AsSingleQuery().SingleOrDefaultAsync(x => x.Id == eventId, token);
         return counters is { OnePool: true }
-            ? events.GetAsync(eventId, counters.Version, () => Load(CancellationToken.None))
+            ? memory.EventAsync(eventId, counters.Version, () => Load(CancellationToken.None))
             : Load(cancellationToken);
     }
 
@@ -97,26 +102,41 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
     {
         try
         {
-            if (await queue.TakeSeatAsync(new SeatStatements.Request(registration, record))) return SeatOutcome.Taken;
+            if (await queue.TakeSeatAsync(new SeatStatements.Request(registration, record, recalled?.EventVersion, recalled?.MemberVersion))) return SeatOutcome.Taken;
         }
         catch (PostgresException x) when (x.SqlState == PostgresErrorCodes.UniqueViolation)
         {
             return SeatOutcome.AlreadyRegistered;
         }
-
-        // No seat taken: say why (read after the fact; nothing is held).
+        // No seat taken: say why (read after the fact; nothing is held), and remember a sell-out for the rush behind.
+        var stamp = memory.SoldOutStamp;
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var why = new NpgsqlBatch(connection) { BatchCommands = { SeatStatements.Command(SeatStatements.WhyNot, registration.EventId, registration.MemberId) } };
-        await using var reader = await why.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken)) return SeatOutcome.EventNotFound;
-        return (Enum.Parse<EventStatus>(reader.GetString(0)), reader.GetBoolean(1)) switch
+        await using var why = new NpgsqlBatch(connection)
         {
-            (EventStatus.Cancelled, _) => SeatOutcome.EventCancelled,
-            (EventStatus.Published, true) => SeatOutcome.AlreadyRegistered,
-            (EventStatus.Published, false) => SeatOutcome.SoldOut,
-            _ => SeatOutcome.NotOpen,
+            BatchCommands =
+            {
+                SeatStatements.Command(SeatStatements.ReadCounters, registration.TicketTypeId, registration.EventId),
+                SeatStatements.Command(SeatStatements.ReadHeld, registration.EventId, registration.MemberId),
+            },
         };
+        await using var reader = await why.ExecuteReaderAsync(cancellationToken);
+        if (await ReadCountersAsync(reader, cancellationToken) is not { } counters) return SeatOutcome.EventNotFound;
+        await reader.NextResultAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        if (counters.Status == EventStatus.Cancelled) return SeatOutcome.EventCancelled;
+        if (counters.Status != EventStatus.Published) return SeatOutcome.NotOpen;
+        if (reader.GetBoolean(0)) return SeatOutcome.AlreadyRegistered;
+        // Checked against copies from memory that have changed since: the check is made again on what is read.
+        if (recalled is { } r && (counters.Version != r.EventVersion || reader.IsDBNull(1) || reader.GetInt64(1) != r.MemberVersion)) return SeatOutcome.Stale;
+        if (counters.SoldOutFor(registration.Quantity)) memory.RememberSoldOut(registration.EventId, registration.TicketTypeId, counters, stamp);
+        return SeatOutcome.SoldOut;
     }
+
+    private static async Task<SeatCounters?> ReadCountersAsync(NpgsqlDataReader reader, CancellationToken cancellationToken)
+        => await reader.ReadAsync(cancellationToken)
+            ? new SeatCounters(Enum.Parse<EventStatus>(reader.GetString(0)), reader.GetBoolean(1), reader.GetInt32(2), reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetInt32(4), reader.GetInt32(5), reader.GetInt64(6))
+            : null;
 
     private async Task<SeatOutcome> ReserveLockedAsync(Event e, Registration registration, List<NotificationRecord> records, CancellationToken cancellationToken)
     {

@@ -10,8 +10,11 @@ namespace Assemble.Infrastructure.Persistence.Seats;
 /// </summary>
 public static class SeatStatements
 {
-    /// <summary>A registration on the one-pool path with the record of what it raised, waiting for its seat.</summary>
-    public sealed record Request(Registration Registration, NotificationRecord Record);
+    /// <summary>
+    /// A registration on the one-pool path with the record of what it raised, waiting for its seat; and, when it was
+    /// checked against copies kept in memory, the versions of the event and of the member those copies had.
+    /// </summary>
+    public sealed record Request(Registration Registration, NotificationRecord Record, long? EventVersion, long? MemberVersion);
 
     private const string Active = RuleSql.ActiveStatuses;
 
@@ -47,22 +50,27 @@ public static class SeatStatements
         new RowColumn<NotificationRecord, string>("payload", "jsonb", d => d.Payload),
         new RowColumn<NotificationRecord, DateTime?>("processed_at", "timestamptz", d => Utc(d.ProcessedAt)));
 
-    /// <summary>The seat counters and version ($1 ticket type, $2 event), then the member ($3) with credentials valid on $4.</summary>
+    /// <summary>The seat counters and version ($1 ticket type, $2 event).</summary>
     public static readonly string ReadCounters = """
         SELECT e.status, e.requires_approval, e.capacity, e.seats_taken, t.quota, t.seats_taken, e.version
           FROM ticket_types t JOIN events e ON e.id = t.event_id
          WHERE t.id = $1 AND t.event_id = $2
         """;
 
+    /// <summary>The member ($1): confirmed e-mail, the kinds of the credentials valid on $2, registrant version.</summary>
     public static readonly string ReadMember = $"""
         SELECT u.email_confirmed,
-               ARRAY(SELECT DISTINCT c.kind FROM credentials c WHERE c.member_id = u.id AND {RuleSql.CredentialValidOn("c", "$2")})
+               ARRAY(SELECT DISTINCT c.kind FROM credentials c WHERE c.member_id = u.id AND {RuleSql.CredentialValidOn("c", "$2")}),
+               u.registrant_version
           FROM users u
          WHERE u.id = $1
         """;
 
-    /// <summary>After a seat was not taken, why: the event's status and whether the member holds an active registration ($1 event, $2 member).</summary>
-    public static readonly string WhyNot = $"SELECT status, EXISTS (SELECT 1 FROM registrations WHERE event_id = $1 AND member_id = $2 AND status IN {Active}) FROM events WHERE id = $1";
+    /// <summary>
+    /// After a seat was not taken (with <see cref="ReadCounters"/>), why: whether the member holds an active
+    /// registration for the event, and the member's registrant version (null when the account is gone) ($1 event, $2 member).
+    /// </summary>
+    public const string ReadHeld = $"SELECT EXISTS (SELECT 1 FROM registrations WHERE event_id = $1 AND member_id = $2 AND status IN {Active}), (SELECT registrant_version FROM users WHERE id = $2)";
 
     // The locked path's read, after BEGIN: lock the event row ($1) with its counters, the ticket type's ($1), and the
     // member's ($2) active registrations for the event ($1).
@@ -73,15 +81,20 @@ public static class SeatStatements
     public const string TakeEventSeats = "UPDATE events SET seats_taken = seats_taken + $2 WHERE id = $1";
     public const string TakeTypeSeats = "UPDATE ticket_types SET seats_taken = seats_taken + $2 WHERE id = $1";
 
+    private static readonly int GuardedVersions = 5 + Registrations.Width + NotificationRecords.Width;
+
     /// <summary>
     /// One request: the guarded seat ($1 event, $2 member, $3 ticket type, $4 seats) while the member holds no active
-    /// registration, then the registration and its record, each only if the one before was written. Returns the
-    /// registration's id when it took the seat.
+    /// registration and, when given, the event and the member still have the versions checked against, then the
+    /// registration and its record, each only if the one before was written. Returns the registration's id when it
+    /// took the seat.
     /// </summary>
     private static readonly string Guarded = $"""
         WITH seat AS (
             UPDATE events SET seats_taken = seats_taken + $4
             WHERE id = $1 AND status = 'Published' AND {RuleSql.EventFits("$4")}
+              AND (${GuardedVersions}::bigint IS NULL OR version = ${GuardedVersions})
+              AND (${GuardedVersions + 1}::bigint IS NULL OR EXISTS (SELECT 1 FROM users WHERE id = $2 AND registrant_version = ${GuardedVersions + 1}))
               AND NOT EXISTS (SELECT 1 FROM registrations WHERE event_id = $1 AND member_id = $2 AND status IN {Active})
             RETURNING id),
         type_seat AS (
@@ -90,21 +103,30 @@ public static class SeatStatements
         {NotificationRecords.InsertOne(5 + Registrations.Width)} FROM reg RETURNING subject_id
         """;
 
+    private static readonly int TogetherVersions = 2 + Registrations.Width + NotificationRecords.Width;
+
     /// <summary>
     /// One seat each for the requests of one event ($1) as one statement: granted in queue order while seats last, a
-    /// member's first request only and none for a member who already holds an active registration; the registrations
-    /// and their records are inserted for the granted ones alone. Returns the granted ids. The member's active
-    /// registration is a LATERAL probe per request and the event row is found by its key alone, so that no plan can
-    /// turn a lookup into a scan whatever the statistics say (docs/decisions/0005-seat-allocation-behind-one-port.md).
+    /// member's first request only, none for a member who already holds an active registration, and none for a
+    /// request checked against an event or member version (one array each, null where nothing was recalled) that
+    /// has changed since; the registrations and their records are inserted for the granted ones alone. Returns the
+    /// granted ids. The member's active registration is a LATERAL probe per request and the event row is found by
+    /// its key alone, so that no plan can turn a lookup into a scan whatever the statistics say
+    /// (docs/decisions/0005-seat-allocation-behind-one-port.md).
     /// </summary>
     private static readonly string Together = $"""
-        WITH cand AS (SELECT * FROM {Registrations.Unnest(2, "c")}),
+        WITH cand AS (
+            SELECT c.*, (${TogetherVersions}::bigint[])[c.ord::int] AS event_version, (${TogetherVersions + 1}::bigint[])[c.ord::int] AS member_version
+              FROM {Registrations.Unnest(2, "c")}),
+        room AS (SELECT CASE WHEN status = 'Published' THEN {RuleSql.EventSeatsLeft} ELSE 0 END AS free, version FROM events WHERE id = $1 FOR NO KEY UPDATE),
         fresh AS (
             SELECT c.* FROM (SELECT c.*, row_number() OVER (PARTITION BY c.member_id ORDER BY c.ord) AS nth FROM cand c) c
+              CROSS JOIN room
               LEFT JOIN LATERAL (SELECT 1 AS held FROM registrations r
                                   WHERE r.event_id = $1 AND r.member_id = c.member_id AND r.status IN {Active} LIMIT 1) h ON true
-             WHERE c.nth = 1 AND h.held IS NULL),
-        room AS (SELECT CASE WHEN status = 'Published' THEN {RuleSql.EventSeatsLeft} ELSE 0 END AS free FROM events WHERE id = $1 FOR NO KEY UPDATE),
+             WHERE c.nth = 1 AND h.held IS NULL
+               AND (c.event_version IS NULL OR c.event_version = room.version)
+               AND (c.member_version IS NULL OR EXISTS (SELECT 1 FROM users u WHERE u.id = c.member_id AND u.registrant_version = c.member_version))),
         granted AS (
             SELECT f.* FROM (SELECT f.*, row_number() OVER (ORDER BY f.ord) AS place FROM fresh f) f, room WHERE f.place <= room.free),
         seat AS (
@@ -156,6 +178,8 @@ public static class SeatStatements
         var command = Command(Guarded, r.EventId, r.MemberId, r.TicketTypeId, r.Quantity);
         Registrations.AddOne(command, r);
         NotificationRecords.AddOne(command, request.Record);
+        command.Parameters.Add(Version(request.EventVersion));
+        command.Parameters.Add(Version(request.MemberVersion));
         return command;
     }
 
@@ -164,8 +188,12 @@ public static class SeatStatements
         var command = Command(Together, eventId);
         Registrations.AddMany(command, requests.Select(r => r.Registration).ToList());
         NotificationRecords.AddMany(command, requests.Select(r => r.Record).ToList());
+        command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = requests.Select(r => r.EventVersion).ToArray(), DataTypeName = "bigint[]" });
+        command.Parameters.Add(new NpgsqlParameter<long?[]> { TypedValue = requests.Select(r => r.MemberVersion).ToArray(), DataTypeName = "bigint[]" });
         return command;
     }
+
+    private static NpgsqlParameter Version(long? version) => new NpgsqlParameter<long?> { TypedValue = version, DataTypeName = "bigint" };
 
     public static NpgsqlBatchCommand Command(string sql, params object[] values)
     {

@@ -1,3 +1,4 @@
+using Assemble.Infrastructure.Persistence;
 using Assemble.Infrastructure.Persistence.Seats;
 using Assemble.Api.Features.Registrations;
 using Assemble.Domain.Events;
@@ -5,7 +6,7 @@ using Xunit;
 
 namespace Assemble.Api.UnitTests;
 
-public sealed class EventCacheUnitTests
+public sealed class SeatMemoryUnitTests
 {
     private static Event NewEvent()
     {
@@ -19,7 +20,7 @@ public sealed class EventCacheUnitTests
     [Fact]
     public async Task A_rush_on_one_version_loads_it_once()
     {
-        var cache = new EventCache();
+        var cache = new SeatMemory(new CommitClock(), TimeProvider.System);
         var e = NewEvent();
         var loads = 0;
         var gate = new TaskCompletionSource();
@@ -30,27 +31,27 @@ public sealed class EventCacheUnitTests
             return e;
         }
 
-        var waiting = Enumerable.Range(0, 50).Select(_ => Task.Run(() => cache.GetAsync(e.Id, 3, Load))).ToList();
+        var waiting = Enumerable.Range(0, 50).Select(_ => Task.Run(() => cache.EventAsync(e.Id, 3, Load))).ToList();
         await Task.Delay(50);
         gate.SetResult();
         var results = await Task.WhenAll(waiting);
 
         Assert.Equal(1, loads);
         Assert.All(results, r => Assert.Same(e, r));
-        Assert.Same(e, await cache.GetAsync(e.Id, 3, () => throw new InvalidOperationException("kept: no load")));
+        Assert.Same(e, await cache.EventAsync(e.Id, 3, () => throw new InvalidOperationException("kept: no load")));
     }
 
     [Fact]
     public async Task Another_version_is_loaded_afresh_and_a_failed_load_is_not_kept()
     {
-        var cache = new EventCache();
+        var cache = new SeatMemory(new CommitClock(), TimeProvider.System);
         var first = NewEvent();
-        Assert.Same(first, await cache.GetAsync(first.Id, 1, () => Task.FromResult<Event?>(first)));
+        Assert.Same(first, await cache.EventAsync(first.Id, 1, () => Task.FromResult<Event?>(first)));
 
         var changed = NewEvent();
-        Assert.Same(changed, await cache.GetAsync(first.Id, 2, () => Task.FromResult<Event?>(changed)));
+        Assert.Same(changed, await cache.EventAsync(first.Id, 2, () => Task.FromResult<Event?>(changed)));
 
-        await Assert.ThrowsAsync<TimeoutException>(() => cache.GetAsync(first.Id, 3, () => Task.FromException<Event?>(new TimeoutException())));
-        Assert.Same(first, await cache.GetAsync(first.Id, 3, () => Task.FromResult<Event?>(first)));
+        await Assert.ThrowsAsync<TimeoutException>(() => cache.EventAsync(first.Id, 3, () => Task.FromException<Event?>(new TimeoutException())));
+        Assert.Same(first, await cache.EventAsync(first.Id, 3, () => Task.FromResult<Event?>(first)));
     }
 }
