@@ -21,7 +21,7 @@ WORK="$(mktemp -d)"
 trap 'kill "${API_PID:-0}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 bench_database assemble_bench
-ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Email__PickupDirectory="$WORK/mail" Auth__RoleCacheSeconds=10 \
+ASPNETCORE_ENVIRONMENT=Production Logging__LogLevel__Default=Warning Email__PickupDirectory="$WORK/mail" \
   Jobs__Scheduler__Enabled=false dotnet "$DLL" --urls "http://127.0.0.1:$PORT" >"$WORK/api.log" 2>&1 &
 API_PID=$!
 bench_wait_ready "$PORT" "$WORK/api.log"

@@ -256,6 +256,21 @@ public sealed class SoldOutMemoTests(EventsFactory api) : IClassFixture<EventsFa
     }
 
     [Fact]
+    public async Task A_seat_holder_pressing_again_after_the_sell_out_leaves_it_in_memory_for_the_rush_behind()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(capacity: 1));
+        var members = await api.MembersAsync(2);
+        var memo = api.Services.GetRequiredService<SeatMemory>();
+
+        await Expect.JsonAsync(await RegisterAsync(members[0].Client, e.Id, e.TicketTypeId, members[0]), 201);
+        await Expect.ProblemAsync(await RegisterAsync(members[0].Client, e.Id, e.TicketTypeId, members[0]), 409, "registration.already_registered");
+        var before = memo.AnsweredSoldOut;
+        await Expect.ProblemAsync(await RegisterAsync(members[1].Client, e.Id, e.TicketTypeId, members[1]), 409, "registration.sold_out");
+        Assert.Equal(before + 1, memo.AnsweredSoldOut);
+    }
+
+    [Fact]
     public async Task A_seat_freed_through_another_process_is_offered_within_the_memo_lifetime()
     {
         await using var second = api.SecondInstance();

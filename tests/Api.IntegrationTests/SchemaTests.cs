@@ -90,7 +90,8 @@ public sealed class SchemaTests
             Assert.Equal(
                 "credentials.tr_credentials_directory,credentials.tr_credentials_directory_delete,credentials.tr_credentials_registrant_version,"
                 + "events.tr_events_version,member_profiles.tr_member_profiles_directory,member_profiles.tr_member_profiles_directory_insert,"
-                + "practice_profiles.tr_practice_profiles_directory,ticket_types.tr_ticket_types_version,users.tr_users_registrant_version",
+                + "practice_profiles.tr_practice_profiles_directory,ticket_types.tr_ticket_types_version,user_roles.tr_user_roles_access,"
+                + "users.tr_users_access,users.tr_users_access_delete,users.tr_users_registrant_version",
                 await Scalar("""
                     SELECT string_agg(c.relname || '.' || t.tgname, ',' ORDER BY c.relname, t.tgname)
                       FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
@@ -98,9 +99,12 @@ public sealed class SchemaTests
                     """));
             // The directory's triggers run at commit, after every other statement (see the baseline migration).
             Assert.Equal(5L, await Scalar("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tr_%_directory%' AND tgdeferrable AND tginitdeferred"));
-            Assert.Equal("bump_directory_version,bump_event_version,bump_event_version_of_ticket_type,bump_registrant_version,bump_registrant_version_of_credential",
+            Assert.Equal("bump_access_version,bump_directory_version,bump_event_version,bump_event_version_of_ticket_type,bump_registrant_version,bump_registrant_version_of_credential",
                 await Scalar("SELECT string_agg(proname, ',' ORDER BY proname) FROM pg_proc WHERE pronamespace = 'public'::regnamespace"));
             Assert.Equal("1:0", await Scalar("SELECT string_agg(id || ':' || version, ',') FROM directory_versions"));
+            Assert.Equal("1:0", await Scalar("SELECT string_agg(id || ':' || version, ',') FROM access_versions"));
+            // The access triggers run at commit too.
+            Assert.Equal(3L, await Scalar("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tr_%_access%' AND tgdeferrable AND tginitdeferred"));
             Assert.Equal("Modality:12,Specialty:14",
                 await Scalar("SELECT string_agg(kind || ':' || n, ',' ORDER BY kind) FROM (SELECT kind, count(*) AS n FROM vocabulary_terms GROUP BY kind) k"));
         }

@@ -8,7 +8,13 @@ public sealed class RoleCacheUnitTests
 {
     private static readonly Guid Organizer = Guid.NewGuid();
 
-    private static RoleCache NewCache(ManualClock time, int seconds = 10) => new(Options.Create(new RoleCacheOptions { RoleCacheSeconds = seconds }), time);
+    /// <summary>The access version as the database holds it (the tests move it as a trigger would).</summary>
+    private long version;
+
+    private int versionReads;
+
+    private RoleCache NewCache(ManualClock time, int recheckMilliseconds = 200)
+        => new(new AccessStamp(() => { versionReads++; return Task.FromResult(version); }, Options.Create(new AccessOptions { AccessRecheckMilliseconds = recheckMilliseconds }), time), time);
 
     private static Task<List<string>> NoSingleRead() => throw new InvalidOperationException("a snapshot is kept: no member's own read");
 
@@ -38,7 +44,7 @@ public sealed class RoleCacheUnitTests
     }
 
     [Fact]
-    public async Task A_change_here_or_the_end_of_the_period_reads_again_and_a_failed_read_is_not_kept()
+    public async Task A_moved_version_reads_again_seen_at_once_after_a_change_here_and_within_the_recheck_otherwise()
     {
         var time = new ManualClock();
         var cache = NewCache(time);
@@ -46,18 +52,25 @@ public sealed class RoleCacheUnitTests
         Task<List<(Guid, string)>> All() => Task.FromResult(held.ToList());
 
         Assert.Equal(["organizer"], await cache.GetAsync(Organizer, NoSingleRead, All));
+        // Changed without the version moving (not a real change): the snapshot stands, however long.
         held = [];
+        time.Now += TimeSpan.FromHours(1);
         Assert.Equal(["organizer"], await cache.GetAsync(Organizer, NoSingleRead, All));
 
+        // Changed here: the commit moved the version, and the next request reads it.
+        version++;
         cache.Forget();
         Assert.Empty(await cache.GetAsync(Organizer, NoSingleRead, All));
 
+        // Changed elsewhere: seen once the recheck period has passed, not before.
         held = [(Organizer, "admin")];
-        time.Now += TimeSpan.FromSeconds(9);
+        version++;
+        time.Now += TimeSpan.FromMilliseconds(199);
         Assert.Empty(await cache.GetAsync(Organizer, NoSingleRead, All));
-        time.Now += TimeSpan.FromSeconds(1);
+        time.Now += TimeSpan.FromMilliseconds(1);
         Assert.Equal(["admin"], await cache.GetAsync(Organizer, NoSingleRead, All));
 
+        version++;
         cache.Forget();
         await Assert.ThrowsAsync<TimeoutException>(() => cache.GetAsync(Organizer, NoSingleRead, () => Task.FromException<List<(Guid, string)>>(new TimeoutException())));
         Assert.Equal(["admin"], await cache.GetAsync(Organizer, NoSingleRead, All));
@@ -91,14 +104,15 @@ public sealed class RoleCacheUnitTests
     }
 
     [Fact]
-    public async Task With_a_period_of_zero_every_request_reads_the_members_own_roles()
+    public async Task With_a_recheck_of_zero_every_request_reads_the_members_own_roles()
     {
-        var cache = NewCache(new ManualClock(), seconds: 0);
+        var cache = NewCache(new ManualClock(), recheckMilliseconds: 0);
         var single = 0;
         for (var i = 0; i < 3; i++)
             Assert.Equal(["organizer"], await cache.GetAsync(Organizer, () => { single++; return Task.FromResult(new List<string> { "organizer" }); },
                 () => throw new InvalidOperationException("no snapshot without a period")));
         Assert.Equal(3, single);
         Assert.Equal(0, cache.Reads);
+        Assert.Equal(0, versionReads);
     }
 }

@@ -2,33 +2,19 @@ using System.Security.Claims;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 
 namespace Assemble.Api.Auth;
 
-public sealed class RoleCacheOptions
-{
-    public const string Section = "Auth";
-
-    /// <summary>
-    /// How long an instance reuses a member's roles read from the database. A change made through this instance
-    /// takes effect on the next request; one made through another instance within this many seconds. 0 = no cache.
-    /// </summary>
-    public int RoleCacheSeconds { get; set; } = 10;
-}
-
 /// <summary>
-/// Each instance's short-lived copy of who holds which role. Every account is a member; the roles beyond that
-/// (organizer, admin) are held by few, so the instance keeps all of them as one snapshot, read in one query at most once
-/// per <see cref="RoleCacheOptions.RoleCacheSeconds"/> (requests meanwhile wait for that one read), instead of one
-/// query per member and period: a rush of members who hold no role costs no round trip for roles. A change made
-/// through this instance drops the snapshot (<see cref="Forget"/>), so it applies on the next request; one made through
-/// another instance applies within the period. With the period at 0 every request reads the member's own roles.
+/// Each instance's copy of who holds which role. Every account is a member; the roles beyond that (organizer, admin)
+/// are held by few, so the instance keeps all of them as one snapshot under the access version (<see cref="AccessStamp"/>),
+/// read again only when the version moves (requests meanwhile wait for that one read), instead of one query per
+/// member: a rush of members who hold no role costs no round trip for roles. With snapshots off
+/// (<see cref="AccessOptions.AccessRecheckMilliseconds"/> 0) every request reads the member's own roles.
 /// </summary>
-public sealed class RoleCache(IOptions<RoleCacheOptions> options, TimeProvider time)
+public sealed class RoleCache(AccessStamp access, TimeProvider time)
 {
     private readonly KeptLoads<bool, IReadOnlyDictionary<Guid, IReadOnlyList<string>>> snapshot = new(limit: 1);
-    private long forgotten;
 
     /// <summary>How many snapshots this instance has read (for tests).</summary>
     public long Reads => snapshot.Loads;
@@ -37,13 +23,13 @@ public sealed class RoleCache(IOptions<RoleCacheOptions> options, TimeProvider t
     /// <param name="all">Every role held, by member; runs in the request that finds no usable snapshot, and must not depend on its cancellation.</param>
     public async Task<IReadOnlyList<string>> GetAsync(Guid userId, Func<Task<List<string>>> one, Func<Task<List<(Guid UserId, string Role)>>> all)
     {
-        var seconds = options.Value.RoleCacheSeconds;
-        if (seconds <= 0) return await one();
+        if (!access.Keeps) return await one();
 
         var readHere = false;
         try
         {
-            var roles = await snapshot.GetAsync(true, Interlocked.Read(ref forgotten), time.GetUtcNow(), TimeSpan.FromSeconds(seconds), async () =>
+            var version = await access.CurrentAsync();
+            var roles = await snapshot.GetAsync(true, version, time.GetUtcNow(), Timeout.InfiniteTimeSpan, async () =>
             {
                 readHere = true;
                 var rows = await all();
@@ -58,8 +44,8 @@ public sealed class RoleCache(IOptions<RoleCacheOptions> options, TimeProvider t
         }
     }
 
-    /// <summary>Called when this instance changes a member's roles: the next request reads a new snapshot.</summary>
-    public void Forget() => Interlocked.Increment(ref forgotten);
+    /// <summary>Called when this instance changes a member's roles: the next request reads the version, which the commit moved.</summary>
+    public void Forget() => access.Forget();
 }
 
 /// <summary>

@@ -13,16 +13,19 @@ namespace Assemble.Api.Auth;
 /// issued with, and a request whose stamp is no longer the account's is treated as anonymous (401). Only accounts
 /// whose stamp changed within a token's lifetime can carry an old one (older cookies are re-checked by Identity's own
 /// validator, every <see cref="CookieRecheck"/>), so each instance keeps just those accounts' stamps — a handful —
-/// as one snapshot read at most once per <see cref="RoleCacheOptions.RoleCacheSeconds"/>, and forgets it when this
-/// instance changes a stamp (<see cref="StampWatcher"/>): a rush of members whose sessions are fine costs no round trip.
+/// as one snapshot under the access version (<see cref="AccessStamp"/>, which moves at the commit of any stamp change,
+/// through any instance), forgetting the version when this instance changes a stamp (<see cref="StampWatcher"/>): a
+/// rush of members whose sessions are fine costs no round trip.
 /// </summary>
-public sealed class SessionStamps(IOptions<RoleCacheOptions> options, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider time)
+public sealed class SessionStamps(AccessStamp access, IOptionsMonitor<BearerTokenOptions> bearer, TimeProvider time)
 {
+    /// <summary>A snapshot is read again after this long even if nothing moved, so that its window of recent changes moves on.</summary>
+    private static readonly TimeSpan WindowShift = TimeSpan.FromMinutes(1);
+
     /// <summary>How often Identity re-checks a cookie against the database; the snapshot covers at least this long.</summary>
     public static readonly TimeSpan CookieRecheck = TimeSpan.FromMinutes(5);
 
     private readonly KeptLoads<bool, IReadOnlyDictionary<Guid, string>> snapshot = new(limit: 1);
-    private long generation;
 
     /// <summary>Accounts whose stamp changed after this instant may still have sessions with the old one.</summary>
     public DateTimeOffset Since(DateTimeOffset now)
@@ -34,14 +37,13 @@ public sealed class SessionStamps(IOptions<RoleCacheOptions> options, IOptionsMo
     /// <summary>The account's current stamp if it changed recently (else null: any session of it is current).</summary>
     public async Task<string?> RecentStampAsync(Guid userId, AppDbContext db)
     {
-        var seconds = options.Value.RoleCacheSeconds;
-        if (seconds <= 0)
+        if (!access.Keeps)
         {
             var since = Since(time.GetUtcNow());
             return await db.Users.Where(u => u.Id == userId && u.SecurityStampChangedAt > since).Select(u => u.SecurityStamp).SingleOrDefaultAsync();
         }
-        var now = time.GetUtcNow();
-        var stamps = await snapshot.GetAsync(true, Interlocked.Read(ref generation), now, TimeSpan.FromSeconds(seconds), async () =>
+        var version = await access.CurrentAsync();
+        var stamps = await snapshot.GetAsync(true, version, time.GetUtcNow(), WindowShift, async () =>
         {
             var since = Since(time.GetUtcNow());
             var rows = await db.Users.AsNoTracking().Where(u => u.SecurityStampChangedAt > since).Select(u => new { u.Id, u.SecurityStamp }).ToListAsync();
@@ -50,8 +52,8 @@ public sealed class SessionStamps(IOptions<RoleCacheOptions> options, IOptionsMo
         return stamps.TryGetValue(userId, out var stamp) ? stamp : null;
     }
 
-    /// <summary>This instance changed a stamp: the next request reads a new snapshot.</summary>
-    public void Forget() => Interlocked.Increment(ref generation);
+    /// <summary>This instance changed a stamp: the next request reads the version, which the commit moved.</summary>
+    public void Forget() => access.Forget();
 }
 
 /// <summary>

@@ -47,11 +47,12 @@ public static class ApiSetup
 
     public static IServiceCollection AddAssembleIdentity(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<RoleCacheOptions>().Bind(configuration.GetSection(RoleCacheOptions.Section));
+        services.AddOptions<AccessOptions>().Bind(configuration.GetSection(AccessOptions.Section));
         services.AddIdentityApiEndpoints<AppUser>(DependencyInjection.ConfigureIdentity).AddAssembleIdentityStores()
             .AddSignInManager<AssembleSignInManager>();
         services.AddScoped<IClaimsTransformation, RolesFromDatabase>();
         services.AddMemoryCache();
+        services.AddSingleton(sp => new AccessStamp(sp.GetRequiredService<Npgsql.NpgsqlDataSource>(), sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AccessOptions>>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RoleCache>();
         services.AddSingleton<SessionStamps>();
         services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, StampWatcher>();

@@ -40,6 +40,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<ReferralRequest> ReferralRequests => Set<ReferralRequest>();
     public DbSet<Introduction> Introductions => Set<Introduction>();
     public DbSet<DirectoryVersion> DirectoryVersions => Set<DirectoryVersion>();
+    public DbSet<AccessVersion> AccessVersions => Set<AccessVersion>();
     public DbSet<MatchmakingMeeting> MatchmakingMeetings => Set<MatchmakingMeeting>();
     public DbSet<MatchmakingSelection> MatchmakingSelections => Set<MatchmakingSelection>();
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();

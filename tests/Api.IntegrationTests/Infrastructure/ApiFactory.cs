@@ -84,7 +84,7 @@ public class ApiFactory : WebApplicationFactory<Program>, IAsyncLifetime
         // Tests run the expiry job body themselves, at the instant they choose.
         builder.UseSetting("Jobs:Scheduler:Enabled", "false");
         // Arrange steps change roles behind the API's back; RoleTests checks the cache itself.
-        builder.UseSetting("Auth:RoleCacheSeconds", "0");
+        builder.UseSetting("Auth:AccessRecheckMilliseconds", "0");
         builder.UseSetting("App:PublicBaseUrl", PublicBaseUrl);
         builder.UseSetting("RateLimits:LoginPerIpPerMinute", "100000");
         builder.UseSetting("RateLimits:LoginPerAccountPerMinute", "100000");

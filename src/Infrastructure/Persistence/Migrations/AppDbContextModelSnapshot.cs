@@ -1601,6 +1601,22 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Assemble.Infrastructure.Persistence.AccessVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_access_versions");
+
+                    b.ToTable("access_versions", (string)null);
+                });
+
             modelBuilder.Entity("Assemble.Infrastructure.Persistence.Configurations.CalendarFeed", b =>
                 {
                     b.Property<Guid>("MemberId")

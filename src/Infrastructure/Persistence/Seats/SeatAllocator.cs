@@ -125,10 +125,11 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
         await reader.ReadAsync(cancellationToken);
         if (counters.Status == EventStatus.Cancelled) return SeatOutcome.EventCancelled;
         if (counters.Status != EventStatus.Published) return SeatOutcome.NotOpen;
+        // Remembered whoever asked: those who already hold a seat and press again are answered "sold out" from memory too.
+        if (counters.SoldOutFor(registration.Quantity)) memory.RememberSoldOut(registration.EventId, registration.TicketTypeId, counters, stamp);
         if (reader.GetBoolean(0)) return SeatOutcome.AlreadyRegistered;
         // Checked against copies from memory that have changed since: the check is made again on what is read.
         if (recalled is { } r && (counters.Version != r.EventVersion || reader.IsDBNull(1) || reader.GetInt64(1) != r.MemberVersion)) return SeatOutcome.Stale;
-        if (counters.SoldOutFor(registration.Quantity)) memory.RememberSoldOut(registration.EventId, registration.TicketTypeId, counters, stamp);
         return SeatOutcome.SoldOut;
     }
 
