@@ -246,7 +246,7 @@ public sealed class DirectoryTests(EventsFactory api) : IClassFixture<EventsFact
         Assert.Empty(await FoundAsync(second));
 
         // Only what the index holds moves its version: a bio edit or a new pending credential reloads nothing.
-        async Task<long> VersionAsync() => await api.DbAsync(db => db.DirectoryVersions.Select(v => v.Version).SingleAsync());
+        async Task<long> VersionAsync() => await api.DbAsync(db => db.VersionRows.Where(v => v.Name == Assemble.Infrastructure.Persistence.VersionRow.Directory).Select(v => v.Version).SingleAsync());
         var before = await VersionAsync();
         var name = $"clinicalPsychologist-{psychologist.Id.ToString()[..4]}";
         await Expect.StatusAsync(await psychologist.Client.PutAsJsonAsync("/api/me/profile", new { displayName = name, bio = "週末も対応します。" }), 200);

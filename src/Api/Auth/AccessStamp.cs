@@ -17,7 +17,7 @@ public sealed class AccessOptions
 }
 
 /// <summary>
-/// The version PostgreSQL keeps for who may do what (<see cref="AccessVersion"/>: deferred triggers bump it at the
+/// The version PostgreSQL keeps for who may do what (<see cref="VersionRow.Access"/>: deferred triggers bump it at the
 /// commit of any change to a member's roles or security stamp), as this instance last read it. <see cref="RoleCache"/>
 /// and <see cref="SessionStamps"/> keep their snapshots under it, as the seat path keeps events and members under
 /// theirs. The row is read at most once per <see cref="AccessOptions.AccessRecheckMilliseconds"/>, by one request
@@ -25,7 +25,7 @@ public sealed class AccessOptions
 /// </summary>
 public sealed class AccessStamp(Func<Task<long>> read, IOptions<AccessOptions> options, TimeProvider time)
 {
-    /// <summary>Reads <c>access_versions</c> through the data source.</summary>
+    /// <summary>Reads the access row of <c>version_rows</c> through the data source.</summary>
     public AccessStamp(NpgsqlDataSource dataSource, IOptions<AccessOptions> options, TimeProvider time)
         : this(() => ReadAsync(dataSource), options, time)
     {
@@ -48,7 +48,7 @@ public sealed class AccessStamp(Func<Task<long>> read, IOptions<AccessOptions> o
 
     private static async Task<long> ReadAsync(NpgsqlDataSource dataSource)
     {
-        await using var command = dataSource.CreateCommand("SELECT version FROM access_versions WHERE id = 1");
+        await using var command = dataSource.CreateCommand($"SELECT version FROM version_rows WHERE name = '{VersionRow.Access}'");
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }

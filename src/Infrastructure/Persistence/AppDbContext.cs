@@ -39,8 +39,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<PracticeProfile> PracticeProfiles => Set<PracticeProfile>();
     public DbSet<ReferralRequest> ReferralRequests => Set<ReferralRequest>();
     public DbSet<Introduction> Introductions => Set<Introduction>();
-    public DbSet<DirectoryVersion> DirectoryVersions => Set<DirectoryVersion>();
-    public DbSet<AccessVersion> AccessVersions => Set<AccessVersion>();
+    public DbSet<VersionRow> VersionRows => Set<VersionRow>();
     public DbSet<MatchmakingMeeting> MatchmakingMeetings => Set<MatchmakingMeeting>();
     public DbSet<MatchmakingSelection> MatchmakingSelections => Set<MatchmakingSelection>();
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();

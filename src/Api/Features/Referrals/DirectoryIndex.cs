@@ -15,7 +15,7 @@ namespace Assemble.Api.Features.Referrals;
 /// <summary>
 /// The directory's search index: every practice profile with its member's verified credentials and display name,
 /// held in memory and ranked with <see cref="PracticeFit"/> directly. It is never stale: each search first reads
-/// <c>directory_versions.version</c> (one indexed row), which deferred triggers bump at the commit of any change to
+/// the directory's row of <c>version_rows</c> (one indexed row), which deferred triggers bump at the commit of any change to
 /// practice profiles, credentials or member profiles, and reloads when it moved. Profile, credential and version are
 /// read in one repeatable-read snapshot, so a reload never mixes two states. Every API process keeps its own copy.
 /// </summary>
@@ -91,7 +91,7 @@ public sealed class DirectoryIndex(NpgsqlDataSource dataSource)
     {
         // The hot path's one round trip, kept to a bare command.
         long version;
-        await using (var command = dataSource.CreateCommand("SELECT version FROM directory_versions WHERE id = 1"))
+        await using (var command = dataSource.CreateCommand($"SELECT version FROM version_rows WHERE name = '{VersionRow.Directory}'"))
             version = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
         // Kept under the version just read; the first request to see a new version loads it, the others wait for it.
         return await _snapshot.GetAsync(true, version, DateTimeOffset.MinValue, Timeout.InfiniteTimeSpan, () => LoadAsync(db, CancellationToken.None));
@@ -100,7 +100,7 @@ public sealed class DirectoryIndex(NpgsqlDataSource dataSource)
     private static async Task<Snapshot> LoadAsync(AppDbContext db, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(IsolationLevel.RepeatableRead, cancellationToken);
-        var version = await db.DirectoryVersions.AsNoTracking().Where(v => v.Id == 1).Select(v => v.Version).SingleAsync(cancellationToken);
+        var version = await db.VersionRows.AsNoTracking().Where(v => v.Name == VersionRow.Directory).Select(v => v.Version).SingleAsync(cancellationToken);
         var profiles = await db.PracticeProfiles.AsNoTracking().ToListAsync(cancellationToken);
         var credentials = (await db.Credentials.AsNoTracking().Where(c => c.Status == CredentialStatus.Verified)
                 .Select(c => new { c.MemberId, c.Kind, c.ExpiresOn }).ToListAsync(cancellationToken))

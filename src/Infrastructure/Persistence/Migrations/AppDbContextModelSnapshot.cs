@@ -1601,22 +1601,6 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.ToTable("users", (string)null);
                 });
 
-            modelBuilder.Entity("Assemble.Infrastructure.Persistence.AccessVersion", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("integer")
-                        .HasColumnName("id");
-
-                    b.Property<long>("Version")
-                        .HasColumnType("bigint")
-                        .HasColumnName("version");
-
-                    b.HasKey("Id")
-                        .HasName("pk_access_versions");
-
-                    b.ToTable("access_versions", (string)null);
-                });
-
             modelBuilder.Entity("Assemble.Infrastructure.Persistence.Configurations.CalendarFeed", b =>
                 {
                     b.Property<Guid>("MemberId")
@@ -1779,22 +1763,6 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
-            modelBuilder.Entity("Assemble.Infrastructure.Persistence.DirectoryVersion", b =>
-                {
-                    b.Property<int>("Id")
-                        .HasColumnType("integer")
-                        .HasColumnName("id");
-
-                    b.Property<long>("Version")
-                        .HasColumnType("bigint")
-                        .HasColumnName("version");
-
-                    b.HasKey("Id")
-                        .HasName("pk_directory_versions");
-
-                    b.ToTable("directory_versions", (string)null);
-                });
-
             modelBuilder.Entity("Assemble.Infrastructure.Persistence.Notifications.NotificationRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1843,6 +1811,23 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_notification_records_event_id_type");
 
                     b.ToTable("notification_records", (string)null);
+                });
+
+            modelBuilder.Entity("Assemble.Infrastructure.Persistence.VersionRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("name");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Name")
+                        .HasName("pk_version_rows");
+
+                    b.ToTable("version_rows", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole<System.Guid>", b =>
