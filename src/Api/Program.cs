@@ -5,6 +5,7 @@ using Assemble.Api.Features.Credentials;
 using Assemble.Api.Features.Email;
 using Assemble.Api.Features.Events;
 using Assemble.Api.Features.Members;
+using Assemble.Api.Features.Memberships;
 using Assemble.Api.Features.Payments;
 using Assemble.Api.Features.Privacy;
 using Assemble.Api.Features.Referrals;
@@ -82,6 +83,7 @@ app.MapReferralRequestEndpoints();
 app.MapIntroductionEndpoints();
 app.MapMatchmakingEndpoints();
 app.MapPrivacyEndpoints();
+app.MapMembershipPlans();
 app.MapJobsDashboard();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);

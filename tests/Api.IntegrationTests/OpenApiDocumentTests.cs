@@ -13,7 +13,7 @@ namespace Assemble.Api.IntegrationTests;
 /// <summary>/openapi/v1.json as a client generator reads it: names, schemas, tags, security and problem shapes.</summary>
 public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFactory>
 {
-    private static readonly string[] TagOrder = ["Auth", "Members", "Events", "Registrations", "Payments", "Referrals", "Admin"];
+    private static readonly string[] TagOrder = ["Auth", "Members", "Events", "Registrations", "Payments", "Membership", "Referrals", "Admin"];
 
     /// <summary>Request bodies more than one operation takes, on purpose.</summary>
     private static readonly Dictionary<string, string[]> SharedRequestBodies = new()
@@ -38,6 +38,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
         ["MoneyProblemsResponse"] = ["ListEventMoneyProblems", "ListMoneyProblems"],
         ["PracticeProfileView"] = ["GetMyPracticeProfile", "SetMyPracticeProfile"],
         ["DirectoryMatchPage"] = ["ListReferralMatches", "SearchDirectory"],
+        ["MembershipPlanView"] = ["GetMembershipPlan", "ListMembershipPlans", "SetMembershipPlan"],
         ["ReferralRequestView"] = ["CloseReferralRequest", "CreateReferralRequest", "GetReferralRequest", "WithdrawReferralRequest"],
         ["SentIntroductionView"] = ["ListSentIntroductions", "SendIntroductions", "WithdrawIntroduction"],
         ["ReceivedIntroductionView"] = ["AcceptIntroduction", "DeclineIntroduction", "GetMyIntroduction", "ListMyIntroductions"],

@@ -16,6 +16,7 @@ public static class DocumentRules
         ("Events", "Study sessions, supervision, meetups, cohorts and matchmaking evenings: the public listing, and what organizers run (attendees, check-ins, reminders, messages)."),
         ("Registrations", "Registering for an event, the waitlist and its offers, tickets' QR codes and your private calendar feed."),
         ("Payments", "Stripe Checkout for held paid registrations, refunds, organizers' payment reports, and the pages around Checkout."),
+        ("Membership", "The association's membership plans and annual dues (年会費)."),
         ("Referrals", "The referral board for verified professionals: practice profiles, the directory, referral requests and introductions."),
         ("Admin", "Admins only: credential decisions, roles, member accounts, the audit log, the mail outbox, vocabularies and money problems."),
     ];

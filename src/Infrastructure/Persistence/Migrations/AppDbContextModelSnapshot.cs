@@ -939,6 +939,59 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.ToTable("member_profiles", (string)null);
                 });
 
+            modelBuilder.Entity("Assemble.Domain.Memberships.MembershipPlan", b =>
+                {
+                    b.Property<string>("Code")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("code");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("name");
+
+                    b.Property<bool>("Offered")
+                        .HasColumnType("boolean")
+                        .HasColumnName("offered");
+
+                    b.Property<int>("PriceYen")
+                        .HasColumnType("integer")
+                        .HasColumnName("price_yen");
+
+                    b.PrimitiveCollection<string[]>("Professions")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("professions");
+
+                    b.Property<string>("Tax")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("tax");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("Validity")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("validity");
+
+                    b.HasKey("Code")
+                        .HasName("pk_membership_plans");
+
+                    b.ToTable("membership_plans", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_membership_plans_code", "code ~ '^[a-z][a-z0-9-]{1,39}$'");
+
+                            t.HasCheckConstraint("ck_membership_plans_price", "price_yen BETWEEN 0 AND 1000000");
+                        });
+                });
+
             modelBuilder.Entity("Assemble.Domain.Payments.Payment", b =>
                 {
                     b.Property<Guid>("Id")
