@@ -4,7 +4,7 @@
 #      listing's page cache on (as deployed) and off (a second process), so the query path is measured too;
 #   2. POST registrations for one 1,000-seat event by many members (then the sold-out phase) vs a one-statement
 #      raw baseline, at 256 connections; then checks that no seat was sold twice.
-# Usage: bash bench/run.sh        (env: DURATION=15s, MEMBERS=4000, LIST_EVENTS=300, REGISTER=0 for the listing alone)
+# Usage: bash bench/run.sh        (env: DURATION=15s, MEMBERS=4000, LIST_EVENTS=300, REGISTER=0 for the listing alone, LIST=0 for the registrations alone)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT="$(pwd -P)"
@@ -13,6 +13,7 @@ MEMBERS="${MEMBERS:-4000}"
 LIST_EVENTS="${LIST_EVENTS:-300}"
 WARMUP_ROUNDS="${WARMUP_ROUNDS:-3}"
 REGISTER="${REGISTER:-1}"
+LIST="${LIST:-1}"
 [ -z "${WARMUP_REGISTER:-}" ] || { echo "bench: WARMUP_REGISTER is gone; the registration warm-up is WARMUP_ROUNDS x WARMUP_ROUND" >&2; exit 2; }
 [ "$WARMUP_ROUNDS" -ge 1 ] 2>/dev/null || { echo "bench: WARMUP_ROUNDS must be a whole number of at least 1" >&2; exit 2; }
 PORT="${BENCH_PORT:-5090}"
@@ -67,6 +68,8 @@ WARMUP_UNCACHED="${WARMUP_UNCACHED:-30s}"
 WARMUP_ROUND="${WARMUP_ROUND:-10s}"
 echo "bench: warming up ($WARMUP per listing path, $WARMUP_UNCACHED for the uncached one, $WARMUP_ROUNDS x $WARMUP_ROUND per registration path)"
 warm() { env WRK_THREADS=2 "${@:5}" wrk -t2 -c"$1" -d"$2" --timeout 10s -s "$ROOT/bench/wrk/$3" "$4" >/dev/null; }
+# LIST=0 measures the registration runs alone.
+if [ "$LIST" = 1 ]; then
 warm 64 "$WARMUP" get.lua "http://127.0.0.1:$PORT/api/events?$QUERY"
 warm 64 "$WARMUP" get.lua "http://127.0.0.1:$PORT/bench/baseline/events?$QUERY"
 run list 64 get.lua "http://127.0.0.1:$PORT/api/events?$QUERY"
@@ -80,6 +83,7 @@ bench_wait_ready "$((PORT + 1))" "$WORK/api-uncached.log"
 warm 64 "$WARMUP_UNCACHED" get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
 run list-uncached 64 get.lua "http://127.0.0.1:$((PORT + 1))/api/events?$QUERY"
 kill "$UNCACHED_PID"; wait "$UNCACHED_PID" 2>/dev/null || true; UNCACHED_PID=
+fi
 warm_registrations() { # seed-list path-prefix
   local pair pairs
   pairs="$(list "$1")"
@@ -117,8 +121,10 @@ echo "|---|---|---|---|---|---|---|"
 row() { # label scenario baseline
   echo "| $1 | $(field "$2" rps) | $(field "$2" p50_ms) | $(field "$2" p99_ms) | $(field "$3" rps) | $(field "$3" p99_ms) | $(ratio "$(field "$2" rps)" "$(field "$3" rps)") |"
 }
-row list list list-baseline
-row "list, page cache off" list-uncached list-baseline
+if [ "$LIST" = 1 ]; then
+  row list list list-baseline
+  row "list, page cache off" list-uncached list-baseline
+fi
 [ "$REGISTER" = 1 ] || exit 0
 row register register register-baseline
 grep '^register ' "$WORK/results.txt" | grep -o 'statuses=.*' | sed 's/^/register /'

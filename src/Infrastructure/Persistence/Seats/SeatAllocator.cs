@@ -43,7 +43,7 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
     {
         recalled = null;
         if (memory.KnowsSoldOut(eventId, ticketTypeId, quantity)) return new SeatCheck.SoldOut();
-        if (!fresh && memory.Recall(eventId, ticketTypeId, memberId, today) is { } kept)
+        if (!fresh && await memory.RecallAsync(eventId, ticketTypeId, memberId, today, () => SightAsync(eventId)) is { } kept)
         {
             recalled = kept;
             return new SeatCheck.Ready(kept.Event, kept.Member);
@@ -86,16 +86,31 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
         return (counters, (new Registrant(reader.GetBoolean(0), reader.GetFieldValue<string[]>(1).Select(Enum.Parse<Profession>).Order().ToList()), reader.GetInt64(2)));
     }
 
+    /// <summary>The event's version, then the event: the first sight of an event a rush shares (<see cref="SeatMemory.RecallAsync"/>).</summary>
+    private async Task<SeatMemory.Sighted?> SightAsync(Guid eventId)
+    {
+        long version;
+        await using (var connection = await dataSource.OpenConnectionAsync())
+        await using (var command = new NpgsqlCommand(SeatStatements.ReadVersion, connection) { Parameters = { new NpgsqlParameter { Value = eventId } } })
+        {
+            if (await command.ExecuteScalarAsync() is not long read) return null;
+            version = read;
+        }
+        return await LoadAsync(eventId, CancellationToken.None) is { } e ? new SeatMemory.Sighted(e, version) : null;
+    }
+
+    private Task<Event?> LoadAsync(Guid eventId, CancellationToken token)
+        => db.Events.AsNoTracking().Include(x => x.TicketTypes).Include(x => x.Sessions).AsSingleQuery().SingleOrDefaultAsync(x => x.Id == eventId, token);
+
     /// <summary>
     /// The event with its ticket types and sessions. On the one-pool path, which only reads it, the copy kept under
     /// the version just read; otherwise (the locked path changes it in memory) a fresh one.
     /// </summary>
     private Task<Event?> EventAsync(Guid eventId, SeatCounters? counters, CancellationToken cancellationToken)
     {
-        Task<Event?> Load(CancellationToken token) => db.Events.AsNoTracking().Include(x => x.TicketTypes).Include(x => x.Sessions).AsSingleQuery().SingleOrDefaultAsync(x => x.Id == eventId, token);
         return counters is { OnePool: true }
-            ? memory.EventAsync(eventId, counters.Version, () => Load(CancellationToken.None))
-            : Load(cancellationToken);
+            ? memory.EventAsync(eventId, counters.Version, () => LoadAsync(eventId, CancellationToken.None))
+            : LoadAsync(eventId, cancellationToken);
     }
 
     private async Task<SeatOutcome> ReserveGuardedAsync(Registration registration, NotificationRecord record, CancellationToken cancellationToken)

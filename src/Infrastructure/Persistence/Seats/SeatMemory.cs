@@ -12,7 +12,7 @@ namespace Assemble.Infrastructure.Persistence.Seats;
 /// credentials valid on a day), each under the member's registrant version (bumped by a change to either);</item>
 /// <item>sell-outs as last read.</item>
 /// </list>
-/// An event and a member recalled together (<see cref="Recall"/>) let a registration be checked without a round
+/// An event and a member recalled together (<see cref="RecallAsync"/>) let a registration be checked without a round
 /// trip; the statement that takes the seat then checks both versions, so a change made meanwhile through any process,
 /// or straight in SQL, is never registered against: the seat is refused and the request checks again with what it
 /// reads (<see cref="SeatOutcome.Stale"/>). A sell-out only ever answers "sold out", never gives a seat, and stops
@@ -27,7 +27,11 @@ public sealed class SeatMemory(CommitClock clock, TimeProvider time)
     /// <summary>Beyond this many entries of a kind the memory of that kind starts over rather than tracking use.</summary>
     private const int EventLimit = 1_000, MemberLimit = 100_000, SoldOutLimit = 10_000;
 
+    /// <summary>How long a first sight of an event is shared by the requests arriving while it is read.</summary>
+    private static readonly TimeSpan FirstSightLifetime = TimeSpan.FromSeconds(1);
+
     private readonly KeptLoads<Guid, Event?> events = new(EventLimit);
+    private readonly KeptLoads<Guid, Sighted?> firstSights = new(EventLimit);
     private readonly ConcurrentDictionary<(Guid Member, DateOnly Day), KeptMember> members = new();
     private readonly ConcurrentDictionary<(Guid Event, Guid TicketType), SoldOut> soldOut = new();
     private long answered;
@@ -38,6 +42,9 @@ public sealed class SeatMemory(CommitClock clock, TimeProvider time)
 
     /// <summary>An event and a member as last read, with the versions the seat statement must find.</summary>
     public sealed record Recalled(Event Event, long EventVersion, Registrant Member, long MemberVersion);
+
+    /// <summary>An event read with the version read just before it.</summary>
+    public sealed record Sighted(Event Event, long Version);
 
     /// <summary>
     /// The event kept under <paramref name="version"/>, loaded once however many requests ask at the same time. An
@@ -54,12 +61,24 @@ public sealed class SeatMemory(CommitClock clock, TimeProvider time)
         members[(memberId, day)] = new KeptMember(member, version);
     }
 
-    /// <summary>The event and the member as last read, when both are kept and the ticket type's seat is one guarded statement (no approval step, no quota).</summary>
-    public Recalled? Recall(Guid eventId, Guid ticketTypeId, Guid memberId, DateOnly day)
+    /// <summary>
+    /// The event and the member as last read, when the member is kept and the ticket type's seat is one guarded
+    /// statement (no approval step, no quota). An event not seen yet is read once (<paramref name="sight"/>, the version
+    /// before the event), however many of a rush's first requests ask for it meanwhile.
+    /// </summary>
+    /// <param name="sight">Runs only in the request that finds no usable entry; it must not depend on that request's cancellation.</param>
+    public async Task<Recalled?> RecallAsync(Guid eventId, Guid ticketTypeId, Guid memberId, DateOnly day, Func<Task<Sighted?>> sight)
     {
-        if (!events.TryPeek(eventId, out var e, out var eventVersion) || e is null || e.RequiresApproval) return null;
-        if (e.TicketTypes.FirstOrDefault(t => t.Id == ticketTypeId) is not { Quota: null }) return null;
-        return members.TryGetValue((memberId, day), out var kept) ? new Recalled(e, eventVersion, kept.Member, kept.Version) : null;
+        if (!members.TryGetValue((memberId, day), out var kept)) return null;
+        Event? e;
+        long eventVersion;
+        if (!events.TryPeek(eventId, out e, out eventVersion))
+        {
+            if (await firstSights.GetAsync(eventId, 0, time.GetUtcNow(), FirstSightLifetime, sight) is not { } seen) return null;
+            (e, eventVersion) = (await EventAsync(eventId, seen.Version, () => Task.FromResult<Event?>(seen.Event)), seen.Version);
+        }
+        if (e is null || e.RequiresApproval || e.TicketTypes.FirstOrDefault(t => t.Id == ticketTypeId) is not { Quota: null }) return null;
+        return new Recalled(e, eventVersion, kept.Member, kept.Version);
     }
 
     /// <summary>Taken before a read of the seats; <see cref="RememberSoldOut"/> keeps the read only if it still holds.</summary>

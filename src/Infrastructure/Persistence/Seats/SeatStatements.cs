@@ -57,6 +57,9 @@ public static class SeatStatements
          WHERE t.id = $1 AND t.event_id = $2
         """;
 
+    /// <summary>The event's version ($1).</summary>
+    public const string ReadVersion = "SELECT version FROM events WHERE id = $1";
+
     /// <summary>The member ($1): confirmed e-mail, the kinds of the credentials valid on $2, registrant version.</summary>
     public static readonly string ReadMember = $"""
         SELECT u.email_confirmed,
