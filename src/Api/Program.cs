@@ -32,6 +32,7 @@ builder.Services
     .AddRegistrations(builder.Configuration)
     .AddPayments(builder.Configuration, builder.Environment)
     .AddPrivacy(builder.Configuration)
+    .AddMembershipDues(builder.Configuration)
     .AddOutbox(builder.Configuration)
     .AddScheduledJobs(builder.Configuration)
     .AddScoped<SearchDirectory.Handler>()
@@ -84,6 +85,7 @@ app.MapIntroductionEndpoints();
 app.MapMatchmakingEndpoints();
 app.MapPrivacyEndpoints();
 app.MapMembershipPlans();
+app.MapMembershipDues();
 app.MapJobsDashboard();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);

@@ -83,6 +83,13 @@ public sealed class PrivacyTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         await Expect.StatusAsync(await member.Client.PutAsJsonAsync("/api/me/mail-preferences", new { reminders = false }), 200);
         await Expect.StatusAsync(await member.Client.PostAsync("/api/me/calendar-feed", null), 200);
         await api.MailAsync(member.Email);
+        var admin = await api.AdminAsync();
+        var plan = "export-" + Guid.NewGuid().ToString("N")[..6];
+        await Expect.StatusAsync(await admin.Client.PutAsJsonAsync($"/api/admin/membership/plans/{plan}",
+            new { name = "一般会員", priceYen = 5_000, professions = Array.Empty<string>(), validity = "twelveMonths", tax = "outOfScope", offered = true }), 201);
+        foreach (var payer in new[] { member, other })
+            await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{payer.Id}/membership/payments",
+                new { planCode = plan, paidOn = Assemble.Domain.Memberships.MembershipPayment.DayInJapan(DateTimeOffset.UtcNow), amountYen = 5_000 }), 201);
 
         var response = await member.Client.GetAsync("/api/me/data-export");
         await Expect.StatusAsync(response, 200);
@@ -105,6 +112,7 @@ public sealed class PrivacyTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         Assert.False(export.MailPreferences.Reminders);
         Assert.NotNull(export.CalendarFeed);
         Assert.Contains(export.AuditLog, l => l.Action == "credential.submitted");
+        Assert.Equal(5_000, Assert.Single(export.MembershipPayments).AmountYen);
         Assert.NotEmpty(export.Notes);
 
         foreach (var theirs in new[] { other.Email, other.Id.ToString(), "佐藤 次郎", "他人の秘密の回答" })

@@ -41,6 +41,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Introduction> Introductions => Set<Introduction>();
     public DbSet<VersionRow> VersionRows => Set<VersionRow>();
     public DbSet<Domain.Memberships.MembershipPlan> MembershipPlans => Set<Domain.Memberships.MembershipPlan>();
+    public DbSet<Domain.Memberships.MembershipPayment> MembershipPayments => Set<Domain.Memberships.MembershipPayment>();
     public DbSet<MatchmakingMeeting> MatchmakingMeetings => Set<MatchmakingMeeting>();
     public DbSet<MatchmakingSelection> MatchmakingSelections => Set<MatchmakingSelection>();
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();

@@ -939,6 +939,74 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.ToTable("member_profiles", (string)null);
                 });
 
+            modelBuilder.Entity("Assemble.Domain.Memberships.MembershipPayment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AmountYen")
+                        .HasColumnType("integer")
+                        .HasColumnName("amount_yen");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly>("EndsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("ends_on");
+
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_id");
+
+                    b.Property<string>("Method")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("method");
+
+                    b.Property<DateOnly>("PaidOn")
+                        .HasColumnType("date")
+                        .HasColumnName("paid_on");
+
+                    b.Property<string>("PlanCode")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("plan_code");
+
+                    b.Property<Guid?>("RecordedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("recorded_by");
+
+                    b.Property<string>("Reference")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("reference");
+
+                    b.Property<DateOnly>("StartsOn")
+                        .HasColumnType("date")
+                        .HasColumnName("starts_on");
+
+                    b.HasKey("Id")
+                        .HasName("pk_membership_payments");
+
+                    b.HasIndex("PlanCode")
+                        .HasDatabaseName("ix_membership_payments_plan_code");
+
+                    b.HasIndex("MemberId", "StartsOn")
+                        .HasDatabaseName("ix_membership_payments_member_id_starts_on");
+
+                    b.ToTable("membership_payments", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_membership_payments_amount", "amount_yen >= 0");
+
+                            t.HasCheckConstraint("ck_membership_payments_period", "starts_on <= ends_on");
+                        });
+                });
+
             modelBuilder.Entity("Assemble.Domain.Memberships.MembershipPlan", b =>
                 {
                     b.Property<string>("Code")
@@ -2184,6 +2252,23 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_member_profiles_users_id");
+                });
+
+            modelBuilder.Entity("Assemble.Domain.Memberships.MembershipPayment", b =>
+                {
+                    b.HasOne("Assemble.Infrastructure.Identity.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_membership_payments_users_member_id");
+
+                    b.HasOne("Assemble.Domain.Memberships.MembershipPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_membership_payments_membership_plans_plan_code");
                 });
 
             modelBuilder.Entity("Assemble.Domain.Payments.Payment", b =>

@@ -1,0 +1,112 @@
+using System.Net.Http.Json;
+using Assemble.Api.Features.Memberships;
+using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Domain.Memberships;
+using Microsoft.EntityFrameworkCore;
+using Xunit;
+
+namespace Assemble.Api.IntegrationTests;
+
+/// <summary>Dues by bank transfer, recorded by admins, and what a member sees of their membership.</summary>
+public sealed class MembershipTests(EventsFactory api) : IClassFixture<EventsFactory>
+{
+    private static DateOnly Today => MembershipPayment.DayInJapan(DateTimeOffset.UtcNow);
+
+    private async Task<string> PlanAsync(TestMember admin, string validity = "twelveMonths", string[]? professions = null, int price = 5_000)
+    {
+        var code = "plan-" + Guid.NewGuid().ToString("N")[..8];
+        await admin.Client.PutAsync<MembershipPlans.MembershipPlanView>($"/api/admin/membership/plans/{code}",
+            new { name = "一般会員", priceYen = price, professions = professions ?? [], validity, tax = "outOfScope", offered = true }, 201);
+        return code;
+    }
+
+    private static Task<HttpResponseMessage> TransferAsync(TestMember admin, Guid memberId, string plan, DateOnly paidOn, int amount = 5_000, string? reference = "ﾔﾏﾀﾞ ﾊﾅｺ")
+        => admin.Client.PostAsJsonAsync($"/api/admin/members/{memberId}/membership/payments", new { planCode = plan, paidOn, amountYen = amount, reference });
+
+    [Fact]
+    public async Task A_recorded_transfer_makes_the_member_active_and_an_early_renewal_chains_on_audited()
+    {
+        var admin = await api.AdminAsync();
+        var member = await api.MemberAsync();
+        var plan = await PlanAsync(admin);
+        var none = await member.Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership");
+        Assert.Equal(MembershipStatus.None, none.Status);
+        Assert.Empty(none.Payments);
+
+        var first = await (await TransferAsync(admin, member.Id, plan, Today)).ReadAsync<MembershipDues.MembershipPaymentView>(201);
+        Assert.Equal((Today, Today.AddMonths(12).AddDays(-1), DuesMethod.BankTransfer, "ﾔﾏﾀﾞ ﾊﾅｺ"), (first.StartsOn, first.EndsOn, first.Method, first.Reference));
+        var renewal = await (await TransferAsync(admin, member.Id, plan, Today)).ReadAsync<MembershipDues.MembershipPaymentView>(201);
+        Assert.Equal(first.EndsOn.AddDays(1), renewal.StartsOn);
+
+        var mine = await member.Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership");
+        Assert.Equal((MembershipStatus.Active, plan, renewal.EndsOn, (DateOnly?)null), (mine.Status, mine.PlanCode, mine.PaidUntil!.Value, mine.GraceEndsOn));
+        Assert.Equal([first.Id, renewal.Id], mine.Payments.Select(p => p.Id));
+        Assert.Equal(2, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "membership.transfer_recorded" && a.SubjectId == member.Id)));
+    }
+
+    [Fact]
+    public async Task A_member_whose_paid_time_ended_is_in_grace_then_lapsed_and_a_renewal_in_grace_continues()
+    {
+        var admin = await api.AdminAsync();
+        var member = await api.MemberAsync();
+        var plan = await PlanAsync(admin);
+        var lastYear = Today.AddMonths(-12).AddDays(-10);
+        await Expect.StatusAsync(await TransferAsync(admin, member.Id, plan, lastYear), 201);
+        var grace = await member.Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership");
+        Assert.Equal(MembershipStatus.Grace, grace.Status);
+        Assert.Equal(lastYear.AddMonths(12).AddDays(-1).AddDays(30), grace.GraceEndsOn);
+
+        var renewal = await (await TransferAsync(admin, member.Id, plan, Today)).ReadAsync<MembershipDues.MembershipPaymentView>(201);
+        Assert.Equal(lastYear.AddMonths(12), renewal.StartsOn);
+        Assert.Equal(MembershipStatus.Active, (await member.Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership")).Status);
+
+        var lapsed = await api.MemberAsync();
+        await Expect.StatusAsync(await TransferAsync(admin, lapsed.Id, plan, Today.AddMonths(-14)), 201);
+        Assert.Equal(MembershipStatus.Lapsed, (await lapsed.Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership")).Status);
+    }
+
+    [Fact]
+    public async Task Two_transfers_recorded_at_once_chain_one_after_the_other()
+    {
+        var admin = await api.AdminAsync();
+        var member = await api.MemberAsync();
+        var plan = await PlanAsync(admin);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => TransferAsync(admin, member.Id, plan, Today)));
+        Assert.All(responses, r => Assert.Equal(201, (int)r.StatusCode));
+        var periods = await api.DbAsync(db => db.MembershipPayments.Where(p => p.MemberId == member.Id).OrderBy(p => p.StartsOn).Select(p => new { p.StartsOn, p.EndsOn }).ToListAsync());
+        Assert.Equal(6, periods.Count);
+        for (var i = 1; i < periods.Count; i++) Assert.Equal(periods[i - 1].EndsOn.AddDays(1), periods[i].StartsOn);
+    }
+
+    [Fact]
+    public async Task Bad_transfers_get_clear_answers_and_write_nothing()
+    {
+        var admin = await api.AdminAsync();
+        var member = await api.MemberAsync();
+        var plan = await PlanAsync(admin);
+        var professionals = await PlanAsync(admin, "fiscalYear", ["clinicalPsychologist"], 8_000);
+        await Expect.FieldErrorAsync(await TransferAsync(admin, member.Id, plan, Today.AddDays(2)), "paidOn");
+        await Expect.FieldErrorAsync(await TransferAsync(admin, member.Id, plan, Today, amount: -5), "amountYen");
+        await Expect.FieldErrorAsync(await TransferAsync(admin, member.Id, plan, Today, reference: "1行目\n2行目"), "reference");
+        await Expect.FieldErrorAsync(await TransferAsync(admin, member.Id, "no-such-plan", Today), "planCode");
+        await Expect.FieldErrorAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/membership/payments", new { planCode = plan, amountYen = 5_000 }), "paidOn");
+        await Expect.ProblemAsync(await TransferAsync(admin, member.Id, professionals, Today), 422, "membership.not_eligible");
+        await Expect.ProblemAsync(await TransferAsync(admin, Guid.NewGuid(), plan, Today), 404, "member.not_found");
+        Assert.Equal(0, await api.DbAsync(db => db.MembershipPayments.CountAsync(p => p.MemberId == member.Id)));
+
+        await api.VerifiedAsync("clinicalPsychologist", member);
+        await Expect.StatusAsync(await TransferAsync(admin, member.Id, professionals, Today, amount: 8_000), 201);
+    }
+
+    [Fact]
+    public async Task Only_admins_record_transfers_and_a_member_sees_only_their_own_membership()
+    {
+        var admin = await api.AdminAsync();
+        var members = await api.MembersAsync(2);
+        var plan = await PlanAsync(admin);
+        await Expect.ProblemAsync(await TransferAsync(members[0], members[0].Id, plan, Today), 403, "auth.forbidden");
+        await Expect.StatusAsync(await api.CreateClient().GetAsync("/api/me/membership"), 401);
+        await Expect.StatusAsync(await TransferAsync(admin, members[0].Id, plan, Today), 201);
+        Assert.Equal(MembershipStatus.None, (await members[1].Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership")).Status);
+    }
+}
