@@ -8,6 +8,7 @@ using Assemble.Api.Features.Members;
 using Assemble.Api.Features.Memberships;
 using Assemble.Api.Features.Payments;
 using Assemble.Api.Features.Privacy;
+using Assemble.Api.Features.Receipts;
 using Assemble.Api.Features.Referrals;
 using Assemble.Api.Features.Registrations;
 using Assemble.Api.Hosting;
@@ -33,6 +34,7 @@ builder.Services
     .AddPayments(builder.Configuration, builder.Environment)
     .AddPrivacy(builder.Configuration)
     .AddMembershipDues(builder.Configuration)
+    .AddReceipts(builder.Configuration)
     .AddOutbox(builder.Configuration)
     .AddScheduledJobs(builder.Configuration)
     .AddScoped<SearchDirectory.Handler>()
@@ -86,6 +88,7 @@ app.MapMatchmakingEndpoints();
 app.MapPrivacyEndpoints();
 app.MapMembershipPlans();
 app.MapMembershipDues();
+app.MapReceipts();
 app.MapJobsDashboard();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);

@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using Assemble.Api.Features.Memberships;
 using Assemble.Api.IntegrationTests.Infrastructure;
+using Assemble.Api.Features.Receipts;
 using Assemble.Domain.Memberships;
+using Assemble.Domain.Receipts;
 using Microsoft.EntityFrameworkCore;
 using Xunit;
 
@@ -108,5 +110,88 @@ public sealed class MembershipTests(EventsFactory api) : IClassFixture<EventsFac
         await Expect.StatusAsync(await api.CreateClient().GetAsync("/api/me/membership"), 401);
         await Expect.StatusAsync(await TransferAsync(admin, members[0].Id, plan, Today), 201);
         Assert.Equal(MembershipStatus.None, (await members[1].Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership")).Status);
+    }
+}
+
+/// <summary>A registered issuer (its own database, so that the year's receipt numbers start at 1).</summary>
+public sealed class RegisteredIssuerFactory : EventsFactory
+{
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Receipts:RegistrationNumber"] = "T7010705000725",
+        ["Receipts:IssuerName"] = "一般社団法人 対人支援職協会",
+        ["Receipts:IssuerAddress"] = "東京都千代田区神田1-1-1",
+    };
+}
+
+public sealed class ReceiptTests(RegisteredIssuerFactory api) : IClassFixture<RegisteredIssuerFactory>
+{
+    private static DateOnly Today => MembershipPayment.DayInJapan(DateTimeOffset.UtcNow);
+
+    private async Task<string> PlanAsync(TestMember admin)
+    {
+        var code = "plan-" + Guid.NewGuid().ToString("N")[..8];
+        await admin.Client.PutAsync<MembershipPlans.MembershipPlanView>($"/api/admin/membership/plans/{code}",
+            new { name = "正会員", priceYen = 8_800, professions = Array.Empty<string>(), validity = "fiscalYear", tax = "standard", offered = true }, 201);
+        return code;
+    }
+
+    [Fact]
+    public async Task Every_recorded_transfer_gets_one_qualified_receipt_that_only_its_payer_and_admins_can_read()
+    {
+        var admin = await api.AdminAsync();
+        var members = await api.MembersAsync(2);
+        var plan = await PlanAsync(admin);
+        var payment = await (await admin.Client.PostAsJsonAsync($"/api/admin/members/{members[0].Id}/membership/payments", new { planCode = plan, paidOn = Today, amountYen = 8_800 }))
+            .ReadAsync<MembershipDues.MembershipPaymentView>(201);
+
+        var receipt = Assert.Single(await members[0].Client.GetAsync<List<Receipts.ReceiptView>>("/api/me/receipts"));
+        Assert.Matches($"^{Today.Year}-\\d{{6}}$", receipt.Number);
+        Assert.True(receipt.Qualified);
+        Assert.Equal(("T7010705000725", "一般社団法人 対人支援職協会", Receipts.UnnamedAddressee), (receipt.Issuer.RegistrationNumber, receipt.Issuer.Name, receipt.Addressee));
+        Assert.Equal((8_800, Today), (receipt.TotalYen, receipt.TransactionOn));
+        Assert.Equal([new TaxLine(TaxCategory.Standard, 8_800, 800)], receipt.Taxes);
+        Assert.Contains(payment.StartsOn.ToString("yyyy/MM/dd"), Assert.Single(receipt.Items).Description);
+
+        await Expect.StatusAsync(await members[0].Client.GetAsync($"/api/receipts/{receipt.Id}"), 200);
+        await Expect.StatusAsync(await admin.Client.GetAsync($"/api/receipts/{receipt.Id}"), 200);
+        await Expect.ProblemAsync(await members[1].Client.GetAsync($"/api/receipts/{receipt.Id}"), 404, "receipt.not_found");
+        await Expect.StatusAsync(await api.CreateClient().GetAsync($"/api/receipts/{receipt.Id}"), 401);
+        Assert.Empty(await members[1].Client.GetAsync<List<Receipts.ReceiptView>>("/api/me/receipts"));
+    }
+
+    [Fact]
+    public async Task Two_hundred_payments_settled_at_once_get_two_hundred_consecutive_numbers()
+    {
+        var admin = await api.AdminAsync();
+        var plan = await PlanAsync(admin);
+        var members = await api.MembersAsync(50);
+        var before = await api.DbAsync(db => db.Receipts.Where(r => r.Year == Today.Year).Select(r => (int?)r.Sequence).MaxAsync()) ?? 0;
+
+        var responses = await Task.WhenAll(members.SelectMany(m => Enumerable.Range(0, 4).Select(_ =>
+            admin.Client.PostAsJsonAsync($"/api/admin/members/{m.Id}/membership/payments", new { planCode = plan, paidOn = Today, amountYen = 8_800 }))));
+        Assert.All(responses, r => Assert.Equal(201, (int)r.StatusCode));
+
+        var ids = members.Select(m => m.Id).ToList();
+        var numbers = await api.DbAsync(db => db.Receipts.Where(r => ids.Contains(r.PayerId)).Select(r => r.Sequence).OrderBy(s => s).ToListAsync());
+        Assert.Equal(Enumerable.Range(before + 1, 200), numbers);
+        Assert.Equal(before + 200, await api.DbAsync(db => db.ReceiptSequences.Where(s => s.Year == Today.Year).Select(s => s.Last).SingleAsync()));
+    }
+}
+
+public sealed class ReceiptIssuerSettingsTests
+{
+    private sealed class BadNumberFactory : ApiFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Receipts:RegistrationNumber"] = "T7010705000724" };
+    }
+
+    [Fact]
+    public async Task A_registration_number_with_a_wrong_check_digit_stops_the_start()
+    {
+        await using var bad = new BadNumberFactory();
+        await ((IAsyncLifetime)bad).InitializeAsync();
+        var failure = Assert.ThrowsAny<Exception>(() => bad.CreateClient());
+        Assert.Contains("Receipts:RegistrationNumber", failure.ToString());
     }
 }

@@ -34,7 +34,12 @@ public sealed class Receipt
     private Receipt() { }
 
     public Guid Id { get; private set; }
-    public ReceiptNumber Number { get; private set; } = null!;
+
+    /// <summary>The year of <see cref="Number"/>: numbers run gapless within a year.</summary>
+    public int Year { get; private set; }
+
+    public int Sequence { get; private set; }
+    public ReceiptNumber Number => new(Year, Sequence);
     public ReceiptKind Kind { get; private set; }
     public Guid PayerId { get; private set; }
 
@@ -73,7 +78,7 @@ public sealed class Receipt
         if (kind == ReceiptKind.Return && originalSaleOn is null) throw new ArgumentException("A return invoice names the day of the sale.", nameof(originalSaleOn));
         return new Receipt
         {
-            Id = id, Number = number, Kind = kind, PayerId = payerId, PaymentId = paymentId, Issuer = issuer,
+            Id = id, Year = number.Year, Sequence = number.Sequence, Kind = kind, PayerId = payerId, PaymentId = paymentId, Issuer = issuer,
             Addressee = Clean(addressee) ?? throw new ArgumentException("An addressee is one line of 1 to 100 characters.", nameof(addressee)),
             TransactionOn = transactionOn, OriginalSaleOn = originalSaleOn, Items = [.. items],
             Taxes = [.. TaxRates.Summarize(items.Select(i => (i.Category, i.AmountYen)))], IssuedAt = now,

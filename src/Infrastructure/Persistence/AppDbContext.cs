@@ -42,6 +42,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<VersionRow> VersionRows => Set<VersionRow>();
     public DbSet<Domain.Memberships.MembershipPlan> MembershipPlans => Set<Domain.Memberships.MembershipPlan>();
     public DbSet<Domain.Memberships.MembershipPayment> MembershipPayments => Set<Domain.Memberships.MembershipPayment>();
+    public DbSet<Domain.Receipts.Receipt> Receipts => Set<Domain.Receipts.Receipt>();
+    public DbSet<ReceiptSequence> ReceiptSequences => Set<ReceiptSequence>();
     public DbSet<MatchmakingMeeting> MatchmakingMeetings => Set<MatchmakingMeeting>();
     public DbSet<MatchmakingSelection> MatchmakingSelections => Set<MatchmakingSelection>();
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();

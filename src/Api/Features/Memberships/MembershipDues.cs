@@ -55,7 +55,8 @@ public static class MembershipDues
             .WithDescription("Your standing today (in Japan): none, active, grace (the paid time has ended; a renewal until `graceEndsOn` continues it) or lapsed, the plan of your latest payment, and every payment of dues with the period it bought.");
 
         app.MapPost("/api/admin/members/{id:guid}/membership/payments", async Task<Results<Created<MembershipPaymentView>, ProblemHttpResult>> (
-                Guid id, TransferRequest request, ClaimsPrincipal user, AppDbContext db, TimeProvider time, IOptions<MembershipOptions> options, CancellationToken ct) =>
+                Guid id, TransferRequest request, ClaimsPrincipal user, AppDbContext db, TimeProvider time, IOptions<MembershipOptions> options,
+                IOptions<Receipts.ReceiptOptions> receiptOptions, CancellationToken ct) =>
             {
                 var now = time.GetUtcNow();
                 if (request.PaidOn is not { } paidOn || string.IsNullOrWhiteSpace(request.PlanCode))
@@ -77,6 +78,8 @@ public static class MembershipDues
                 if (!recorded.IsSuccess) return recorded.Error!.ToProblem();
                 var payment = recorded.Value!;
                 db.MembershipPayments.Add(payment);
+                await Receipts.Receipts.IssueSaleAsync(db, receiptOptions.Value, id, payment.Id, payment.PaidOn,
+                    [new Domain.Receipts.ReceiptItem($"{plan.Name} 会費 ({payment.StartsOn:yyyy/MM/dd}–{payment.EndsOn:yyyy/MM/dd})", payment.AmountYen, plan.Tax)], now, ct);
                 db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "membership.transfer_recorded", "membership_payment", payment.Id, now,
                     $"{plan.Code}:{payment.AmountYen}:{payment.StartsOn:yyyy-MM-dd}..{payment.EndsOn:yyyy-MM-dd}", subjectId: id));
                 await db.SaveChangesAsync(ct);

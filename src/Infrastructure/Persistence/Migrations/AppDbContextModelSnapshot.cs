@@ -1328,6 +1328,93 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Assemble.Domain.Receipts.Receipt", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Addressee")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("addressee");
+
+                    b.Property<DateTimeOffset?>("FirstDownloadedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_downloaded_at");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("issuer");
+
+                    b.Property<string>("Items")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("items");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<DateOnly?>("OriginalSaleOn")
+                        .HasColumnType("date")
+                        .HasColumnName("original_sale_on");
+
+                    b.Property<Guid>("PayerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payer_id");
+
+                    b.Property<Guid>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
+                    b.Property<Guid?>("ReissueOf")
+                        .HasColumnType("uuid")
+                        .HasColumnName("reissue_of");
+
+                    b.Property<int>("Sequence")
+                        .HasColumnType("integer")
+                        .HasColumnName("sequence");
+
+                    b.Property<string>("Taxes")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("taxes");
+
+                    b.Property<DateOnly>("TransactionOn")
+                        .HasColumnType("date")
+                        .HasColumnName("transaction_on");
+
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.HasKey("Id")
+                        .HasName("pk_receipts");
+
+                    b.HasIndex("PaymentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_receipts_one_sale_per_payment")
+                        .HasFilter("kind = 'Sale' AND reissue_of IS NULL");
+
+                    b.HasIndex("PayerId", "Id")
+                        .HasDatabaseName("ix_receipts_payer_id_id");
+
+                    b.HasIndex("Year", "Sequence")
+                        .IsUnique()
+                        .HasDatabaseName("ix_receipts_year_sequence");
+
+                    b.ToTable("receipts", (string)null);
+                });
+
             modelBuilder.Entity("Assemble.Domain.Referrals.Introduction", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1932,6 +2019,22 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasDatabaseName("ix_notification_records_event_id_type");
 
                     b.ToTable("notification_records", (string)null);
+                });
+
+            modelBuilder.Entity("Assemble.Infrastructure.Persistence.ReceiptSequence", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<int>("Last")
+                        .HasColumnType("integer")
+                        .HasColumnName("last");
+
+                    b.HasKey("Year")
+                        .HasName("pk_receipt_sequences");
+
+                    b.ToTable("receipt_sequences", (string)null);
                 });
 
             modelBuilder.Entity("Assemble.Infrastructure.Persistence.VersionRow", b =>

@@ -1,0 +1,92 @@
+using System.Security.Claims;
+using Assemble.Api.Common;
+using Assemble.Api.Common.OpenApi;
+using Assemble.Domain.Common;
+using Assemble.Domain.Receipts;
+using Assemble.Infrastructure.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Assemble.Api.Features.Receipts;
+
+/// <summary>The association as the issuer of receipts (configuration section <c>Receipts</c>).</summary>
+public sealed class ReceiptOptions
+{
+    public const string Section = "Receipts";
+
+    public string IssuerName { get; set; } = "一般社団法人 対人支援職協会";
+    public string IssuerAddress { get; set; } = "";
+
+    /// <summary>適格請求書発行事業者の登録番号 (T and 13 digits), or empty for an issuer not registered: plain receipts then.</summary>
+    public string? RegistrationNumber { get; set; }
+
+    /// <summary>A refund below this (tax included) needs no return invoice.</summary>
+    public int ReturnInvoiceThresholdYen { get; set; } = 10_000;
+
+    public ReceiptIssuer Issuer() => new(IssuerName, IssuerAddress,
+        string.IsNullOrWhiteSpace(RegistrationNumber) ? null : Domain.Receipts.RegistrationNumber.Parse(RegistrationNumber).Value!.Value);
+}
+
+/// <summary>Every settled payment's receipt: issued in the payment's transaction, read by its payer and admins only.</summary>
+public static class Receipts
+{
+    /// <summary>A receipt addressed to nobody in particular, as 領収書 are (上様) when the payer gave no name.</summary>
+    public const string UnnamedAddressee = "上様";
+
+    public sealed record ReceiptView(Guid Id, string Number, ReceiptKind Kind, bool Qualified, ReceiptIssuer Issuer, string Addressee, DateOnly TransactionOn,
+        DateOnly? OriginalSaleOn, IReadOnlyList<ReceiptItem> Items, IReadOnlyList<TaxLine> Taxes, int TotalYen, Guid? ReissueOf, DateTimeOffset IssuedAt)
+    {
+        public static ReceiptView Of(Receipt r) => new(r.Id, r.Number.ToString(), r.Kind, r.IsQualified, r.Issuer, r.Addressee, r.TransactionOn, r.OriginalSaleOn,
+            r.Items, r.Taxes, r.TotalYen, r.ReissueOf, r.IssuedAt);
+    }
+
+    public static IServiceCollection AddReceipts(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ReceiptOptions>().Bind(configuration.GetSection(ReceiptOptions.Section))
+            .Validate(o => string.IsNullOrWhiteSpace(o.RegistrationNumber) || Domain.Receipts.RegistrationNumber.Parse(o.RegistrationNumber).IsSuccess,
+                "Receipts:RegistrationNumber is T and 13 digits whose first digit checks the others (国税庁's rule), or empty.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.IssuerName), "Receipts:IssuerName is required.")
+            .Validate(o => o.ReturnInvoiceThresholdYen >= 0, "Receipts:ReturnInvoiceThresholdYen is whole yen, 0 or more.")
+            .ValidateOnStart();
+        return services;
+    }
+
+    /// <summary>
+    /// Issues the sale receipt of a payment, numbered from the year's gapless sequence, in the caller's transaction
+    /// (which the payment commits in, so a payment without its receipt never commits). The addressee is the payer's
+    /// display name, else <see cref="UnnamedAddressee"/>.
+    /// </summary>
+    public static async Task<Receipt> IssueSaleAsync(AppDbContext db, ReceiptOptions options, Guid payerId, Guid paymentId, DateOnly transactionOn,
+        IReadOnlyList<ReceiptItem> items, DateTimeOffset now, CancellationToken ct)
+    {
+        var name = await db.MemberProfiles.Where(p => p.Id == payerId).Select(p => p.DisplayName).SingleOrDefaultAsync(ct);
+        var sequence = await ReceiptSequence.NextAsync(db, transactionOn.Year, ct);
+        var receipt = Receipt.Issue(Guid.CreateVersion7(now), new ReceiptNumber(transactionOn.Year, sequence), ReceiptKind.Sale, payerId, paymentId, options.Issuer(),
+            string.IsNullOrWhiteSpace(name) ? UnnamedAddressee : name, transactionOn, null, items, now);
+        db.Receipts.Add(receipt);
+        return receipt;
+    }
+
+    public static void MapReceipts(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api").WithTags("Membership").RequireAuthorization();
+        group.MapGet("/me/receipts", async (ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
+            {
+                var me = user.RequiredMemberId();
+                var receipts = await db.Receipts.AsNoTracking().Where(r => r.PayerId == me).OrderByDescending(r => r.Id).ToListAsync(ct);
+                return TypedResults.Ok(receipts.Select(ReceiptView.Of).ToList());
+            })
+            .WithName("ListMyReceipts").WithSummary("List your receipts").ProducesProblems(401)
+            .WithDescription("Every receipt issued to you, newest first: one for each settled payment, and reissues with a new addressee.");
+
+        group.MapGet("/receipts/{id:guid}", async Task<Results<Ok<ReceiptView>, ProblemHttpResult>> (Guid id, ClaimsPrincipal user, AppDbContext db, CancellationToken ct) =>
+                await db.Receipts.AsNoTracking().SingleOrDefaultAsync(r => r.Id == id, ct) is { } receipt && (receipt.PayerId == user.RequiredMemberId() || user.IsAdmin())
+                    ? TypedResults.Ok(ReceiptView.Of(receipt))
+                    : NotFound.ToProblem())
+            .WithName("GetReceipt").WithSummary("Get a receipt").ProducesProblems(401, 404)
+            .WithDescription("The payer and admins: the receipt as issued (a qualified invoice when the issuer is registered: its number, the amount and tax per rate). Anyone else gets 404 `receipt.not_found`.");
+    }
+
+    private static readonly Error NotFound = new("receipt.not_found", "No receipt of yours has this id.", ErrorKind.NotFound);
+}
