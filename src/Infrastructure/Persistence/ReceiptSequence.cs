@@ -1,6 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Npgsql;
 
 namespace Assemble.Infrastructure.Persistence;
 
@@ -24,15 +22,5 @@ public sealed class ReceiptSequence
             RETURNING last AS "Value"
             """).ToListAsync(cancellationToken);
         return numbers.Single();
-    }
-}
-
-public sealed class ReceiptSequenceConfiguration : IEntityTypeConfiguration<ReceiptSequence>
-{
-    public void Configure(EntityTypeBuilder<ReceiptSequence> builder)
-    {
-        builder.ToTable("ReceiptSequences");
-        builder.HasKey(s => s.Year);
-        builder.Property(s => s.Year).ValueGeneratedNever();
     }
 }

@@ -1,6 +1,3 @@
-using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Metadata.Builders;
-
 namespace Assemble.Infrastructure.Persistence;
 
 /// <summary>
@@ -15,14 +12,4 @@ public sealed class VersionRow
 
     public string Name { get; private set; } = "";
     public long Version { get; private set; }
-}
-
-public sealed class VersionRowConfiguration : IEntityTypeConfiguration<VersionRow>
-{
-    public void Configure(EntityTypeBuilder<VersionRow> builder)
-    {
-        builder.ToTable("VersionRows");
-        builder.HasKey(v => v.Name);
-        builder.Property(v => v.Name).HasMaxLength(40);
-    }
 }
