@@ -195,3 +195,52 @@ public sealed class ReceiptIssuerSettingsTests
         Assert.Contains("Receipts:RegistrationNumber", failure.ToString());
     }
 }
+
+public sealed class ReceiptAddresseeTests(RegisteredIssuerFactory api) : IClassFixture<RegisteredIssuerFactory>
+{
+    private async Task<(TestMember Payer, Receipts.ReceiptView Receipt)> PaidAsync()
+    {
+        var admin = await api.AdminAsync();
+        var payer = await api.MemberAsync();
+        var code = "plan-" + Guid.NewGuid().ToString("N")[..8];
+        await admin.Client.PutAsync<MembershipPlans.MembershipPlanView>($"/api/admin/membership/plans/{code}",
+            new { name = "正会員", priceYen = 8_800, professions = Array.Empty<string>(), validity = "fiscalYear", tax = "standard", offered = true }, 201);
+        await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{payer.Id}/membership/payments",
+            new { planCode = code, paidOn = MembershipPayment.DayInJapan(DateTimeOffset.UtcNow), amountYen = 8_800 }), 201);
+        return (payer, Assert.Single(await payer.Client.GetAsync<List<Receipts.ReceiptView>>("/api/me/receipts")));
+    }
+
+    [Fact]
+    public async Task The_payer_sets_the_addressee_before_the_first_download_and_nobody_else_can()
+    {
+        var (payer, receipt) = await PaidAsync();
+        var changed = await payer.Client.PutAsync<Receipts.ReceiptView>($"/api/receipts/{receipt.Id}/addressee", new { addressee = " 医療法人 さくら会 " });
+        Assert.Equal(("医療法人 さくら会", receipt.Number, receipt.Id), (changed.Addressee, changed.Number, changed.Id));
+        Assert.Equal("医療法人 さくら会", (await payer.Client.GetAsync<Receipts.ReceiptView>($"/api/receipts/{receipt.Id}")).Addressee);
+
+        await Expect.FieldErrorAsync(await payer.Client.PutAsJsonAsync($"/api/receipts/{receipt.Id}/addressee", new { addressee = "医療法人\nさくら会" }), "addressee");
+        var stranger = await api.MemberAsync();
+        await Expect.ProblemAsync(await stranger.Client.PutAsJsonAsync($"/api/receipts/{receipt.Id}/addressee", new { addressee = "株式会社 みらい" }), 404, "receipt.not_found");
+        await Expect.ProblemAsync(await payer.Client.PutAsJsonAsync($"/api/receipts/{Guid.NewGuid()}/addressee", new { addressee = "株式会社 みらい" }), 404, "receipt.not_found");
+        Assert.Equal("医療法人 さくら会", await api.DbAsync(db => db.Receipts.Where(r => r.Id == receipt.Id).Select(r => r.Addressee).SingleAsync()));
+    }
+
+    [Fact]
+    public async Task After_the_first_download_a_new_addressee_is_a_reissue_and_the_original_stays()
+    {
+        var (payer, receipt) = await PaidAsync();
+        // The PDF route (not built yet) will mark the download; the database stands in for it here.
+        await api.ScalarAsync($"UPDATE receipts SET first_downloaded_at = now() WHERE id = '{receipt.Id}'");
+
+        var reissue = await payer.Client.PutAsync<Receipts.ReceiptView>($"/api/receipts/{receipt.Id}/addressee", new { addressee = "株式会社 みらい" }, 201);
+        Assert.Equal(("株式会社 みらい", receipt.Id, receipt.TotalYen), (reissue.Addressee, reissue.ReissueOf, reissue.TotalYen));
+        Assert.NotEqual(receipt.Number, reissue.Number);
+        Assert.Equal(receipt.Addressee, (await payer.Client.GetAsync<Receipts.ReceiptView>($"/api/receipts/{receipt.Id}")).Addressee);
+
+        // The same addressee again changes nothing and takes no number.
+        var last = await api.DbAsync(db => db.ReceiptSequences.Select(s => s.Last).SingleAsync());
+        await payer.Client.PutAsync<Receipts.ReceiptView>($"/api/receipts/{receipt.Id}/addressee", new { addressee = receipt.Addressee });
+        Assert.Equal(last, await api.DbAsync(db => db.ReceiptSequences.Select(s => s.Last).SingleAsync()));
+        Assert.Equal(2, (await payer.Client.GetAsync<List<Receipts.ReceiptView>>("/api/me/receipts")).Count);
+    }
+}

@@ -39,7 +39,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
         ["PracticeProfileView"] = ["GetMyPracticeProfile", "SetMyPracticeProfile"],
         ["DirectoryMatchPage"] = ["ListReferralMatches", "SearchDirectory"],
         ["MembershipPlanView"] = ["GetMembershipPlan", "ListMembershipPlans", "SetMembershipPlan"],
-        ["ReceiptView"] = ["GetReceipt", "ListMyReceipts"],
+        ["ReceiptView"] = ["GetReceipt", "ListMyReceipts", "SetReceiptAddressee"],
         ["ReferralRequestView"] = ["CloseReferralRequest", "CreateReferralRequest", "GetReferralRequest", "WithdrawReferralRequest"],
         ["SentIntroductionView"] = ["ListSentIntroductions", "SendIntroductions", "WithdrawIntroduction"],
         ["ReceivedIntroductionView"] = ["AcceptIntroduction", "DeclineIntroduction", "GetMyIntroduction", "ListMyIntroductions"],

@@ -41,6 +41,8 @@ public static class Receipts
             r.Items, r.Taxes, r.TotalYen, r.ReissueOf, r.IssuedAt);
     }
 
+    public sealed record AddresseeRequest(string? Addressee);
+
     public static IServiceCollection AddReceipts(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ReceiptOptions>().Bind(configuration.GetSection(ReceiptOptions.Section))
@@ -86,6 +88,31 @@ public static class Receipts
                     : NotFound.ToProblem())
             .WithName("GetReceipt").WithSummary("Get a receipt").ProducesProblems(401, 404)
             .WithDescription("The payer and admins: the receipt as issued (a qualified invoice when the issuer is registered: its number, the amount and tax per rate). Anyone else gets 404 `receipt.not_found`.");
+
+        group.MapPut("/receipts/{id:guid}/addressee", async Task<Results<Ok<ReceiptView>, Created<ReceiptView>, ProblemHttpResult>> (
+                Guid id, AddresseeRequest request, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
+            {
+                var now = time.GetUtcNow();
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var receipt = await db.Receipts.FromSql($"SELECT * FROM receipts WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(ct);
+                if (receipt is null || receipt.PayerId != user.RequiredMemberId()) return NotFound.ToProblem();
+                ReceiptNumber? next = null;
+                if (receipt.FirstDownloadedAt is not null) next = new ReceiptNumber(receipt.Year, await ReceiptSequence.NextAsync(db, receipt.Year, ct));
+                var changed = receipt.ChangeAddressee(request.Addressee, Guid.CreateVersion7(now), () => next!, now);
+                // A refusal, or the same addressee after a download, ends here: the transaction rolls back and the number taken goes back.
+                if (!changed.IsSuccess) return changed.Error!.ToProblem();
+                if (changed.Value is { } reissue) db.Receipts.Add(reissue);
+                else if (next is not null) return TypedResults.Ok(ReceiptView.Of(receipt));
+                await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
+                return changed.Value is { } made
+                    ? TypedResults.Created($"/api/receipts/{made.Id}", ReceiptView.Of(made))
+                    : TypedResults.Ok(ReceiptView.Of(receipt));
+            })
+            .WithName("SetReceiptAddressee").WithSummary("Set a receipt's addressee").ProducesProblems(400, 401, 404)
+            .WithBodyExample("""{"addressee": "医療法人 さくら会"}""")
+            .WithDescription("The payer: the name the receipt is made out to (宛名: your own, a clinic's or a company's; one line, at most 100 characters). "
+                + "Before the receipt's first download it changes in place (200); after it, a new receipt marked as a reissue of this one is issued with a new number (201) and this one stays as it was. Anyone else gets 404 `receipt.not_found`.");
     }
 
     private static readonly Error NotFound = new("receipt.not_found", "No receipt of yours has this id.", ErrorKind.NotFound);
