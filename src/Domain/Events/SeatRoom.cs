@@ -23,6 +23,12 @@ public static class SeatRoom
     public static bool Fits(int capacity, int taken, int? quota, int typeTaken, int quantity)
         => Fits(capacity, taken, quantity) && (quota is not { } q || Fits(q, typeTaken, quantity));
 
+    /// <summary>
+    /// Whether a ticket type's seats come from the event's capacity alone, with no approval step: its seat is then
+    /// decided by one guarded statement, and an event kept in memory may be checked against (the one-pool path).
+    /// </summary>
+    public static bool OnePool(bool requiresApproval, int? quota) => !requiresApproval && quota is null;
+
     /// <summary>Events with room for one more seat (<paramref name="room"/> true) or sold out, as a filter EF translates.</summary>
     public static Expression<Func<Event, bool>> EventsWithRoom(bool room)
     {

@@ -43,9 +43,10 @@ public sealed class MembershipPayment
     public static readonly Error FuturePayment = Error.Validation("membership.payment_invalid",
         new Dictionary<string, string[]> { ["paidOn"] = ["A payment already made: today or earlier (in Japan)."] });
 
+    private static readonly TimeZoneInfo Japan = TimeZoneInfo.FindSystemTimeZoneById(Events.Event.DefaultTimeZone);
+
     /// <summary>The day in Japan, where the association counts its years and its members their days.</summary>
-    public static DateOnly DayInJapan(DateTimeOffset instant)
-        => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById("Asia/Tokyo")).DateTime);
+    public static DateOnly DayInJapan(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, Japan).DateTime);
 
     /// <summary>A bank transfer an admin records: the plan must admit the member, and the period chains on from what was paid before.</summary>
     public static Result<MembershipPayment> RecordTransfer(Guid id, Guid memberId, IReadOnlyList<Members.Profession> verifiedProfessions, MembershipPlan plan,

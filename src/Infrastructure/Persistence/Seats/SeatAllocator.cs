@@ -66,7 +66,7 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
         var ticketType = e.TicketTypes.FirstOrDefault(t => t.Id == registration.TicketTypeId);
         if (ticketType is null) return SeatOutcome.UnknownTicketType;
         var records = NotificationRecord.TakeFrom(registration);
-        return !e.RequiresApproval && ticketType.Quota is null
+        return SeatRoom.OnePool(e.RequiresApproval, ticketType.Quota)
             ? await ReserveGuardedAsync(registration, records.Single(), cancellationToken)
             : await ReserveLockedAsync(e, registration, records, cancellationToken);
     }

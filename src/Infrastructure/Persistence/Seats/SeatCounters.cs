@@ -6,7 +6,7 @@ namespace Assemble.Infrastructure.Persistence.Seats;
 public sealed record SeatCounters(EventStatus Status, bool RequiresApproval, int Capacity, int SeatsTaken, int? Quota, int TypeSeatsTaken, long Version)
 {
     /// <summary>Whether the seat is decided by the event's capacity alone (the one-statement path).</summary>
-    public bool OnePool => !RequiresApproval && Quota is null;
+    public bool OnePool => SeatRoom.OnePool(RequiresApproval, Quota);
 
     /// <summary>Sold out as read: published, no approval step, and a pool without room for <paramref name="quantity"/>.</summary>
     public bool SoldOutFor(int quantity) => Status == EventStatus.Published && !RequiresApproval

@@ -77,7 +77,7 @@ public sealed class SeatMemory(CommitClock clock, TimeProvider time)
             if (await firstSights.GetAsync(eventId, 0, time.GetUtcNow(), FirstSightLifetime, sight) is not { } seen) return null;
             (e, eventVersion) = (await EventAsync(eventId, seen.Version, () => Task.FromResult<Event?>(seen.Event)), seen.Version);
         }
-        if (e is null || e.RequiresApproval || e.TicketTypes.FirstOrDefault(t => t.Id == ticketTypeId) is not { Quota: null }) return null;
+        if (e?.TicketTypes.FirstOrDefault(t => t.Id == ticketTypeId) is not { } type || !SeatRoom.OnePool(e.RequiresApproval, type.Quota)) return null;
         return new Recalled(e, eventVersion, kept.Member, kept.Version);
     }
 
