@@ -1,6 +1,7 @@
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Assemble.Domain.Credentials;
 using Assemble.Domain.Events;
+using Assemble.Domain.Memberships;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
@@ -20,6 +21,12 @@ public sealed class RuleSqlAgreementTests(ApiFactory api) : IClassFixture<ApiFac
         [.. from status in Enum.GetValues<CredentialStatus>()
             from expiresOn in new DateOnly?[] { null, Today.AddDays(-1), Today, Today.AddDays(1) }
             select (status, expiresOn)];
+
+    private static readonly (DateOnly StartsOn, DateOnly EndsOn)[] PeriodCases =
+    [
+        (Today, Today), (Today.AddDays(-365), Today.AddDays(-1)), (Today.AddDays(-364), Today), (Today, Today.AddDays(364)),
+        (Today.AddDays(1), Today.AddDays(365)), (Today.AddDays(-30), Today.AddDays(30)),
+    ];
 
     /// <summary>Capacity, taken, quota, taken of the ticket type, quantity asked.</summary>
     private static readonly (int Capacity, int Taken, int? Quota, int TypeTaken, int Quantity)[] SeatCases =
@@ -63,6 +70,32 @@ public sealed class RuleSqlAgreementTests(ApiFactory api) : IClassFixture<ApiFac
         for (var i = 0; i < CredentialCases.Length; i++)
             Assert.True(CredentialValidity.Holds(CredentialCases[i].Status, CredentialCases[i].ExpiresOn, Today) == valid.Contains(CaseId(i)),
                 $"EF disagrees on {CredentialCases[i]}");
+    }
+
+    [Fact]
+    public async Task An_active_membership_in_SQL_agrees_with_the_domain_rule()
+    {
+        var answers = await QueryAsync<bool>(
+            $"SELECT n, {RuleSql.MembershipActiveOn("m", "$1")} FROM (VALUES {Rows(PeriodCases, c => $"{Date(c.StartsOn)}, {Date(c.EndsOn)}")}) AS m(n, starts_on, ends_on)",
+            Today);
+        for (var i = 0; i < PeriodCases.Length; i++)
+            Assert.True(new MembershipPeriod(PeriodCases[i].StartsOn, PeriodCases[i].EndsOn).Covers(Today) == answers[i], $"SQL disagrees on {PeriodCases[i]}");
+    }
+
+    [Fact]
+    public async Task An_active_membership_as_EF_translates_it_agrees_with_the_domain_rule()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(api.ConnectionString);
+        await using var db = TestDatabases.NewContext(dataSource);
+        var rows = $"""
+            SELECT id, '{Guid.NewGuid()}'::uuid AS member_id, 'p' AS plan_code, starts_on AS paid_on, 0 AS amount_yen, 'BankTransfer' AS method,
+                   NULL AS reference, NULL::uuid AS recorded_by, starts_on, ends_on, now() AS created_at
+              FROM (VALUES {Rows(PeriodCases, c => $"{Date(c.StartsOn)}, {Date(c.EndsOn)}")}) AS m(n, starts_on, ends_on),
+                   LATERAL (SELECT ('00000000-0000-0000-0000-' || lpad(n::text, 12, '0'))::uuid AS id) i
+            """;
+        var active = (await db.MembershipPayments.FromSqlRaw(rows).Where(MembershipPeriod.ActiveOn(Today)).Select(p => p.Id).ToListAsync()).ToHashSet();
+        for (var i = 0; i < PeriodCases.Length; i++)
+            Assert.True(new MembershipPeriod(PeriodCases[i].StartsOn, PeriodCases[i].EndsOn).Covers(Today) == active.Contains(CaseId(i)), $"EF disagrees on {PeriodCases[i]}");
     }
 
     [Fact]

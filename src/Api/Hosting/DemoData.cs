@@ -169,7 +169,7 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
                      .Concat(users.Take(4).Select((u, i) => (u.Id, counsellorTicket, kinds[i % kinds.Length]))))
         {
             evening.TryTakeSeats(ticket.Id, 1);
-            db.Registrations.Add(Registration.Start(evening, new RegistrationAttempt(member, true, [profession], ticket.Id, 1, [], false), now));
+            db.Registrations.Add(Registration.Start(evening, new RegistrationAttempt(member, true, [profession], false, ticket.Id, 1, [], false), now));
         }
         await db.SaveChangesAsync();
     }
@@ -220,7 +220,7 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
         foreach (var email in new[] { "member03@assemble.example", "member07@assemble.example", "member19@assemble.example" })
         {
             study.TryTakeSeats(study.TicketTypes[0].Id, 1);
-            db.Registrations.Add(Registration.Start(study, new RegistrationAttempt(Id(email), true, [], study.TicketTypes[0].Id, 1, [], false), now));
+            db.Registrations.Add(Registration.Start(study, new RegistrationAttempt(Id(email), true, [], false, study.TicketTypes[0].Id, 1, [], false), now));
         }
         await db.SaveChangesAsync();
     }

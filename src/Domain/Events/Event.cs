@@ -31,6 +31,7 @@ public sealed record RegistrationAttempt(
     Guid MemberId,
     bool EmailConfirmed,
     IReadOnlyList<Profession> VerifiedProfessions,
+    bool ActiveMember,
     Guid TicketTypeId,
     int Quantity,
     IReadOnlyList<Answer> Answers,

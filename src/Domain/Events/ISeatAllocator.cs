@@ -1,4 +1,5 @@
 using Assemble.Domain.Members;
+using Assemble.Domain.Memberships;
 
 namespace Assemble.Domain.Events;
 
@@ -15,7 +16,7 @@ public interface ISeatAllocator
     /// either changed meanwhile), or else read together. Or, without either, that the ticket type was sold out for
     /// <paramref name="quantity"/> seats when last read.
     /// </summary>
-    Task<SeatCheck> CheckAsync(Guid eventId, Guid ticketTypeId, Guid memberId, int quantity, DateOnly today, bool fresh, CancellationToken cancellationToken);
+    Task<SeatCheck> CheckAsync(Guid eventId, Guid ticketTypeId, Guid memberId, int quantity, StandingDays days, bool fresh, CancellationToken cancellationToken);
 
     /// <summary>
     /// Takes the seats of a registration just started (none while it waits for approval) and writes it with what it
@@ -25,8 +26,21 @@ public interface ISeatAllocator
     Task<SeatOutcome> ReserveAsync(Event e, Registration registration, CancellationToken cancellationToken);
 }
 
-/// <summary>What a member brings to a registration: a confirmed e-mail and verified professions (sorted).</summary>
-public sealed record Registrant(bool EmailConfirmed, IReadOnlyList<Profession> VerifiedProfessions);
+/// <summary>
+/// What a member brings to a registration on <see cref="StandingDays"/>: a confirmed e-mail, the professions of valid
+/// credentials (sorted), and whether a paid membership period covers the day (member prices, members-only events).
+/// </summary>
+public sealed record Registrant(bool EmailConfirmed, IReadOnlyList<Profession> VerifiedProfessions, bool ActiveMember);
+
+/// <summary>
+/// The days a member's standing is judged on at an instant. Credentials expire by the UTC date, as everywhere else
+/// they are checked; a membership runs by the day in Japan, where the association counts its years and the member
+/// her days (<see cref="MembershipPayment.DayInJapan"/>).
+/// </summary>
+public readonly record struct StandingDays(DateOnly Credentials, DateOnly Membership)
+{
+    public static StandingDays At(DateTimeOffset now) => new(DateOnly.FromDateTime(now.UtcDateTime), MembershipPayment.DayInJapan(now));
+}
 
 public abstract record SeatCheck
 {

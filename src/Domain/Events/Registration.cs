@@ -60,7 +60,7 @@ public sealed class Registration : AggregateRoot
     public static Registration Start(Event e, RegistrationAttempt attempt, DateTimeOffset now, Guid? waitlistEntryId = null)
     {
         var ticketType = e.TicketTypes.First(t => t.Id == attempt.TicketTypeId);
-        var amount = ticketType.PriceFor() * attempt.Quantity;
+        var amount = ticketType.PriceFor(attempt.ActiveMember) * attempt.Quantity;
         var status = e.RequiresApproval && waitlistEntryId is null
             ? RegistrationStatus.PendingApproval
             : amount == 0 ? RegistrationStatus.Confirmed : RegistrationStatus.PendingPayment;

@@ -62,8 +62,8 @@ public sealed class TicketType
         return Result.Success();
     }
 
-    /// <summary>The price a member pays: the member price when one is set.</summary>
-    public int PriceFor() => MemberPriceYen ?? PriceYen;
+    /// <summary>The price of one seat: the member price, when one is set, for a member whose membership is active; else the price.</summary>
+    public int PriceFor(bool activeMember) => activeMember && MemberPriceYen is { } memberPrice ? memberPrice : PriceYen;
 
     public bool IsOnSale(DateTimeOffset now) => (SalesStartAt is null || now >= SalesStartAt) && (SalesEndAt is null || now < SalesEndAt);
 

@@ -105,9 +105,3 @@ public sealed partial class MembershipPlan
         return new MembershipPeriod(yearStart, yearStart.AddYears(1).AddDays(-1));
     }
 }
-
-/// <summary>The days a payment of dues covers, both ends included (dates in Japan).</summary>
-public sealed record MembershipPeriod(DateOnly StartsOn, DateOnly EndsOn)
-{
-    public bool Covers(DateOnly day) => StartsOn <= day && day <= EndsOn;
-}

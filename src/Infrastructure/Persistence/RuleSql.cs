@@ -1,5 +1,6 @@
 using Assemble.Domain.Credentials;
 using Assemble.Domain.Events;
+using Assemble.Domain.Memberships;
 
 namespace Assemble.Infrastructure.Persistence;
 
@@ -13,6 +14,9 @@ public static class RuleSql
     /// <summary><see cref="CredentialValidity"/> over a <c>credentials</c> row aliased <paramref name="alias"/>, on the day <paramref name="today"/> (a parameter).</summary>
     public static string CredentialValidOn(string alias, string today)
         => $"{alias}.status = '{nameof(CredentialStatus.Verified)}' AND ({alias}.expires_on IS NULL OR {alias}.expires_on >= {today})";
+
+    /// <summary><see cref="MembershipPeriod.Covers"/> over a <c>membership_payments</c> row aliased <paramref name="alias"/>, on the day <paramref name="day"/> (a parameter).</summary>
+    public static string MembershipActiveOn(string alias, string day) => $"{alias}.starts_on <= {day} AND {day} <= {alias}.ends_on";
 
     /// <summary><see cref="SeatRoom.Left"/> of an <c>events</c> row.</summary>
     public const string EventSeatsLeft = "greatest(0, capacity - seats_taken)";

@@ -131,6 +131,6 @@ public sealed class EventBuilder
     /// <summary>A registration attempt that passes every rule of a plain event (first ticket type, one seat).</summary>
     public static RegistrationAttempt Attempt(
         Event e, int quantity = 1, bool emailConfirmed = true, IReadOnlyList<Profession>? verifiedProfessions = null,
-        IReadOnlyList<Answer>? answers = null, bool pledgeAccepted = false, Guid? ticketTypeId = null, Guid? memberId = null)
-        => new(memberId ?? Guid.NewGuid(), emailConfirmed, verifiedProfessions ?? [], ticketTypeId ?? e.TicketTypes[0].Id, quantity, answers ?? [], pledgeAccepted);
+        IReadOnlyList<Answer>? answers = null, bool pledgeAccepted = false, Guid? ticketTypeId = null, Guid? memberId = null, bool activeMember = false)
+        => new(memberId ?? Guid.NewGuid(), emailConfirmed, verifiedProfessions ?? [], activeMember, ticketTypeId ?? e.TicketTypes[0].Id, quantity, answers ?? [], pledgeAccepted);
 }

@@ -11,8 +11,8 @@ public sealed class RegistrationTests
     private static readonly DateTimeOffset Start = EventBuilder.Start;
     private const string CheckInAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 
-    private static Registration Register(Event e, int quantity = 1, Guid? waitlistEntryId = null, DateTimeOffset? now = null)
-        => Registration.Start(e, EventBuilder.Attempt(e, quantity: quantity), now ?? Now, waitlistEntryId);
+    private static Registration Register(Event e, int quantity = 1, Guid? waitlistEntryId = null, DateTimeOffset? now = null, bool activeMember = false)
+        => Registration.Start(e, EventBuilder.Attempt(e, quantity: quantity, activeMember: activeMember), now ?? Now, waitlistEntryId);
 
     private static (Event Event, Registration Registration) Free()
     {
@@ -67,19 +67,27 @@ public sealed class RegistrationTests
     }
 
     [Fact]
-    public void Start_AmountIsTheMemberPriceTimesTheQuantity()
+    public void Start_ForAnActiveMember_AmountIsTheMemberPriceTimesTheQuantity()
     {
         var e = new EventBuilder().WithTicket(priceYen: 5000, memberPriceYen: 4000, maxPerMember: 3).Published();
-        var r = Register(e, quantity: 3);
+        var r = Register(e, quantity: 3, activeMember: true);
         Assert.Equal(12_000, r.AmountYen);
         Assert.Equal(3, r.Quantity);
     }
 
     [Fact]
-    public void Start_WhenTheMemberPriceIsFree_IsConfirmed()
+    public void Start_ForANonMember_AmountIsThePriceTimesTheQuantity()
+    {
+        var e = new EventBuilder().WithTicket(priceYen: 5000, memberPriceYen: 4000, maxPerMember: 3).Published();
+        Assert.Equal(15_000, Register(e, quantity: 3).AmountYen);
+    }
+
+    [Fact]
+    public void Start_WhenTheMemberPriceIsFree_IsConfirmedForAMemberAndHeldForOthers()
     {
         var e = new EventBuilder().WithTicket(priceYen: 5000, memberPriceYen: 0).Published();
-        Assert.Equal(RegistrationStatus.Confirmed, Register(e).Status);
+        Assert.Equal(RegistrationStatus.Confirmed, Register(e, activeMember: true).Status);
+        Assert.Equal(RegistrationStatus.PendingPayment, Register(e).Status);
     }
 
     [Theory]

@@ -137,11 +137,12 @@ public sealed class TicketTypeTests
     }
 
     [Fact]
-    public void PriceFor_WithAMemberPrice_IsTheMemberPrice()
+    public void PriceFor_WithAMemberPrice_IsTheMemberPriceForAnActiveMemberOnly()
     {
         var t = TicketType.Create(Guid.NewGuid(), Guid.NewGuid());
         Define(t, priceYen: 5000, memberPriceYen: 3500);
-        Assert.Equal(3500, t.PriceFor());
+        Assert.Equal(3500, t.PriceFor(activeMember: true));
+        Assert.Equal(5000, t.PriceFor(activeMember: false));
     }
 
     [Fact]
@@ -149,7 +150,7 @@ public sealed class TicketTypeTests
     {
         var t = TicketType.Create(Guid.NewGuid(), Guid.NewGuid());
         Define(t, priceYen: 5000);
-        Assert.Equal(5000, t.PriceFor());
+        Assert.Equal(5000, t.PriceFor(activeMember: true));
     }
 
     [Fact]
@@ -157,7 +158,8 @@ public sealed class TicketTypeTests
     {
         var t = TicketType.Create(Guid.NewGuid(), Guid.NewGuid());
         Define(t, priceYen: 5000, memberPriceYen: 0);
-        Assert.Equal(0, t.PriceFor());
+        Assert.Equal(0, t.PriceFor(activeMember: true));
+        Assert.Equal(5000, t.PriceFor(activeMember: false));
     }
 
     [Fact]

@@ -62,7 +62,7 @@ public sealed record EventView(
         e.Sessions.OrderBy(s => s.StartsAt).Select(s => new SessionView(s.Id, s.Title, EventTime.Of(s.StartsAt, e.TimeZone), EventTime.Of(s.EndsAt, e.TimeZone))).ToList(),
         e.VenueName is null ? null : new VenueView(e.VenueName, e.VenueAddress, e.VenuePrefecture),
         e.Audience, e.AudienceProfessions, e.Capacity, e.SeatsLeft, e.SeatsLeft == 0,
-        e.TicketTypes.Any(t => t.PriceYen == 0 || t.MemberPriceYen == 0), e.RequiresApproval,
+        e.TicketTypes.Any(t => t.PriceYen == 0), e.RequiresApproval,
         e.Speakers, e.Questions,
         e.TicketTypes.OrderBy(t => t.PriceYen).ThenBy(t => t.Name).Select(t => new TicketTypeView(
             t.Id, t.Name, t.PriceYen, t.MemberPriceYen, t.SalesStartAt, t.SalesEndAt, t.MaxPerMember,
@@ -74,11 +74,14 @@ public sealed record EventView(
         e.CancellationReason, e.Sequence);
 }
 
-/// <summary>One line of the event list.</summary>
+/// <summary>
+/// One line of the event list. <see cref="LowestPriceYen"/> is what anyone pays at least, <see cref="LowestMemberPriceYen"/>
+/// what a member whose membership is active pays at least; <see cref="Free"/> means free for everyone.
+/// </summary>
 public sealed record EventSummary(
     Guid Id, EventKind Kind, EventFormat Format, EventStatus Status, string Title, string TimeZone,
     EventTime StartsAt, EventTime EndsAt, string? VenueName, Prefecture? Prefecture, Audience Audience,
-    int Capacity, int SeatsLeft, bool SoldOut, int LowestPriceYen, bool Free);
+    int Capacity, int SeatsLeft, bool SoldOut, int LowestPriceYen, int LowestMemberPriceYen, bool Free);
 
 /// <summary>What only confirmed attendees, panelists and organizers see.</summary>
 public sealed record AttendeeInfoView(Guid EventId, string? OnlineJoinUrl, string? Materials, string? VenueNotes, VenueView? Venue);

@@ -9,6 +9,7 @@ using Assemble.Domain.Events;
 using Microsoft.EntityFrameworkCore;
 using Assemble.Infrastructure.Persistence;
 using Assemble.Domain.Credentials;
+using Assemble.Domain.Memberships;
 
 namespace Assemble.Api.Features.Registrations;
 
@@ -49,7 +50,7 @@ public static class RegisterForEvent
             var quantity = request.Quantity ?? 1;
             var memberId = user.RequiredMemberId();
             var now = time.GetUtcNow();
-            var check = await seats.CheckAsync(eventId, request.TicketTypeId!.Value, memberId, Math.Max(1, quantity), DateOnly.FromDateTime(now.UtcDateTime), fresh, cancellationToken);
+            var check = await seats.CheckAsync(eventId, request.TicketTypeId!.Value, memberId, Math.Max(1, quantity), StandingDays.At(now), fresh, cancellationToken);
             if (check is SeatCheck.SoldOut) return RegistrationErrors.SoldOut;
             if (check is not SeatCheck.Ready ready || !ready.Event.CanSee(user)) return Refused(EventErrors.NotFound);
             var (e, member) = (ready.Event, ready.Member);
@@ -78,19 +79,20 @@ public static class RegisterForEvent
         }
 
         public static RegistrationAttempt Of(Guid memberId, Registrant member, Guid ticketTypeId, int quantity, List<AnswerRequest>? answers, bool? pledge)
-            => new(memberId, member.EmailConfirmed, member.VerifiedProfessions, ticketTypeId, quantity,
+            => new(memberId, member.EmailConfirmed, member.VerifiedProfessions, member.ActiveMember, ticketTypeId, quantity,
                 (answers ?? []).Select(a => new Answer(a.QuestionId!.Value, a.Text?.Trim(), a.Choices)).ToList(), pledge ?? false);
 
         /// <summary>The member's attempt, or null when the account is gone.</summary>
-        public static async Task<RegistrationAttempt?> ForAsync(AppDbContext db, ClaimsPrincipal user, DateOnly today, Guid ticketTypeId, int quantity,
+        public static async Task<RegistrationAttempt?> ForAsync(AppDbContext db, ClaimsPrincipal user, StandingDays days, Guid ticketTypeId, int quantity,
             List<AnswerRequest>? answers, bool? pledge, CancellationToken cancellationToken)
         {
             var memberId = user.RequiredMemberId();
             var confirmed = await db.Users.Where(u => u.Id == memberId).Select(u => (bool?)u.EmailConfirmed).SingleOrDefaultAsync(cancellationToken);
             if (confirmed is null) return null;
-            var professions = await db.Credentials.Where(c => c.MemberId == memberId).Where(CredentialValidity.On(today))
+            var professions = await db.Credentials.Where(c => c.MemberId == memberId).Where(CredentialValidity.On(days.Credentials))
                 .Select(c => c.Kind).Distinct().ToListAsync(cancellationToken);
-            return Of(memberId, new Registrant(confirmed.Value, professions.Order().ToList()), ticketTypeId, quantity, answers, pledge);
+            var activeMember = await db.MembershipPayments.Where(p => p.MemberId == memberId).AnyAsync(MembershipPeriod.ActiveOn(days.Membership), cancellationToken);
+            return Of(memberId, new Registrant(confirmed.Value, professions.Order().ToList(), activeMember), ticketTypeId, quantity, answers, pledge);
         }
     }
 }

@@ -16,14 +16,14 @@ public static class JoinWaitlist
     public sealed record Request([Required] Guid? TicketTypeId, List<RegisterForEvent.AnswerRequest>? Answers, bool? PledgeAccepted);
 
     /// <summary>Only when sold out; the same rules as registering apply, so a promoted member can take the seat as is.</summary>
-    public sealed class Handler(AppDbContext db, SeatKeeper seats, Members.Viewers viewers, TimeProvider time, AssembleMetrics metrics)
+    public sealed class Handler(AppDbContext db, SeatKeeper seats, TimeProvider time, AssembleMetrics metrics)
     {
         public async Task<Result<WaitlistView>> HandleAsync(ClaimsPrincipal user, Guid eventId, Request request, CancellationToken cancellationToken)
         {
             if (RegisterForEvent.Attempts.Invalid(request.TicketTypeId, request.Answers, "waitlist.invalid") is { } invalid) return invalid;
-            if (await RegisterForEvent.Attempts.ForAsync(db, user, viewers.Today(), request.TicketTypeId!.Value, 1, request.Answers, request.PledgeAccepted, cancellationToken) is not { } attempt)
-                return EventErrors.NotFound;
             var now = time.GetUtcNow();
+            if (await RegisterForEvent.Attempts.ForAsync(db, user, StandingDays.At(now), request.TicketTypeId!.Value, 1, request.Answers, request.PledgeAccepted, cancellationToken) is not { } attempt)
+                return EventErrors.NotFound;
 
             var locked = await seats.LockAsync(eventId, cancellationToken);
             if (locked is not { } l) return EventErrors.NotFound;
@@ -96,7 +96,7 @@ public static class RespondToWaitlistOffer
     /// Accepting turns the held seat into a registration (confirmed if free, held for payment if paid); declining
     /// passes it to the next in line. The offer is the member's own: anyone else gets 404.
     /// </summary>
-    public sealed class Handler(AppDbContext db, SeatKeeper seats, Members.Viewers viewers, TimeProvider time)
+    public sealed class Handler(AppDbContext db, SeatKeeper seats, TimeProvider time)
     {
         public Task<Result<RegistrationView>> AcceptAsync(ClaimsPrincipal user, Guid offerId, CancellationToken cancellationToken)
             => RespondAsync(user, offerId, async (l, entry, now) =>
@@ -104,7 +104,7 @@ public static class RespondToWaitlistOffer
                 var e = l.Event;
                 var accepted = entry.Accept(now);
                 if (!accepted.IsSuccess) return accepted.Error!;
-                if (await RegisterForEvent.Attempts.ForAsync(db, user, viewers.Today(), entry.TicketTypeId, 1,
+                if (await RegisterForEvent.Attempts.ForAsync(db, user, StandingDays.At(now), entry.TicketTypeId, 1,
                         entry.Answers.Select(a => new RegisterForEvent.AnswerRequest(a.QuestionId, a.Text, a.Choices?.ToList())).ToList(), entry.PledgeAccepted, cancellationToken)
                     is not { } attempt) return EventErrors.NotFound;
                 // The seat is already counted for this offer; the registration takes it over.

@@ -39,24 +39,24 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
             }
         }, r => r.Registration.EventId);
 
-    public async Task<SeatCheck> CheckAsync(Guid eventId, Guid ticketTypeId, Guid memberId, int quantity, DateOnly today, bool fresh, CancellationToken cancellationToken)
+    public async Task<SeatCheck> CheckAsync(Guid eventId, Guid ticketTypeId, Guid memberId, int quantity, StandingDays days, bool fresh, CancellationToken cancellationToken)
     {
         recalled = null;
         if (memory.KnowsSoldOut(eventId, ticketTypeId, quantity)) return new SeatCheck.SoldOut();
-        if (!fresh && await memory.RecallAsync(eventId, ticketTypeId, memberId, today, () => SightAsync(eventId)) is { } kept)
+        if (!fresh && await memory.RecallAsync(eventId, ticketTypeId, memberId, days, () => SightAsync(eventId)) is { } kept)
         {
             recalled = kept;
             return new SeatCheck.Ready(kept.Event, kept.Member);
         }
         var stamp = memory.SoldOutStamp;
-        var (counters, member) = await ReadAsync(eventId, ticketTypeId, memberId, today, cancellationToken);
+        var (counters, member) = await ReadAsync(eventId, ticketTypeId, memberId, days, cancellationToken);
         if (counters is not null && counters.SoldOutFor(quantity))
         {
             memory.RememberSoldOut(eventId, ticketTypeId, counters, stamp);
             return new SeatCheck.SoldOut();
         }
         if (member is null) return new SeatCheck.NotFound();
-        memory.Remember(memberId, today, member.Value.Registrant, member.Value.Version);
+        memory.Remember(memberId, days, member.Value.Registrant, member.Value.Version);
         var e = await EventAsync(eventId, counters, cancellationToken);
         return e is null ? new SeatCheck.NotFound() : new SeatCheck.Ready(e, member.Value.Registrant);
     }
@@ -72,18 +72,18 @@ public sealed class SeatAllocator(NpgsqlDataSource dataSource, AppDbContext db, 
     }
 
     /// <summary>One round trip before anything is decided: the counters (null when the ticket type is not the event's) and the member (null when the account is gone).</summary>
-    private async Task<(SeatCounters? Counters, (Registrant Registrant, long Version)? Member)> ReadAsync(Guid eventId, Guid ticketTypeId, Guid memberId, DateOnly today, CancellationToken cancellationToken)
+    private async Task<(SeatCounters? Counters, (Registrant Registrant, long Version)? Member)> ReadAsync(Guid eventId, Guid ticketTypeId, Guid memberId, StandingDays days, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var batch = new NpgsqlBatch(connection)
         {
-            BatchCommands = { SeatStatements.Command(SeatStatements.ReadCounters, ticketTypeId, eventId), SeatStatements.Command(SeatStatements.ReadMember, memberId, today) },
+            BatchCommands = { SeatStatements.Command(SeatStatements.ReadCounters, ticketTypeId, eventId), SeatStatements.Command(SeatStatements.ReadMember, memberId, days.Credentials, days.Membership) },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
         var counters = await ReadCountersAsync(reader, cancellationToken);
         await reader.NextResultAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken)) return (counters, null);
-        return (counters, (new Registrant(reader.GetBoolean(0), reader.GetFieldValue<string[]>(1).Select(Enum.Parse<Profession>).Order().ToList()), reader.GetInt64(2)));
+        return (counters, (new Registrant(reader.GetBoolean(0), reader.GetFieldValue<string[]>(1).Select(Enum.Parse<Profession>).Order().ToList(), reader.GetBoolean(2)), reader.GetInt64(3)));
     }
 
     /// <summary>The event's version, then the event: the first sight of an event a rush shares (<see cref="SeatMemory.RecallAsync"/>).</summary>

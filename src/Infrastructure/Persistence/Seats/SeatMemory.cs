@@ -32,7 +32,7 @@ public sealed class SeatMemory(CommitClock clock, TimeProvider time)
 
     private readonly KeptLoads<Guid, Event?> events = new(EventLimit);
     private readonly KeptLoads<Guid, Sighted?> firstSights = new(EventLimit);
-    private readonly ConcurrentDictionary<(Guid Member, DateOnly Day), KeptMember> members = new();
+    private readonly ConcurrentDictionary<(Guid Member, StandingDays Days), KeptMember> members = new();
     private readonly ConcurrentDictionary<(Guid Event, Guid TicketType), SoldOut> soldOut = new();
     private long answered;
 
@@ -55,10 +55,10 @@ public sealed class SeatMemory(CommitClock clock, TimeProvider time)
     public Task<Event?> EventAsync(Guid id, long version, Func<Task<Event?>> load)
         => events.GetAsync(id, version, DateTimeOffset.MinValue, Timeout.InfiniteTimeSpan, load);
 
-    public void Remember(Guid memberId, DateOnly day, Registrant member, long version)
+    public void Remember(Guid memberId, StandingDays days, Registrant member, long version)
     {
         if (members.Count >= MemberLimit) members.Clear();
-        members[(memberId, day)] = new KeptMember(member, version);
+        members[(memberId, days)] = new KeptMember(member, version);
     }
 
     /// <summary>
@@ -67,9 +67,9 @@ public sealed class SeatMemory(CommitClock clock, TimeProvider time)
     /// before the event), however many of a rush's first requests ask for it meanwhile.
     /// </summary>
     /// <param name="sight">Runs only in the request that finds no usable entry; it must not depend on that request's cancellation.</param>
-    public async Task<Recalled?> RecallAsync(Guid eventId, Guid ticketTypeId, Guid memberId, DateOnly day, Func<Task<Sighted?>> sight)
+    public async Task<Recalled?> RecallAsync(Guid eventId, Guid ticketTypeId, Guid memberId, StandingDays days, Func<Task<Sighted?>> sight)
     {
-        if (!members.TryGetValue((memberId, day), out var kept)) return null;
+        if (!members.TryGetValue((memberId, days), out var kept)) return null;
         Event? e;
         long eventVersion;
         if (!events.TryPeek(eventId, out e, out eventVersion))

@@ -60,10 +60,14 @@ public static class SeatStatements
     /// <summary>The event's version ($1).</summary>
     public const string ReadVersion = "SELECT version FROM events WHERE id = $1";
 
-    /// <summary>The member ($1): confirmed e-mail, the kinds of the credentials valid on $2, registrant version.</summary>
+    /// <summary>
+    /// The member ($1): confirmed e-mail, the kinds of the credentials valid on $2, whether a membership period covers
+    /// $3 (<see cref="StandingDays"/>), registrant version.
+    /// </summary>
     public static readonly string ReadMember = $"""
         SELECT u.email_confirmed,
                ARRAY(SELECT DISTINCT c.kind FROM credentials c WHERE c.member_id = u.id AND {RuleSql.CredentialValidOn("c", "$2")}),
+               EXISTS (SELECT 1 FROM membership_payments m WHERE m.member_id = u.id AND {RuleSql.MembershipActiveOn("m", "$3")}),
                u.registrant_version
           FROM users u
          WHERE u.id = $1
