@@ -68,11 +68,11 @@ public sealed class ExactlyOnceTests(ScheduledSmtpFactory api, ITestOutputHelper
             await api.ScalarAsync($$"""
                 INSERT INTO events (id, organizer_id, co_organizer_ids, kind, format, title, time_zone, starts_at, ends_at, online_join_url, audience,
                     audience_professions, capacity, seats_taken, requires_approval, speakers, questions, reminder_rules, pledge_version,
-                    cancellation_deadline_hours, hold_minutes, offer_hours, status, sequence, created_at, updated_at)
+                    cancellation_deadline_hours, hold_minutes, offer_hours, status, sequence, created_at, updated_at, members_only)
                 VALUES ('{{eventId}}', '{{organizer.Id}}', '{}', 'StudySession', 'Online', '負荷試験', 'Asia/Tokyo', now() + interval '3590 seconds',
                     now() + interval '7190 seconds', 'https://zoom.example/j/x', 'AllMembers', '{}', 1000, 1000, false, '[]', '[]',
-                    '[{"daysBefore":null,"at":null,"hoursBefore":1}]', 0, 24, 30, 24, 'Published', 1, now(), now());
-                INSERT INTO ticket_types (id, event_id, name, price_yen, max_per_member, seats_taken) VALUES ('{{ticketType}}', '{{eventId}}', '無料', 0, 1, 0);
+                    '[{"daysBefore":null,"at":null,"hoursBefore":1}]', 0, 24, 30, 24, 'Published', 1, now(), now(), false);
+                INSERT INTO ticket_types (id, event_id, name, price_yen, max_per_member, seats_taken, tax, members_only) VALUES ('{{ticketType}}', '{{eventId}}', '無料', 0, 1, 0, 'Standard', false);
                 WITH u AS (
                     INSERT INTO users (id, created_at, user_name, normalized_user_name, email, normalized_email, email_confirmed, security_stamp,
                                        phone_number_confirmed, two_factor_enabled, lockout_enabled, access_failed_count)

@@ -115,6 +115,38 @@ public sealed class MemberPriceTests(PaymentsFactory api) : IClassFixture<Paymen
     }
 
     [Fact]
+    public async Task A_members_only_event_or_ticket_admits_active_members_and_says_why_to_others()
+    {
+        var admin = await api.AdminAsync();
+        var plan = await PlanAsync(admin);
+        var organizer = await api.OrganizerAsync();
+        var body = EventsFactory.StudySession();
+        body["membersOnly"] = true;
+        var closed = await EventsFactory.CreateEventAsync(organizer, body);
+        Assert.True(closed.View.MembersOnly);
+        var mixed = EventsFactory.StudySession();
+        mixed["ticketTypes"] = new object[]
+        {
+            new Dictionary<string, object?> { ["name"] = "会員限定 懇親会付き", ["priceYen"] = 0, ["membersOnly"] = true },
+            new Dictionary<string, object?> { ["name"] = "一般", ["priceYen"] = 0 },
+        };
+        var open = await EventsFactory.CreateEventAsync(organizer, mixed);
+        var membersTicket = open.View.TicketTypes.Single(t => t.MembersOnly).Id;
+        var everyonesTicket = open.View.TicketTypes.Single(t => !t.MembersOnly).Id;
+
+        var (member, lapsed) = (await api.MemberAsync(), await api.MemberAsync());
+        await PaidAsync(admin, plan, member, Today);
+        await PaidAsync(admin, plan, lapsed, Today.AddMonths(-14));
+
+        await Expect.ProblemAsync(await lapsed.Client.PostAsJsonAsync($"/api/events/{closed.Id}/registrations", new { ticketTypeId = closed.TicketTypeId }), 422, "registration.members_only");
+        await Expect.ProblemAsync(await lapsed.Client.PostAsJsonAsync($"/api/events/{open.Id}/registrations", new { ticketTypeId = membersTicket }), 422, "registration.members_only");
+        await Expect.StatusAsync(await lapsed.Client.PostAsJsonAsync($"/api/events/{open.Id}/registrations", new { ticketTypeId = everyonesTicket }), 201);
+        await Expect.StatusAsync(await member.Client.PostAsJsonAsync($"/api/events/{closed.Id}/registrations", new { ticketTypeId = closed.TicketTypeId }), 201);
+        await Expect.StatusAsync(await member.Client.PostAsJsonAsync($"/api/events/{open.Id}/registrations", new { ticketTypeId = membersTicket }), 201);
+        Assert.Equal(1, await api.SeatsTakenAsync(closed.Id));
+    }
+
+    [Fact]
     public async Task The_listing_shows_both_prices()
     {
         var tag = "mp" + Guid.NewGuid().ToString("N")[..10];

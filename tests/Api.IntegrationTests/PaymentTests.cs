@@ -18,7 +18,7 @@ using StripeConfiguration = Stripe.StripeConfiguration;
 namespace Assemble.Api.IntegrationTests;
 
 /// <summary>The API with Stripe replaced at its HTTP boundary by <see cref="FakeStripe"/>.</summary>
-public sealed class PaymentsFactory : EventsFactory
+public class PaymentsFactory : EventsFactory
 {
     public const string Secret = "whsec_test_assemble";
     public FakeStripe Stripe { get; private set; } = null!;

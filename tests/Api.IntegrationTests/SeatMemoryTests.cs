@@ -160,7 +160,7 @@ public sealed class SeatMemoryTests(EventsFactory api) : IClassFixture<EventsFac
         Assert.True(await Moves($"UPDATE events SET title = title, seats_taken = seats_taken - 1 WHERE id = '{e.Id}'"));
         Assert.True(await Moves($"UPDATE ticket_types SET quota = 20 WHERE id = '{e.TicketTypeId}'"));
         var added = Guid.NewGuid();
-        Assert.True(await Moves($"INSERT INTO ticket_types (id, event_id, name, price_yen, max_per_member, seats_taken) VALUES ('{added}', '{e.Id}', '学生', 0, 1, 0)"));
+        Assert.True(await Moves($"INSERT INTO ticket_types (id, event_id, name, price_yen, max_per_member, seats_taken, tax, members_only) VALUES ('{added}', '{e.Id}', '学生', 0, 1, 0, 'Standard', false)"));
         Assert.True(await Moves($"DELETE FROM ticket_types WHERE id = '{added}'"));
     }
 }

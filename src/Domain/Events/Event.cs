@@ -1,5 +1,6 @@
 using Assemble.Domain.Common;
 using Assemble.Domain.Members;
+using Assemble.Domain.Receipts;
 
 namespace Assemble.Domain.Events;
 
@@ -24,7 +25,8 @@ public sealed record EventDetails(
     IReadOnlyList<Guid> CoOrganizerIds,
     int CancellationDeadlineHours,
     int HoldMinutes,
-    int OfferHours);
+    int OfferHours,
+    bool MembersOnly = false);
 
 /// <summary>What a member brings to a registration, checked against the event's rules.</summary>
 public sealed record RegistrationAttempt(
@@ -84,6 +86,8 @@ public sealed class Event : AggregateRoot
     public int Capacity { get; private set; }
     public int SeatsTaken { get; private set; }
     public bool RequiresApproval { get; private set; }
+    /// <summary>Only members whose membership is active on the day may register (each ticket type can be members-only too).</summary>
+    public bool MembersOnly { get; private set; }
     public List<Speaker> Speakers { get; private set; } = [];
     public List<Question> Questions { get; private set; } = [];
     /// <summary>When attendees are reminded; moving the event moves the reminders, cancelling it stops them.</summary>
@@ -157,6 +161,7 @@ public sealed class Event : AggregateRoot
         AudienceProfessions = d.Audience == Audience.Professions ? d.AudienceProfessions.Distinct().ToList() : [];
         Capacity = d.Capacity;
         RequiresApproval = d.RequiresApproval;
+        MembersOnly = d.MembersOnly;
         Speakers = [.. d.Speakers];
         Questions = [.. d.Questions];
         CoOrganizerIds = d.CoOrganizerIds.Where(c => c != OrganizerId).Distinct().ToList();
@@ -194,7 +199,8 @@ public sealed class Event : AggregateRoot
     }
 
     /// <summary>Adds a ticket type, or changes one; its quota never drops below the seats it has sold.</summary>
-    public Result DefineTicketType(Guid? id, string name, int priceYen, int? memberPriceYen, int? quota, DateTimeOffset? salesStartAt, DateTimeOffset? salesEndAt, int maxPerMember, string field, DateTimeOffset now, MatchmakingSide? side = null)
+    public Result DefineTicketType(Guid? id, string name, int priceYen, int? memberPriceYen, int? quota, DateTimeOffset? salesStartAt, DateTimeOffset? salesEndAt, int maxPerMember, string field, DateTimeOffset now, MatchmakingSide? side = null,
+        TaxCategory tax = TaxCategory.Standard, bool membersOnly = false)
     {
         var ticketType = id is { } existing ? _ticketTypes.FirstOrDefault(t => t.Id == existing) : null;
         if (id is not null && ticketType is null)
@@ -203,7 +209,7 @@ public sealed class Event : AggregateRoot
         ticketType ??= TicketType.Create(Guid.CreateVersion7(now), Id);
         if (side is not null && Kind != EventKind.Matchmaking)
             return Error.Validation("event.invalid", new Dictionary<string, string[]> { [$"{field}.side"] = ["Only matchmaking events have sides."] });
-        var defined = ticketType.Define(name, priceYen, memberPriceYen, quota, salesStartAt, salesEndAt, maxPerMember, field, side);
+        var defined = ticketType.Define(name, priceYen, memberPriceYen, quota, salesStartAt, salesEndAt, maxPerMember, field, side, tax, membersOnly);
         if (!defined.IsSuccess) return defined;
         if (isNew) _ticketTypes.Add(ticketType);
         return Result.Success();
@@ -290,6 +296,7 @@ public sealed class Event : AggregateRoot
         if (!ticketType.IsOnSale(now)) return RegistrationErrors.SalesClosed;
         if (attempt.Quantity < 1 || attempt.Quantity > ticketType.MaxPerMember) return RegistrationErrors.TooMany;
         if (!IsEligible(attempt.VerifiedProfessions)) return RegistrationErrors.NotEligible;
+        if ((MembersOnly || ticketType.MembersOnly) && !attempt.ActiveMember) return RegistrationErrors.MembersOnly;
         if (Kind == EventKind.LiveSupervision && !attempt.PledgeAccepted) return RegistrationErrors.PledgeRequired;
         if (Kind == EventKind.Matchmaking && (ticketType.Side is not { } side || !MatchmakingSides.Allows(side, attempt.VerifiedProfessions)))
             return RegistrationErrors.WrongSide;

@@ -55,6 +55,8 @@ public static class RegistrationErrors
     };
     public static readonly Error TooMany = new("registration.too_many", "That is more tickets than one member may have.", ErrorKind.Rule);
     public static readonly Error NotEligible = new("registration.not_eligible", "This event is for verified professionals (or chosen professions) only. Submit your credential first.", ErrorKind.Rule);
+    public static readonly Error MembersOnly = new("registration.members_only",
+        "This event (or ticket) is for members whose membership is active: pay this year's dues first (GET /api/membership/plans).", ErrorKind.Rule);
     public static readonly Error WrongSide = new("registration.matchmaking_side",
         "Register on your side: doctors (physician, psychiatrist) or counsellors (psychologists, social workers), as your verified credential shows.", ErrorKind.Rule);
     public static readonly Error PledgeRequired = new("registration.pledge_required", "Accept the confidentiality pledge to attend a live supervision.", ErrorKind.Rule);

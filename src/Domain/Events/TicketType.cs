@@ -1,3 +1,4 @@
+using Assemble.Domain.Receipts;
 using Assemble.Domain.Common;
 
 namespace Assemble.Domain.Events;
@@ -29,13 +30,18 @@ public sealed class TicketType
     public MatchmakingSide? Side { get; private set; }
     /// <summary>Seats held by confirmed registrations, unexpired holds and outstanding waitlist offers.</summary>
     public int SeatsTaken { get; private set; }
+    /// <summary>How consumption tax applies to the ticket, as its receipts show it (prices include it): 10 % unless the organizer says otherwise.</summary>
+    public TaxCategory Tax { get; private set; } = TaxCategory.Standard;
+    /// <summary>Only members whose membership is active on the day may take this ticket.</summary>
+    public bool MembersOnly { get; private set; }
 
     public bool IsFree => PriceYen == 0;
 
     public static TicketType Create(Guid id, Guid eventId) => new() { Id = id, EventId = eventId };
 
     /// <summary>Sets what the organizer controls. The quota can never go below the seats already taken.</summary>
-    public Result Define(string name, int priceYen, int? memberPriceYen, int? quota, DateTimeOffset? salesStartAt, DateTimeOffset? salesEndAt, int maxPerMember, string field, MatchmakingSide? side = null)
+    public Result Define(string name, int priceYen, int? memberPriceYen, int? quota, DateTimeOffset? salesStartAt, DateTimeOffset? salesEndAt, int maxPerMember, string field, MatchmakingSide? side = null,
+        TaxCategory tax = TaxCategory.Standard, bool membersOnly = false)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > NameMaxLength) errors[$"{field}.name"] = [$"Give a name of 1 to {NameMaxLength} characters."];
@@ -59,6 +65,8 @@ public sealed class TicketType
         SalesEndAt = salesEndAt;
         MaxPerMember = maxPerMember;
         Side = side;
+        Tax = tax;
+        MembersOnly = membersOnly;
         return Result.Success();
     }
 

@@ -46,6 +46,9 @@ public sealed class Receipt
     /// <summary>The payment this receipt is for (a ticket, dues, a recorded bank transfer); one sale receipt each.</summary>
     public Guid PaymentId { get; private set; }
 
+    /// <summary>For a return invoice, the refund it states; one each.</summary>
+    public Guid? RefundId { get; private set; }
+
     public ReceiptIssuer Issuer { get; private set; } = null!;
     public string Addressee { get; private set; } = "";
 
@@ -72,15 +75,16 @@ public sealed class Receipt
         new Dictionary<string, string[]> { ["addressee"] = [$"One line of 1 to {MaxAddresseeLength} characters."] });
 
     public static Receipt Issue(Guid id, ReceiptNumber number, ReceiptKind kind, Guid payerId, Guid paymentId, ReceiptIssuer issuer, string addressee,
-        DateOnly transactionOn, DateOnly? originalSaleOn, IReadOnlyList<ReceiptItem> items, DateTimeOffset now)
+        DateOnly transactionOn, DateOnly? originalSaleOn, IReadOnlyList<ReceiptItem> items, DateTimeOffset now, Guid? refundId = null)
     {
         if (items.Count == 0) throw new ArgumentException("A receipt lists what was paid for.", nameof(items));
-        if (kind == ReceiptKind.Return && originalSaleOn is null) throw new ArgumentException("A return invoice names the day of the sale.", nameof(originalSaleOn));
+        if (kind == ReceiptKind.Return && (originalSaleOn is null || refundId is null))
+            throw new ArgumentException("A return invoice names the day of the sale and its refund.", nameof(originalSaleOn));
         return new Receipt
         {
             Id = id, Year = number.Year, Sequence = number.Sequence, Kind = kind, PayerId = payerId, PaymentId = paymentId, Issuer = issuer,
             Addressee = Clean(addressee) ?? throw new ArgumentException("An addressee is one line of 1 to 100 characters.", nameof(addressee)),
-            TransactionOn = transactionOn, OriginalSaleOn = originalSaleOn, Items = [.. items],
+            TransactionOn = transactionOn, OriginalSaleOn = originalSaleOn, RefundId = refundId, Items = [.. items],
             Taxes = [.. TaxRates.Summarize(items.Select(i => (i.Category, i.AmountYen)))], IssuedAt = now,
         };
     }
@@ -100,7 +104,7 @@ public sealed class Receipt
             Addressee = clean;
             return (Receipt?)null;
         }
-        var reissue = Issue(newId, next(), Kind, PayerId, PaymentId, Issuer, clean, TransactionOn, OriginalSaleOn, Items, now);
+        var reissue = Issue(newId, next(), Kind, PayerId, PaymentId, Issuer, clean, TransactionOn, OriginalSaleOn, Items, now, RefundId);
         reissue.ReissueOf = Id;
         return reissue;
     }

@@ -32,6 +32,18 @@ public sealed class CheckRegistrationTests
         Assert.True(e.CheckRegistration(EventBuilder.Attempt(e), Now).IsSuccess);
     }
 
+    [Theory]
+    [InlineData(false, true)]
+    [InlineData(true, false)]
+    public void CheckRegistration_ForAMembersOnlyEventOrTicket_AdmitsActiveMembersOnly(bool wholeEvent, bool ticket)
+    {
+        var builder = new EventBuilder().WithTicket(membersOnly: ticket).WithTicket(name: "一般（非会員も可）");
+        var e = (wholeEvent ? builder.ForMembersOnly() : builder).Published();
+        Assert.Equal("registration.members_only", CheckCode(e, EventBuilder.Attempt(e)));
+        Assert.Null(CheckCode(e, EventBuilder.Attempt(e, activeMember: true)));
+        Assert.Equal(wholeEvent ? "registration.members_only" : null, CheckCode(e, EventBuilder.Attempt(e, ticketTypeId: e.TicketTypes[1].Id)));
+    }
+
     [Fact]
     public void CheckRegistration_WhenCancelled_ReturnsEventCancelled()
     {

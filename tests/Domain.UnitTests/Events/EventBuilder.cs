@@ -15,7 +15,7 @@ public sealed class EventBuilder
     public const string JoinUrl = "https://meet.example.jp/assemble";
     public static readonly Venue DefaultVenue = new("梅田こころのクリニック 会議室", "大阪市北区梅田1-1-1", Prefecture.Osaka);
 
-    private sealed record TicketSpec(string Name, int PriceYen, int? MemberPriceYen, int? Quota, DateTimeOffset? SalesStartAt, DateTimeOffset? SalesEndAt, int MaxPerMember);
+    private sealed record TicketSpec(string Name, int PriceYen, int? MemberPriceYen, int? Quota, DateTimeOffset? SalesStartAt, DateTimeOffset? SalesEndAt, int MaxPerMember, bool MembersOnly);
 
     private readonly List<TicketSpec> _tickets = [];
     private readonly Dictionary<Guid, IReadOnlyList<Profession>> _verified = [];
@@ -69,15 +69,17 @@ public sealed class EventBuilder
 
     public EventBuilder RequiringApproval() => With(d => d with { RequiresApproval = true });
 
+    public EventBuilder ForMembersOnly() => With(d => d with { MembersOnly = true });
+
     public EventBuilder ForAudience(Audience audience, params Profession[] professions) => With(d => d with { Audience = audience, AudienceProfessions = professions });
 
     public EventBuilder WithQuestions(params Question[] questions) => With(d => d with { Questions = questions });
 
     public EventBuilder WithTicket(
         int priceYen = 0, int? memberPriceYen = null, int? quota = null, DateTimeOffset? salesStartAt = null,
-        DateTimeOffset? salesEndAt = null, int maxPerMember = 1, string name = "一般")
+        DateTimeOffset? salesEndAt = null, int maxPerMember = 1, string name = "一般", bool membersOnly = false)
     {
-        _tickets.Add(new TicketSpec(name, priceYen, memberPriceYen, quota, salesStartAt, salesEndAt, maxPerMember));
+        _tickets.Add(new TicketSpec(name, priceYen, memberPriceYen, quota, salesStartAt, salesEndAt, maxPerMember, membersOnly));
         return this;
     }
 
@@ -109,11 +111,11 @@ public sealed class EventBuilder
         if (!created.IsSuccess) throw new InvalidOperationException($"Invalid test event: {created.Error!.Code}");
         var e = created.Value!;
         if (_withoutTicketTypes) return e;
-        var tickets = _tickets.Count > 0 ? _tickets : [new TicketSpec("一般", 0, null, null, null, null, 1)];
+        var tickets = _tickets.Count > 0 ? _tickets : [new TicketSpec("一般", 0, null, null, null, null, 1, false)];
         for (var i = 0; i < tickets.Count; i++)
         {
             var t = tickets[i];
-            var defined = e.DefineTicketType(null, t.Name, t.PriceYen, t.MemberPriceYen, t.Quota, t.SalesStartAt, t.SalesEndAt, t.MaxPerMember, $"ticketTypes[{i}]", at);
+            var defined = e.DefineTicketType(null, t.Name, t.PriceYen, t.MemberPriceYen, t.Quota, t.SalesStartAt, t.SalesEndAt, t.MaxPerMember, $"ticketTypes[{i}]", at, membersOnly: t.MembersOnly);
             if (!defined.IsSuccess) throw new InvalidOperationException($"Invalid test ticket type: {defined.Error!.Code}");
         }
         return e;

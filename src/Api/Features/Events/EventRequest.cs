@@ -1,3 +1,4 @@
+using Assemble.Domain.Receipts;
 using Assemble.Api.Common.Json;
 using System.ComponentModel.DataAnnotations;
 using Assemble.Domain.Common;
@@ -16,7 +17,8 @@ public sealed record QuestionRequest(Guid? Id, string? Text, QuestionKind? Kind,
 
 public sealed record TicketTypeRequest(
     Guid? Id, [Required] string? Name, [Required] int? PriceYen, int? MemberPriceYen, int? Quota,
-    DateTimeOffset? SalesStartAt, DateTimeOffset? SalesEndAt, int? MaxPerMember, MatchmakingSide? Side);
+    DateTimeOffset? SalesStartAt, DateTimeOffset? SalesEndAt, int? MaxPerMember, MatchmakingSide? Side,
+    TaxCategory? Tax = null, bool? MembersOnly = null);
 
 /// <summary>
 /// An event as the organizer writes it (POST creates a draft, PUT replaces it). Times carry their offset
@@ -46,7 +48,8 @@ public sealed record EventRequest(
     int? CancellationDeadlineHours,
     int? HoldMinutes,
     int? OfferHours,
-    [Required] List<TicketTypeRequest>? TicketTypes)
+    [Required] List<TicketTypeRequest>? TicketTypes,
+    bool? MembersOnly = null)
 {
     public const int DefaultCancellationDeadlineHours = 24;
     public const int DefaultHoldMinutes = 30;
@@ -109,7 +112,8 @@ public sealed record EventRequest(
             Venue is null ? null : new Venue(Venue.Name ?? "", Venue.Address, Venue.Prefecture),
             OnlineJoinUrl, AttendeeMaterials, AttendeeNotes, Audience ?? Domain.Events.Audience.AllMembers,
             AudienceProfessions ?? [], Capacity!.Value, RequiresApproval ?? false, speakers, questions, CoOrganizerIds ?? [],
-            CancellationDeadlineHours ?? DefaultCancellationDeadlineHours, HoldMinutes ?? DefaultHoldMinutes, OfferHours ?? DefaultOfferHours);
+            CancellationDeadlineHours ?? DefaultCancellationDeadlineHours, HoldMinutes ?? DefaultHoldMinutes, OfferHours ?? DefaultOfferHours,
+            MembersOnly ?? false);
     }
 
     /// <summary>Adds, changes and removes ticket types to match the request.</summary>
@@ -125,7 +129,7 @@ public sealed record EventRequest(
         {
             var t = wanted[i];
             var defined = e.DefineTicketType(t.Id, t.Name!, t.PriceYen!.Value, t.MemberPriceYen, t.Quota, t.SalesStartAt?.ToUniversalTime(),
-                t.SalesEndAt?.ToUniversalTime(), t.MaxPerMember ?? 1, $"ticketTypes[{i}]", now, t.Side);
+                t.SalesEndAt?.ToUniversalTime(), t.MaxPerMember ?? 1, $"ticketTypes[{i}]", now, t.Side, t.Tax ?? TaxCategory.Standard, t.MembersOnly ?? false);
             if (!defined.IsSuccess) return defined;
         }
         return Result.Success();

@@ -1,3 +1,4 @@
+using Assemble.Domain.Receipts;
 using Assemble.Domain.Events;
 using Assemble.Domain.Members;
 
@@ -18,7 +19,7 @@ public sealed record SessionView(Guid Id, string? Title, EventTime StartsAt, Eve
 
 public sealed record TicketTypeView(
     Guid Id, string Name, int PriceYen, int? MemberPriceYen, DateTimeOffset? SalesStartAt, DateTimeOffset? SalesEndAt,
-    int MaxPerMember, int? SeatsLeft, bool OnSale, MatchmakingSide? Side);
+    int MaxPerMember, int? SeatsLeft, bool OnSale, MatchmakingSide? Side, TaxCategory Tax, bool MembersOnly);
 
 public sealed record VenueView(string Name, string? Address, Prefecture? Prefecture);
 
@@ -45,6 +46,7 @@ public sealed record EventView(
     bool SoldOut,
     bool Free,
     bool RequiresApproval,
+    bool MembersOnly,
     IReadOnlyList<Speaker> Speakers,
     IReadOnlyList<Question> Questions,
     IReadOnlyList<TicketTypeView> TicketTypes,
@@ -62,11 +64,11 @@ public sealed record EventView(
         e.Sessions.OrderBy(s => s.StartsAt).Select(s => new SessionView(s.Id, s.Title, EventTime.Of(s.StartsAt, e.TimeZone), EventTime.Of(s.EndsAt, e.TimeZone))).ToList(),
         e.VenueName is null ? null : new VenueView(e.VenueName, e.VenueAddress, e.VenuePrefecture),
         e.Audience, e.AudienceProfessions, e.Capacity, e.SeatsLeft, e.SeatsLeft == 0,
-        e.TicketTypes.Any(t => t.PriceYen == 0), e.RequiresApproval,
+        e.TicketTypes.Any(t => t.PriceYen == 0), e.RequiresApproval, e.MembersOnly,
         e.Speakers, e.Questions,
         e.TicketTypes.OrderBy(t => t.PriceYen).ThenBy(t => t.Name).Select(t => new TicketTypeView(
             t.Id, t.Name, t.PriceYen, t.MemberPriceYen, t.SalesStartAt, t.SalesEndAt, t.MaxPerMember,
-            t.Quota is { } q ? Math.Min(SeatRoom.Left(q, t.SeatsTaken), e.SeatsLeft) : e.SeatsLeft, t.IsOnSale(now), t.Side)).ToList(),
+            t.Quota is { } q ? Math.Min(SeatRoom.Left(q, t.SeatsTaken), e.SeatsLeft) : e.SeatsLeft, t.IsOnSale(now), t.Side, t.Tax, t.MembersOnly)).ToList(),
         e.OrganizerId, e.CoOrganizerIds,
         e.Kind == EventKind.LiveSupervision ? e.PledgeText : null,
         e.Kind == EventKind.LiveSupervision ? e.PledgeVersion : null,

@@ -2,6 +2,7 @@ using Assemble.Domain.Payments;
 using Assemble.Infrastructure.Payments;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Assemble.Api.Features.Payments;
 
@@ -55,7 +56,8 @@ public static class RefundSender
             var payment = await db.Payments.FromSql($"SELECT * FROM payments WHERE id = {refund.PaymentId} FOR UPDATE").SingleAsync(cancellationToken);
             await SettleAsync(gateway, payment, refund, now, cancellationToken);
             if (refund.Status == RefundStatus.Failed) payment.RefundFailed(refund);
-            if (refund.Status == RefundStatus.Succeeded) payment.RefundSettled(refund, now);
+            if (refund.Status == RefundStatus.Succeeded)
+                await Receipts.Receipts.SettleRefundAsync(db, scope.ServiceProvider.GetRequiredService<IOptions<Receipts.ReceiptOptions>>().Value, payment, refund, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             switch (refund.Status)

@@ -20,7 +20,7 @@ public sealed record SessionReport(SessionOutcome Outcome, string SessionId, str
 /// reconciliation job passes none. Money is taken as paid only when Stripe's amount and currency are the
 /// payment's; anything else is held for a person (<see cref="PaymentProblemKind.AmountMismatch"/>).
 /// </summary>
-public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, TimeProvider time, IOptions<PaymentOptions> options)
+public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, TimeProvider time, IOptions<PaymentOptions> options, IOptions<Receipts.ReceiptOptions> receipts)
 {
     /// <summary>Returns false when <paramref name="stripeEventId"/> had been handled already.</summary>
     public async Task<bool> SettleAsync(Guid paymentId, SessionReport report, string? stripeEventId, string? stripeEventType, CancellationToken cancellationToken)
@@ -45,7 +45,12 @@ public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, TimePro
                         $"Stripe reported {report.AmountTotal?.ToString() ?? "no amount"} {report.Currency ?? "(no currency)"}; the registration is ¥{payment.AmountYen} jpy. Nothing was confirmed; the seat stays held.", now));
                 break;
             case SessionOutcome.Paid:
-                if (payment.MarkPaid(report.PaymentIntentId, now)) ConfirmSeat(e, registration, payment, now);
+                if (payment.MarkPaid(report.PaymentIntentId, now))
+                {
+                    ConfirmSeat(e, registration, payment, now);
+                    // The money came, so its receipt is issued even when no seat could be given (the refund gets a return invoice).
+                    await Receipts.Receipts.IssueTicketSaleAsync(db, receipts.Value, e, registration, payment, now, cancellationToken);
+                }
                 break;
             case SessionOutcome.AwaitingAsyncPayment:
                 // Konbini: the seat waits for the shop payment until the voucher's deadline, whatever the hold said.

@@ -77,7 +77,7 @@ public static class RefundRegistration
 }
 
 /// <summary>refund.updated / refund.failed / charge.refunded: move our refund rows forward (never back).</summary>
-public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement, TimeProvider time)
+public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement, TimeProvider time, IOptions<Receipts.ReceiptOptions> receipts)
 {
     public async Task<bool> ApplyAsync(string stripeEventId, string type, Stripe.IHasObject? obj, CancellationToken cancellationToken)
     {
@@ -95,7 +95,7 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
                 foreach (var r in sent)
                 {
                     covered += r.AmountYen;
-                    if (covered <= charge.AmountRefunded && r.Apply("succeeded", null, now)) payment.RefundSettled(r, now);
+                    if (covered <= charge.AmountRefunded && r.Apply("succeeded", null, now)) await Receipts.Receipts.SettleRefundAsync(db, receipts.Value, payment, r, now, cancellationToken);
                 }
             }
         }
@@ -110,7 +110,7 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
             {
                 var payment = await db.Payments.SingleAsync(p => p.Id == refund.PaymentId, cancellationToken);
                 if (refund.Status == RefundStatus.Failed) payment.RefundFailed(refund);
-                if (refund.Status == RefundStatus.Succeeded) payment.RefundSettled(refund, now);
+                if (refund.Status == RefundStatus.Succeeded) await Receipts.Receipts.SettleRefundAsync(db, receipts.Value, payment, refund, now, cancellationToken);
             }
         }
         await db.SaveChangesAsync(cancellationToken);

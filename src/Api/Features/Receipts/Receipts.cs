@@ -2,6 +2,9 @@ using System.Security.Claims;
 using Assemble.Api.Common;
 using Assemble.Api.Common.OpenApi;
 using Assemble.Domain.Common;
+using Assemble.Domain.Events;
+using Assemble.Domain.Memberships;
+using Assemble.Domain.Payments;
 using Assemble.Domain.Receipts;
 using Assemble.Infrastructure.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -68,6 +71,34 @@ public static class Receipts
             string.IsNullOrWhiteSpace(name) ? UnnamedAddressee : name, transactionOn, null, items, now);
         db.Receipts.Add(receipt);
         return receipt;
+    }
+
+    /// <summary>The sale receipt of a ticket payment that just settled: the event and ticket type, the seats, the ticket's tax.</summary>
+    public static Task<Receipt> IssueTicketSaleAsync(AppDbContext db, ReceiptOptions options, Event e, Registration registration, Payment payment,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var ticketType = e.TicketTypes.Single(t => t.Id == registration.TicketTypeId);
+        var description = $"{e.Title}（{ticketType.Name}）{TimeZoneInfo.ConvertTime(e.StartsAt, TimeZoneInfo.FindSystemTimeZoneById(e.TimeZone)):yyyy/MM/dd}" + (registration.Quantity > 1 ? $" × {registration.Quantity}" : "");
+        return IssueSaleAsync(db, options, payment.MemberId, payment.Id, MembershipPayment.DayInJapan(now), [new ReceiptItem(description, payment.AmountYen, ticketType.Tax)], now, ct);
+    }
+
+    /// <summary>
+    /// Stripe settled a refund: the member is told, and a refund at or above the threshold gets its return invoice
+    /// (適格返還請求書: the refund's day, the sale's day, the amount and tax per rate), in the caller's transaction.
+    /// </summary>
+    public static async Task SettleRefundAsync(AppDbContext db, ReceiptOptions options, Payment payment, Refund refund, DateTimeOffset now, CancellationToken ct)
+    {
+        payment.RefundSettled(refund, now);
+        if (!Receipt.ReturnInvoiceRequired(refund.AmountYen, options.ReturnInvoiceThresholdYen)) return;
+        var sale = await db.Receipts.AsNoTracking().Where(r => r.PaymentId == payment.Id && r.Kind == ReceiptKind.Sale && r.ReissueOf == null).SingleOrDefaultAsync(ct);
+        var saleOn = sale?.TransactionOn ?? MembershipPayment.DayInJapan(payment.PaidAt ?? payment.CreatedAt);
+        var what = sale?.Items[0] ?? new ReceiptItem("参加費", payment.AmountYen, TaxCategory.Standard);
+        var name = await db.MemberProfiles.Where(p => p.Id == payment.MemberId).Select(p => p.DisplayName).SingleOrDefaultAsync(ct);
+        var on = MembershipPayment.DayInJapan(now);
+        var sequence = await ReceiptSequence.NextAsync(db, on.Year, ct);
+        db.Receipts.Add(Receipt.Issue(Guid.CreateVersion7(now), new ReceiptNumber(on.Year, sequence), ReceiptKind.Return, payment.MemberId, payment.Id, options.Issuer(),
+            sale?.Addressee ?? (string.IsNullOrWhiteSpace(name) ? UnnamedAddressee : name), on, saleOn,
+            [new ReceiptItem($"返金: {what.Description}", refund.AmountYen, what.Category)], now, refund.Id));
     }
 
     public static void MapReceipts(this IEndpointRouteBuilder app)

@@ -80,6 +80,7 @@ public sealed class TicketTypeConfiguration : IEntityTypeConfiguration<TicketTyp
         builder.Property(t => t.Id).ValueGeneratedNever();
         builder.Property(t => t.Name).HasMaxLength(TicketType.NameMaxLength).IsRequired();
         builder.Property(t => t.Side).HasConversion<string>().HasMaxLength(20);
+        builder.Property(t => t.Tax).HasConversion<string>().HasMaxLength(20);
         builder.Ignore(t => t.IsFree);
         builder.HasIndex(t => t.EventId);
     }

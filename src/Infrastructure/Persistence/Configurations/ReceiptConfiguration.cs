@@ -22,6 +22,7 @@ public sealed class ReceiptConfiguration : IEntityTypeConfiguration<Receipt>
         // Numbers never repeat within a year; a payment has one sale receipt (reissues point back to it).
         builder.HasIndex(r => new { r.Year, r.Sequence }).IsUnique();
         builder.HasIndex(r => r.PaymentId).IsUnique().HasFilter("kind = 'Sale' AND reissue_of IS NULL").HasDatabaseName("ix_receipts_one_sale_per_payment");
+        builder.HasIndex(r => r.RefundId).IsUnique().HasFilter("reissue_of IS NULL").HasDatabaseName("ix_receipts_one_return_per_refund");
         builder.HasIndex(r => new { r.PayerId, r.Id });
     }
 }

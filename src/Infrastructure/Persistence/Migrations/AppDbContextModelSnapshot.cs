@@ -363,6 +363,10 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(30)")
                         .HasColumnName("kind");
 
+                    b.Property<bool>("MembersOnly")
+                        .HasColumnType("boolean")
+                        .HasColumnName("members_only");
+
                     b.Property<int>("OfferHours")
                         .HasColumnType("integer")
                         .HasColumnName("offer_hours");
@@ -717,6 +721,10 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("member_price_yen");
 
+                    b.Property<bool>("MembersOnly")
+                        .HasColumnType("boolean")
+                        .HasColumnName("members_only");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -747,6 +755,12 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)")
                         .HasColumnName("side");
+
+                    b.Property<string>("Tax")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("tax");
 
                     b.HasKey("Id")
                         .HasName("pk_ticket_types");
@@ -1376,6 +1390,10 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("uuid")
                         .HasColumnName("payment_id");
 
+                    b.Property<Guid?>("RefundId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("refund_id");
+
                     b.Property<Guid?>("ReissueOf")
                         .HasColumnType("uuid")
                         .HasColumnName("reissue_of");
@@ -1404,6 +1422,11 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_receipts_one_sale_per_payment")
                         .HasFilter("kind = 'Sale' AND reissue_of IS NULL");
+
+                    b.HasIndex("RefundId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_receipts_one_return_per_refund")
+                        .HasFilter("reissue_of IS NULL");
 
                     b.HasIndex("PayerId", "Id")
                         .HasDatabaseName("ix_receipts_payer_id_id");
