@@ -13,6 +13,9 @@ fi
 # shellcheck source=scripts/pg.sh
 source scripts/pg.sh
 assemble_pg_up
+# shellcheck source=scripts/receipt-font.sh
+source scripts/receipt-font.sh
+assemble_receipt_font_ensure
 
 # Point the API at that server unless a connection string was given explicitly.
 export ConnectionStrings__Default="${ConnectionStrings__Default:-$ASSEMBLE_PG_CONNECTION_STRING}"

@@ -67,6 +67,9 @@ fi
 # shellcheck source=scripts/pg.sh
 source "$ROOT/scripts/pg.sh"
 assemble_pg_ensure_installed
+# shellcheck source=scripts/receipt-font.sh
+source "$ROOT/scripts/receipt-font.sh"
+assemble_receipt_font_ensure
 
 # No database given: run again inside a throw-away PostgreSQL 15 cluster. pg_virtualenv prints its
 # own lines after the command ends, so the inner run leaves its closing line in a file for us.

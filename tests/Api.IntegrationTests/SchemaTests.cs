@@ -91,7 +91,7 @@ public sealed class SchemaTests
                 "credentials.tr_credentials_directory,credentials.tr_credentials_directory_delete,credentials.tr_credentials_registrant_version,"
                 + "events.tr_events_version,member_profiles.tr_member_profiles_directory,member_profiles.tr_member_profiles_directory_insert,"
                 + "membership_payments.tr_membership_payments_registrant_version,"
-                + "practice_profiles.tr_practice_profiles_directory,ticket_types.tr_ticket_types_version,user_roles.tr_user_roles_access,"
+                + "practice_profiles.tr_practice_profiles_directory,receipt_documents.tr_receipt_documents_kept,receipts.tr_receipts_kept,ticket_types.tr_ticket_types_version,user_roles.tr_user_roles_access,"
                 + "users.tr_users_access,users.tr_users_access_delete,users.tr_users_registrant_version",
                 await Scalar("""
                     SELECT string_agg(c.relname || '.' || t.tgname, ',' ORDER BY c.relname, t.tgname)
@@ -100,7 +100,7 @@ public sealed class SchemaTests
                     """));
             // The directory's triggers run at commit, after every other statement (see the baseline migration).
             Assert.Equal(5L, await Scalar("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tr_%_directory%' AND tgdeferrable AND tginitdeferred"));
-            Assert.Equal("bump_access_version,bump_directory_version,bump_event_version,bump_event_version_of_ticket_type,bump_registrant_version,bump_registrant_version_of_member_row",
+            Assert.Equal("bump_access_version,bump_directory_version,bump_event_version,bump_event_version_of_ticket_type,bump_registrant_version,bump_registrant_version_of_member_row,refuse_receipt_change",
                 await Scalar("SELECT string_agg(proname, ',' ORDER BY proname) FROM pg_proc WHERE pronamespace = 'public'::regnamespace"));
             Assert.Equal("access:0,directory:0", await Scalar("SELECT string_agg(name || ':' || version, ',' ORDER BY name) FROM version_rows"));
             // The access triggers run at commit too.

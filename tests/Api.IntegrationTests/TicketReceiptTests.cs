@@ -21,7 +21,7 @@ public sealed class RegisteredPaymentsFactory : PaymentsFactory
 }
 
 /// <summary>A ticket paid through Checkout gets its receipt when the payment settles; a refund its return invoice.</summary>
-public sealed class TicketReceiptTests(RegisteredPaymentsFactory api) : IClassFixture<RegisteredPaymentsFactory>
+public sealed class TicketReceiptTests(RegisteredPaymentsFactory api, Xunit.Abstractions.ITestOutputHelper output) : IClassFixture<RegisteredPaymentsFactory>
 {
     private static DateOnly Today => MembershipPayment.DayInJapan(DateTimeOffset.UtcNow);
 
@@ -64,6 +64,65 @@ public sealed class TicketReceiptTests(RegisteredPaymentsFactory api) : IClassFi
         await Expect.ProblemAsync(await other.Client.GetAsync($"/api/receipts/{receipt.Id}"), 404, "receipt.not_found");
     }
 
+    /// <summary>The PDF's text as PdfPig reads it back, one line per line of the page (words in reading order).</summary>
+    public static string TextOf(byte[] pdf)
+    {
+        using var document = UglyToad.PdfPig.PdfDocument.Open(pdf);
+        var page = Assert.Single(document.GetPages());
+        return string.Join("\n", page.GetWords()
+            .GroupBy(w => Math.Round(w.BoundingBox.Bottom))
+            .OrderByDescending(line => line.Key)
+            .Select(line => string.Join(" ", line.OrderBy(w => w.BoundingBox.Left).Select(w => w.Text))));
+    }
+
+    [Fact]
+    public async Task The_qualified_invoice_PDF_carries_what_the_law_asks_is_kept_as_first_made_and_a_later_addressee_is_a_reissue()
+    {
+        var (e, _) = await SeminarAsync(3_300, title: "ライブスーパーヴィジョン 事例検討会");
+        var (buyer, _) = await PaidAsync(e);
+        var receipt = Assert.Single(await buyer.Client.GetAsync<List<Receipts.ReceiptView>>("/api/me/receipts"));
+        await Expect.StatusAsync(await buyer.Client.PutAsJsonAsync($"/api/receipts/{receipt.Id}/addressee", new { addressee = "医療法人 さくら会" }), 200);
+
+        var response = await buyer.Client.GetAsync($"/api/receipts/{receipt.Id}.pdf");
+        await Expect.StatusAsync(response, 200);
+        Assert.Equal("application/pdf", response.Content.Headers.ContentType?.MediaType);
+        var pdf = await response.Content.ReadAsByteArrayAsync();
+        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(pdf));
+        Assert.Equal($"\"{sha}\"", response.Headers.ETag?.Tag);
+        Assert.Equal(sha, await api.DbAsync(db => db.ReceiptDocuments.Where(d => d.ReceiptId == receipt.Id).Select(d => d.Sha256).SingleAsync()));
+
+        var text = TextOf(pdf);
+        output.WriteLine(text);
+        foreach (var expected in new[]
+                 {
+                     "領収書（適格請求書）", $"No. {receipt.Number}", "医療法人 さくら会 様", "¥3,300（税込）", $"取引年月日: {Today.Year}年{Today.Month}月{Today.Day}日",
+                     "ライブスーパーヴィジョン 事例検討会（一般）", "10%対象 ¥3,300（うち消費税 ¥300）", "一般社団法人 対人支援職協会", "登録番号: T7010705000725",
+                 })
+            Assert.Contains(expected, text);
+
+        // Kept as first made: the same bytes again, and the addressee is fixed from now on.
+        Assert.Equal(pdf, await buyer.Client.GetByteArrayAsync($"/api/receipts/{receipt.Id}.pdf"));
+        var reissue = await (await buyer.Client.PutAsJsonAsync($"/api/receipts/{receipt.Id}/addressee", new { addressee = "株式会社 みなと心理" }))
+            .ReadAsync<Receipts.ReceiptView>(201);
+        Assert.Equal(pdf, await buyer.Client.GetByteArrayAsync($"/api/receipts/{receipt.Id}.pdf"));
+        var reissued = TextOf(await buyer.Client.GetByteArrayAsync($"/api/receipts/{reissue.Id}.pdf"));
+        Assert.Contains("領収書（適格請求書）（再発行）", reissued);
+        Assert.Contains($"原本 No. {receipt.Number}", reissued);
+        Assert.Contains("株式会社 みなと心理 様", reissued);
+
+        // Nobody else reads it, and PostgreSQL refuses to change or delete what was issued.
+        var stranger = await api.MemberAsync();
+        await Expect.ProblemAsync(await stranger.Client.GetAsync($"/api/receipts/{receipt.Id}.pdf"), 404, "receipt.not_found");
+        var admin = await api.AdminAsync();
+        Assert.Equal(pdf, await admin.Client.GetByteArrayAsync($"/api/receipts/{receipt.Id}.pdf"));
+        foreach (var sql in new[]
+                 {
+                     $"UPDATE receipts SET addressee = 'x' WHERE id = '{receipt.Id}'", $"DELETE FROM receipts WHERE id = '{reissue.Id}'",
+                     $"UPDATE receipt_documents SET pdf = '\\x00' WHERE receipt_id = '{receipt.Id}'", $"DELETE FROM receipt_documents WHERE receipt_id = '{receipt.Id}'",
+                 })
+            await Assert.ThrowsAsync<Npgsql.PostgresException>(() => api.ScalarAsync(sql));
+    }
+
     [Fact]
     public async Task A_ticket_the_organizer_marks_exempt_has_no_tax_on_its_receipt()
     {
@@ -95,5 +154,27 @@ public sealed class TicketReceiptTests(RegisteredPaymentsFactory api) : IClassFi
         Assert.NotEqual(sale.Number, returned.Number);
 
         Assert.Equal([ReceiptKind.Sale], (await part.Client.GetAsync<List<Receipts.ReceiptView>>("/api/me/receipts")).Select(r => r.Kind));
+    }
+}
+
+/// <summary>An association not registered for qualified invoices issues plain receipts.</summary>
+public sealed class PlainTicketReceiptTests(PaymentsFactory api) : IClassFixture<PaymentsFactory>
+{
+    [Fact]
+    public async Task Without_a_registration_number_the_PDF_is_a_plain_receipt()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession(priceYen: 3_300));
+        var buyer = await api.MemberAsync();
+        var hold = await buyer.Client.PostAsync<RegistrationView>($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }, 202);
+        await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", hold.CheckoutUrl!.Split('/')[^1], hold.Id), 200);
+
+        var receipt = Assert.Single(await buyer.Client.GetAsync<List<Receipts.ReceiptView>>("/api/me/receipts"));
+        Assert.False(receipt.Qualified);
+        var text = TicketReceiptTests.TextOf(await buyer.Client.GetByteArrayAsync($"/api/receipts/{receipt.Id}.pdf"));
+        Assert.StartsWith("領収書", text);
+        Assert.DoesNotContain("適格", text.Replace("適格請求書発行事業者の登録はありません", ""));
+        Assert.DoesNotContain("登録番号: T", text);
+        Assert.Contains("10%対象 ¥3,300（うち消費税 ¥300）", text);
     }
 }

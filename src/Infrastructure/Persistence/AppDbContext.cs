@@ -44,6 +44,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<Domain.Memberships.MembershipPayment> MembershipPayments => Set<Domain.Memberships.MembershipPayment>();
     public DbSet<Domain.Receipts.Receipt> Receipts => Set<Domain.Receipts.Receipt>();
     public DbSet<ReceiptSequence> ReceiptSequences => Set<ReceiptSequence>();
+    public DbSet<Domain.Receipts.ReceiptDocument> ReceiptDocuments => Set<Domain.Receipts.ReceiptDocument>();
     public DbSet<MatchmakingMeeting> MatchmakingMeetings => Set<MatchmakingMeeting>();
     public DbSet<MatchmakingSelection> MatchmakingSelections => Set<MatchmakingSelection>();
     public DbSet<ProcessedStripeEvent> ProcessedStripeEvents => Set<ProcessedStripeEvent>();

@@ -7,6 +7,7 @@ using Assemble.Domain.Memberships;
 using Assemble.Domain.Payments;
 using Assemble.Domain.Receipts;
 using Assemble.Infrastructure.Persistence;
+using Assemble.Infrastructure.Receipts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,9 @@ public sealed class ReceiptOptions
 
     /// <summary>適格請求書発行事業者の登録番号 (T and 13 digits), or empty for an issuer not registered: plain receipts then.</summary>
     public string? RegistrationNumber { get; set; }
+
+    /// <summary>The font receipts' PDFs are set in and embed: IPAex Gothic, from Debian's <c>fonts-ipaexfont-gothic</c>.</summary>
+    public string FontPath { get; set; } = "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf";
 
     /// <summary>A refund below this (tax included) needs no return invoice.</summary>
     public int ReturnInvoiceThresholdYen { get; set; } = 10_000;
@@ -54,6 +58,7 @@ public static class Receipts
             .Validate(o => !string.IsNullOrWhiteSpace(o.IssuerName), "Receipts:IssuerName is required.")
             .Validate(o => o.ReturnInvoiceThresholdYen >= 0, "Receipts:ReturnInvoiceThresholdYen is whole yen, 0 or more.")
             .ValidateOnStart();
+        services.AddSingleton(sp => new ReceiptPdf(sp.GetRequiredService<IOptions<ReceiptOptions>>().Value.FontPath));
         return services;
     }
 
@@ -78,7 +83,7 @@ public static class Receipts
         DateTimeOffset now, CancellationToken ct)
     {
         var ticketType = e.TicketTypes.Single(t => t.Id == registration.TicketTypeId);
-        var description = $"{e.Title}（{ticketType.Name}）{TimeZoneInfo.ConvertTime(e.StartsAt, TimeZoneInfo.FindSystemTimeZoneById(e.TimeZone)):yyyy/MM/dd}" + (registration.Quantity > 1 ? $" × {registration.Quantity}" : "");
+        var description = $"{e.Title}（{ticketType.Name}） {TimeZoneInfo.ConvertTime(e.StartsAt, TimeZoneInfo.FindSystemTimeZoneById(e.TimeZone)):yyyy/MM/dd}" + (registration.Quantity > 1 ? $" × {registration.Quantity}" : "");
         return IssueSaleAsync(db, options, payment.MemberId, payment.Id, MembershipPayment.DayInJapan(now), [new ReceiptItem(description, payment.AmountYen, ticketType.Tax)], now, ct);
     }
 
@@ -120,6 +125,46 @@ public static class Receipts
             .WithName("GetReceipt").WithSummary("Get a receipt").ProducesProblems(401, 404)
             .WithDescription("The payer and admins: the receipt as issued (a qualified invoice when the issuer is registered: its number, the amount and tax per rate). Anyone else gets 404 `receipt.not_found`.");
 
+        group.MapGet("/receipts/{id:guid}.pdf", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
+                Guid id, ClaimsPrincipal user, AppDbContext db, ReceiptPdf pdf, TimeProvider time, HttpContext http, ILogger<ReceiptPdf> log, CancellationToken ct) =>
+            {
+                var now = time.GetUtcNow();
+                // Locked, as the addressee change is: the first download fixes the addressee the PDF carries.
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                var receipt = await db.Receipts.FromSql($"SELECT * FROM receipts WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(ct);
+                if (receipt is null || (receipt.PayerId != user.RequiredMemberId() && !user.IsAdmin())) return NotFound.ToProblem();
+                var document = await db.ReceiptDocuments.AsNoTracking().SingleOrDefaultAsync(d => d.ReceiptId == id, ct);
+                if (document is null)
+                {
+                    var original = receipt.ReissueOf is { } of
+                        ? (await db.Receipts.AsNoTracking().SingleAsync(r => r.Id == of, ct)).Number.ToString()
+                        : null;
+                    byte[] bytes;
+                    try
+                    {
+                        bytes = pdf.Render(receipt, original);
+                    }
+                    catch (IOException exception)
+                    {
+                        log.LogError(exception, "The receipt font could not be read (Receipts:FontPath); no receipt PDF can be made.");
+                        return PdfUnavailable.ToProblem();
+                    }
+                    document = ReceiptDocument.Of(id, bytes, now);
+                    db.ReceiptDocuments.Add(document);
+                    receipt.MarkDownloaded(now);
+                    await db.SaveChangesAsync(ct);
+                }
+                await transaction.CommitAsync(ct);
+                http.Response.Headers.ETag = $"\"{document.Sha256}\"";
+                http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(document.Sha256))}:";
+                http.Response.Headers.CacheControl = "private, no-cache";
+                return TypedResults.File(document.Pdf, "application/pdf", $"receipt-{receipt.Number}.pdf");
+            })
+            .WithName("GetReceiptPdf").WithSummary("Get a receipt as PDF").ProducesBinary("application/pdf").ProducesProblems(401, 404, 503)
+            .WithDescription("The payer and admins: the receipt as a PDF (A4, Japanese). It is made at the first download and kept as made, with its SHA-256 "
+                + "(the ETag, and Repr-Digest per RFC 9530); from then on a new addressee means a reissue. Anyone else gets 404 `receipt.not_found`; "
+                + "503 `receipt.pdf_unavailable` when the server lacks its font.");
+
         group.MapPut("/receipts/{id:guid}/addressee", async Task<Results<Ok<ReceiptView>, Created<ReceiptView>, ProblemHttpResult>> (
                 Guid id, AddresseeRequest request, ClaimsPrincipal user, AppDbContext db, TimeProvider time, CancellationToken ct) =>
             {
@@ -147,4 +192,7 @@ public static class Receipts
     }
 
     private static readonly Error NotFound = new("receipt.not_found", "No receipt of yours has this id.", ErrorKind.NotFound);
+
+    private static readonly Error PdfUnavailable = new("receipt.pdf_unavailable",
+        "The receipt's PDF cannot be made right now (the server lacks its font). The receipt itself is safe: try again later.", ErrorKind.Unavailable);
 }

@@ -1438,6 +1438,37 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.ToTable("receipts", (string)null);
                 });
 
+            modelBuilder.Entity("Assemble.Domain.Receipts.ReceiptDocument", b =>
+                {
+                    b.Property<Guid>("ReceiptId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("receipt_id");
+
+                    b.Property<byte[]>("Pdf")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("pdf");
+
+                    b.Property<DateTimeOffset>("RenderedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("rendered_at");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character(64)")
+                        .HasColumnName("sha256")
+                        .IsFixedLength();
+
+                    b.HasKey("ReceiptId")
+                        .HasName("pk_receipt_documents");
+
+                    b.ToTable("receipt_documents", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_receipt_documents_sha256", "sha256 ~ '^[0-9a-f]{64}$'");
+                        });
+                });
+
             modelBuilder.Entity("Assemble.Domain.Referrals.Introduction", b =>
                 {
                     b.Property<Guid>("Id")
@@ -2415,6 +2446,16 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_refunds_payments_payment_id");
+                });
+
+            modelBuilder.Entity("Assemble.Domain.Receipts.ReceiptDocument", b =>
+                {
+                    b.HasOne("Assemble.Domain.Receipts.Receipt", null)
+                        .WithOne()
+                        .HasForeignKey("Assemble.Domain.Receipts.ReceiptDocument", "ReceiptId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_receipt_documents_receipts_receipt_id");
                 });
 
             modelBuilder.Entity("Assemble.Domain.Referrals.Introduction", b =>
