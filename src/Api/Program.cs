@@ -88,7 +88,9 @@ app.MapMatchmakingEndpoints();
 app.MapPrivacyEndpoints();
 app.MapMembershipPlans();
 app.MapMembershipDues();
+app.MapMembershipRoll();
 app.MapReceipts();
+app.MapReceiptArchive();
 app.MapJobsDashboard();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);

@@ -1,3 +1,4 @@
+using Assemble.Api.Common;
 using System.Net.Http.Json;
 using Assemble.Api.Features.Memberships;
 using Assemble.Api.IntegrationTests.Infrastructure;
@@ -176,6 +177,94 @@ public sealed class ReceiptTests(RegisteredIssuerFactory api) : IClassFixture<Re
         var numbers = await api.DbAsync(db => db.Receipts.Where(r => ids.Contains(r.PayerId)).Select(r => r.Sequence).OrderBy(s => s).ToListAsync());
         Assert.Equal(Enumerable.Range(before + 1, 200), numbers);
         Assert.Equal(before + 200, await api.DbAsync(db => db.ReceiptSequences.Where(s => s.Year == Today.Year).Select(s => s.Last).SingleAsync()));
+    }
+}
+
+/// <summary>The treasurer's archive: found by date, amount, addressee and kind; as CSV one row per receipt and rate.</summary>
+public sealed class ReceiptArchiveTests(RegisteredIssuerFactory api) : IClassFixture<RegisteredIssuerFactory>
+{
+    private static DateOnly Today => MembershipPayment.DayInJapan(DateTimeOffset.UtcNow);
+
+    [Fact]
+    public async Task The_archive_finds_receipts_by_date_amount_and_addressee_and_exports_them()
+    {
+        var admin = await api.AdminAsync();
+        var code = "plan-" + Guid.NewGuid().ToString("N")[..8];
+        await admin.Client.PutAsync<MembershipPlans.MembershipPlanView>($"/api/admin/membership/plans/{code}",
+            new { name = "正会員", priceYen = 8_800, professions = Array.Empty<string>(), validity = "twelveMonths", tax = "standard", offered = true }, 201);
+        var tag = "診療所" + Guid.NewGuid().ToString("N")[..6];
+        var members = await api.MembersAsync(3);
+        var paid = new[] { (Today.AddDays(-40), 8_800), (Today.AddDays(-10), 12_000), (Today, 3_000) };
+        for (var i = 0; i < 3; i++)
+            await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{members[i].Id}/membership/payments",
+                new { planCode = code, paidOn = paid[i].Item1, amountYen = paid[i].Item2 }), 201);
+        for (var i = 0; i < 3; i++)
+        {
+            var mine = Assert.Single(await members[i].Client.GetAsync<List<Receipts.ReceiptView>>("/api/me/receipts"));
+            await Expect.StatusAsync(await members[i].Client.PutAsJsonAsync($"/api/receipts/{mine.Id}/addressee", new { addressee = $"医療法人 {tag} {i}" }), 200);
+        }
+
+        async Task<List<int>> Totals(string query)
+            => (await admin.Client.GetAsync<Page<Receipts.ReceiptView>>($"/api/admin/receipts?addressee={Uri.EscapeDataString(tag)}&{query}")).Items.Select(r => r.TotalYen).ToList();
+        Assert.Equal([8_800, 12_000, 3_000], await Totals(""));
+        Assert.Equal([8_800, 12_000], await Totals("minYen=5000&maxYen=12000"));
+        Assert.Equal([12_000, 3_000], await Totals($"from={Today.AddDays(-10):yyyy-MM-dd}&to={Today:yyyy-MM-dd}"));
+        Assert.Equal([3_000], await Totals($"from={Today:yyyy-MM-dd}&kind=sale"));
+        Assert.Empty(await Totals("kind=return"));
+        var firstPage = await admin.Client.GetAsync<Page<Receipts.ReceiptView>>($"/api/admin/receipts?addressee={Uri.EscapeDataString(tag)}&limit=2");
+        Assert.Equal(2, firstPage.Items.Count);
+        Assert.Equal([3_000], (await admin.Client.GetAsync<Page<Receipts.ReceiptView>>($"/api/admin/receipts?addressee={Uri.EscapeDataString(tag)}&cursor={firstPage.NextCursor}")).Items.Select(r => r.TotalYen));
+
+        var csv = System.Text.Encoding.UTF8.GetString(await admin.Client.GetByteArrayAsync($"/api/admin/receipts.csv?addressee={Uri.EscapeDataString(tag)}&minYen=10000")).TrimStart('\uFEFF');
+        var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("番号,種別,適格請求書,取引年月日", lines[0]);
+        var row = Assert.Single(lines.Skip(1)).Split(',');
+        Assert.Equal(["領収", "はい", Today.AddDays(-10).ToString("yyyy-MM-dd"), $"医療法人 {tag} 1", "課税(標準税率)", "10", "12000", "1090", "12000"],
+            row[1..4].Concat(row[5..11]));
+
+        await Expect.FieldErrorAsync(await admin.Client.GetAsync($"/api/admin/receipts?from={Today:yyyy-MM-dd}&to={Today.AddDays(-1):yyyy-MM-dd}"), "to");
+        await Expect.FieldErrorAsync(await admin.Client.GetAsync("/api/admin/receipts?minYen=-1"), "minYen");
+        await Expect.FieldErrorAsync(await admin.Client.GetAsync("/api/admin/receipts?kind=invoice"), "kind");
+        await Expect.StatusAsync(await members[0].Client.GetAsync("/api/admin/receipts"), 403);
+        await Expect.StatusAsync(await members[0].Client.GetAsync("/api/admin/receipts.csv"), 403);
+    }
+
+    [Fact]
+    public async Task The_roll_lists_each_payer_by_standing_and_exports_it_for_the_treasurer()
+    {
+        var admin = await api.AdminAsync();
+        var code = "plan-" + Guid.NewGuid().ToString("N")[..8];
+        await admin.Client.PutAsync<MembershipPlans.MembershipPlanView>($"/api/admin/membership/plans/{code}",
+            new { name = "学生会員", priceYen = 3_000, professions = Array.Empty<string>(), validity = "twelveMonths", tax = "outOfScope", offered = true }, 201);
+        var (active, grace, lapsed) = (await api.MemberAsync(), await api.MemberAsync(), await api.MemberAsync());
+        foreach (var (member, day) in new[] { (active, Today), (grace, Today.AddMonths(-12).AddDays(-3)), (lapsed, Today.AddMonths(-15)) })
+            await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/membership/payments", new { planCode = code, paidOn = day, amountYen = 3_000 }), 201);
+
+        async Task<List<MembershipRoll.MembershipLine>> Roll(string status)
+        {
+            var lines = new List<MembershipRoll.MembershipLine>();
+            string? cursor = null;
+            do
+            {
+                var page = await admin.Client.GetAsync<Page<MembershipRoll.MembershipLine>>($"/api/admin/memberships?status={status}&limit=100{(cursor is null ? "" : "&cursor=" + cursor)}");
+                lines.AddRange(page.Items);
+                cursor = page.NextCursor;
+            } while (cursor is not null);
+            return lines;
+        }
+        var ours = new[] { active.Id, grace.Id, lapsed.Id };
+        Assert.Equal([active.Id], (await Roll("active")).Select(l => l.MemberId).Intersect(ours));
+        var graceLine = Assert.Single(await Roll("grace"), l => ours.Contains(l.MemberId));
+        Assert.Equal((grace.Id, code, Today.AddMonths(-12).AddDays(-3).AddMonths(12).AddDays(-1).AddDays(30)), (graceLine.MemberId, graceLine.PlanCode, graceLine.GraceEndsOn!.Value));
+        Assert.Equal([lapsed.Id], (await Roll("lapsed")).Select(l => l.MemberId).Intersect(ours));
+
+        var csv = System.Text.Encoding.UTF8.GetString(await admin.Client.GetByteArrayAsync("/api/admin/memberships.csv?status=active"));
+        Assert.Contains($"{active.Id},", csv);
+        Assert.Contains(",有効,", csv);
+        Assert.DoesNotContain(grace.Id.ToString(), csv);
+        await Expect.FieldErrorAsync(await admin.Client.GetAsync("/api/admin/memberships?status=gold"), "status");
+        await Expect.StatusAsync(await active.Client.GetAsync("/api/admin/memberships"), 403);
+        await Expect.StatusAsync(await active.Client.GetAsync("/api/admin/memberships.csv"), 403);
     }
 }
 

@@ -60,7 +60,8 @@ public sealed class Receipt
 
     public List<ReceiptItem> Items { get; private set; } = [];
     public List<TaxLine> Taxes { get; private set; } = [];
-    public int TotalYen => Items.Sum(i => i.AmountYen);
+    /// <summary>The items' sum, tax included; stored so that the treasurer's archive can search by amount.</summary>
+    public int TotalYen { get; private set; }
 
     /// <summary>The receipt this one reissues with a new addressee.</summary>
     public Guid? ReissueOf { get; private set; }
@@ -85,7 +86,7 @@ public sealed class Receipt
             Id = id, Year = number.Year, Sequence = number.Sequence, Kind = kind, PayerId = payerId, PaymentId = paymentId, Issuer = issuer,
             Addressee = Clean(addressee) ?? throw new ArgumentException("An addressee is one line of 1 to 100 characters.", nameof(addressee)),
             TransactionOn = transactionOn, OriginalSaleOn = originalSaleOn, RefundId = refundId, Items = [.. items],
-            Taxes = [.. TaxRates.Summarize(items.Select(i => (i.Category, i.AmountYen)))], IssuedAt = now,
+            Taxes = [.. TaxRates.Summarize(items.Select(i => (i.Category, i.AmountYen)))], TotalYen = items.Sum(i => i.AmountYen), IssuedAt = now,
         };
     }
 

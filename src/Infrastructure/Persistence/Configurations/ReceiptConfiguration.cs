@@ -12,7 +12,6 @@ public sealed class ReceiptConfiguration : IEntityTypeConfiguration<Receipt>
         builder.HasKey(r => r.Id);
         builder.Property(r => r.Id).ValueGeneratedNever();
         builder.Ignore(r => r.Number);
-        builder.Ignore(r => r.TotalYen);
         builder.Ignore(r => r.IsQualified);
         builder.Property(r => r.Kind).HasConversion<string>().HasMaxLength(20);
         builder.Property(r => r.Addressee).HasMaxLength(Receipt.MaxAddresseeLength);
@@ -24,5 +23,6 @@ public sealed class ReceiptConfiguration : IEntityTypeConfiguration<Receipt>
         builder.HasIndex(r => r.PaymentId).IsUnique().HasFilter("kind = 'Sale' AND reissue_of IS NULL").HasDatabaseName("ix_receipts_one_sale_per_payment");
         builder.HasIndex(r => r.RefundId).IsUnique().HasFilter("reissue_of IS NULL").HasDatabaseName("ix_receipts_one_return_per_refund");
         builder.HasIndex(r => new { r.PayerId, r.Id });
+        builder.HasIndex(r => new { r.TransactionOn, r.Id }); // the archive's search by date
     }
 }

@@ -1407,6 +1407,10 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("taxes");
 
+                    b.Property<int>("TotalYen")
+                        .HasColumnType("integer")
+                        .HasColumnName("total_yen");
+
                     b.Property<DateOnly>("TransactionOn")
                         .HasColumnType("date")
                         .HasColumnName("transaction_on");
@@ -1430,6 +1434,9 @@ namespace Assemble.Infrastructure.Persistence.Migrations
 
                     b.HasIndex("PayerId", "Id")
                         .HasDatabaseName("ix_receipts_payer_id_id");
+
+                    b.HasIndex("TransactionOn", "Id")
+                        .HasDatabaseName("ix_receipts_transaction_on_id");
 
                     b.HasIndex("Year", "Sequence")
                         .IsUnique()
