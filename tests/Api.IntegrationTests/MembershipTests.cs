@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Assemble.Api.Common;
 using System.Net.Http.Json;
 using Assemble.Api.Features.Memberships;
@@ -66,6 +67,33 @@ public sealed class MembershipTests(EventsFactory api) : IClassFixture<EventsFac
         var lapsed = await api.MemberAsync();
         await Expect.StatusAsync(await TransferAsync(admin, lapsed.Id, plan, Today.AddMonths(-14)), 201);
         Assert.Equal(MembershipStatus.Lapsed, (await lapsed.Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership")).Status);
+    }
+
+    [Fact]
+    public async Task Renewal_reminders_go_out_once_thirty_and_seven_days_before_and_not_after_a_renewal()
+    {
+        var admin = await api.AdminAsync();
+        var plan = await PlanAsync(admin);
+        var (member, renewed) = (await api.MemberAsync(), await api.MemberAsync());
+        var paid = await (await TransferAsync(admin, member.Id, plan, Today)).ReadAsync<MembershipDues.MembershipPaymentView>(201);
+        await Expect.StatusAsync(await TransferAsync(admin, renewed.Id, plan, Today), 201);
+        await Expect.StatusAsync(await TransferAsync(admin, renewed.Id, plan, Today), 201); // next year's, paid early
+        var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
+        // Noon in Tokyo on the given day.
+        async Task RunOn(DateOnly day) => await MembershipReminders.RunOnceAsync(scopes, new DateTimeOffset(day.ToDateTime(new TimeOnly(3, 0)), TimeSpan.Zero), CancellationToken.None);
+        Task<List<string>> Subjects(TestMember m) => api.DbAsync(db => db.OutboxEmails.Where(o => o.To == m.Email && o.Subject.Contains("会員期限")).OrderBy(o => o.CreatedAt).Select(o => o.Subject).ToListAsync());
+
+        await RunOn(paid.EndsOn.AddDays(-31));
+        Assert.Empty(await Subjects(member));
+        await RunOn(paid.EndsOn.AddDays(-30));
+        await RunOn(paid.EndsOn.AddDays(-30));
+        await RunOn(paid.EndsOn.AddDays(-29));
+        Assert.Equal(["【Assemble】会員期限のお知らせ（あと30日）"], await Subjects(member));
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => RunOn(paid.EndsOn.AddDays(-7))));
+        Assert.Equal(["【Assemble】会員期限のお知らせ（あと30日）", "【Assemble】会員期限のお知らせ（あと7日）"], await Subjects(member));
+        var mail = await api.DbAsync(db => db.OutboxEmails.Where(o => o.To == member.Email && o.Subject.Contains("あと7日")).Select(o => o.TextBody).SingleAsync());
+        Assert.Contains($"{paid.EndsOn.Year}年{paid.EndsOn.Month}月{paid.EndsOn.Day}日", mail);
+        Assert.Empty(await Subjects(renewed));
     }
 
     [Fact]

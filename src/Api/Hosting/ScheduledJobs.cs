@@ -161,7 +161,8 @@ public static class ScheduledJobs
     }
 
     /// <summary>
-    /// The safety net behind <see cref="OutboxRun"/>: domain events into mail, due reminders into mail, then the
+    /// The safety net behind <see cref="OutboxRun"/>: domain events into mail, due reminders (of events and of
+    /// membership renewals) into mail, then the
     /// outbox out. Runs may overlap (a long send on one node, the next firing on another): every step claims its rows
     /// with SKIP LOCKED or ON CONFLICT, so overlapping runs share a large fan-out instead of queueing behind it.
     /// </summary>
@@ -173,6 +174,7 @@ public static class ScheduledJobs
         {
             await Notifier.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
             await ReminderMailer.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
+            await Features.Memberships.MembershipReminders.RunOnceAsync(scopes, time.GetUtcNow(), cancellationToken);
             await OutboxDispatcher.RunAsync(scopes, time.GetUtcNow(), options.Value, cancellationToken);
         }
     }

@@ -68,9 +68,16 @@ public static class MembershipStanding
         };
     }
 
-    /// <summary>Whether a renewal reminder is due on <paramref name="day"/>: the paid time runs out a reminder's days later.</summary>
-    public static int? ReminderDue(IEnumerable<MembershipPeriod> periods, DateOnly day)
-        => PaidUntil(periods, day) is { } until && ReminderDaysBefore.Contains(until.DayNumber - day.DayNumber)
-            ? until.DayNumber - day.DayNumber
-            : null;
+    /// <summary>
+    /// The renewal reminder whose window <paramref name="day"/> is in, with the day the paid time runs out: the
+    /// 30-day one from 30 days before, the 7-day one from 7 days before, until the last paid day. A window, not a
+    /// day, so that a reminder a run missed goes out the next day; the sender records each (member, until, days)
+    /// once. Null while no reminder is due (more than 30 days left, or not active, or a renewal already paid).
+    /// </summary>
+    public static (int DaysBefore, DateOnly PaidUntil)? ReminderDue(IEnumerable<MembershipPeriod> periods, DateOnly day)
+    {
+        if (PaidUntil(periods, day) is not { } until) return null;
+        var left = until.DayNumber - day.DayNumber;
+        return ReminderDaysBefore.Where(d => left <= d).Order().Select(d => ((int, DateOnly)?)(d, until)).FirstOrDefault();
+    }
 }

@@ -34,6 +34,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options)
     public DbSet<PaymentProblem> PaymentProblems => Set<PaymentProblem>();
     public DbSet<OutboxEmail> OutboxEmails => Set<OutboxEmail>();
     public DbSet<ReminderSend> ReminderSends => Set<ReminderSend>();
+    public DbSet<MembershipReminderSend> MembershipReminderSends => Set<MembershipReminderSend>();
     public DbSet<MailPreference> MailPreferences => Set<MailPreference>();
     public DbSet<VocabularyTerm> VocabularyTerms => Set<VocabularyTerm>();
     public DbSet<PracticeProfile> PracticeProfiles => Set<PracticeProfile>();

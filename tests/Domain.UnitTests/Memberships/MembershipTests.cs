@@ -76,12 +76,16 @@ public sealed class MembershipTests
     public void Renewal_reminders_fall_thirty_and_seven_days_before_the_paid_time_runs_out_and_not_while_a_renewal_is_paid()
     {
         List<MembershipPeriod> paid = [P("2026-04-01", "2027-03-31")];
-        Assert.Equal(30, MembershipStanding.ReminderDue(paid, D("2027-03-01")));
-        Assert.Equal(7, MembershipStanding.ReminderDue(paid, D("2027-03-24")));
-        Assert.Null(MembershipStanding.ReminderDue(paid, D("2027-03-02")));
+        var end = D("2027-03-31");
+        Assert.Null(MembershipStanding.ReminderDue(paid, D("2027-02-28")));
+        Assert.Equal((30, end), MembershipStanding.ReminderDue(paid, D("2027-03-01")));
+        Assert.Equal((30, end), MembershipStanding.ReminderDue(paid, D("2027-03-02"))); // a missed day catches up
+        Assert.Equal((7, end), MembershipStanding.ReminderDue(paid, D("2027-03-24")));
+        Assert.Equal((7, end), MembershipStanding.ReminderDue(paid, D("2027-03-31")));
+        Assert.Null(MembershipStanding.ReminderDue(paid, D("2027-04-01")));
         paid.Add(P("2027-04-01", "2028-03-31"));
         Assert.Null(MembershipStanding.ReminderDue(paid, D("2027-03-24")));
-        Assert.Equal(30, MembershipStanding.ReminderDue(paid, D("2028-03-01")));
+        Assert.Equal((30, D("2028-03-31")), MembershipStanding.ReminderDue(paid, D("2028-03-01")));
     }
 
     [Fact]

@@ -1960,6 +1960,30 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.ToTable("mail_preferences", (string)null);
                 });
 
+            modelBuilder.Entity("Assemble.Infrastructure.Persistence.Configurations.MembershipReminderSend", b =>
+                {
+                    b.Property<Guid>("MemberId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("member_id");
+
+                    b.Property<DateOnly>("PaidUntil")
+                        .HasColumnType("date")
+                        .HasColumnName("paid_until");
+
+                    b.Property<int>("DaysBefore")
+                        .HasColumnType("integer")
+                        .HasColumnName("days_before");
+
+                    b.Property<DateTimeOffset>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.HasKey("MemberId", "PaidUntil", "DaysBefore")
+                        .HasName("pk_membership_reminder_sends");
+
+                    b.ToTable("membership_reminder_sends", (string)null);
+                });
+
             modelBuilder.Entity("Assemble.Infrastructure.Persistence.Configurations.ProcessedStripeEvent", b =>
                 {
                     b.Property<string>("Id")
@@ -2520,6 +2544,16 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_mail_preferences_users_member_id");
+                });
+
+            modelBuilder.Entity("Assemble.Infrastructure.Persistence.Configurations.MembershipReminderSend", b =>
+                {
+                    b.HasOne("Assemble.Infrastructure.Identity.AppUser", null)
+                        .WithMany()
+                        .HasForeignKey("MemberId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_membership_reminder_sends_users_member_id");
                 });
 
             modelBuilder.Entity("Assemble.Infrastructure.Persistence.Configurations.ReminderSend", b =>
