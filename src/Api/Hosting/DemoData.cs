@@ -1,4 +1,10 @@
+using Assemble.Api.Features.Memberships;
+using Assemble.Api.Features.Receipts;
 using Assemble.Domain.Credentials;
+using Assemble.Domain.Memberships;
+using Assemble.Domain.Payments;
+using Assemble.Domain.Receipts;
+using Microsoft.Extensions.Options;
 using Assemble.Domain.Events;
 using Assemble.Infrastructure.Identity;
 using Assemble.Domain.Members;
@@ -12,7 +18,8 @@ namespace Assemble.Api.Hosting;
 /// Demo data for Development: an admin, two organizers and twenty members across professions, some with verified
 /// credentials. Runs once (when the demo admin does not exist yet) and prints every password that one time.
 /// </summary>
-public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserManager<Infrastructure.Identity.AppUser> users, TimeProvider time)
+public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserManager<Infrastructure.Identity.AppUser> users, TimeProvider time,
+    IOptions<ReceiptOptions> receiptOptions)
 {
     public const string AdminEmail = "admin@assemble.example";
 
@@ -82,6 +89,7 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
             db.Credentials.Add(credential);
         }
         await db.SaveChangesAsync();
+        await SeedMembershipsAsync(admin.Id, now);
         await SeedEventsAsync(now);
         await SeedReferralBoardAsync(admin.Id, now);
         return created;
@@ -174,9 +182,44 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
         await db.SaveChangesAsync();
     }
 
-    /// <summary>A study session with a few attendees, a live supervision with its panel, a coaching cohort and a draft meetup.</summary>
+    /// <summary>
+    /// Two plans, and members in each standing, paid by recorded bank transfers with their receipts: active (four
+    /// 正会員 this fiscal year, one 一般会員), in grace (paid time ended ten days ago) and lapsed (three months ago).
+    /// </summary>
+    private async Task SeedMembershipsAsync(Guid adminId, DateTimeOffset now)
+    {
+        Profession[] professionals = [Profession.ClinicalPsychologist, Profession.CertifiedPublicPsychologist, Profession.Psychiatrist, Profession.Physician,
+            Profession.CertifiedSocialWorker, Profession.PsychiatricSocialWorker, Profession.Nurse, Profession.PublicHealthNurse];
+        var regular = MembershipPlan.Define("regular", new PlanTerms("正会員", 8_800, professionals, PlanValidity.FiscalYear, TaxCategory.OutOfScope, true), now).Value!;
+        var general = MembershipPlan.Define("general", new PlanTerms("一般会員", 5_500, [], PlanValidity.TwelveMonths, TaxCategory.OutOfScope, true), now).Value!;
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        db.MembershipPlans.AddRange(regular, general);
+        var today = MembershipPayment.DayInJapan(now);
+        var ids = await db.Users.Where(u => u.Email!.EndsWith("@assemble.example")).ToDictionaryAsync(u => u.Email!, u => u.Id);
+        (string Email, MembershipPlan Plan, DateOnly PaidOn)[] paid =
+        [
+            ("member01@assemble.example", regular, today.AddDays(-20)), ("member02@assemble.example", regular, today.AddDays(-20)),
+            ("member03@assemble.example", regular, today.AddDays(-5)), ("member19@assemble.example", regular, today),
+            ("member10@assemble.example", general, today.AddDays(-60)),
+            ("member11@assemble.example", general, today.AddMonths(-12).AddDays(-10)), // in grace
+            ("member13@assemble.example", general, today.AddMonths(-15)), // lapsed
+        ];
+        foreach (var (email, plan, paidOn) in paid)
+        {
+            var person = People.Single(p => p.Email == email);
+            var payment = MembershipPayment.RecordTransfer(Guid.CreateVersion7(now), ids[email], person.Verified ? [person.Profession] : [], plan, [], paidOn,
+                plan.PriceYen, "ﾃﾞﾓ ﾌﾘｺﾐ", adminId, fiscalYearStartMonth: 4, MembershipStanding.DefaultGraceDays, now).Value!;
+            db.MembershipPayments.Add(payment);
+            await Receipts.IssueSaleAsync(db, receiptOptions.Value, ids[email], payment.Id, payment.PaidOn, [MembershipDues.ReceiptItemOf(plan, payment)], now, CancellationToken.None);
+        }
+        await db.SaveChangesAsync();
+        await transaction.CommitAsync();
+    }
+
+    /// <summary>A study session with a few attendees, a live supervision with its panel and two paid seats, a coaching cohort and a draft meetup.</summary>
     private async Task SeedEventsAsync(DateTimeOffset now)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(); // receipt numbers are taken in the transaction that issues them
         var ids = await db.Users.Where(u => u.Email!.EndsWith("@assemble.example")).ToDictionaryAsync(u => u.Email!, u => u.Id);
         Guid Id(string email) => ids[email];
         var tokyo = TimeSpan.FromHours(9);
@@ -206,7 +249,7 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
             "支援記録をどう書くか、実際の記録例をもとに学びます。", [(null, At(14, 19), At(14, 21))], null, 40, 0, null, false,
             [new Speaker(Id("member13@assemble.example"), "吉田 麻衣", "臨床心理士", "仙台心理臨床センター", SpeakerRole.Speaker)],
             [new Question(Guid.CreateVersion7(now), "普段の所属機関の種別を教えてください", QuestionKind.SingleChoice, ["医療", "福祉", "教育", "産業", "その他"], false)], true);
-        Make("organizer1@assemble.example", EventKind.LiveSupervision, EventFormat.Hybrid, "【精神科医VS臨床心理士】ライブスーパーヴィジョン",
+        var live = Make("organizer1@assemble.example", EventKind.LiveSupervision, EventFormat.Hybrid, "【精神科医VS臨床心理士】ライブスーパーヴィジョン",
             "精神科医と臨床心理士が一つの匿名化された事例をもとに意見を交わします。", [(null, At(30, 14), At(30, 17))],
             new Venue("Assemble 会議室", "東京都千代田区丸の内1-1-1", Prefecture.Tokyo), 60, 4000, 3500, false,
             [new Speaker(Id("member01@assemble.example"), "阿部 健一", "精神科医", "あべメンタルクリニック", SpeakerRole.Panelist),
@@ -214,8 +257,24 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
         Make("organizer2@assemble.example", EventKind.CoachingCohort, EventFormat.Online, "キャリアコーチング 第一期",
             "支援職としての強みと価値観を見つめ直す、4回の少人数プログラムです。",
             Enumerable.Range(0, 4).Select(i => ((string?)$"第{i + 1}回", At(21 + 7 * i, 20), At(21 + 7 * i, 22))).ToList(), null, 8, 30000, null, true, [], [], true);
-        Make("organizer2@assemble.example", EventKind.Meetup, EventFormat.InPerson, "大阪 支援職交流会", "職種をこえて気軽に話しましょう。",
+        var meetup = Make("organizer2@assemble.example", EventKind.Meetup, EventFormat.InPerson, "大阪 支援職交流会", "職種をこえて気軽に話しましょう。",
             [(null, At(45, 19), At(45, 21))], new Venue("梅田の貸会議室", "大阪市北区梅田", Prefecture.Osaka), 30, 1000, 500, false, [], [], false);
+        meetup.DefineTicketType(null, "会員限定 懇親会付き", 3000, null, 10, null, null, 1, "ticketTypes[1]", now, membersOnly: true);
+
+        // Two paid seats at the live supervision, settled with their receipts: a 正会員 at the member price, a non-member at the full price.
+        foreach (var (email, member) in new[] { ("member03@assemble.example", true), ("member12@assemble.example", false) })
+        {
+            var person = People.Single(p => p.Email == email);
+            var ticket = live.TicketTypes[0];
+            live.TryTakeSeats(ticket.Id, 1);
+            var registration = Registration.Start(live, new RegistrationAttempt(Id(email), true, [person.Profession], member, ticket.Id, 1, [], true), now);
+            var payment = Payment.Start(registration.Id, live.Id, Id(email), registration.AmountYen, now);
+            payment.MarkPaid($"pi_demo_{registration.Id:N}", now);
+            registration.ConfirmPayment(now);
+            db.Registrations.Add(registration);
+            db.Payments.Add(payment);
+            await Receipts.IssueTicketSaleAsync(db, receiptOptions.Value, live, registration, payment, now, CancellationToken.None);
+        }
 
         foreach (var email in new[] { "member03@assemble.example", "member07@assemble.example", "member19@assemble.example" })
         {
@@ -223,6 +282,7 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
             db.Registrations.Add(Registration.Start(study, new RegistrationAttempt(Id(email), true, [], false, study.TicketTypes[0].Id, 1, [], false), now));
         }
         await db.SaveChangesAsync();
+        await transaction.CommitAsync();
     }
 
     private static List<string> InterestsFor(Profession profession) => profession switch

@@ -79,7 +79,7 @@ public static class MembershipDues
                 var payment = recorded.Value!;
                 db.MembershipPayments.Add(payment);
                 await Receipts.Receipts.IssueSaleAsync(db, receiptOptions.Value, id, payment.Id, payment.PaidOn,
-                    [new Domain.Receipts.ReceiptItem($"{plan.Name} 会費 ({payment.StartsOn:yyyy/MM/dd}–{payment.EndsOn:yyyy/MM/dd})", payment.AmountYen, plan.Tax)], now, ct);
+                    [ReceiptItemOf(plan, payment)], now, ct);
                 db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "membership.transfer_recorded", "membership_payment", payment.Id, now,
                     $"{plan.Code}:{payment.AmountYen}:{payment.StartsOn:yyyy-MM-dd}..{payment.EndsOn:yyyy-MM-dd}", subjectId: id));
                 await db.SaveChangesAsync(ct);
@@ -92,6 +92,10 @@ public static class MembershipDues
             .WithDescription("Admins: a 銀行振込 of dues, with the day it arrived (today or earlier, in Japan) and the bank's reference. The period chains on from what the member paid before (an early renewal, or one in grace, continues without a gap). "
                 + "404 `member.not_found`; 422 `membership.not_eligible` when the plan asks for a verified profession the member does not hold; 400 `membership.payment_invalid`. Audited.");
     }
+
+    /// <summary>What a receipt for dues lists: the plan and the period bought, at the plan's tax category.</summary>
+    public static Domain.Receipts.ReceiptItem ReceiptItemOf(MembershipPlan plan, MembershipPayment payment)
+        => new($"{plan.Name} 会費 ({payment.StartsOn:yyyy/MM/dd}–{payment.EndsOn:yyyy/MM/dd})", payment.AmountYen, plan.Tax);
 
     private static MembershipPaymentView ViewOf(MembershipPayment p, string planName)
         => new(p.Id, p.PlanCode, planName, p.PaidOn, p.AmountYen, p.Method, p.StartsOn, p.EndsOn, p.Reference);
