@@ -91,6 +91,7 @@ app.MapMembershipDues();
 app.MapMembershipRoll();
 app.MapReceipts();
 app.MapReceiptArchive();
+app.MapReceiptLinks();
 app.MapJobsDashboard();
 #if BENCHMARK
 Assemble.Api.Bench.BenchEndpoints.MapBenchEndpoints(app);

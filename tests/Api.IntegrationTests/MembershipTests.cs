@@ -42,6 +42,13 @@ public sealed class MembershipTests(EventsFactory api) : IClassFixture<EventsFac
         var renewal = await (await TransferAsync(admin, member.Id, plan, Today)).ReadAsync<MembershipDues.MembershipPaymentView>(201);
         Assert.Equal(first.EndsOn.AddDays(1), renewal.StartsOn);
 
+        // The member is told, with a signed link to the receipt that opens without signing in.
+        var mail = await api.DbAsync(db => db.OutboxEmails.Where(o => o.To == member.Email && o.Subject == "【Assemble】年会費の入金を確認しました").Select(o => o.TextBody).FirstAsync());
+        Assert.Contains("会員期間: " + first.StartsOn.ToString("yyyy/MM/dd"), mail);
+        var link = new Uri(System.Text.RegularExpressions.Regex.Match(mail, @"領収書（PDF）: (\S+)").Groups[1].Value);
+        var pdf = await api.CreateClient().GetAsync(link.PathAndQuery);
+        Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+
         var mine = await member.Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership");
         Assert.Equal((MembershipStatus.Active, plan, renewal.EndsOn, (DateOnly?)null), (mine.Status, mine.PlanCode, mine.PaidUntil!.Value, mine.GraceEndsOn));
         Assert.Equal([first.Id, renewal.Id], mine.Payments.Select(p => p.Id));

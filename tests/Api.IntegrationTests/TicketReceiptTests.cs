@@ -4,7 +4,9 @@ using Assemble.Api.Features.Registrations;
 using Assemble.Api.IntegrationTests.Infrastructure;
 using Assemble.Domain.Memberships;
 using Assemble.Domain.Receipts;
+using Assemble.Api.Features.Email;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 
 namespace Assemble.Api.IntegrationTests;
@@ -121,6 +123,28 @@ public sealed class TicketReceiptTests(RegisteredPaymentsFactory api, Xunit.Abst
                      $"UPDATE receipt_documents SET pdf = '\\x00' WHERE receipt_id = '{receipt.Id}'", $"DELETE FROM receipt_documents WHERE receipt_id = '{receipt.Id}'",
                  })
             await Assert.ThrowsAsync<Npgsql.PostgresException>(() => api.ScalarAsync(sql));
+    }
+
+    [Fact]
+    public async Task The_confirmation_by_payment_mails_a_signed_link_that_opens_the_receipt_without_signing_in()
+    {
+        var (e, _) = await SeminarAsync(3_300);
+        var (buyer, _) = await PaidAsync(e);
+        await Notifier.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, CancellationToken.None);
+        var body = await api.DbAsync(db => db.OutboxEmails.Where(o => o.To == buyer.Email && o.Subject.Contains("お申込みが確定しました")).Select(o => o.TextBody).SingleAsync());
+        var link = System.Text.RegularExpressions.Regex.Match(body, @"領収書（PDF）: (\S+)").Groups[1].Value;
+        Assert.StartsWith($"{ApiFactory.PublicBaseUrl}/receipts/download?token=", link);
+
+        var anonymous = api.CreateClient();
+        var pdf = await anonymous.GetByteArrayAsync(new Uri(link).PathAndQuery);
+        var receipt = Assert.Single(await buyer.Client.GetAsync<List<Receipts.ReceiptView>>("/api/me/receipts"));
+        Assert.Equal(pdf, await buyer.Client.GetByteArrayAsync($"/api/receipts/{receipt.Id}.pdf"));
+        Assert.Contains($"No. {receipt.Number}", TextOf(pdf));
+
+        var token = System.Web.HttpUtility.ParseQueryString(new Uri(link).Query)["token"]!;
+        var tampered = token[..^2] + (token[^2] == 'A' ? "B" : "A") + token[^1];
+        await Expect.ProblemAsync(await anonymous.GetAsync($"/receipts/download?token={Uri.EscapeDataString(tampered)}"), 404, "receipt.not_found");
+        await Expect.ProblemAsync(await anonymous.GetAsync("/receipts/download"), 404, "receipt.not_found");
     }
 
     [Fact]

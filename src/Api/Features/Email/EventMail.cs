@@ -29,7 +29,9 @@ public static class EventMail
     /// The mail for one domain event to one member; null when that event sends nothing to members. A held seat's mail
     /// carries <paramref name="payLink"/> when there is one.
     /// </summary>
-    public static Text? For(DomainEvent notice, Event e, PreferredLanguage language, bool confirmedAttendee, Registration? registration, string? payLink)
+    /// <remarks>A confirmation by payment carries <paramref name="receiptLink"/>, the signed link to its receipt.</remarks>
+    public static Text? For(DomainEvent notice, Event e, PreferredLanguage language, bool confirmedAttendee, Registration? registration, string? payLink,
+        string? receiptLink = null)
     {
         var ja = language == PreferredLanguage.Ja;
         var when = When(e.StartsAt, e.TimeZone, language);
@@ -39,11 +41,13 @@ public static class EventMail
         var head = ja ? $"{e.Title}\n日時: {when}\n場所: {where}" : $"{e.Title}\nWhen: {when}\nWhere: {where}";
         string Deadline(DateTimeOffset at) => When(at, e.TimeZone, language);
         var pay = payLink is null ? "" : ja ? $"\nお支払いはこちら: {payLink}" : $"\nPay here: {payLink}";
+        var receipt = receiptLink is null ? "" : ja ? $"\n\n領収書（PDF）: {receiptLink}\n（30日間有効です。その後もマイページからいつでもお受け取りいただけます。）"
+            : $"\n\nYour receipt (PDF): {receiptLink}\n(The link works for 30 days; the receipt stays on your account page.)";
         return notice switch
         {
             RegistrationConfirmed => ja
-                ? new Text($"【Assemble】お申込みが確定しました：{e.Title}", $"{head}{join}\n\n当日はチェックインコード {registration?.CheckInCode} をご提示ください。")
-                : new Text($"[Assemble] You're registered: {e.Title}", $"{head}{join}\n\nShow your check-in code {registration?.CheckInCode} at the door."),
+                ? new Text($"【Assemble】お申込みが確定しました：{e.Title}", $"{head}{join}\n\n当日はチェックインコード {registration?.CheckInCode} をご提示ください。{receipt}")
+                : new Text($"[Assemble] You're registered: {e.Title}", $"{head}{join}\n\nShow your check-in code {registration?.CheckInCode} at the door.{receipt}"),
             HoldCreated hold => ja
                 ? new Text($"【Assemble】お支払いをお待ちしています：{e.Title}", $"{head}\n\nお席を {Deadline(hold.ExpiresAt)} までお取り置きしています。期限までにお支払いください。{pay}")
                 : new Text($"[Assemble] Complete your payment: {e.Title}", $"{head}\n\nYour seat is held until {Deadline(hold.ExpiresAt)}. Please pay before then.{pay}"),

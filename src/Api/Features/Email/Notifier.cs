@@ -42,7 +42,8 @@ public static partial class Notifier
                 // where it would stop every notice behind it.
                 try
                 {
-                    if (record.Read() is { } notice) mails.AddRange(await subjects.RenderAsync(db, notice, id => CheckoutPages.PayLink(protection, links, id), now, cancellationToken));
+                    if (record.Read() is { } notice) mails.AddRange(await subjects.RenderAsync(db, notice, id => CheckoutPages.PayLink(protection, links, id),
+                        id => Receipts.ReceiptLinks.For(protection, links, id), now, cancellationToken));
                 }
                 catch (Exception failure) when (failure is not (OperationCanceledException or Npgsql.NpgsqlException or DbUpdateException))
                 {
@@ -71,26 +72,34 @@ public static partial class Notifier
                 .Where(r => eventIds.Contains(r.EventId) && memberIds.Contains(r.MemberId) && r.Status == RegistrationStatus.Confirmed)
                 .Select(r => new { r.EventId, r.MemberId }).ToListAsync(cancellationToken))
             .Select(x => (x.EventId, x.MemberId)).ToHashSet();
-        return new Subjects(events, registrations, confirmed, await Notices.RecipientsAsync(db, memberIds, cancellationToken));
+        // The sale receipt of each paid registration (its payment's, not a reissue): confirmation by payment mails its link.
+        var receipts = await db.Payments.AsNoTracking().Where(p => subjectIds.Contains(p.RegistrationId))
+            .Join(db.Receipts.Where(r => r.Kind == Domain.Receipts.ReceiptKind.Sale && r.ReissueOf == null), p => p.Id, r => r.PaymentId, (p, r) => new { p.RegistrationId, ReceiptId = r.Id })
+            .ToDictionaryAsync(x => x.RegistrationId, x => x.ReceiptId, cancellationToken);
+        return new Subjects(events, registrations, confirmed, await Notices.RecipientsAsync(db, memberIds, cancellationToken), receipts);
     }
 
     private sealed record Subjects(Dictionary<Guid, Event> Events, Dictionary<Guid, Registration> Registrations,
-        HashSet<(Guid EventId, Guid MemberId)> Confirmed, Dictionary<Guid, Notices.Recipient> Recipients)
+        HashSet<(Guid EventId, Guid MemberId)> Confirmed, Dictionary<Guid, Notices.Recipient> Recipients, Dictionary<Guid, Guid> Receipts)
     {
         /// <summary>The mails of one event: to the member it names, or for a change to everyone confirmed.</summary>
-        public async Task<List<OutboxEmail>> RenderAsync(AppDbContext db, DomainEvent notice, Func<Guid, string> payLink, DateTimeOffset now, CancellationToken cancellationToken)
+        public async Task<List<OutboxEmail>> RenderAsync(AppDbContext db, DomainEvent notice, Func<Guid, string> payLink, Func<Guid, string> receiptLink, DateTimeOffset now,
+            CancellationToken cancellationToken)
         {
             if (!Events.TryGetValue(notice.EventId, out var e)) return [];
             var registration = notice.SubjectId is { } s ? Registrations.GetValueOrDefault(s) : null;
             if (notice.RecipientId is { } one)
             {
                 if (!Recipients.TryGetValue(one, out var to)) return [];
-                return Render(notice, e, to, Confirmed.Contains((e.Id, one)), registration, payLink, now) is { } mail ? [mail] : [];
+                var receipt = notice is RegistrationConfirmed { By: ConfirmedBy.Payment } && registration is not null && Receipts.TryGetValue(registration.Id, out var r)
+                    ? receiptLink(r)
+                    : null;
+                return Render(notice, e, to, Confirmed.Contains((e.Id, one)), registration, payLink, receipt, now) is { } mail ? [mail] : [];
             }
             if (notice is not EventChanged) return [];
             var attendees = await db.Registrations.AsNoTracking().Where(r => r.EventId == e.Id && r.Status == RegistrationStatus.Confirmed).Select(r => r.MemberId).ToListAsync(cancellationToken);
             return (await Notices.RecipientsAsync(db, attendees, cancellationToken)).Values
-                .Select(to => Render(notice, e, to, confirmedAttendee: true, null, payLink, now)).OfType<OutboxEmail>().ToList();
+                .Select(to => Render(notice, e, to, confirmedAttendee: true, null, payLink, null, now)).OfType<OutboxEmail>().ToList();
         }
     }
 
@@ -98,11 +107,12 @@ public static partial class Notifier
     /// The mail for one member, or null when this event sends them nothing. Confirmed attendees get the join URL (and,
     /// on confirmation, the .ics); a seat still held for payment gets the signed link to pay.
     /// </summary>
-    private static OutboxEmail? Render(DomainEvent notice, Event e, Notices.Recipient to, bool confirmedAttendee, Registration? registration, Func<Guid, string> payLink, DateTimeOffset now)
+    private static OutboxEmail? Render(DomainEvent notice, Event e, Notices.Recipient to, bool confirmedAttendee, Registration? registration, Func<Guid, string> payLink,
+        string? receiptLink, DateTimeOffset now)
     {
         // Only while there is something to pay: a notice rendered after the hold ended or was paid has no link.
         var pay = notice is HoldCreated && registration is { Status: RegistrationStatus.PendingPayment } ? payLink(registration.Id) : null;
-        var text = EventMail.For(notice, e, to.Language, confirmedAttendee, registration, pay);
+        var text = EventMail.For(notice, e, to.Language, confirmedAttendee, registration, pay, receiptLink);
         if (text is null) return null;
         var mail = new OutboxEmail(to.Email, text.Subject, text.Body, null, essential: true, now);
         if (notice is RegistrationConfirmed && confirmedAttendee)

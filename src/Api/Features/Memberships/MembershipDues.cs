@@ -56,7 +56,8 @@ public static class MembershipDues
 
         app.MapPost("/api/admin/members/{id:guid}/membership/payments", async Task<Results<Created<MembershipPaymentView>, ProblemHttpResult>> (
                 Guid id, TransferRequest request, ClaimsPrincipal user, AppDbContext db, TimeProvider time, IOptions<MembershipOptions> options,
-                IOptions<Receipts.ReceiptOptions> receiptOptions, CancellationToken ct) =>
+                IOptions<Receipts.ReceiptOptions> receiptOptions, Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection,
+                Infrastructure.Email.PublicLinks links, CancellationToken ct) =>
             {
                 var now = time.GetUtcNow();
                 if (request.PaidOn is not { } paidOn || string.IsNullOrWhiteSpace(request.PlanCode))
@@ -78,8 +79,13 @@ public static class MembershipDues
                 if (!recorded.IsSuccess) return recorded.Error!.ToProblem();
                 var payment = recorded.Value!;
                 db.MembershipPayments.Add(payment);
-                await Receipts.Receipts.IssueSaleAsync(db, receiptOptions.Value, id, payment.Id, payment.PaidOn,
+                var receipt = await Receipts.Receipts.IssueSaleAsync(db, receiptOptions.Value, id, payment.Id, payment.PaidOn,
                     [ReceiptItemOf(plan, payment)], now, ct);
+                if ((await Email.Notices.RecipientsAsync(db, [id], ct)).GetValueOrDefault(id) is { } to)
+                {
+                    var (subject, body) = DuesReceivedMail(to.Language, plan.Name, payment, Receipts.ReceiptLinks.For(protection, links, receipt.Id));
+                    db.OutboxEmails.Add(new OutboxEmail(to.Email, subject, body, null, essential: true, now));
+                }
                 db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "membership.transfer_recorded", "membership_payment", payment.Id, now,
                     $"{plan.Code}:{payment.AmountYen}:{payment.StartsOn:yyyy-MM-dd}..{payment.EndsOn:yyyy-MM-dd}", subjectId: id));
                 await db.SaveChangesAsync(ct);
@@ -92,6 +98,17 @@ public static class MembershipDues
             .WithDescription("Admins: a 銀行振込 of dues, with the day it arrived (today or earlier, in Japan) and the bank's reference. The period chains on from what the member paid before (an early renewal, or one in grace, continues without a gap). "
                 + "404 `member.not_found`; 422 `membership.not_eligible` when the plan asks for a verified profession the member does not hold; 400 `membership.payment_invalid`. Audited.");
     }
+
+    /// <summary>The mail to the member when dues are received: the period bought and the signed link to the receipt.</summary>
+    private static (string Subject, string Body) DuesReceivedMail(Domain.Members.PreferredLanguage language, string plan, MembershipPayment payment, string receiptLink)
+        => language == Domain.Members.PreferredLanguage.Ja
+            ? ("【Assemble】年会費の入金を確認しました",
+                $"{plan}の年会費 ¥{payment.AmountYen:N0} の入金を確認しました（{payment.PaidOn.Year}年{payment.PaidOn.Month}月{payment.PaidOn.Day}日）。\n"
+                + $"会員期間: {payment.StartsOn:yyyy/MM/dd}–{payment.EndsOn:yyyy/MM/dd}\n\n"
+                + $"領収書（PDF）: {receiptLink}\n（30日間有効です。その後もマイページからいつでもお受け取りいただけます。）")
+            : ("[Assemble] Your dues are received",
+                $"We received your {plan} dues of ¥{payment.AmountYen:N0} ({payment.PaidOn:d MMM yyyy}).\nMembership: {payment.StartsOn:yyyy-MM-dd} to {payment.EndsOn:yyyy-MM-dd}\n\n"
+                + $"Your receipt (PDF): {receiptLink}\n(The link works for 30 days; the receipt stays on your account page.)");
 
     /// <summary>What a receipt for dues lists: the plan and the period bought, at the plan's tax category.</summary>
     public static Domain.Receipts.ReceiptItem ReceiptItemOf(MembershipPlan plan, MembershipPayment payment)

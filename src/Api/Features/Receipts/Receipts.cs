@@ -125,41 +125,8 @@ public static class Receipts
             .WithName("GetReceipt").WithSummary("Get a receipt").ProducesProblems(401, 404)
             .WithDescription("The payer and admins: the receipt as issued (a qualified invoice when the issuer is registered: its number, the amount and tax per rate). Anyone else gets 404 `receipt.not_found`.");
 
-        group.MapGet("/receipts/{id:guid}.pdf", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, AppDbContext db, ReceiptPdf pdf, TimeProvider time, HttpContext http, ILogger<ReceiptPdf> log, CancellationToken ct) =>
-            {
-                var now = time.GetUtcNow();
-                // Locked, as the addressee change is: the first download fixes the addressee the PDF carries.
-                await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                var receipt = await db.Receipts.FromSql($"SELECT * FROM receipts WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(ct);
-                if (receipt is null || (receipt.PayerId != user.RequiredMemberId() && !user.IsAdmin())) return NotFound.ToProblem();
-                var document = await db.ReceiptDocuments.AsNoTracking().SingleOrDefaultAsync(d => d.ReceiptId == id, ct);
-                if (document is null)
-                {
-                    var original = receipt.ReissueOf is { } of
-                        ? (await db.Receipts.AsNoTracking().SingleAsync(r => r.Id == of, ct)).Number.ToString()
-                        : null;
-                    byte[] bytes;
-                    try
-                    {
-                        bytes = pdf.Render(receipt, original);
-                    }
-                    catch (IOException exception)
-                    {
-                        log.LogError(exception, "The receipt font could not be read (Receipts:FontPath); no receipt PDF can be made.");
-                        return PdfUnavailable.ToProblem();
-                    }
-                    document = ReceiptDocument.Of(id, bytes, now);
-                    db.ReceiptDocuments.Add(document);
-                    receipt.MarkDownloaded(now);
-                    await db.SaveChangesAsync(ct);
-                }
-                await transaction.CommitAsync(ct);
-                http.Response.Headers.ETag = $"\"{document.Sha256}\"";
-                http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(document.Sha256))}:";
-                http.Response.Headers.CacheControl = "private, no-cache";
-                return TypedResults.File(document.Pdf, "application/pdf", $"receipt-{receipt.Number}.pdf");
-            })
+        group.MapGet("/receipts/{id:guid}.pdf", (Guid id, ClaimsPrincipal user, AppDbContext db, ReceiptPdf pdf, TimeProvider time, HttpContext http, ILogger<ReceiptPdf> log, CancellationToken ct)
+                => PdfAsync(id, r => r.PayerId == user.RequiredMemberId() || user.IsAdmin(), db, pdf, time, http, log, ct))
             .WithName("GetReceiptPdf").WithSummary("Get a receipt as PDF").ProducesBinary("application/pdf").ProducesProblems(401, 404, 503)
             .WithDescription("The payer and admins: the receipt as a PDF (A4, Japanese). It is made at the first download and kept as made, with its SHA-256 "
                 + "(the ETag, and Repr-Digest per RFC 9530); from then on a new addressee means a reissue. Anyone else gets 404 `receipt.not_found`; "
@@ -189,6 +156,44 @@ public static class Receipts
             .WithBodyExample("""{"addressee": "医療法人 さくら会"}""")
             .WithDescription("The payer: the name the receipt is made out to (宛名: your own, a clinic's or a company's; one line, at most 100 characters). "
                 + "Before the receipt's first download it changes in place (200); after it, a new receipt marked as a reissue of this one is issued with a new number (201) and this one stays as it was. Anyone else gets 404 `receipt.not_found`.");
+    }
+
+    /// <summary>
+    /// The receipt's PDF for a reader <paramref name="allowed"/> to have it (else 404): made at the first download and
+    /// stored with its SHA-256, the same bytes ever after. Locked, as the addressee change is: the first download
+    /// fixes the addressee the PDF carries.
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PdfAsync(Guid id, Func<Receipt, bool> allowed, AppDbContext db, ReceiptPdf pdf,
+        TimeProvider time, HttpContext http, ILogger log, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var receipt = await db.Receipts.FromSql($"SELECT * FROM receipts WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(ct);
+        if (receipt is null || !allowed(receipt)) return NotFound.ToProblem();
+        var document = await db.ReceiptDocuments.AsNoTracking().SingleOrDefaultAsync(d => d.ReceiptId == id, ct);
+        if (document is null)
+        {
+            var original = receipt.ReissueOf is { } of ? (await db.Receipts.AsNoTracking().SingleAsync(r => r.Id == of, ct)).Number.ToString() : null;
+            byte[] bytes;
+            try
+            {
+                bytes = pdf.Render(receipt, original);
+            }
+            catch (IOException exception)
+            {
+                log.LogError(exception, "The receipt font could not be read (Receipts:FontPath); no receipt PDF can be made.");
+                return PdfUnavailable.ToProblem();
+            }
+            document = ReceiptDocument.Of(id, bytes, now);
+            db.ReceiptDocuments.Add(document);
+            receipt.MarkDownloaded(now);
+            await db.SaveChangesAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        http.Response.Headers.ETag = $"\"{document.Sha256}\"";
+        http.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(document.Sha256))}:";
+        http.Response.Headers.CacheControl = "private, no-cache";
+        return TypedResults.File(document.Pdf, "application/pdf", $"receipt-{receipt.Number}.pdf");
     }
 
     private static readonly Error NotFound = new("receipt.not_found", "No receipt of yours has this id.", ErrorKind.NotFound);
