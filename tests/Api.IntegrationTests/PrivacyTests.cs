@@ -113,6 +113,7 @@ public sealed class PrivacyTests(PaymentsFactory api) : IClassFixture<PaymentsFa
         Assert.NotNull(export.CalendarFeed);
         Assert.Contains(export.AuditLog, l => l.Action == "credential.submitted");
         Assert.Equal(5_000, Assert.Single(export.MembershipPayments).AmountYen);
+        Assert.Equal(5_000, Assert.Single(export.Receipts).TotalYen);
         Assert.NotEmpty(export.Notes);
 
         foreach (var theirs in new[] { other.Email, other.Id.ToString(), "佐藤 次郎", "他人の秘密の回答" })

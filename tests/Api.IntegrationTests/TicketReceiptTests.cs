@@ -148,6 +148,29 @@ public sealed class TicketReceiptTests(RegisteredPaymentsFactory api, Xunit.Abst
     }
 
     [Fact]
+    public async Task Thirty_payments_settled_at_once_on_two_events_get_thirty_consecutive_numbers()
+    {
+        var (first, _) = await SeminarAsync(3_000);
+        var (second, _) = await SeminarAsync(4_000);
+        var members = await api.MembersAsync(30);
+        var holds = new List<RegistrationView>();
+        for (var i = 0; i < members.Count; i++)
+        {
+            var e = i % 2 == 0 ? first : second;
+            holds.Add(await members[i].Client.PostAsync<RegistrationView>($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }, 202));
+        }
+        var before = await api.DbAsync(db => db.Receipts.Where(r => r.Year == Today.Year).Select(r => (int?)r.Sequence).MaxAsync()) ?? 0;
+
+        var answers = await Task.WhenAll(holds.Select(h =>
+            api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", h.CheckoutUrl!.Split('/')[^1], h.Id)));
+        Assert.All(answers, a => Assert.Equal(200, (int)a.StatusCode));
+
+        var ids = members.Select(m => m.Id).ToList();
+        var numbers = await api.DbAsync(db => db.Receipts.Where(r => ids.Contains(r.PayerId)).Select(r => r.Sequence).OrderBy(s => s).ToListAsync());
+        Assert.Equal(Enumerable.Range(before + 1, 30), numbers);
+    }
+
+    [Fact]
     public async Task A_ticket_the_organizer_marks_exempt_has_no_tax_on_its_receipt()
     {
         var (e, _) = await SeminarAsync(2_000, tax: "exempt");
@@ -200,5 +223,32 @@ public sealed class PlainTicketReceiptTests(PaymentsFactory api) : IClassFixture
         Assert.DoesNotContain("適格", text.Replace("適格請求書発行事業者の登録はありません", ""));
         Assert.DoesNotContain("登録番号: T", text);
         Assert.Contains("10%対象 ¥3,300（うち消費税 ¥300）", text);
+    }
+}
+
+/// <summary>A server without its receipt font answers 503 for the PDF and changes nothing.</summary>
+public sealed class MissingReceiptFontTests(MissingReceiptFontTests.Factory api) : IClassFixture<MissingReceiptFontTests.Factory>
+{
+    public sealed class Factory : EventsFactory
+    {
+        protected override IDictionary<string, string?> Settings => new Dictionary<string, string?> { ["Receipts:FontPath"] = "fonts/missing/ipaexg.ttf" };
+    }
+
+    [Fact]
+    public async Task Without_the_font_the_PDF_is_503_and_the_receipt_stays_as_it_was()
+    {
+        var admin = await api.AdminAsync();
+        var code = "plan-" + Guid.NewGuid().ToString("N")[..8];
+        await admin.Client.PutAsync<Api.Features.Memberships.MembershipPlans.MembershipPlanView>($"/api/admin/membership/plans/{code}",
+            new { name = "一般会員", priceYen = 5_000, professions = Array.Empty<string>(), validity = "twelveMonths", tax = "outOfScope", offered = true }, 201);
+        var member = await api.MemberAsync();
+        await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{member.Id}/membership/payments",
+            new { planCode = code, paidOn = MembershipPayment.DayInJapan(DateTimeOffset.UtcNow), amountYen = 5_000 }), 201);
+        var receipt = Assert.Single(await member.Client.GetAsync<List<Receipts.ReceiptView>>("/api/me/receipts"));
+
+        await Expect.ProblemAsync(await member.Client.GetAsync($"/api/receipts/{receipt.Id}.pdf"), 503, "receipt.pdf_unavailable");
+        Assert.False(await api.DbAsync(db => db.ReceiptDocuments.AnyAsync(d => d.ReceiptId == receipt.Id)));
+        // Not downloaded: the addressee still changes in place, without a reissue.
+        await Expect.StatusAsync(await member.Client.PutAsJsonAsync($"/api/receipts/{receipt.Id}/addressee", new { addressee = "株式会社 みなと心理" }), 200);
     }
 }

@@ -27,6 +27,8 @@ public sealed class ReceiptPdf(string fontPath)
     /// <summary>The PDF. Throws <see cref="IOException"/> when the font file cannot be read.</summary>
     public byte[] Render(Receipt r, string? reissueOfNumber)
     {
+        // The font is loaded once per process; a file gone since is still a server that cannot make receipts.
+        if (!File.Exists(fontPath)) throw new FileNotFoundException("The receipt font is missing.", fontPath);
         ReceiptFontResolver.Use(fontPath);
         using var document = new PdfDocument();
         document.Info.Title = $"{TitleOf(r)} {r.Number}";
