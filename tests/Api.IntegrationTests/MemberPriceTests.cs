@@ -56,6 +56,8 @@ public sealed class MemberPriceTests(PaymentsFactory api) : IClassFixture<Paymen
         await PaidAsync(admin, plan, active, Today);
         await PaidAsync(admin, plan, grace, Today.AddMonths(-12).AddDays(-5)); // ended five days ago: in grace
         await PaidAsync(admin, plan, lapsed, Today.AddMonths(-14));
+        Assert.Equal(MembershipStatus.Grace, (await grace.Client.GetAsync<Api.Features.Memberships.MembershipDues.MyMembershipView>("/api/me/membership")).Status);
+        Assert.Equal(MembershipStatus.Lapsed, (await lapsed.Client.GetAsync<Api.Features.Memberships.MembershipDues.MyMembershipView>("/api/me/membership")).Status);
 
         var holds = new Dictionary<string, RegistrationView>
         {
@@ -156,10 +158,13 @@ public sealed class MemberPriceTests(PaymentsFactory api) : IClassFixture<Paymen
         {
             new Dictionary<string, object?> { ["name"] = "一般", ["priceYen"] = Price, ["memberPriceYen"] = MemberPrice },
             new Dictionary<string, object?> { ["name"] = "学生", ["priceYen"] = 4_000 },
+            new Dictionary<string, object?> { ["name"] = "会員限定 招待枠", ["priceYen"] = 0, ["membersOnly"] = true },
         };
         await EventsFactory.CreateEventAsync(await api.OrganizerAsync(), body);
 
+        // The free ticket is members-only: not free for everyone, and not what a non-member pays.
         var summary = Assert.Single((await api.CreateClient().GetAsync<Page<EventSummary>>($"/api/events?q={tag}")).Items);
-        Assert.Equal((4_000, MemberPrice, false), (summary.LowestPriceYen, summary.LowestMemberPriceYen, summary.Free));
+        Assert.Equal((4_000, 0, false, false), (summary.LowestPriceYen, summary.LowestMemberPriceYen, summary.Free, summary.MembersOnly));
+        Assert.Empty((await api.CreateClient().GetAsync<Page<EventSummary>>($"/api/events?q={tag}&free=true")).Items);
     }
 }

@@ -46,7 +46,7 @@ public sealed class MembershipTests(EventsFactory api) : IClassFixture<EventsFac
         var mail = await api.DbAsync(db => db.OutboxEmails.Where(o => o.To == member.Email && o.Subject == "【Assemble】年会費の入金を確認しました").Select(o => o.TextBody).FirstAsync());
         Assert.Contains("会員期間: " + first.StartsOn.ToString("yyyy/MM/dd"), mail);
         var link = new Uri(System.Text.RegularExpressions.Regex.Match(mail, @"領収書（PDF）: (\S+)").Groups[1].Value);
-        var pdf = await api.CreateClient().GetAsync(link.PathAndQuery);
+        var pdf = await api.CreateClient().PostAsync(link.PathAndQuery, null);
         Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
 
         var mine = await member.Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership");
@@ -90,8 +90,13 @@ public sealed class MembershipTests(EventsFactory api) : IClassFixture<EventsFac
         async Task RunOn(DateOnly day) => await MembershipReminders.RunOnceAsync(scopes, new DateTimeOffset(day.ToDateTime(new TimeOnly(3, 0)), TimeSpan.Zero), CancellationToken.None);
         Task<List<string>> Subjects(TestMember m) => api.DbAsync(db => db.OutboxEmails.Where(o => o.To == m.Email && o.Subject.Contains("会員期限")).OrderBy(o => o.CreatedAt).Select(o => o.Subject).ToListAsync());
 
+        // A member whose paid time ends 20 days earlier: no run came in her 30-day window, so the first one sends it,
+        // saying the days really left (11), and no second one follows in the same window.
+        var late = await api.MemberAsync();
+        await Expect.StatusAsync(await TransferAsync(admin, late.Id, plan, Today.AddDays(-20)), 201);
         await RunOn(paid.EndsOn.AddDays(-31));
         Assert.Empty(await Subjects(member));
+        Assert.Equal(["【Assemble】会員期限のお知らせ（あと11日）"], await Subjects(late));
         await RunOn(paid.EndsOn.AddDays(-30));
         await RunOn(paid.EndsOn.AddDays(-30));
         await RunOn(paid.EndsOn.AddDays(-29));
@@ -101,6 +106,7 @@ public sealed class MembershipTests(EventsFactory api) : IClassFixture<EventsFac
         var mail = await api.DbAsync(db => db.OutboxEmails.Where(o => o.To == member.Email && o.Subject.Contains("あと7日")).Select(o => o.TextBody).SingleAsync());
         Assert.Contains($"{paid.EndsOn.Year}年{paid.EndsOn.Month}月{paid.EndsOn.Day}日", mail);
         Assert.Empty(await Subjects(renewed));
+        Assert.Equal(["【Assemble】会員期限のお知らせ（あと11日）"], await Subjects(late)); // its 7-day window passed between the runs
     }
 
     [Fact]

@@ -141,8 +141,10 @@ public static class BenchEndpoints
             var sql = """
                 SELECT e.id, e.kind, e.format, e.status, e.title, e.time_zone, e.starts_at, e.ends_at, e.venue_name, e.venue_prefecture,
                        e.audience, e.capacity, e.seats_taken,
+                       (SELECT min(t.price_yen) FROM ticket_types AS t WHERE e.id = t.event_id AND NOT t.members_only),
                        COALESCE((SELECT min(t.price_yen) FROM ticket_types AS t WHERE e.id = t.event_id), 0),
-                       COALESCE((SELECT min(COALESCE(t.member_price_yen, t.price_yen)) FROM ticket_types AS t WHERE e.id = t.event_id), 0)
+                       COALESCE((SELECT min(COALESCE(t.member_price_yen, t.price_yen)) FROM ticket_types AS t WHERE e.id = t.event_id), 0),
+                       e.members_only
                 FROM events AS e
                 WHERE e.status = 'Published' AND e.ends_at > $1
                 """;
@@ -164,14 +166,16 @@ public static class BenchEndpoints
                 var tz = reader.GetString(5);
                 var capacity = reader.GetInt32(11);
                 var taken = reader.GetInt32(12);
-                var lowest = reader.GetInt32(13);
-                var lowestForMembers = reader.GetInt32(14);
+                int? lowestOpen = reader.IsDBNull(13) ? null : reader.GetInt32(13);
+                var lowest = lowestOpen ?? reader.GetInt32(14);
+                var lowestForMembers = reader.GetInt32(15);
+                var membersOnly = reader.GetBoolean(16);
                 var ends = reader.GetFieldValue<DateTimeOffset>(7);
                 items.Add(new EventSummary(reader.GetGuid(0), Enum.Parse<EventKind>(reader.GetString(1)), Enum.Parse<EventFormat>(reader.GetString(2)),
                     ends <= now ? EventStatus.Completed : Enum.Parse<EventStatus>(reader.GetString(3)), reader.GetString(4), tz,
                     EventTime.Of(reader.GetFieldValue<DateTimeOffset>(6), tz), EventTime.Of(ends, tz),
                     reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(9) ? null : Enum.Parse<Prefecture>(reader.GetString(9)),
-                    Enum.Parse<Audience>(reader.GetString(10)), capacity, Math.Max(0, capacity - taken), taken >= capacity, lowest, lowestForMembers, lowest == 0));
+                    Enum.Parse<Audience>(reader.GetString(10)), capacity, Math.Max(0, capacity - taken), taken >= capacity, lowest, lowestForMembers, !membersOnly && lowestOpen == 0, membersOnly));
             }
             var page = items.Count > take ? items.Take(take).ToList() : items;
             return TypedResults.Ok(new Page<EventSummary>(page, items.Count > take ? Cursor.Encode(page[^1].StartsAt.Utc, page[^1].Id) : null));

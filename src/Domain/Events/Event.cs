@@ -88,6 +88,9 @@ public sealed class Event : AggregateRoot
     public bool RequiresApproval { get; private set; }
     /// <summary>Only members whose membership is active on the day may register (each ticket type can be members-only too).</summary>
     public bool MembersOnly { get; private set; }
+
+    /// <summary>Whether someone may register at all: for a members-only event only a member whose membership is active.</summary>
+    public bool OpenTo(bool activeMember) => activeMember || !MembersOnly;
     public List<Speaker> Speakers { get; private set; } = [];
     public List<Question> Questions { get; private set; } = [];
     /// <summary>When attendees are reminded; moving the event moves the reminders, cancelling it stops them.</summary>
@@ -296,7 +299,7 @@ public sealed class Event : AggregateRoot
         if (!ticketType.IsOnSale(now)) return RegistrationErrors.SalesClosed;
         if (attempt.Quantity < 1 || attempt.Quantity > ticketType.MaxPerMember) return RegistrationErrors.TooMany;
         if (!IsEligible(attempt.VerifiedProfessions)) return RegistrationErrors.NotEligible;
-        if ((MembersOnly || ticketType.MembersOnly) && !attempt.ActiveMember) return RegistrationErrors.MembersOnly;
+        if (!OpenTo(attempt.ActiveMember) || !ticketType.OpenTo(attempt.ActiveMember)) return RegistrationErrors.MembersOnly;
         if (Kind == EventKind.LiveSupervision && !attempt.PledgeAccepted) return RegistrationErrors.PledgeRequired;
         if (Kind == EventKind.Matchmaking && (ticketType.Side is not { } side || !MatchmakingSides.Allows(side, attempt.VerifiedProfessions)))
             return RegistrationErrors.WrongSide;

@@ -73,6 +73,9 @@ public sealed class TicketType
     /// <summary>The price of one seat: the member price, when one is set, for a member whose membership is active; else the price.</summary>
     public int PriceFor(bool activeMember) => activeMember && MemberPriceYen is { } memberPrice ? memberPrice : PriceYen;
 
+    /// <summary>Whether someone may take this ticket: a members-only one only a member whose membership is active.</summary>
+    public bool OpenTo(bool activeMember) => activeMember || !MembersOnly;
+
     public bool IsOnSale(DateTimeOffset now) => (SalesStartAt is null || now >= SalesStartAt) && (SalesEndAt is null || now < SalesEndAt);
 
     public bool HasRoomFor(int quantity) => Quota is not { } quota || SeatRoom.Fits(quota, SeatsTaken, quantity);

@@ -37,6 +37,13 @@ public static class MembershipStanding
         return day <= lastEnd.Value.AddDays(graceDays) ? MembershipStatus.Grace : MembershipStatus.Lapsed;
     }
 
+    /// <summary>While in grace on <paramref name="day"/>: the last day a renewal still continues the membership; else null.</summary>
+    public static DateOnly? GraceEndsOn(IEnumerable<MembershipPeriod> periods, DateOnly day, int graceDays = DefaultGraceDays)
+    {
+        var paid = periods.ToList();
+        return On(paid, day, graceDays) == MembershipStatus.Grace ? paid.Max(p => p.EndsOn).AddDays(graceDays) : null;
+    }
+
     /// <summary>
     /// The last day paid for without a gap from <paramref name="day"/> on: the end of the period covering it, followed
     /// through the periods that chain on after it. Null when no period covers the day.

@@ -31,6 +31,9 @@ public sealed class Receipt
 {
     public const int MaxAddresseeLength = 100;
 
+    /// <summary>A receipt addressed to nobody in particular, as 領収書 are (上様) when the payer gave no name.</summary>
+    public const string UnnamedAddressee = "上様";
+
     private Receipt() { }
 
     public Guid Id { get; private set; }

@@ -20,6 +20,4 @@ public sealed class ReceiptDocument
 
     public static ReceiptDocument Of(Guid receiptId, byte[] pdf, DateTimeOffset now)
         => new() { ReceiptId = receiptId, Pdf = pdf, Sha256 = Convert.ToHexStringLower(SHA256.HashData(pdf)), RenderedAt = now };
-
-    public bool IsIntact => Convert.ToHexStringLower(SHA256.HashData(Pdf)) == Sha256;
 }

@@ -58,10 +58,10 @@ public sealed class ReceiptPdf(string fontPath)
 
             Line(TitleOf(r) + (r.ReissueOf is null ? "" : "（再発行）"), title, gap: 30);
             Line($"No. {r.Number}", body);
-            Line($"発行日: {Day(DateOnly.FromDateTime(r.IssuedAt.ToOffset(TimeSpan.FromHours(9)).DateTime))}", body);
+            Line($"発行日: {Day(Domain.Memberships.MembershipPayment.DayInJapan(r.IssuedAt))}", body);
             if (reissueOfNumber is not null) Line($"再発行（原本 No. {reissueOfNumber}。宛名の変更による）", body);
             y += 12;
-            Line(r.Addressee == "上様" ? "上様" : $"{r.Addressee} 様", large, gap: 28);
+            Line(r.Addressee == Receipt.UnnamedAddressee ? r.Addressee : $"{r.Addressee} 様", large, gap: 28);
             Line($"{(r.Kind == ReceiptKind.Return ? "返還額" : "金額")}  {Yen(r.TotalYen)}（税込）", large, gap: 28);
             if (r.Kind == ReceiptKind.Return)
             {
@@ -117,8 +117,8 @@ public sealed class ReceiptPdf(string fontPath)
 
     private static string RateOf(TaxCategory category) => category switch
     {
-        TaxCategory.Standard => "10%",
-        TaxCategory.Reduced => "8%（軽減税率）",
+        TaxCategory.Standard => $"{TaxRates.PercentOf(category)}%",
+        TaxCategory.Reduced => $"{TaxRates.PercentOf(category)}%（軽減税率）",
         TaxCategory.Exempt => "非課税",
         _ => "不課税",
     };

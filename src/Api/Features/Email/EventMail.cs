@@ -41,8 +41,7 @@ public static class EventMail
         var head = ja ? $"{e.Title}\n日時: {when}\n場所: {where}" : $"{e.Title}\nWhen: {when}\nWhere: {where}";
         string Deadline(DateTimeOffset at) => When(at, e.TimeZone, language);
         var pay = payLink is null ? "" : ja ? $"\nお支払いはこちら: {payLink}" : $"\nPay here: {payLink}";
-        var receipt = receiptLink is null ? "" : ja ? $"\n\n領収書（PDF）: {receiptLink}\n（30日間有効です。その後もマイページからいつでもお受け取りいただけます。）"
-            : $"\n\nYour receipt (PDF): {receiptLink}\n(The link works for 30 days; the receipt stays on your account page.)";
+        var receipt = receiptLink is null ? "" : "\n\n" + Receipts.ReceiptLinks.MailLines(language, receiptLink);
         return notice switch
         {
             RegistrationConfirmed => ja

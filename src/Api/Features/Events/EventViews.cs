@@ -64,7 +64,7 @@ public sealed record EventView(
         e.Sessions.OrderBy(s => s.StartsAt).Select(s => new SessionView(s.Id, s.Title, EventTime.Of(s.StartsAt, e.TimeZone), EventTime.Of(s.EndsAt, e.TimeZone))).ToList(),
         e.VenueName is null ? null : new VenueView(e.VenueName, e.VenueAddress, e.VenuePrefecture),
         e.Audience, e.AudienceProfessions, e.Capacity, e.SeatsLeft, e.SeatsLeft == 0,
-        e.TicketTypes.Any(t => t.PriceYen == 0), e.RequiresApproval, e.MembersOnly,
+        e.OpenTo(activeMember: false) && e.TicketTypes.Any(t => t.PriceYen == 0 && t.OpenTo(activeMember: false)), e.RequiresApproval, e.MembersOnly,
         e.Speakers, e.Questions,
         e.TicketTypes.OrderBy(t => t.PriceYen).ThenBy(t => t.Name).Select(t => new TicketTypeView(
             t.Id, t.Name, t.PriceYen, t.MemberPriceYen, t.SalesStartAt, t.SalesEndAt, t.MaxPerMember,
@@ -77,13 +77,15 @@ public sealed record EventView(
 }
 
 /// <summary>
-/// One line of the event list. <see cref="LowestPriceYen"/> is what anyone pays at least, <see cref="LowestMemberPriceYen"/>
-/// what a member whose membership is active pays at least; <see cref="Free"/> means free for everyone.
+/// One line of the event list. <see cref="LowestPriceYen"/> is the least a non-member pays (of the tickets open to
+/// everyone; of all of them when every ticket is members-only), <see cref="LowestMemberPriceYen"/> the least a member
+/// whose membership is active pays; <see cref="Free"/> means free for everyone, <see cref="MembersOnly"/> that only
+/// such members may register.
 /// </summary>
 public sealed record EventSummary(
     Guid Id, EventKind Kind, EventFormat Format, EventStatus Status, string Title, string TimeZone,
     EventTime StartsAt, EventTime EndsAt, string? VenueName, Prefecture? Prefecture, Audience Audience,
-    int Capacity, int SeatsLeft, bool SoldOut, int LowestPriceYen, int LowestMemberPriceYen, bool Free);
+    int Capacity, int SeatsLeft, bool SoldOut, int LowestPriceYen, int LowestMemberPriceYen, bool Free, bool MembersOnly);
 
 /// <summary>What only confirmed attendees, panelists and organizers see.</summary>
 public sealed record AttendeeInfoView(Guid EventId, string? OnlineJoinUrl, string? Materials, string? VenueNotes, VenueView? Venue);

@@ -31,7 +31,8 @@ public static class ListEvents
                 items.Add(new EventSummary(
                     r.Id, r.Kind, r.Format, r.EndsAt <= now ? EventStatus.Completed : r.Status, r.Title, r.TimeZone,
                     EventTime.Of(r.StartsAt, r.TimeZone), EventTime.Of(r.EndsAt, r.TimeZone), r.VenueName, r.VenuePrefecture, r.Audience,
-                    r.Capacity, SeatRoom.Left(r.Capacity, r.SeatsTaken), SeatRoom.Left(r.Capacity, r.SeatsTaken) == 0, r.Lowest, r.LowestForMembers, r.Lowest == 0));
+                    r.Capacity, SeatRoom.Left(r.Capacity, r.SeatsTaken), SeatRoom.Left(r.Capacity, r.SeatsTaken) == 0, r.LowestOpen ?? r.Lowest ?? 0, r.LowestForMembers ?? 0,
+                    !r.MembersOnly && r.LowestOpen == 0, r.MembersOnly));
             var page = items.Count > query.Take ? items.Take(query.Take).ToList() : items;
             var next = items.Count > query.Take ? Cursor.Encode(page[^1].StartsAt.Utc, page[^1].Id) : null;
             return new Page<EventSummary>(page, next);
@@ -39,7 +40,7 @@ public static class ListEvents
 
         private sealed record Row(
             Guid Id, EventKind Kind, EventFormat Format, EventStatus Status, string Title, string TimeZone, DateTimeOffset StartsAt,
-            DateTimeOffset EndsAt, string? VenueName, Prefecture? VenuePrefecture, Audience Audience, int Capacity, int SeatsTaken, int Lowest, int LowestForMembers);
+            DateTimeOffset EndsAt, string? VenueName, Prefecture? VenuePrefecture, Audience Audience, int Capacity, int SeatsTaken, int? LowestOpen, int? Lowest, int? LowestForMembers, bool MembersOnly);
 
         /// <summary>
         /// Compiled once: a filter left null drops out of the SQL (EF keeps one statement per set of null filters), and
@@ -57,13 +58,13 @@ public static class ListEvents
                     .Where(e => prefecture == null || e.VenuePrefecture == prefecture)
                     .Where(e => audience == null || e.Audience == audience)
                     .Where(e => hasSeats == null || (e.SeatsTaken < e.Capacity) == hasSeats) // SeatRoom.Fits(capacity, taken, 1); EventTests hold the two together
-                    .Where(e => free == null || e.TicketTypes.Any(t => t.PriceYen == 0) == free)
+                    .Where(e => free == null || (!e.MembersOnly && e.TicketTypes.Any(t => t.PriceYen == 0 && !t.MembersOnly)) == free) // Event/TicketType.OpenTo(false)
                     .Where(e => pattern == null || EF.Functions.ILike(e.Title, pattern, "\\") || EF.Functions.ILike(e.Description!, pattern, "\\"))
                     .Where(e => afterAt == null || e.StartsAt > afterAt || (e.StartsAt == afterAt && e.Id.CompareTo(afterId) > 0))
                     .OrderBy(e => e.StartsAt).ThenBy(e => e.Id).Take(take)
                     .Select(e => new Row(
                         e.Id, e.Kind, e.Format, e.Status, e.Title, e.TimeZone, e.StartsAt, e.EndsAt, e.VenueName, e.VenuePrefecture,
-                        e.Audience, e.Capacity, e.SeatsTaken, e.TicketTypes.Min(t => (int?)t.PriceYen) ?? 0,
-                        e.TicketTypes.Min(t => (int?)(t.MemberPriceYen ?? t.PriceYen)) ?? 0)));
+                        e.Audience, e.Capacity, e.SeatsTaken, e.TicketTypes.Where(t => !t.MembersOnly).Min(t => (int?)t.PriceYen), e.TicketTypes.Min(t => (int?)t.PriceYen),
+                        e.TicketTypes.Min(t => (int?)(t.MemberPriceYen ?? t.PriceYen)), e.MembersOnly))); // TicketType.PriceFor(true) for the member price
     }
 }

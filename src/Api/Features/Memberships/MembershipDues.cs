@@ -105,10 +105,10 @@ public static class MembershipDues
             ? ("【Assemble】年会費の入金を確認しました",
                 $"{plan}の年会費 ¥{payment.AmountYen:N0} の入金を確認しました（{payment.PaidOn.Year}年{payment.PaidOn.Month}月{payment.PaidOn.Day}日）。\n"
                 + $"会員期間: {payment.StartsOn:yyyy/MM/dd}–{payment.EndsOn:yyyy/MM/dd}\n\n"
-                + $"領収書（PDF）: {receiptLink}\n（30日間有効です。その後もマイページからいつでもお受け取りいただけます。）")
+                + Receipts.ReceiptLinks.MailLines(language, receiptLink))
             : ("[Assemble] Your dues are received",
                 $"We received your {plan} dues of ¥{payment.AmountYen:N0} ({payment.PaidOn:d MMM yyyy}).\nMembership: {payment.StartsOn:yyyy-MM-dd} to {payment.EndsOn:yyyy-MM-dd}\n\n"
-                + $"Your receipt (PDF): {receiptLink}\n(The link works for 30 days; the receipt stays on your account page.)");
+                + Receipts.ReceiptLinks.MailLines(language, receiptLink));
 
     /// <summary>What a receipt for dues lists: the plan and the period bought, at the plan's tax category.</summary>
     public static Domain.Receipts.ReceiptItem ReceiptItemOf(MembershipPlan plan, MembershipPayment payment)
@@ -130,7 +130,7 @@ public static class MembershipDues
         var periods = payments.Select(p => new MembershipPeriod(p.StartsOn, p.EndsOn)).ToList();
         var status = MembershipStanding.On(periods, today, graceDays);
         var latest = payments.LastOrDefault();
-        DateOnly? graceEnds = status == MembershipStatus.Grace ? periods.Max(p => p.EndsOn).AddDays(graceDays) : null;
+        var graceEnds = MembershipStanding.GraceEndsOn(periods, today, graceDays);
         return new MyMembershipView(status, latest?.PlanCode, latest?.PlanName, MembershipStanding.PaidUntil(periods, today), graceEnds, payments);
     }
 }

@@ -54,7 +54,8 @@ public static partial class MembershipReminders
                 {
                     var plan = await db.MembershipPayments.Where(p => p.MemberId == member).OrderByDescending(p => p.EndsOn)
                         .Join(db.MembershipPlans, p => p.PlanCode, x => x.Code, (p, x) => x.Name).FirstAsync(cancellationToken);
-                    var (subject, body) = Text(to.Language, plan, paidUntil, daysBefore, graceDays);
+                    // The days really left: a reminder a run missed goes out later in its window.
+                    var (subject, body) = Text(to.Language, plan, paidUntil, paidUntil.DayNumber - day.DayNumber, graceDays);
                     db.OutboxEmails.Add(new OutboxEmail(to.Email, subject, body, null, essential: true, now));
                     await db.SaveChangesAsync(cancellationToken);
                     sent++;
@@ -69,13 +70,13 @@ public static partial class MembershipReminders
         return sent;
     }
 
-    private static (string Subject, string Body) Text(PreferredLanguage language, string plan, DateOnly paidUntil, int daysBefore, int graceDays)
+    private static (string Subject, string Body) Text(PreferredLanguage language, string plan, DateOnly paidUntil, int daysLeft, int graceDays)
         => language == PreferredLanguage.Ja
-            ? ($"【Assemble】会員期限のお知らせ（あと{daysBefore}日）",
+            ? (daysLeft == 0 ? "【Assemble】会員期限のお知らせ（本日まで）" : $"【Assemble】会員期限のお知らせ（あと{daysLeft}日）",
                 $"{plan}の有効期限は {paidUntil.Year}年{paidUntil.Month}月{paidUntil.Day}日 です。\n"
                 + "継続される場合は、Assemble の会員ページから年会費をお支払いください（銀行振込の場合は事務局までご連絡ください）。\n"
                 + $"期限後も{graceDays}日以内にお支払いいただければ、会員期間は途切れずに続きます。")
-            : ($"[Assemble] Your membership ends in {daysBefore} days",
+            : (daysLeft == 0 ? "[Assemble] Your membership ends today" : $"[Assemble] Your membership ends in {daysLeft} day{(daysLeft == 1 ? "" : "s")}",
                 $"Your {plan} membership is paid until {paidUntil:d MMM yyyy}.\n"
                 + "To renew, pay this year's dues from your membership page on Assemble (or tell the office if you pay by bank transfer).\n"
                 + $"A payment within {graceDays} days after that day still continues your membership without a gap.");

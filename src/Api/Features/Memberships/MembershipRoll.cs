@@ -37,7 +37,7 @@ public static class MembershipRoll
                 var lastEnd = periods.Max(p => p.EndsOn);
                 return new MembershipLine(g.Key, people.GetValueOrDefault(g.Key), emails.GetValueOrDefault(g.Key), standing, latest.PlanCode, latest.PlanName,
                     g.Max(p => p.PaidOn), MembershipStanding.PaidUntil(periods, today), lastEnd,
-                    standing == MembershipStatus.Grace ? lastEnd.AddDays(graceDays) : null);
+                    MembershipStanding.GraceEndsOn(periods, today, graceDays));
             })
             .Where(l => status is null || l.Status == status)
             .OrderBy(l => l.MemberId)

@@ -86,11 +86,14 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
         var now = time.GetUtcNow();
         if (type == Stripe.EventTypes.ChargeRefunded && obj is Stripe.Charge charge)
         {
-            var payment = await db.Payments.SingleOrDefaultAsync(p => p.PaymentIntentId == charge.PaymentIntentId, cancellationToken);
-            if (payment is not null)
+            var paymentId = await db.Payments.Where(p => p.PaymentIntentId == charge.PaymentIntentId).Select(p => (Guid?)p.Id).SingleOrDefaultAsync(cancellationToken);
+            if (paymentId is { } id)
             {
+                // Locked refunds first, then the payment: the order the refund job takes them in (RefundSender).
+                var sent = await db.Refunds.FromSql($"SELECT * FROM refunds WHERE payment_id = {id} AND stripe_refund_id IS NOT NULL ORDER BY created_at FOR UPDATE")
+                    .ToListAsync(cancellationToken);
+                var payment = await db.Payments.FromSql($"SELECT * FROM payments WHERE id = {id} FOR UPDATE").SingleAsync(cancellationToken);
                 // Stripe's total is cumulative: every refund we sent that it covers has landed.
-                var sent = await db.Refunds.Where(r => r.PaymentId == payment.Id && r.StripeRefundId != null).OrderBy(r => r.CreatedAt).ToListAsync(cancellationToken);
                 long covered = 0;
                 foreach (var r in sent)
                 {
@@ -104,11 +107,14 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
             // By Stripe's id, or (the answer to our request was lost) by our id in its metadata.
             Guid? ours = stripeRefund.Metadata is not null && stripeRefund.Metadata.TryGetValue(Infrastructure.Payments.StripePaymentGateway.RefundIdKey, out var raw)
                 && Guid.TryParse(raw, out var parsed) ? parsed : null;
-            var refund = await db.Refunds.SingleOrDefaultAsync(r => r.StripeRefundId == stripeRefund.Id || (ours != null && r.Id == ours && r.StripeRefundId == null), cancellationToken);
+            // Locked, then its payment: the order the refund job takes them in (RefundSender), so the two never wait on each other.
+            var refund = await db.Refunds.FromSql(
+                    $"SELECT * FROM refunds WHERE stripe_refund_id = {stripeRefund.Id} OR (id = {ours ?? Guid.Empty} AND stripe_refund_id IS NULL) FOR UPDATE")
+                .SingleOrDefaultAsync(cancellationToken);
             if (refund is { StripeRefundId: null }) refund.Sent(stripeRefund.Id, "pending", null, now);
             if (refund is not null && refund.Apply(type == Stripe.EventTypes.RefundFailed ? "failed" : stripeRefund.Status ?? "", stripeRefund.FailureReason, now))
             {
-                var payment = await db.Payments.SingleAsync(p => p.Id == refund.PaymentId, cancellationToken);
+                var payment = await db.Payments.FromSql($"SELECT * FROM payments WHERE id = {refund.PaymentId} FOR UPDATE").SingleAsync(cancellationToken);
                 if (refund.Status == RefundStatus.Failed) payment.RefundFailed(refund);
                 if (refund.Status == RefundStatus.Succeeded) await Receipts.Receipts.SettleRefundAsync(db, receipts.Value, payment, refund, now, cancellationToken);
             }

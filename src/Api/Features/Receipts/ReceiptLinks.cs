@@ -23,25 +23,56 @@ public static class ReceiptLinks
     public static string For(IDataProtectionProvider protection, PublicLinks links, Guid receiptId)
         => links.To($"{Route}?token={Uri.EscapeDataString(Protector(protection).Protect(receiptId.ToString("N"), Lifetime))}");
 
+    /// <summary>The lines of a mail that hand over the receipt: the link, and how long it works.</summary>
+    public static string MailLines(Domain.Members.PreferredLanguage language, string link)
+        => language == Domain.Members.PreferredLanguage.Ja
+            ? $"領収書（PDF）: {link}\n（{Lifetime.Days}日間有効です。その後もマイページからいつでもお受け取りいただけます。）"
+            : $"Your receipt (PDF): {link}\n(The link works for {Lifetime.Days} days; the receipt stays on your account page.)";
+
     private static ITimeLimitedDataProtector Protector(IDataProtectionProvider protection) => protection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
 
+    private static Guid? ReceiptOf(IDataProtectionProvider protection, string? token)
+    {
+        try
+        {
+            return Guid.ParseExact(Protector(protection).Unprotect(token ?? ""), "N");
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException)
+        {
+            return null; // forged, altered or expired: the same 404 as an unknown receipt
+        }
+    }
+
     public static void MapReceiptLinks(this IEndpointRouteBuilder app)
-        => app.MapGet(Route, (string? token, IDataProtectionProvider protection, AppDbContext db, ReceiptPdf pdf, TimeProvider time, HttpContext http,
+    {
+        // A GET changes nothing (mail scanners open links): it shows one button, and the POST hands the PDF over as the
+        // payer's download, which fixes it (Receipts.PdfAsync).
+        app.MapGet(Route, (string? token, IDataProtectionProvider protection, PublicLinks links) =>
+                ReceiptOf(protection, token) is null
+                    ? Page("<p>このリンクは無効か、期限が切れています。Assemble にログインして、マイページから領収書をお受け取りください。<br>"
+                        + "This link is not valid or has expired. Sign in to Assemble to get the receipt from your account.</p>", 404)
+                    : Page($"""
+                        <p>領収書（PDF）をダウンロードします。<br>Download your receipt (PDF).</p>
+                        <form method="post" action="{System.Net.WebUtility.HtmlEncode(links.To($"{Route}?token={Uri.EscapeDataString(token!)}"))}"><button type="submit">ダウンロード / Download</button></form>
+                        <p>宛名を変更したい場合は、ダウンロードの前にマイページから変更してください。<br>To change the name it is made out to, do so from your account before downloading.</p>
+                        """))
+            .AllowAnonymous().WithTags("Membership").WithName("ShowReceiptDownloadPage").WithSummary("Show the page of a mailed receipt link")
+            .ProducesText("text/html").ProducesText("text/html", 404)
+            .WithDescription("The signed link mailed to the payer when the payment settled (valid 30 days) opens this page: one button that downloads the receipt. A GET changes nothing.");
+
+        app.MapPost(Route, (string? token, IDataProtectionProvider protection, AppDbContext db, ReceiptPdf pdf, TimeProvider time, HttpContext http,
                     ILogger<ReceiptPdf> log, CancellationToken ct) =>
                 {
-                    Guid? id = null;
-                    try
-                    {
-                        if (!string.IsNullOrEmpty(token) && Guid.TryParseExact(Protector(protection).Unprotect(token), "N", out var parsed)) id = parsed;
-                    }
-                    catch (System.Security.Cryptography.CryptographicException)
-                    {
-                        // Forged, altered or expired: the same 404 as an unknown receipt.
-                    }
-                    return Receipts.PdfAsync(id ?? Guid.Empty, _ => id is not null, db, pdf, time, http, log, ct);
+                    var id = ReceiptOf(protection, token);
+                    return Receipts.PdfAsync(id ?? Guid.Empty, _ => id is null ? Receipts.Reader.Stranger : Receipts.Reader.Payer, db, pdf, time, http, log, ct);
                 })
-            .AllowAnonymous().WithTags("Membership").WithName("DownloadReceiptByLink").WithSummary("Download a receipt from its mailed link")
+            .AllowAnonymous().DisableAntiforgery().WithTags("Membership").WithName("DownloadReceiptByLink").WithSummary("Download a receipt from its mailed link")
             .ProducesBinary("application/pdf").ProducesProblems(404, 503)
-            .WithDescription("Anyone holding the signed link mailed to the payer when the payment settled (valid 30 days): the receipt's PDF, as `GET /api/receipts/{id}.pdf` gives it. "
+            .WithDescription("The button of the mailed link's page: the receipt's PDF, as the payer's download (`GET /api/receipts/{id}.pdf` gives the same bytes). "
                 + "A forged, altered or expired token is 404 `receipt.not_found`.");
+    }
+
+    private static IResult Page(string body, int status = 200)
+        => Results.Content("<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>領収書 / Receipt – Assemble</title>"
+            + $"<body style=\"font-family:sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem\">{body}</body></html>", "text/html; charset=utf-8", null, status);
 }

@@ -38,8 +38,8 @@ public sealed class ReceiptOptions
 /// <summary>Every settled payment's receipt: issued in the payment's transaction, read by its payer and admins only.</summary>
 public static class Receipts
 {
-    /// <summary>A receipt addressed to nobody in particular, as 領収書 are (上様) when the payer gave no name.</summary>
-    public const string UnnamedAddressee = "上様";
+    /// <inheritdoc cref="Receipt.UnnamedAddressee"/>
+    public const string UnnamedAddressee = Receipt.UnnamedAddressee;
 
     public sealed record ReceiptView(Guid Id, string Number, ReceiptKind Kind, bool Qualified, ReceiptIssuer Issuer, string Addressee, DateOnly TransactionOn,
         DateOnly? OriginalSaleOn, IReadOnlyList<ReceiptItem> Items, IReadOnlyList<TaxLine> Taxes, int TotalYen, Guid? ReissueOf, DateTimeOffset IssuedAt)
@@ -95,9 +95,13 @@ public static class Receipts
     {
         payment.RefundSettled(refund, now);
         if (!Receipt.ReturnInvoiceRequired(refund.AmountYen, options.ReturnInvoiceThresholdYen)) return;
-        var sale = await db.Receipts.AsNoTracking().Where(r => r.PaymentId == payment.Id && r.Kind == ReceiptKind.Sale && r.ReissueOf == null).SingleOrDefaultAsync(ct);
+        // The sale's latest issue (a reissue carries the addressee the payer chose last).
+        var sale = await db.Receipts.AsNoTracking().Where(r => r.PaymentId == payment.Id && r.Kind == ReceiptKind.Sale).OrderByDescending(r => r.IssuedAt).FirstOrDefaultAsync(ct);
         var saleOn = sale?.TransactionOn ?? MembershipPayment.DayInJapan(payment.PaidAt ?? payment.CreatedAt);
-        var what = sale?.Items[0] ?? new ReceiptItem("参加費", payment.AmountYen, TaxCategory.Standard);
+        // A payment settled before receipts existed has none: its ticket type says what was bought and its tax.
+        var what = sale?.Items[0] ?? await db.Registrations.Where(r => r.Id == payment.RegistrationId)
+            .Join(db.TicketTypes, r => r.TicketTypeId, t => t.Id, (r, t) => new { t.Name, t.Tax })
+            .Select(t => new ReceiptItem("参加費（" + t.Name + "）", payment.AmountYen, t.Tax)).SingleAsync(ct);
         var name = await db.MemberProfiles.Where(p => p.Id == payment.MemberId).Select(p => p.DisplayName).SingleOrDefaultAsync(ct);
         var on = MembershipPayment.DayInJapan(now);
         var sequence = await ReceiptSequence.NextAsync(db, on.Year, ct);
@@ -126,10 +130,10 @@ public static class Receipts
             .WithDescription("The payer and admins: the receipt as issued (a qualified invoice when the issuer is registered: its number, the amount and tax per rate). Anyone else gets 404 `receipt.not_found`.");
 
         group.MapGet("/receipts/{id:guid}.pdf", (Guid id, ClaimsPrincipal user, AppDbContext db, ReceiptPdf pdf, TimeProvider time, HttpContext http, ILogger<ReceiptPdf> log, CancellationToken ct)
-                => PdfAsync(id, r => r.PayerId == user.RequiredMemberId() || user.IsAdmin(), db, pdf, time, http, log, ct))
+                => PdfAsync(id, r => r.PayerId == user.RequiredMemberId() ? Reader.Payer : user.IsAdmin() ? Reader.Admin : Reader.Stranger, db, pdf, time, http, log, ct))
             .WithName("GetReceiptPdf").WithSummary("Get a receipt as PDF").ProducesBinary("application/pdf").ProducesProblems(401, 404, 503)
-            .WithDescription("The payer and admins: the receipt as a PDF (A4, Japanese). It is made at the first download and kept as made, with its SHA-256 "
-                + "(the ETag, and Repr-Digest per RFC 9530); from then on a new addressee means a reissue. Anyone else gets 404 `receipt.not_found`; "
+            .WithDescription("The payer and admins: the receipt as a PDF (A4, Japanese). It is made at the payer's first download and kept as made, with its SHA-256 "
+                + "(the ETag, and Repr-Digest per RFC 9530); from then on a new addressee means a reissue. An admin looking earlier fixes nothing. Anyone else gets 404 `receipt.not_found`; "
                 + "503 `receipt.pdf_unavailable` when the server lacks its font.");
 
         group.MapPut("/receipts/{id:guid}/addressee", async Task<Results<Ok<ReceiptView>, Created<ReceiptView>, ProblemHttpResult>> (
@@ -158,18 +162,23 @@ public static class Receipts
                 + "Before the receipt's first download it changes in place (200); after it, a new receipt marked as a reissue of this one is issued with a new number (201) and this one stays as it was. Anyone else gets 404 `receipt.not_found`.");
     }
 
+    /// <summary>Who asks for a receipt's PDF: only the payer's first download fixes it.</summary>
+    public enum Reader { Stranger, Payer, Admin }
+
     /// <summary>
-    /// The receipt's PDF for a reader <paramref name="allowed"/> to have it (else 404): made at the first download and
-    /// stored with its SHA-256, the same bytes ever after. Locked, as the addressee change is: the first download
-    /// fixes the addressee the PDF carries.
+    /// The receipt's PDF (404 to a stranger). The payer's first download makes it and stores it with its SHA-256, the
+    /// same bytes ever after, and fixes the addressee; locked, as the addressee change is. An admin looking before
+    /// that gets the PDF as it would be made, and nothing is fixed: the payer may still name a clinic or a company.
     /// </summary>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PdfAsync(Guid id, Func<Receipt, bool> allowed, AppDbContext db, ReceiptPdf pdf,
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PdfAsync(Guid id, Func<Receipt, Reader> readerOf, AppDbContext db, ReceiptPdf pdf,
         TimeProvider time, HttpContext http, ILogger log, CancellationToken ct)
     {
         var now = time.GetUtcNow();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var receipt = await db.Receipts.FromSql($"SELECT * FROM receipts WHERE id = {id} FOR UPDATE").SingleOrDefaultAsync(ct);
-        if (receipt is null || !allowed(receipt)) return NotFound.ToProblem();
+        if (receipt is null) return NotFound.ToProblem();
+        var reader = readerOf(receipt);
+        if (reader == Reader.Stranger) return NotFound.ToProblem();
         var document = await db.ReceiptDocuments.AsNoTracking().SingleOrDefaultAsync(d => d.ReceiptId == id, ct);
         if (document is null)
         {
@@ -185,9 +194,12 @@ public static class Receipts
                 return PdfUnavailable.ToProblem();
             }
             document = ReceiptDocument.Of(id, bytes, now);
-            db.ReceiptDocuments.Add(document);
-            receipt.MarkDownloaded(now);
-            await db.SaveChangesAsync(ct);
+            if (reader == Reader.Payer)
+            {
+                db.ReceiptDocuments.Add(document);
+                receipt.MarkDownloaded(now);
+                await db.SaveChangesAsync(ct);
+            }
         }
         await transaction.CommitAsync(ct);
         http.Response.Headers.ETag = $"\"{document.Sha256}\"";

@@ -12,7 +12,6 @@ public sealed class ReceiptDocumentConfiguration : IEntityTypeConfiguration<Rece
         builder.HasKey(d => d.ReceiptId);
         builder.Property(d => d.ReceiptId).ValueGeneratedNever();
         builder.Property(d => d.Sha256).HasMaxLength(64).IsFixedLength();
-        builder.Ignore(d => d.IsIntact);
         builder.HasOne<Receipt>().WithOne().HasForeignKey<ReceiptDocument>(d => d.ReceiptId).OnDelete(DeleteBehavior.Restrict);
     }
 }

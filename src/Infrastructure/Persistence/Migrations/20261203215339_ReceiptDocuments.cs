@@ -39,9 +39,12 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                 """
                 CREATE FUNCTION refuse_receipt_change() RETURNS trigger LANGUAGE plpgsql AS $$
                 BEGIN
-                    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'receipts' AND OLD.first_downloaded_at IS NULL
-                       AND (to_jsonb(NEW) - 'addressee' - 'first_downloaded_at') = (to_jsonb(OLD) - 'addressee' - 'first_downloaded_at') THEN
-                        RETURN NEW;
+                    -- Nested: PL/pgSQL may evaluate every operand, and receipt_documents has no first_downloaded_at.
+                    IF TG_OP = 'UPDATE' AND TG_TABLE_NAME = 'receipts' THEN
+                        IF OLD.first_downloaded_at IS NULL
+                           AND (to_jsonb(NEW) - 'addressee' - 'first_downloaded_at') = (to_jsonb(OLD) - 'addressee' - 'first_downloaded_at') THEN
+                            RETURN NEW;
+                        END IF;
                     END IF;
                     RAISE EXCEPTION 'a receipt is kept as issued: % on % refused', TG_OP, TG_TABLE_NAME USING ERRCODE = 'integrity_constraint_violation';
                 END
