@@ -217,6 +217,12 @@ public sealed class TicketReceiptTests(RegisteredPaymentsFactory api, Xunit.Abst
         Assert.NotEqual(sale.Number, returned.Number);
 
         Assert.Equal([ReceiptKind.Sale], (await part.Client.GetAsync<List<Receipts.ReceiptView>>("/api/me/receipts")).Select(r => r.Kind));
+
+        // The refund-completed mail hands the return invoice over; below the threshold there is none to hand.
+        await Notifier.RunOnceAsync(api.Services.GetRequiredService<IServiceScopeFactory>(), DateTimeOffset.UtcNow, CancellationToken.None);
+        Task<string> RefundMail(TestMember m) => api.DbAsync(db => db.OutboxEmails.Where(o => o.To == m.Email && o.Subject.Contains("返金が完了しました")).Select(o => o.TextBody).SingleAsync());
+        Assert.Contains("領収書（PDF）: ", await RefundMail(full));
+        Assert.DoesNotContain("領収書（PDF）", await RefundMail(part));
     }
 }
 

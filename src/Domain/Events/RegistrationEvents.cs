@@ -34,7 +34,8 @@ public sealed record RegistrationRemoved(Guid EventId, Guid MemberId, Guid Regis
 public sealed record RefundRequested(Guid EventId, Guid MemberId, Guid RegistrationId, DateTimeOffset OccurredAt, int AmountYen, int FeeYen, RefundReason Reason)
     : DomainEvent(EventId, MemberId, RegistrationId, OccurredAt);
 
-public sealed record RefundCompleted(Guid EventId, Guid MemberId, Guid RegistrationId, DateTimeOffset OccurredAt, int AmountYen)
+/// <summary>Stripe settled the refund <paramref name="RefundId"/> (null in records stored before it was carried).</summary>
+public sealed record RefundCompleted(Guid EventId, Guid MemberId, Guid RegistrationId, DateTimeOffset OccurredAt, int AmountYen, Guid? RefundId = null)
     : DomainEvent(EventId, MemberId, RegistrationId, OccurredAt);
 
 /// <summary>A freed seat is offered to the member first in line, until <paramref name="ExpiresAt"/>.</summary>

@@ -232,7 +232,7 @@ public sealed class Payment : AggregateRoot
     public void RefundSettled(Refund refund, DateTimeOffset now)
     {
         if (refund.Status != RefundStatus.Succeeded) throw new InvalidOperationException("Only a refund that succeeded is told as completed.");
-        Raise(new RefundCompleted(EventId, MemberId, RegistrationId, now, refund.AmountYen));
+        Raise(new RefundCompleted(EventId, MemberId, RegistrationId, now, refund.AmountYen, refund.Id));
     }
 
     /// <summary>Stripe said for certain that a refund failed: its yen can be refunded again. Never for an unknown outcome.</summary>

@@ -29,7 +29,7 @@ public static class EventMail
     /// The mail for one domain event to one member; null when that event sends nothing to members. A held seat's mail
     /// carries <paramref name="payLink"/> when there is one.
     /// </summary>
-    /// <remarks>A confirmation by payment carries <paramref name="receiptLink"/>, the signed link to its receipt.</remarks>
+    /// <remarks>A confirmation by payment, and a completed refund with a return invoice, carry <paramref name="receiptLink"/>, the signed link to it.</remarks>
     public static Text? For(DomainEvent notice, Event e, PreferredLanguage language, bool confirmedAttendee, Registration? registration, string? payLink,
         string? receiptLink = null)
     {
@@ -81,8 +81,8 @@ public static class EventMail
                 ? new Text($"【Assemble】内容が変更されました：{e.Title}", $"{head}{join}\n\nお申込み済みのイベントの内容が変更されました。最新の情報をご確認ください。")
                 : new Text($"[Assemble] Event updated: {e.Title}", $"{head}{join}\n\nAn event you registered for has changed. Please check the details."),
             RefundCompleted done => ja
-                ? new Text($"【Assemble】返金が完了しました：{e.Title}", $"{head}\n\n返金が完了しました。返金額: ¥{done.AmountYen:N0}\nカード会社によっては、明細への反映に数日かかることがあります。")
-                : new Text($"[Assemble] Refund completed: {e.Title}", $"{head}\n\nYour refund of ¥{done.AmountYen:N0} is complete. Your card statement may take a few days to show it."),
+                ? new Text($"【Assemble】返金が完了しました：{e.Title}", $"{head}\n\n返金が完了しました。返金額: ¥{done.AmountYen:N0}\nカード会社によっては、明細への反映に数日かかることがあります。{receipt}")
+                : new Text($"[Assemble] Refund completed: {e.Title}", $"{head}\n\nYour refund of ¥{done.AmountYen:N0} is complete. Your card statement may take a few days to show it.{receipt}"),
             RefundRequested refund => ja
                 ? new Text($"【Assemble】返金のお知らせ：{e.Title}", $"{head}\n\n返金の手続きを開始しました。返金額: ¥{refund.AmountYen:N0}{(refund.Reason == RefundReason.LatePaymentNoSeat ? "\nお支払いの確認がお取り置き期限の後となり、満席のためお席をご用意できませんでした。" : "")}")
                 : new Text($"[Assemble] Refund on its way: {e.Title}", $"{head}\n\nWe have started your refund of ¥{refund.AmountYen:N0}.{(refund.Reason == RefundReason.LatePaymentNoSeat ? "\nYour payment arrived after the hold ended and the event had filled up." : "")}"),

@@ -72,15 +72,21 @@ public static partial class Notifier
                 .Where(r => eventIds.Contains(r.EventId) && memberIds.Contains(r.MemberId) && r.Status == RegistrationStatus.Confirmed)
                 .Select(r => new { r.EventId, r.MemberId }).ToListAsync(cancellationToken))
             .Select(x => (x.EventId, x.MemberId)).ToHashSet();
-        // The sale receipt of each paid registration (its payment's, not a reissue): confirmation by payment mails its link.
+        // The sale receipt of each paid registration (its payment's, not a reissue), by registration id: confirmation by
+        // payment mails its link.
         var receipts = await db.Payments.AsNoTracking().Where(p => subjectIds.Contains(p.RegistrationId))
             .Join(db.Receipts.Where(r => r.Kind == Domain.Receipts.ReceiptKind.Sale && r.ReissueOf == null), p => p.Id, r => r.PaymentId, (p, r) => new { p.RegistrationId, ReceiptId = r.Id })
             .ToDictionaryAsync(x => x.RegistrationId, x => x.ReceiptId, cancellationToken);
-        return new Subjects(events, registrations, confirmed, await Notices.RecipientsAsync(db, memberIds, cancellationToken), receipts);
+        // And the return invoice of each refund completed in the batch (one at or above the threshold has one).
+        var refundIds = batch.Select(b => b.Read()).OfType<RefundCompleted>().Where(r => r.RefundId is not null).Select(r => r.RefundId).ToList();
+        Dictionary<Guid, Guid> returns = refundIds.Count == 0 ? [] : await db.Receipts.AsNoTracking().Where(r => refundIds.Contains(r.RefundId) && r.ReissueOf == null)
+            .ToDictionaryAsync(r => r.RefundId!.Value, r => r.Id, cancellationToken);
+        return new Subjects(events, registrations, confirmed, await Notices.RecipientsAsync(db, memberIds, cancellationToken), receipts, returns);
     }
 
     private sealed record Subjects(Dictionary<Guid, Event> Events, Dictionary<Guid, Registration> Registrations,
-        HashSet<(Guid EventId, Guid MemberId)> Confirmed, Dictionary<Guid, Notices.Recipient> Recipients, Dictionary<Guid, Guid> Receipts)
+        HashSet<(Guid EventId, Guid MemberId)> Confirmed, Dictionary<Guid, Notices.Recipient> Recipients,
+        Dictionary<Guid, Guid> SaleReceipts, Dictionary<Guid, Guid> ReturnInvoices)
     {
         /// <summary>The mails of one event: to the member it names, or for a change to everyone confirmed.</summary>
         public async Task<List<OutboxEmail>> RenderAsync(AppDbContext db, DomainEvent notice, Func<Guid, string> payLink, Func<Guid, string> receiptLink, DateTimeOffset now,
@@ -91,9 +97,12 @@ public static partial class Notifier
             if (notice.RecipientId is { } one)
             {
                 if (!Recipients.TryGetValue(one, out var to)) return [];
-                var receipt = notice is RegistrationConfirmed { By: ConfirmedBy.Payment } && registration is not null && Receipts.TryGetValue(registration.Id, out var r)
-                    ? receiptLink(r)
-                    : null;
+                var receipt = notice switch
+                {
+                    RegistrationConfirmed { By: ConfirmedBy.Payment } when registration is not null && SaleReceipts.TryGetValue(registration.Id, out var r) => receiptLink(r),
+                    RefundCompleted { RefundId: { } refund } when ReturnInvoices.TryGetValue(refund, out var r) => receiptLink(r),
+                    _ => null,
+                };
                 return Render(notice, e, to, Confirmed.Contains((e.Id, one)), registration, payLink, receipt, now) is { } mail ? [mail] : [];
             }
             if (notice is not EventChanged) return [];
