@@ -259,6 +259,7 @@ public sealed class ReceiptArchiveTests(RegisteredIssuerFactory api) : IClassFix
         var csv = System.Text.Encoding.UTF8.GetString(await admin.Client.GetByteArrayAsync($"/api/admin/receipts.csv?addressee={Uri.EscapeDataString(tag)}&minYen=10000")).TrimStart('\uFEFF');
         var lines = csv.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("番号,種別,適格請求書,取引年月日", lines[0]);
+        Assert.True(await api.DbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "receipts.exported" && a.ActorId == admin.Id && a.Detail!.EndsWith("count=1"))));
         var row = Assert.Single(lines.Skip(1)).Split(',');
         Assert.Equal(["領収", "はい", Today.AddDays(-10).ToString("yyyy-MM-dd"), $"医療法人 {tag} 1", "課税(標準税率)", "10", "12000", "1090", "12000"],
             row[1..4].Concat(row[5..11]));
@@ -303,6 +304,7 @@ public sealed class ReceiptArchiveTests(RegisteredIssuerFactory api) : IClassFix
         Assert.Contains($"{active.Id},", csv);
         Assert.Contains(",有効,", csv);
         Assert.DoesNotContain(grace.Id.ToString(), csv);
+        Assert.True(await api.DbAsync(db => db.AuditEntries.AnyAsync(a => a.Action == "memberships.exported" && a.ActorId == admin.Id && a.Detail!.StartsWith("status=Active"))));
         await Expect.FieldErrorAsync(await admin.Client.GetAsync("/api/admin/memberships?status=gold"), "status");
         await Expect.StatusAsync(await active.Client.GetAsync("/api/admin/memberships"), 403);
         await Expect.StatusAsync(await active.Client.GetAsync("/api/admin/memberships.csv"), 403);

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Claims;
+using Assemble.Domain.Auditing;
 using Assemble.Api.Common;
 using Assemble.Api.Common.Csv;
 using Assemble.Api.Common.OpenApi;
@@ -66,7 +68,7 @@ public static class ReceiptArchive
                 + "the total (`minYen`, `maxYen`, tax included), the addressee (`addressee`, part of the name) and `kind` (sale or return); keyset-paginated (`cursor`, `limit` 1 to 100).");
 
         admin.MapGet("/receipts.csv", async Task<Results<FileContentHttpResult, ProblemHttpResult>> (
-                AppDbContext db, CancellationToken ct, DateOnly? from, DateOnly? to, int? minYen, int? maxYen, string? addressee, string? kind) =>
+                AppDbContext db, ClaimsPrincipal user, TimeProvider time, CancellationToken ct, DateOnly? from, DateOnly? to, int? minYen, int? maxYen, string? addressee, string? kind) =>
             {
                 if (!QueryValues.TryEnum<ReceiptKind>(kind, "kind", out var parsedKind, out var badKind)) return badKind!;
                 var search = new Search(from, to, minYen, maxYen, addressee, parsedKind);
@@ -75,11 +77,15 @@ public static class ReceiptArchive
                 var numbers = receipts.ToDictionary(r => r.Id, r => r.Number.ToString());
                 var missing = receipts.Where(r => r.ReissueOf is { } of && !numbers.ContainsKey(of)).Select(r => r.ReissueOf!.Value).Distinct().ToList();
                 foreach (var original in await db.Receipts.AsNoTracking().Where(r => missing.Contains(r.Id)).ToListAsync(ct)) numbers[original.Id] = original.Number.ToString();
+                // Names and amounts of many payers leave the system: who took them, and which, is kept (the search's keys, not its text).
+                db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "receipts.exported", "receipt", null, time.GetUtcNow(),
+                    $"from={from};to={to};minYen={minYen};maxYen={maxYen};addressee={(string.IsNullOrWhiteSpace(addressee) ? "any" : "given")};kind={parsedKind?.ToString() ?? "any"};count={receipts.Count}"));
+                await db.SaveChangesAsync(ct);
                 return TypedResults.File(ToCsv(receipts, numbers), "text/csv; charset=utf-8", "receipts.csv");
             })
             .WithName("ExportReceipts").WithSummary("Export the receipt archive as CSV").ProducesText("text/csv").ProducesProblems(400, 401, 403)
             .WithDescription("Admins: the receipts the same search finds, one row per receipt and tax rate (the amount and the tax of that rate), "
-                + "UTF-8 with a BOM for Excel, formulas neutralised.");
+                + "UTF-8 with a BOM for Excel, formulas neutralised. Each export is written to the audit log.");
     }
 
     private static byte[] ToCsv(IReadOnlyList<Receipt> receipts, IReadOnlyDictionary<Guid, string> numbers)
