@@ -215,6 +215,14 @@ public sealed class TicketReceiptTests(RegisteredPaymentsFactory api, Xunit.Abst
         Assert.StartsWith("返金: スーパーヴィジョン研修（終日）（一般）", Assert.Single(returned.Items).Description);
         Assert.Equal(sale.Addressee, returned.Addressee);
         Assert.NotEqual(sale.Number, returned.Number);
+        var text = TextOf(await full.Client.GetByteArrayAsync($"/api/receipts/{returned.Id}.pdf"));
+        foreach (var expected in new[]
+                 {
+                     "適格返還請求書", $"No. {returned.Number}", "返還額 ¥10,000（税込）", $"返還年月日: {Today.Year}年{Today.Month}月{Today.Day}日",
+                     $"元の取引年月日: {sale.TransactionOn.Year}年{sale.TransactionOn.Month}月{sale.TransactionOn.Day}日", "10%対象 ¥10,000（うち消費税 ¥909）",
+                     "登録番号: T7010705000725",
+                 })
+            Assert.Contains(expected, text);
 
         Assert.Equal([ReceiptKind.Sale], (await part.Client.GetAsync<List<Receipts.ReceiptView>>("/api/me/receipts")).Select(r => r.Kind));
 
