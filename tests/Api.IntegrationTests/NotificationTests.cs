@@ -11,6 +11,26 @@ namespace Assemble.Api.IntegrationTests;
 public sealed class NotificationTests(EventsFactory api) : IClassFixture<EventsFactory>
 {
     [Fact]
+    public async Task A_stored_notice_that_cannot_be_read_is_passed_over_and_the_ones_behind_it_go_out()
+    {
+        var organizer = await api.OrganizerAsync();
+        var e = await EventsFactory.CreateEventAsync(organizer, EventsFactory.StudySession());
+        var member = await api.MemberAsync();
+        var scopes = api.Services.GetRequiredService<IServiceScopeFactory>();
+        await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None);
+        var bad = Guid.CreateVersion7();
+        await api.ScalarAsync($$"""
+            INSERT INTO notification_records (id, type, event_id, member_id, subject_id, occurred_at, payload)
+            VALUES ('{{bad}}', 'refund.completed', '{{e.Id}}', '{{member.Id}}', '{{Guid.NewGuid()}}', now(), '{"amountYen": "lots"}')
+            """);
+        await Expect.StatusAsync(await member.Client.PostAsJsonAsync($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }), 201);
+
+        await Notifier.RunOnceAsync(scopes, DateTimeOffset.UtcNow, CancellationToken.None);
+        Assert.Equal(1, await api.DbAsync(db => db.OutboxEmails.CountAsync(m => m.To == member.Email && m.Subject.Contains("確定"))));
+        Assert.NotNull(await api.DbAsync(db => db.NotificationRecords.Where(r => r.Id == bad).Select(r => r.ProcessedAt).SingleAsync()));
+    }
+
+    [Fact]
     public async Task A_confirmed_attendee_is_mailed_in_japanese_with_the_join_url_a_holder_without_it()
     {
         var organizer = await api.OrganizerAsync();

@@ -78,10 +78,23 @@ public static partial class Notifier
             .Join(db.Receipts.Where(r => r.Kind == Domain.Receipts.ReceiptKind.Sale && r.ReissueOf == null), p => p.Id, r => r.PaymentId, (p, r) => new { p.RegistrationId, ReceiptId = r.Id })
             .ToDictionaryAsync(x => x.RegistrationId, x => x.ReceiptId, cancellationToken);
         // And the return invoice of each refund completed in the batch (one at or above the threshold has one).
-        var refundIds = batch.Select(b => b.Read()).OfType<RefundCompleted>().Where(r => r.RefundId is not null).Select(r => r.RefundId).ToList();
+        var refundIds = batch.Select(ReadOrNull).OfType<RefundCompleted>().Where(r => r.RefundId is not null).Select(r => r.RefundId).ToList();
         Dictionary<Guid, Guid> returns = refundIds.Count == 0 ? [] : await db.Receipts.AsNoTracking().Where(r => refundIds.Contains(r.RefundId) && r.ReissueOf == null)
             .ToDictionaryAsync(r => r.RefundId!.Value, r => r.Id, cancellationToken);
         return new Subjects(events, registrations, confirmed, await Notices.RecipientsAsync(db, memberIds, cancellationToken), receipts, returns);
+    }
+
+    /// <summary>The typed event, or null for a payload that cannot be read: the render loop logs and passes over that record.</summary>
+    private static DomainEvent? ReadOrNull(NotificationRecord record)
+    {
+        try
+        {
+            return record.Read();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
     }
 
     private sealed record Subjects(Dictionary<Guid, Event> Events, Dictionary<Guid, Registration> Registrations,
