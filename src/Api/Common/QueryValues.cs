@@ -19,6 +19,9 @@ public static class QueryValues
         return false;
     }
 
+    /// <summary>An ILIKE pattern (escape character <c>\</c>) matching text that contains <paramref name="text"/> as typed: its own % and _ match only themselves.</summary>
+    public static string Containing(string text) => "%" + text.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+
     public static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 
     private static string Shorten(string value) => value.Length > 40 ? value[..40] + "…" : value;

@@ -78,7 +78,8 @@ public static partial class Notifier
             .Join(db.Receipts.Where(r => r.Kind == Domain.Receipts.ReceiptKind.Sale && r.ReissueOf == null), p => p.Id, r => r.PaymentId, (p, r) => new { p.RegistrationId, ReceiptId = r.Id })
             .ToDictionaryAsync(x => x.RegistrationId, x => x.ReceiptId, cancellationToken);
         // And the return invoice of each refund completed in the batch (one at or above the threshold has one).
-        var refundIds = batch.Select(ReadOrNull).OfType<RefundCompleted>().Where(r => r.RefundId is not null).Select(r => r.RefundId).ToList();
+        var refundIds = batch.Where(b => NotificationTypes.TypeOf(b.Type) == typeof(RefundCompleted)).Select(ReadOrNull).OfType<RefundCompleted>()
+            .Where(r => r.RefundId is not null).Select(r => r.RefundId).ToList();
         Dictionary<Guid, Guid> returns = refundIds.Count == 0 ? [] : await db.Receipts.AsNoTracking().Where(r => refundIds.Contains(r.RefundId) && r.ReissueOf == null)
             .ToDictionaryAsync(r => r.RefundId!.Value, r => r.Id, cancellationToken);
         return new Subjects(events, registrations, confirmed, await Notices.RecipientsAsync(db, memberIds, cancellationToken), receipts, returns);

@@ -24,7 +24,7 @@ public static class ListEvents
             var now = time.GetUtcNow();
             var pattern = string.IsNullOrWhiteSpace(query.Q)
                 ? null
-                : "%" + query.Q.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+                : QueryValues.Containing(query.Q);
             var items = new List<EventSummary>(query.Take + 1);
             await foreach (var r in Published(db, query.From ?? now, query.To, query.Kind, query.Format, query.Prefecture, query.Audience,
                                query.HasSeats, query.Free, pattern, query.After?.At, query.After?.Id ?? Guid.Empty, query.Take + 1))

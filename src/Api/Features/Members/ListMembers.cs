@@ -36,7 +36,7 @@ public static class ListMembers
                 members = members.Where(p => p.PrefectureVisibility <= level && p.Prefecture == prefecture);
             if (!string.IsNullOrWhiteSpace(query.Q))
             {
-                var pattern = "%" + EscapeLike(query.Q.Trim()) + "%";
+                var pattern = QueryValues.Containing(query.Q);
                 members = members.Where(p => EF.Functions.ILike(p.DisplayName, pattern, "\\")
                     || (p.NameKanaVisibility <= level && EF.Functions.ILike(p.NameKana!, pattern, "\\"))
                     || (p.OrganisationVisibility <= level && EF.Functions.ILike(p.Organisation!, pattern, "\\"))
@@ -57,7 +57,5 @@ public static class ListMembers
                 user.MemberId() == p.Id ? ViewerLevel.Owner : viewer)).ToList();
             return Cursor.ToPage(views, query.Take, v => v.Id);
         }
-
-        private static string EscapeLike(string value) => value.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_");
     }
 }

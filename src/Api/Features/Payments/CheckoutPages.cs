@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using Assemble.Api.Features.Email;
 using Assemble.Domain.Events;
 using Assemble.Domain.Members;
@@ -9,7 +8,9 @@ using Assemble.Infrastructure.Persistence;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using Assemble.Api.Common;
 using Assemble.Api.Common.OpenApi;
+using static Assemble.Api.Common.HtmlPages;
 
 namespace Assemble.Api.Features.Payments;
 
@@ -29,12 +30,9 @@ public static class CheckoutPages
 
     /// <summary>The absolute, signed link that opens (or reopens) the Checkout Session of this held registration.</summary>
     public static string PayLink(IDataProtectionProvider protection, PublicLinks links, Guid registrationId)
-        => PayLink(links, PayProtector(protection).Protect(registrationId.ToString("N"), PayLinkLifetime));
+        => PayLink(links, SignedIds.Sign(protection, PayPurpose, registrationId, PayLinkLifetime));
 
     private static string PayLink(PublicLinks links, string token) => links.To($"{PayRoute}?token={Uri.EscapeDataString(token)}");
-
-    private static ITimeLimitedDataProtector PayProtector(IDataProtectionProvider protection)
-        => protection.CreateProtector(PayPurpose).ToTimeLimitedDataProtector();
 
     public static void MapCheckoutPages(this IEndpointRouteBuilder app)
     {
@@ -138,32 +136,10 @@ public static class CheckoutPages
             <p><a href="{WebUtility.HtmlEncode(links.To($"/api/events/{s.EventId}"))}">イベント情報（JSON）/ Event details (JSON)</a></p>
             """;
 
-    private static Guid? RegistrationOf(IDataProtectionProvider protection, string? token)
-    {
-        try
-        {
-            return Guid.ParseExact(PayProtector(protection).Unprotect(token ?? ""), "N");
-        }
-        catch (Exception e) when (e is CryptographicException or FormatException)
-        {
-            return null;
-        }
-    }
+    private static Guid? RegistrationOf(IDataProtectionProvider protection, string? token) => SignedIds.Read(protection, PayPurpose, token);
 
     private static IResult NotFound()
         => Page("見つかりません", "Not found", "<p>このリンクは無効か、期限が切れています。<br>This link is not valid, or it has expired.</p>", 404);
-
-    private static IResult Page(string headingJa, string headingEn, string body, int status = 200, bool refresh = false)
-        => Results.Content(
-            $"""
-             <!doctype html><html lang="ja"><meta charset="utf-8"><meta name="viewport" content="width=device-width">{(refresh ? "<meta http-equiv=\"refresh\" content=\"5\">" : "")}
-             <title>{headingJa} / {headingEn} – Assemble</title>
-             <body style="font-family:sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem">
-             <h1>{headingJa}<br>{headingEn}</h1>
-             {body}
-             </body></html>
-             """,
-            "text/html; charset=utf-8", null, status);
 
     /// <summary>303: the browser follows with a GET whatever it came with (the minimal API results offer 302/307 only).</summary>
     private sealed class SeeOther(string location) : IResult

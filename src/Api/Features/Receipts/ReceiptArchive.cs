@@ -31,7 +31,7 @@ public static class ReceiptArchive
         if (s.Kind is { } kind) receipts = receipts.Where(r => r.Kind == kind);
         if (!string.IsNullOrWhiteSpace(s.Addressee))
         {
-            var pattern = "%" + s.Addressee.Trim().Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+            var pattern = QueryValues.Containing(s.Addressee);
             receipts = receipts.Where(r => EF.Functions.ILike(r.Addressee, pattern, "\\"));
         }
         return receipts;

@@ -1,4 +1,5 @@
 using Assemble.Api.Common;
+using static Assemble.Api.Common.HtmlPages;
 using Assemble.Api.Common.OpenApi;
 using Assemble.Infrastructure.Email;
 using Assemble.Infrastructure.Persistence;
@@ -21,7 +22,7 @@ public static class ReceiptLinks
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(30);
 
     public static string For(IDataProtectionProvider protection, PublicLinks links, Guid receiptId)
-        => links.To($"{Route}?token={Uri.EscapeDataString(Protector(protection).Protect(receiptId.ToString("N"), Lifetime))}");
+        => links.To($"{Route}?token={Uri.EscapeDataString(SignedIds.Sign(protection, Purpose, receiptId, Lifetime))}");
 
     /// <summary>The lines of a mail that hand over the receipt: the link, and how long it works.</summary>
     public static string MailLines(Domain.Members.PreferredLanguage language, string link)
@@ -29,19 +30,9 @@ public static class ReceiptLinks
             ? $"領収書（PDF）: {link}\n（{Lifetime.Days}日間有効です。その後もマイページからいつでもお受け取りいただけます。）"
             : $"Your receipt (PDF): {link}\n(The link works for {Lifetime.Days} days; the receipt stays on your account page.)";
 
-    private static ITimeLimitedDataProtector Protector(IDataProtectionProvider protection) => protection.CreateProtector(Purpose).ToTimeLimitedDataProtector();
 
-    private static Guid? ReceiptOf(IDataProtectionProvider protection, string? token)
-    {
-        try
-        {
-            return Guid.ParseExact(Protector(protection).Unprotect(token ?? ""), "N");
-        }
-        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException)
-        {
-            return null; // forged, altered or expired: the same 404 as an unknown receipt
-        }
-    }
+    /// <summary>The receipt a token names; null when forged, altered or expired (the same 404 as an unknown receipt).</summary>
+    private static Guid? ReceiptOf(IDataProtectionProvider protection, string? token) => SignedIds.Read(protection, Purpose, token);
 
     public static void MapReceiptLinks(this IEndpointRouteBuilder app)
     {
@@ -49,9 +40,9 @@ public static class ReceiptLinks
         // payer's download, which fixes it (Receipts.PdfAsync).
         app.MapGet(Route, (string? token, IDataProtectionProvider protection, PublicLinks links) =>
                 ReceiptOf(protection, token) is null
-                    ? Page("<p>このリンクは無効か、期限が切れています。Assemble にログインして、マイページから領収書をお受け取りください。<br>"
+                    ? Page("見つかりません", "Not found", "<p>このリンクは無効か、期限が切れています。Assemble にログインして、マイページから領収書をお受け取りください。<br>"
                         + "This link is not valid or has expired. Sign in to Assemble to get the receipt from your account.</p>", 404)
-                    : Page($"""
+                    : Page("領収書", "Receipt", $"""
                         <p>領収書（PDF）をダウンロードします。<br>Download your receipt (PDF).</p>
                         <form method="post" action="{System.Net.WebUtility.HtmlEncode(links.To($"{Route}?token={Uri.EscapeDataString(token!)}"))}"><button type="submit">ダウンロード / Download</button></form>
                         <p>宛名を変更したい場合は、ダウンロードの前にマイページから変更してください。<br>To change the name it is made out to, do so from your account before downloading.</p>
@@ -71,8 +62,4 @@ public static class ReceiptLinks
             .WithDescription("The button of the mailed link's page: the receipt's PDF, as the payer's download (`GET /api/receipts/{id}.pdf` gives the same bytes). "
                 + "A forged, altered or expired token is 404 `receipt.not_found`.");
     }
-
-    private static IResult Page(string body, int status = 200)
-        => Results.Content("<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>領収書 / Receipt – Assemble</title>"
-            + $"<body style=\"font-family:sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem\">{body}</body></html>", "text/html; charset=utf-8", null, status);
 }
