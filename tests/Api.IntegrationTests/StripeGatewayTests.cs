@@ -28,7 +28,7 @@ public sealed class StripeGatewayTests
         stripe.Delay = TimeSpan.FromSeconds(60);
         var stopwatch = Stopwatch.StartNew();
         var failure = await Assert.ThrowsAsync<PaymentGatewayException>(() => Gateway(stripe.BaseUrl, TimeSpan.FromMilliseconds(500))
-            .CreateCheckoutSessionAsync(Guid.NewGuid(), Request(), "checkout-hang", CancellationToken.None));
+            .CreateCheckoutSessionAsync(new CheckoutReference(Guid.NewGuid(), "registration_id"), Request(), "checkout-hang", CancellationToken.None));
         // 3 × 0.5 s and Stripe.net's backoff (0.5 s, then 0.75–1 s): nowhere near the fake's minute.
         Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(10));
         Assert.Null(failure.Status);
@@ -57,7 +57,7 @@ public sealed class StripeGatewayTests
         await using var stripe = await FakeStripe.StartAsync();
         stripe.Failures.Enqueue(400);
         var failure = await Assert.ThrowsAsync<PaymentGatewayException>(() => Gateway(stripe.BaseUrl, TimeSpan.FromSeconds(10))
-            .CreateCheckoutSessionAsync(Guid.NewGuid(), Request(), "checkout-400", CancellationToken.None));
+            .CreateCheckoutSessionAsync(new CheckoutReference(Guid.NewGuid(), "registration_id"), Request(), "checkout-400", CancellationToken.None));
         Assert.Equal(400, failure.Status);
         Assert.Equal("invalid_request_error", failure.Type);
         Assert.StartsWith("req_", failure.RequestId);
@@ -71,12 +71,12 @@ public sealed class StripeGatewayTests
         var gateway = Gateway(stripe.BaseUrl, TimeSpan.FromSeconds(10));
         var request = Request();
         var registrationId = Guid.NewGuid();
-        var session = await gateway.CreateCheckoutSessionAsync(registrationId, request, "checkout-typed", CancellationToken.None);
+        var session = await gateway.CreateCheckoutSessionAsync(new CheckoutReference(registrationId, "registration_id"), request, "checkout-typed", CancellationToken.None);
         Assert.StartsWith("cs_test_", session.Id);
         Assert.Equal(("open", "unpaid", 3000L, "jpy", registrationId.ToString()), (session.Status, session.PaymentStatus, session.AmountTotal!.Value, session.Currency, session.ClientReferenceId));
-        Assert.Equal(session, await gateway.CreateCheckoutSessionAsync(registrationId, request, "checkout-typed", CancellationToken.None));
+        Assert.Equal(session, await gateway.CreateCheckoutSessionAsync(new CheckoutReference(registrationId, "registration_id"), request, "checkout-typed", CancellationToken.None));
         // The same key with other parameters is refused, as Stripe does.
-        var reused = await Assert.ThrowsAsync<PaymentGatewayException>(() => gateway.CreateCheckoutSessionAsync(registrationId, request with { ExpiresAt = request.ExpiresAt.AddMinutes(1) }, "checkout-typed", CancellationToken.None));
+        var reused = await Assert.ThrowsAsync<PaymentGatewayException>(() => gateway.CreateCheckoutSessionAsync(new CheckoutReference(registrationId, "registration_id"), request with { ExpiresAt = request.ExpiresAt.AddMinutes(1) }, "checkout-typed", CancellationToken.None));
         Assert.Equal(("idempotency_error", 400), (reused.Type, reused.Status));
 
         Assert.True(stripe.MarkPaid(session.Id));
@@ -93,7 +93,7 @@ public sealed class StripeGatewayTests
         Assert.Empty(await gateway.ListRefundsAsync("pi_other", CancellationToken.None));
 
         // An open session can be expired, and then nobody can pay it; a completed one cannot be expired.
-        var other = await gateway.CreateCheckoutSessionAsync(Guid.NewGuid(), Request(), "checkout-expire", CancellationToken.None);
+        var other = await gateway.CreateCheckoutSessionAsync(new CheckoutReference(Guid.NewGuid(), "registration_id"), Request(), "checkout-expire", CancellationToken.None);
         Assert.Equal("expired", (await gateway.ExpireCheckoutSessionAsync(other.Id, CancellationToken.None)).Status);
         Assert.False(stripe.MarkPaid(other.Id));
         Assert.Equal(400, (await Assert.ThrowsAsync<PaymentGatewayException>(() => gateway.ExpireCheckoutSessionAsync(session.Id, CancellationToken.None))).Status);

@@ -210,7 +210,7 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
             var payment = MembershipPayment.RecordTransfer(Guid.CreateVersion7(now), ids[email], person.Verified ? [person.Profession] : [], plan, [], paidOn,
                 plan.PriceYen, "ﾃﾞﾓ ﾌﾘｺﾐ", adminId, fiscalYearStartMonth: 4, MembershipStanding.DefaultGraceDays, now).Value!;
             db.MembershipPayments.Add(payment);
-            await Receipts.IssueSaleAsync(db, receiptOptions.Value, ids[email], payment.Id, payment.PaidOn, [MembershipDues.ReceiptItemOf(plan, payment)], now, CancellationToken.None);
+            await Receipts.IssueSaleAsync(db, receiptOptions.Value, ids[email], payment.Id, payment.PaidOn, [DuesRecorder.ReceiptItemOf(plan, payment)], now, CancellationToken.None);
         }
         await db.SaveChangesAsync();
         await transaction.CommitAsync();

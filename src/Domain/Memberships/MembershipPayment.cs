@@ -34,6 +34,15 @@ public sealed class MembershipPayment
     /// <summary>The admin who recorded a bank transfer.</summary>
     public Guid? RecordedBy { get; private set; }
 
+    /// <summary>The Checkout payment of dues paid by card (one membership payment each, however often Stripe reports it).</summary>
+    public Guid? PaymentId { get; private set; }
+
+    /// <summary>
+    /// When an admin refunded the dues in full: from then on the payment keeps no membership (every query skips it)
+    /// and stays only as the record of what was paid and given back.
+    /// </summary>
+    public DateTimeOffset? VoidedAt { get; private set; }
+
     public DateOnly StartsOn { get; private set; }
     public DateOnly EndsOn { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
@@ -60,11 +69,42 @@ public sealed class MembershipPayment
         if (fields.Count > 0) return Error.Validation("membership.payment_invalid", fields);
         if (!plan.Admits(verifiedProfessions)) return MembershipPlan.NotEligible;
 
+        var payment = Chained(id, memberId, plan, paidBefore, paidOn, amountYen!.Value, fiscalYearStartMonth, graceDays, now);
+        (payment.Method, payment.Reference, payment.RecordedBy) = (DuesMethod.BankTransfer, string.IsNullOrEmpty(cleaned) ? null : cleaned, recordedBy);
+        return payment;
+    }
+
+    /// <summary>
+    /// Dues paid by card: Stripe took the money, so the period is recorded whatever changed since the member chose the
+    /// plan (the plan was checked then). It chains on from what was paid before, like a transfer.
+    /// </summary>
+    public static MembershipPayment RecordCard(Guid id, Guid memberId, MembershipPlan plan, IReadOnlyList<MembershipPeriod> paidBefore, DateOnly paidOn,
+        int amountYen, Guid paymentId, int fiscalYearStartMonth, int graceDays, DateTimeOffset now)
+    {
+        var payment = Chained(id, memberId, plan, paidBefore, paidOn, amountYen, fiscalYearStartMonth, graceDays, now);
+        (payment.Method, payment.PaymentId) = (DuesMethod.Card, paymentId);
+        return payment;
+    }
+
+    private static MembershipPayment Chained(Guid id, Guid memberId, MembershipPlan plan, IReadOnlyList<MembershipPeriod> paidBefore, DateOnly paidOn,
+        int amountYen, int fiscalYearStartMonth, int graceDays, DateTimeOffset now)
+    {
         var period = plan.PeriodFor(paidOn, MembershipStanding.RenewsAfter(paidBefore, paidOn, graceDays), fiscalYearStartMonth);
         return new MembershipPayment
         {
-            Id = id, MemberId = memberId, PlanCode = plan.Code, PaidOn = paidOn, AmountYen = amountYen!.Value, Method = DuesMethod.BankTransfer,
-            Reference = string.IsNullOrEmpty(cleaned) ? null : cleaned, RecordedBy = recordedBy, StartsOn = period.StartsOn, EndsOn = period.EndsOn, CreatedAt = now,
+            Id = id, MemberId = memberId, PlanCode = plan.Code, PaidOn = paidOn, AmountYen = amountYen,
+            StartsOn = period.StartsOn, EndsOn = period.EndsOn, CreatedAt = now,
         };
+    }
+
+    /// <summary>
+    /// <paramref name="refundedYen"/> of these dues are promised back: all of them ends the membership they bought (the
+    /// period no longer counts, once); a part, such as a price correction, keeps it.
+    /// </summary>
+    public bool VoidIfRefundedInFull(int refundedYen, DateTimeOffset now)
+    {
+        if (refundedYen < AmountYen || VoidedAt is not null) return false;
+        VoidedAt = now;
+        return true;
     }
 }

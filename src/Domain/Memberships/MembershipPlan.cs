@@ -52,6 +52,15 @@ public sealed partial class MembershipPlan
     public static readonly Error NotEligible = new("membership.not_eligible",
         "This plan is for verified professionals of the professions it names. Submit your credential first.", ErrorKind.Rule);
 
+    public static readonly Error NotOffered = Error.Validation("membership.checkout_invalid",
+        new Dictionary<string, string[]> { ["planCode"] = ["No membership plan with this code is open to new payments."] });
+
+    public static readonly Error NoDues = new("membership.no_dues",
+        "This plan has no dues to pay by card. Ask the association to record your membership.", ErrorKind.Rule);
+
+    public static readonly Error RenewedAhead = new("membership.already_renewed",
+        "Your next period's dues are paid already. You can renew again once that period has begun.", ErrorKind.Conflict);
+
     [GeneratedRegex("^[a-z][a-z0-9-]{1,39}$")]
     private static partial Regex CodePattern();
 
@@ -83,6 +92,18 @@ public sealed partial class MembershipPlan
 
     /// <summary>Whether a member with these verified professions may hold the plan.</summary>
     public bool Admits(IReadOnlyList<Profession> verifiedProfessions) => Professions.Count == 0 || Professions.Any(verifiedProfessions.Contains);
+
+    /// <summary>
+    /// Whether a member may start paying this plan's dues by card on <paramref name="today"/>: the plan is offered and
+    /// has a price, admits the member's verified professions, and the member has not already paid a period ahead.
+    /// </summary>
+    public Result PayableBy(IReadOnlyList<Profession> verifiedProfessions, IReadOnlyList<MembershipPeriod> paid, DateOnly today)
+    {
+        if (!Offered) return NotOffered;
+        if (PriceYen == 0) return NoDues;
+        if (!Admits(verifiedProfessions)) return NotEligible;
+        return MembershipStanding.RenewedAhead(paid, today) ? RenewedAhead : Result.Success();
+    }
 
     /// <summary>
     /// The period a payment made on <paramref name="paidOn"/> buys: the fiscal year (starting on the first of

@@ -76,6 +76,12 @@ public static class MembershipStanding
     }
 
     /// <summary>
+    /// Whether a period still to come on <paramref name="day"/> is paid: next year's dues are in. A member pays one
+    /// period ahead at most, so a second early payment by card is refused (an admin can still record a transfer).
+    /// </summary>
+    public static bool RenewedAhead(IEnumerable<MembershipPeriod> periods, DateOnly day) => periods.Any(p => p.StartsOn > day);
+
+    /// <summary>
     /// The renewal reminder whose window <paramref name="day"/> is in, with the day the paid time runs out: the
     /// 30-day one from 30 days before, the 7-day one from 7 days before, until the last paid day. A window, not a
     /// day, so that a reminder a run missed goes out the next day; the sender records each (member, until, days)

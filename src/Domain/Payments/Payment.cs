@@ -31,9 +31,13 @@ public sealed record CheckoutTerms(
     string SuccessUrl,
     string CancelUrl);
 
+/// <summary>What a payment buys: a paid registration's seats, or a year of membership dues.</summary>
+public enum PaymentPurpose { Ticket, Dues }
+
 /// <summary>
-/// The payment for one paid registration: its amount fixed when the seat was held, one Checkout Session at a time
-/// under an idempotency key stored before the first attempt. Moves only forward: a late "expired" never undoes "paid".
+/// One payment through Stripe Checkout, for a paid registration (its amount fixed when the seat was held) or for
+/// membership dues (the plan's price when the member chose it): one Checkout Session at a time under an idempotency
+/// key stored before the first attempt. Moves only forward: a late "expired" never undoes "paid".
 /// </summary>
 public sealed class Payment : AggregateRoot
 {
@@ -45,10 +49,15 @@ public sealed class Payment : AggregateRoot
     private Payment() { }
 
     public Guid Id { get; private set; }
-    public Guid RegistrationId { get; private set; }
-    public Guid EventId { get; private set; }
+    public PaymentPurpose Purpose { get; private set; }
+    /// <summary>The registration a ticket payment is for (null for dues).</summary>
+    public Guid? RegistrationId { get; private set; }
+    /// <summary>The event of a ticket payment (null for dues).</summary>
+    public Guid? EventId { get; private set; }
+    /// <summary>The membership plan dues are paid for (null for a ticket).</summary>
+    public string? PlanCode { get; private set; }
     public Guid MemberId { get; private set; }
-    /// <summary>Whole yen, the registration's amount: what Checkout charges, whatever the ticket costs later.</summary>
+    /// <summary>Whole yen, fixed at the start: what Checkout charges, whatever the ticket or the plan costs later.</summary>
     public int AmountYen { get; private set; }
     public PaymentStatus Status { get; private set; }
     /// <summary>1 for the first session; a new attempt (new key, new terms) only when no session can exist under the old key.</summary>
@@ -76,21 +85,48 @@ public sealed class Payment : AggregateRoot
         return new Payment
         {
             Id = Guid.CreateVersion7(now),
+            Purpose = PaymentPurpose.Ticket,
             RegistrationId = registrationId,
             EventId = eventId,
             MemberId = memberId,
             AmountYen = amountYen,
             Status = PaymentStatus.CheckoutOpen,
-            CheckoutIdempotencyKey = KeyFor(registrationId, 1),
+            CheckoutIdempotencyKey = $"checkout-{registrationId:N}",
             CreatedAt = now,
         };
     }
 
-    private static string KeyFor(Guid registrationId, int attempt) => attempt == 1 ? $"checkout-{registrationId:N}" : $"checkout-{registrationId:N}-{attempt}";
+    /// <summary>Dues for <paramref name="planCode"/> at its price today; the period is fixed when the money arrives.</summary>
+    public static Payment StartDues(Guid memberId, string planCode, int amountYen, DateTimeOffset now)
+    {
+        if (amountYen <= 0) throw new ArgumentOutOfRangeException(nameof(amountYen), "Only a plan with a price is paid through Checkout.");
+        var id = Guid.CreateVersion7(now);
+        return new Payment
+        {
+            Id = id,
+            Purpose = PaymentPurpose.Dues,
+            PlanCode = planCode,
+            MemberId = memberId,
+            AmountYen = amountYen,
+            Status = PaymentStatus.CheckoutOpen,
+            CheckoutIdempotencyKey = $"dues-{id:N}",
+            CreatedAt = now,
+        };
+    }
+
+    /// <summary>What Checkout names as its client_reference_id: the registration of a ticket, the payment itself for dues.</summary>
+    public Guid Reference => RegistrationId ?? Id;
+
+    private string KeyFor(int attempt)
+    {
+        var first = Purpose == PaymentPurpose.Ticket ? $"checkout-{RegistrationId:N}" : $"dues-{Id:N}";
+        return attempt == 1 ? first : $"{first}-{attempt}";
+    }
 
     /// <summary>
     /// The terms of the current attempt: those stored, or these (then stored before anything is sent). The amount is
-    /// always the payment's own. Its session lasts until the hold ends, and at least Checkout's minimum.
+    /// always the payment's own. Its session lasts until <paramref name="holdEndsAt"/> (a ticket's hold), and at least
+    /// Checkout's minimum.
     /// </summary>
     public CheckoutTerms TermsFor(string productName, int quantity, string? customerEmail, string locale, DateTimeOffset holdEndsAt,
         string successUrl, string cancelUrl, DateTimeOffset now)
@@ -110,7 +146,7 @@ public sealed class Payment : AggregateRoot
     {
         if (CheckoutSessionId is not null) throw new InvalidOperationException("A session that exists is expired, never replaced.");
         CheckoutAttempt++;
-        CheckoutIdempotencyKey = KeyFor(RegistrationId, CheckoutAttempt);
+        CheckoutIdempotencyKey = KeyFor(CheckoutAttempt);
         CheckoutTerms = null;
     }
 
@@ -224,7 +260,8 @@ public sealed class Payment : AggregateRoot
             return Error.Validation("payment.invalid", new Dictionary<string, string[]> { ["amountYen"] = ["A refund is at least ¥1."] });
         if (amountYen > RefundableYen) return PaymentErrors.RefundTooLarge(RefundableYen);
         RefundedYen += amountYen;
-        Raise(new RefundRequested(EventId, MemberId, RegistrationId, now, amountYen, feeYen, reason));
+        // A ticket's member hears of it from the event's notices; dues refunds are told by their own mail.
+        if (Purpose == PaymentPurpose.Ticket) Raise(new RefundRequested(EventId!.Value, MemberId, RegistrationId!.Value, now, amountYen, feeYen, reason));
         return Refund.Create(this, amountYen, reason, now);
     }
 
@@ -232,7 +269,7 @@ public sealed class Payment : AggregateRoot
     public void RefundSettled(Refund refund, DateTimeOffset now)
     {
         if (refund.Status != RefundStatus.Succeeded) throw new InvalidOperationException("Only a refund that succeeded is told as completed.");
-        Raise(new RefundCompleted(EventId, MemberId, RegistrationId, now, refund.AmountYen, refund.Id));
+        if (Purpose == PaymentPurpose.Ticket) Raise(new RefundCompleted(EventId!.Value, MemberId, RegistrationId!.Value, now, refund.AmountYen, refund.Id));
     }
 
     /// <summary>Stripe said for certain that a refund failed: its yen can be refunded again. Never for an unknown outcome.</summary>

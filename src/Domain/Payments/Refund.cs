@@ -20,6 +20,8 @@ public enum RefundReason
     OrganizerRefund,
     EventCancelled,
     LatePaymentNoSeat,
+    /// <summary>An admin gave membership dues back.</summary>
+    DuesRefund,
 }
 
 /// <summary>
@@ -34,8 +36,9 @@ public sealed class Refund
 
     public Guid Id { get; private set; }
     public Guid PaymentId { get; private set; }
-    public Guid RegistrationId { get; private set; }
-    public Guid EventId { get; private set; }
+    /// <summary>The registration and event of a ticket's refund (null for dues).</summary>
+    public Guid? RegistrationId { get; private set; }
+    public Guid? EventId { get; private set; }
     public int AmountYen { get; private set; }
     public RefundReason Reason { get; private set; }
     public RefundStatus Status { get; private set; }

@@ -1,5 +1,15 @@
 namespace Assemble.Infrastructure.Payments;
 
+/// <summary>
+/// How a session names what it pays for: its client_reference_id, and the same id in the session's and the
+/// PaymentIntent's metadata under <paramref name="MetadataKey"/> (registration_id for a ticket, payment_id for dues).
+/// </summary>
+public sealed record CheckoutReference(Guid Id, string MetadataKey)
+{
+    public static CheckoutReference Of(Domain.Payments.Payment payment)
+        => payment.Purpose == Domain.Payments.PaymentPurpose.Ticket ? new(payment.Reference, "registration_id") : new(payment.Reference, "payment_id");
+}
+
 public sealed record CheckoutSession(string Id, string? Url, string Status, string PaymentStatus, string? PaymentIntentId, long? AmountTotal, string? Currency, string? ClientReferenceId);
 
 /// <summary>A refund as Stripe has it; <paramref name="RefundId"/> is ours, from its metadata.</summary>
@@ -36,8 +46,8 @@ public sealed class PaymentGatewayException(string message, int? status, string?
 /// </summary>
 public interface IPaymentGateway
 {
-    /// <summary>One ticket's Checkout: whole yen (JPY is zero-decimal: ¥3,000 is 3000), our registration id as the reference.</summary>
-    Task<CheckoutSession> CreateCheckoutSessionAsync(Guid registrationId, Domain.Payments.CheckoutTerms terms, string idempotencyKey, CancellationToken cancellationToken);
+    /// <summary>One payment's Checkout: whole yen (JPY is zero-decimal: ¥3,000 is 3000), named by <paramref name="reference"/>.</summary>
+    Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutReference reference, Domain.Payments.CheckoutTerms terms, string idempotencyKey, CancellationToken cancellationToken);
     Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken cancellationToken);
     /// <summary>Ends an open session so it can no longer be paid (Stripe answers the session, now expired).</summary>
     Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, CancellationToken cancellationToken);

@@ -15,11 +15,11 @@ public sealed class SimulatedCheckoutGateway(TimeProvider time, PublicLinks link
     private readonly ConcurrentDictionary<string, (CheckoutTerms Request, CheckoutSession Session)> _sessions = new();
     private readonly ConcurrentDictionary<string, string> _byKey = new();
 
-    public Task<CheckoutSession> CreateCheckoutSessionAsync(Guid registrationId, CheckoutTerms request, string idempotencyKey, CancellationToken cancellationToken)
+    public Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutReference reference, CheckoutTerms request, string idempotencyKey, CancellationToken cancellationToken)
     {
         var id = _byKey.GetOrAdd(idempotencyKey, _ => "cs_sim_" + Guid.NewGuid().ToString("N"));
         var entry = _sessions.GetOrAdd(id, _ => (request, new CheckoutSession(id, links.To($"/dev/checkout/{id}"), "open", "unpaid", null,
-            (long)request.UnitAmountYen * request.Quantity, Payment.Currency, registrationId.ToString())));
+            (long)request.UnitAmountYen * request.Quantity, Payment.Currency, reference.Id.ToString())));
         return Task.FromResult(entry.Session);
     }
 

@@ -23,9 +23,9 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
             o.MaxRetries),
     });
 
-    public async Task<CheckoutSession> CreateCheckoutSessionAsync(Guid registrationId, Domain.Payments.CheckoutTerms r, string idempotencyKey, CancellationToken cancellationToken)
+    public async Task<CheckoutSession> CreateCheckoutSessionAsync(CheckoutReference ours, Domain.Payments.CheckoutTerms r, string idempotencyKey, CancellationToken cancellationToken)
     {
-        var reference = registrationId.ToString();
+        var reference = ours.Id.ToString();
         var create = new SessionCreateOptions
         {
             Mode = "payment",
@@ -45,8 +45,8 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
             SuccessUrl = r.SuccessUrl,
             CancelUrl = r.CancelUrl,
             ClientReferenceId = reference,
-            Metadata = new Dictionary<string, string> { ["registration_id"] = reference },
-            PaymentIntentData = new SessionPaymentIntentDataOptions { Metadata = new Dictionary<string, string> { ["registration_id"] = reference } },
+            Metadata = new Dictionary<string, string> { [ours.MetadataKey] = reference },
+            PaymentIntentData = new SessionPaymentIntentDataOptions { Metadata = new Dictionary<string, string> { [ours.MetadataKey] = reference } },
             CustomerEmail = r.CustomerEmail,
             Locale = r.Locale,
             ExpiresAt = r.ExpiresAt.UtcDateTime,

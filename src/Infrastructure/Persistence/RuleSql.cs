@@ -15,8 +15,11 @@ public static class RuleSql
     public static string CredentialValidOn(string alias, string today)
         => $"{alias}.status = '{nameof(CredentialStatus.Verified)}' AND ({alias}.expires_on IS NULL OR {alias}.expires_on >= {today})";
 
-    /// <summary><see cref="MembershipPeriod.Covers"/> over a <c>membership_payments</c> row aliased <paramref name="alias"/>, on the day <paramref name="day"/> (a parameter).</summary>
-    public static string MembershipActiveOn(string alias, string day) => $"{alias}.starts_on <= {day} AND {day} <= {alias}.ends_on";
+    /// <summary>
+    /// <see cref="MembershipPeriod.Covers"/> over a <c>membership_payments</c> row aliased <paramref name="alias"/>, on the day
+    /// <paramref name="day"/> (a parameter), for a payment not voided (EF's query filter on the table).
+    /// </summary>
+    public static string MembershipActiveOn(string alias, string day) => $"{alias}.voided_at IS NULL AND {alias}.starts_on <= {day} AND {day} <= {alias}.ends_on";
 
     /// <summary><see cref="SeatRoom.Left"/> of an <c>events</c> row.</summary>
     public const string EventSeatsLeft = "greatest(0, capacity - seats_taken)";

@@ -118,4 +118,39 @@ public sealed class MembershipTests
         Assert.False(plan.Change(new PlanTerms("", 2_000, [], PlanValidity.TwelveMonths, TaxCategory.OutOfScope, false), Now).IsSuccess);
         Assert.Equal("学生会員(院生含む)", plan.Name);
     }
+
+    [Fact]
+    public void Dues_are_payable_by_card_only_for_an_offered_priced_plan_that_admits_the_member_and_one_period_ahead_at_most()
+    {
+        var today = D("2026-12-03");
+        Assert.True(Regular.PayableBy([Profession.ClinicalPsychologist], [], today).IsSuccess);
+        Assert.Equal("membership.not_eligible", Regular.PayableBy([Profession.Nurse], [], today).Error!.Code);
+        var closed = MembershipPlan.Define("old", new PlanTerms("旧会員", 3_000, [], PlanValidity.TwelveMonths, TaxCategory.Standard, false), Now).Value!;
+        Assert.Equal("membership.checkout_invalid", closed.PayableBy([], [], today).Error!.Code);
+        var free = MembershipPlan.Define("student", new PlanTerms("学生会員", 0, [], PlanValidity.TwelveMonths, TaxCategory.Standard, true), Now).Value!;
+        Assert.Equal("membership.no_dues", free.PayableBy([], [], today).Error!.Code);
+
+        // This year paid: next year's dues may be paid early; once they are, not a third year.
+        List<MembershipPeriod> paid = [P("2026-04-01", "2027-03-31")];
+        Assert.True(General.PayableBy([], paid, today).IsSuccess);
+        paid.Add(P("2027-04-01", "2028-03-31"));
+        Assert.Equal("membership.already_renewed", General.PayableBy([], paid, today).Error!.Code);
+        Assert.True(General.PayableBy([], paid, D("2027-04-01")).IsSuccess);
+    }
+
+    [Fact]
+    public void Dues_paid_by_card_chain_like_a_transfer_and_name_their_payment()
+    {
+        var paymentId = Guid.NewGuid();
+        List<MembershipPeriod> paid = [P("2026-04-01", "2027-03-31")];
+        var card = MembershipPayment.RecordCard(Guid.NewGuid(), Guid.NewGuid(), Regular, paid, D("2027-02-20"), 8_000, paymentId, 4, 30, Now);
+        Assert.Equal((DuesMethod.Card, (Guid?)paymentId, P("2027-04-01", "2028-03-31"), (string?)null, (Guid?)null),
+            (card.Method, card.PaymentId, card.Period, card.Reference, card.RecordedBy));
+        // A part refunded keeps the membership; all of it ends it, once.
+        Assert.False(card.VoidIfRefundedInFull(3_000, Now));
+        Assert.Null(card.VoidedAt);
+        Assert.True(card.VoidIfRefundedInFull(8_000, Now));
+        Assert.False(card.VoidIfRefundedInFull(8_000, Now.AddDays(1)));
+        Assert.Equal(Now, card.VoidedAt);
+    }
 }

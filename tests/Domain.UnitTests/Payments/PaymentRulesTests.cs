@@ -128,4 +128,26 @@ public sealed class PaymentRulesTests
         Assert.True(reported.Apply("failed", reason, Now));
         Assert.False(string.IsNullOrWhiteSpace(reported.FailureReason));
     }
+
+    [Fact]
+    public void Dues_have_their_own_key_and_reference_and_raise_no_event_notices_on_refund()
+    {
+        var member = Guid.NewGuid();
+        var dues = Payment.StartDues(member, "regular", 8_800, Now);
+        Assert.Equal((PaymentPurpose.Dues, (Guid?)null, (Guid?)null, "regular", dues.Id), (dues.Purpose, dues.RegistrationId, dues.EventId, dues.PlanCode, dues.Reference));
+        Assert.Equal($"dues-{dues.Id:N}", dues.CheckoutIdempotencyKey);
+        dues.RetireCheckoutKey();
+        Assert.Equal($"dues-{dues.Id:N}-2", dues.CheckoutIdempotencyKey);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Payment.StartDues(member, "student", 0, Now));
+
+        dues.AttachSession("cs_test_dues", null, Now.AddHours(1));
+        Assert.True(dues.MarkPaid("pi_dues", Now));
+        var refund = dues.RequestRefund(8_800, RefundReason.DuesRefund, Now);
+        Assert.True(refund.IsSuccess);
+        Assert.Equal(((Guid?)null, (Guid?)null), (refund.Value!.RegistrationId, refund.Value.EventId));
+        Assert.Empty(dues.DomainEvents);
+
+        var ticket = Payment.Start(Guid.NewGuid(), Guid.NewGuid(), member, 3_000, Now);
+        Assert.Equal((PaymentPurpose.Ticket, ticket.RegistrationId!.Value), (ticket.Purpose, ticket.Reference));
+    }
 }

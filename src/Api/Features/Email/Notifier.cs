@@ -74,9 +74,9 @@ public static partial class Notifier
             .Select(x => (x.EventId, x.MemberId)).ToHashSet();
         // The sale receipt of each paid registration (its payment's, not a reissue), by registration id: confirmation by
         // payment mails its link.
-        var receipts = await db.Payments.AsNoTracking().Where(p => subjectIds.Contains(p.RegistrationId))
+        var receipts = await db.Payments.AsNoTracking().Where(p => p.RegistrationId != null && subjectIds.Contains(p.RegistrationId.Value))
             .Join(db.Receipts.Where(r => r.Kind == Domain.Receipts.ReceiptKind.Sale && r.ReissueOf == null), p => p.Id, r => r.PaymentId, (p, r) => new { p.RegistrationId, ReceiptId = r.Id })
-            .ToDictionaryAsync(x => x.RegistrationId, x => x.ReceiptId, cancellationToken);
+            .ToDictionaryAsync(x => x.RegistrationId!.Value, x => x.ReceiptId, cancellationToken);
         // And the return invoice of each refund completed in the batch (one at or above the threshold has one).
         var refundIds = batch.Where(b => NotificationTypes.TypeOf(b.Type) == typeof(RefundCompleted)).Select(ReadOrNull).OfType<RefundCompleted>()
             .Where(r => r.RefundId is not null).Select(r => r.RefundId).ToList();

@@ -29,8 +29,9 @@ public static class MembershipDues
 {
     public sealed record TransferRequest(string? PlanCode, DateOnly? PaidOn, int? AmountYen, string? Reference);
 
+    /// <param name="VoidedAt">When the dues were refunded in full: the period no longer counts.</param>
     public sealed record MembershipPaymentView(Guid Id, string PlanCode, string PlanName, DateOnly PaidOn, int AmountYen, DuesMethod Method,
-        DateOnly StartsOn, DateOnly EndsOn, string? Reference);
+        DateOnly StartsOn, DateOnly EndsOn, string? Reference, DateTimeOffset? VoidedAt);
 
     /// <param name="PaidUntil">The last day paid for without a gap from today (null unless active).</param>
     /// <param name="GraceEndsOn">While in grace: the last day a renewal still continues the membership.</param>
@@ -43,7 +44,7 @@ public static class MembershipDues
             .Validate(o => o.FiscalYearStartMonth is >= 1 and <= 12, "Membership:FiscalYearStartMonth is a month, 1 to 12.")
             .Validate(o => o.GraceDays is >= 0 and <= 365, "Membership:GraceDays is 0 to 365.")
             .ValidateOnStart();
-        return services;
+        return services.AddScoped<DuesRecorder>().AddScoped<DuesCheckout.Handler>().AddScoped<DuesRefunds.Handler>();
     }
 
     public static void MapMembershipDues(this IEndpointRouteBuilder app)
@@ -54,10 +55,37 @@ public static class MembershipDues
             .ProducesProblems(401)
             .WithDescription("Your standing today (in Japan): none, active, grace (the paid time has ended; a renewal until `graceEndsOn` continues it) or lapsed, the plan of your latest payment, and every payment of dues with the period it bought.");
 
+        app.MapPost("/api/me/membership/checkout", async Task<Results<Ok<DuesCheckout.Response>, ProblemHttpResult>> (
+                DuesCheckout.Request request, ClaimsPrincipal user, DuesCheckout.Handler handler, HttpContext http, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user.RequiredMemberId(), request, ct);
+                if (result.IsSuccess) return TypedResults.Ok(result.Value!);
+                if (result.Error!.Kind == ErrorKind.Unavailable) http.Response.Headers.RetryAfter = "10";
+                return result.Error.ToProblem();
+            })
+            .RequireAuthorization().WithTags("Membership").WithName("StartDuesCheckout").WithSummary("Pay your dues by card")
+            .ProducesProblems(400, 401, 409, 422, 503)
+            .WithBodyExample("""{"planCode": "regular"}""")
+            .WithDescription("Opens Stripe Checkout for a year of the plan's dues, at its price now; send the member to `checkoutUrl`. Asking again returns the same session while it is open; "
+                + "asking for another plan ends the open one first. The membership is recorded, its receipt issued and mailed, when Stripe reports the money; the period chains on from what you paid before. "
+                + "400 `membership.checkout_invalid` (no offered plan has this code); 422 `membership.not_eligible` (the plan asks for a verified profession you do not hold) or `membership.no_dues` (a plan without a price); "
+                + "409 `membership.already_renewed` (next period is paid already) or `membership.payment_pending` (a konbini payment is under way); 503 `payment.unavailable` (Stripe did not answer; nothing was charged, try again).");
+
+        app.MapPost("/api/admin/membership/payments/{id:guid}/refunds", async Task<Results<Created<DuesRefunds.Response>, ProblemHttpResult>> (
+                Guid id, DuesRefunds.Request request, ClaimsPrincipal user, DuesRefunds.Handler handler, CancellationToken ct) =>
+            {
+                var result = await handler.HandleAsync(user.RequiredMemberId(), id, request, ct);
+                return result.IsSuccess ? TypedResults.Created($"/api/admin/membership/payments/{id}/refunds/{result.Value!.RefundId}", result.Value) : result.Error!.ToProblem();
+            })
+            .RequireAuthorization(AdminEndpoints.AdminPolicy).WithTags("Admin").WithName("RefundDues").WithSummary("Refund dues paid by card")
+            .ProducesProblems(400, 401, 403, 404, 409, 422)
+            .WithBodyExample("""{"amountYen": 8800}""")
+            .WithDescription("Admins: gives card-paid dues back through Stripe, in full (no amount) or in part; the total never exceeds what was paid. Refunded in full, the membership those dues bought ends at once. "
+                + "The member is mailed now, and with the return invoice (適格返還請求書, at or above the threshold) when Stripe settles it. 404 `membership.payment_not_found`; 422 `membership.refund_not_by_card` "
+                + "(a bank transfer: refund it by bank) or `payment.refund_too_large`; 409 `payment.not_paid`. Audited.");
+
         app.MapPost("/api/admin/members/{id:guid}/membership/payments", async Task<Results<Created<MembershipPaymentView>, ProblemHttpResult>> (
-                Guid id, TransferRequest request, ClaimsPrincipal user, AppDbContext db, TimeProvider time, IOptions<MembershipOptions> options,
-                IOptions<Receipts.ReceiptOptions> receiptOptions, Microsoft.AspNetCore.DataProtection.IDataProtectionProvider protection,
-                Infrastructure.Email.PublicLinks links, CancellationToken ct) =>
+                Guid id, TransferRequest request, ClaimsPrincipal user, AppDbContext db, DuesRecorder dues, TimeProvider time, CancellationToken ct) =>
             {
                 var now = time.GetUtcNow();
                 if (request.PaidOn is not { } paidOn || string.IsNullOrWhiteSpace(request.PlanCode))
@@ -66,26 +94,16 @@ public static class MembershipDues
                         [request.PaidOn is null ? "paidOn" : "planCode"] = ["Required."],
                     }).ToProblem();
                 await using var transaction = await db.Database.BeginTransactionAsync(ct);
-                // One payment at a time per member: each chains on from the ones before it.
-                var member = await db.Database.SqlQuery<Guid>($"SELECT id AS \"Value\" FROM users WHERE id = {id} FOR UPDATE").ToListAsync(ct);
-                if (member.Count == 0) return Domain.Members.MemberErrors.MemberNotFound.ToProblem();
+                if (!await dues.LockMemberAsync(id, ct)) return Domain.Members.MemberErrors.MemberNotFound.ToProblem();
                 var plan = await db.MembershipPlans.SingleOrDefaultAsync(p => p.Code == request.PlanCode, ct);
                 if (plan is null)
                     return Error.Validation("membership.payment_invalid", new Dictionary<string, string[]> { ["planCode"] = ["No membership plan has this code."] }).ToProblem();
-                var paidBefore = await db.MembershipPayments.Where(p => p.MemberId == id).Select(p => new MembershipPeriod(p.StartsOn, p.EndsOn)).ToListAsync(ct);
                 var professions = await db.Credentials.Where(c => c.MemberId == id).Where(CredentialValidity.On(paidOn)).Select(c => c.Kind).Distinct().ToListAsync(ct);
-                var recorded = MembershipPayment.RecordTransfer(Guid.CreateVersion7(now), id, professions, plan, paidBefore, paidOn, request.AmountYen, request.Reference,
-                    user.RequiredMemberId(), options.Value.FiscalYearStartMonth, options.Value.GraceDays, now);
+                var recorded = MembershipPayment.RecordTransfer(Guid.CreateVersion7(now), id, professions, plan, await dues.PaidBeforeAsync(id, ct), paidOn, request.AmountYen,
+                    request.Reference, user.RequiredMemberId(), dues.Options.FiscalYearStartMonth, dues.Options.GraceDays, now);
                 if (!recorded.IsSuccess) return recorded.Error!.ToProblem();
                 var payment = recorded.Value!;
-                db.MembershipPayments.Add(payment);
-                var receipt = await Receipts.Receipts.IssueSaleAsync(db, receiptOptions.Value, id, payment.Id, payment.PaidOn,
-                    [ReceiptItemOf(plan, payment)], now, ct);
-                if ((await Email.Notices.RecipientsAsync(db, [id], ct)).GetValueOrDefault(id) is { } to)
-                {
-                    var (subject, body) = DuesReceivedMail(to.Language, plan.Name, payment, Receipts.ReceiptLinks.For(protection, links, receipt.Id));
-                    db.OutboxEmails.Add(new OutboxEmail(to.Email, subject, body, null, essential: true, now));
-                }
+                await dues.AddAsync(payment, plan, payment.Id, now, ct);
                 db.AuditEntries.Add(new AuditEntry(user.RequiredMemberId(), "membership.transfer_recorded", "membership_payment", payment.Id, now,
                     $"{plan.Code}:{payment.AmountYen}:{payment.StartsOn:yyyy-MM-dd}..{payment.EndsOn:yyyy-MM-dd}", subjectId: id));
                 await db.SaveChangesAsync(ct);
@@ -99,27 +117,12 @@ public static class MembershipDues
                 + "404 `member.not_found`; 422 `membership.not_eligible` when the plan asks for a verified profession the member does not hold; 400 `membership.payment_invalid`. Audited.");
     }
 
-    /// <summary>The mail to the member when dues are received: the period bought and the signed link to the receipt.</summary>
-    private static (string Subject, string Body) DuesReceivedMail(Domain.Members.PreferredLanguage language, string plan, MembershipPayment payment, string receiptLink)
-        => language == Domain.Members.PreferredLanguage.Ja
-            ? ("【Assemble】年会費の入金を確認しました",
-                $"{plan}の年会費 ¥{payment.AmountYen:N0} の入金を確認しました（{payment.PaidOn.Year}年{payment.PaidOn.Month}月{payment.PaidOn.Day}日）。\n"
-                + $"会員期間: {payment.StartsOn:yyyy/MM/dd}–{payment.EndsOn:yyyy/MM/dd}\n\n"
-                + Receipts.ReceiptLinks.MailLines(language, receiptLink))
-            : ("[Assemble] Your dues are received",
-                $"We received your {plan} dues of ¥{payment.AmountYen:N0} ({payment.PaidOn:d MMM yyyy}).\nMembership: {payment.StartsOn:yyyy-MM-dd} to {payment.EndsOn:yyyy-MM-dd}\n\n"
-                + Receipts.ReceiptLinks.MailLines(language, receiptLink));
-
-    /// <summary>What a receipt for dues lists: the plan and the period bought, at the plan's tax category.</summary>
-    public static Domain.Receipts.ReceiptItem ReceiptItemOf(MembershipPlan plan, MembershipPayment payment)
-        => new($"{plan.Name} 会費 ({payment.StartsOn:yyyy/MM/dd}–{payment.EndsOn:yyyy/MM/dd})", payment.AmountYen, plan.Tax);
-
     private static MembershipPaymentView ViewOf(MembershipPayment p, string planName)
-        => new(p.Id, p.PlanCode, planName, p.PaidOn, p.AmountYen, p.Method, p.StartsOn, p.EndsOn, p.Reference);
+        => new(p.Id, p.PlanCode, planName, p.PaidOn, p.AmountYen, p.Method, p.StartsOn, p.EndsOn, p.Reference, p.VoidedAt);
 
-    /// <summary>The member's payments of dues with their plans' names, oldest period first (also in the data export).</summary>
+    /// <summary>The member's payments of dues with their plans' names, oldest period first, voided ones too (also in the data export).</summary>
     public static async Task<List<MembershipPaymentView>> PaymentsOfAsync(AppDbContext db, Guid memberId, CancellationToken ct)
-        => (await db.MembershipPayments.AsNoTracking().Where(p => p.MemberId == memberId)
+        => (await db.MembershipPayments.IgnoreQueryFilters().AsNoTracking().Where(p => p.MemberId == memberId)
                 .Join(db.MembershipPlans, p => p.PlanCode, plan => plan.Code, (p, plan) => new { Payment = p, PlanName = plan.Name })
                 .OrderBy(x => x.Payment.StartsOn).ToListAsync(ct))
             .Select(x => ViewOf(x.Payment, x.PlanName)).ToList();
@@ -127,9 +130,11 @@ public static class MembershipDues
     private static async Task<MyMembershipView> ViewAsync(AppDbContext db, Guid memberId, DateOnly today, int graceDays, CancellationToken ct)
     {
         var payments = await PaymentsOfAsync(db, memberId, ct);
-        var periods = payments.Select(p => new MembershipPeriod(p.StartsOn, p.EndsOn)).ToList();
+        // Dues refunded in full are listed but keep no membership.
+        var counted = payments.Where(p => p.VoidedAt is null).ToList();
+        var periods = counted.Select(p => new MembershipPeriod(p.StartsOn, p.EndsOn)).ToList();
         var status = MembershipStanding.On(periods, today, graceDays);
-        var latest = payments.LastOrDefault();
+        var latest = counted.LastOrDefault();
         var graceEnds = MembershipStanding.GraceEndsOn(periods, today, graceDays);
         return new MyMembershipView(status, latest?.PlanCode, latest?.PlanName, MembershipStanding.PaidUntil(periods, today), graceEnds, payments);
     }

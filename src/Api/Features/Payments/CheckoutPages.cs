@@ -42,13 +42,17 @@ public static class CheckoutPages
             {
                 if (string.IsNullOrEmpty(sessionId)) return NotFound();
                 var standing = await StandingAsync(db, db.Registrations.Where(r => db.Payments.Any(p => p.RegistrationId == r.Id && p.CheckoutSessionId == sessionId)), ct);
-                return standing is null ? NotFound() : Show(standing, links);
+                if (standing is not null) return Show(standing, links);
+                var dues = await DuesAsync(db, p => p.CheckoutSessionId == sessionId, ct);
+                return dues is null ? NotFound() : ShowDues(dues);
             })
             .WithName("ShowCheckoutSuccessPage").WithSummary("Show the page after a successful payment").ProducesText("text/html").ProducesText("text/html", 404)
-            .WithDescription("Stripe's success_url: where the registration stands (confirmed, still being confirmed, awaiting a konbini payment, or released). HTML.");
+            .WithDescription("Stripe's success_url: where the registration stands (confirmed, still being confirmed, awaiting a konbini payment, or released), or the payment of dues. HTML.");
 
-        pages.MapGet("/cancel", async (string? registration, AppDbContext db, IDataProtectionProvider protection, PublicLinks links, TimeProvider time, CancellationToken ct) =>
+        pages.MapGet("/cancel", async (string? registration, string? dues, AppDbContext db, IDataProtectionProvider protection, PublicLinks links, TimeProvider time, CancellationToken ct) =>
             {
+                if (Guid.TryParse(dues, out var duesId))
+                    return await DuesAsync(db, p => p.Id == duesId, ct) is { } payment ? ShowDues(payment, cancelled: true) : NotFound();
                 if (!Guid.TryParse(registration, out var id)) return NotFound();
                 var standing = await StandingAsync(db, db.Registrations.Where(r => r.Id == id), ct);
                 if (standing is null) return NotFound();
@@ -62,7 +66,7 @@ public static class CheckoutPages
                 return Page("お支払いは完了していません", "Payment not completed", stillHeld + About(standing, links));
             })
             .WithName("ShowCheckoutCancelPage").WithSummary("Show the page after a cancelled payment").ProducesText("text/html").ProducesText("text/html", 404)
-            .WithDescription("Stripe's cancel_url: whether the seat is still held (with the way back to payment) or the hold has ended. HTML.");
+            .WithDescription("Stripe's cancel_url: whether the seat is still held (with the way back to payment) or the hold has ended; for dues, that nothing was charged. HTML.");
 
         pages.MapGet("/pay", async (string? token, AppDbContext db, IDataProtectionProvider protection, PublicLinks links, StartCheckout.Handler checkout,
                 TimeProvider time, CancellationToken ct) =>
@@ -121,6 +125,34 @@ public static class CheckoutPages
             + About(s, links)),
         _ => Page("お取り置きは終了しました", "The hold has ended", Released + About(s, links)),
     };
+
+    /// <summary>Where a payment of dues stands, with its plan's name: no personal data.</summary>
+    private sealed record DuesStanding(PaymentStatus Status, string Plan, int AmountYen);
+
+    private static Task<DuesStanding?> DuesAsync(AppDbContext db, System.Linq.Expressions.Expression<Func<Payment, bool>> which, CancellationToken cancellationToken)
+        => db.Payments.Where(p => p.Purpose == PaymentPurpose.Dues).Where(which)
+            .Join(db.MembershipPlans, p => p.PlanCode, plan => plan.Code, (p, plan) => new DuesStanding(p.Status, plan.Name, p.AmountYen))
+            .SingleOrDefaultAsync(cancellationToken);
+
+    /// <summary>The page for dues after Checkout: paid (the receipt is mailed), being confirmed (looks again by itself), or not paid.</summary>
+    private static IResult ShowDues(DuesStanding d, bool cancelled = false)
+    {
+        var what = $"<p>{WebUtility.HtmlEncode(d.Plan)} 年会費 / dues: ¥{d.AmountYen:N0}</p>";
+        return d.Status switch
+        {
+            PaymentStatus.Paid => Page("年会費のお支払いを確認しました", "Your dues are paid",
+                "<p>ありがとうございます。会員期間と領収書のリンクをメールでお送りします。<br>Thank you. We are mailing you your membership period and the link to your receipt.</p>" + what),
+            PaymentStatus.AwaitingAsyncPayment => Page("お支払いをお待ちしています", "Waiting for your payment",
+                "<p>期限までにコンビニでお支払いください。お支払いが届くと会員期間が記録されます。<br>Please pay at the convenience store by the voucher's deadline. Your membership is recorded once the payment arrives.</p>" + what),
+            PaymentStatus.CheckoutOpen when cancelled => Page("お支払いは完了していません", "Payment not completed",
+                "<p>請求は発生していません。もう一度お手続きいただくと、同じお支払い画面が開きます。<br>Nothing was charged. Start again to return to the same payment page.</p>" + what),
+            PaymentStatus.CheckoutOpen or PaymentStatus.NeedsReview => Page("お支払いを確認しています…", "We're confirming your payment",
+                "<p>確認には少し時間がかかることがあります。このページは自動で更新されます。確定したらメールでもお知らせします。<br>This can take a moment; the page refreshes by itself, and we will mail you once it is confirmed.</p>"
+                + what, refresh: d.Status == PaymentStatus.CheckoutOpen),
+            _ => Page("お支払いは完了しませんでした", "The payment was not completed",
+                "<p>請求は発生していません。年会費をお支払いになる場合は、もう一度お手続きください。<br>Nothing was charged. To pay your dues, please start again.</p>" + what),
+        };
+    }
 
     private const string Released =
         "<p>お支払いが期限までに完了しなかったか、お申込みが取り消されたため、お席を解放しました。参加をご希望の場合は、もう一度お申し込みください。<br>"

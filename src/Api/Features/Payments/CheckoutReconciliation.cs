@@ -44,15 +44,19 @@ public static class CheckoutReconciliation
             foreach (var row in due)
             {
                 asked++;
-                if (await AskAsync(scopes, row, now, cancellationToken)) settled++;
+                if (await AskAsync(scopes, row.Id, row.SessionId, now, cancellationToken)) settled++;
             }
         }
         return new Counts(settled, asked);
     }
 
-    /// <summary>One session: settled from Stripe's answer (true), or put back for later.</summary>
-    private static async Task<bool> AskAsync(IServiceScopeFactory scopes, Due row, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// One session: settled from Stripe's answer (true), or put back for later. Also asked at once when a member
+    /// replaces an open payment of dues (its session end requested first, so an open session is expired).
+    /// </summary>
+    public static async Task<bool> AskAsync(IServiceScopeFactory scopes, Guid paymentId, string sessionId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var row = new Due(paymentId, sessionId);
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
         var gateway = scope.ServiceProvider.GetRequiredService<IPaymentGateway>();
@@ -117,7 +121,7 @@ public static class OpenCheckouts
     public static async Task EndAsync(AppDbContext db, IReadOnlyCollection<Guid> registrationIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (registrationIds.Count == 0) return;
-        var open = await db.Payments.Where(p => registrationIds.Contains(p.RegistrationId) && p.Status == PaymentStatus.CheckoutOpen).ToListAsync(cancellationToken);
+        var open = await db.Payments.Where(p => p.RegistrationId != null && registrationIds.Contains(p.RegistrationId.Value) && p.Status == PaymentStatus.CheckoutOpen).ToListAsync(cancellationToken);
         foreach (var payment in open) payment.RequestSessionEnd(now);
     }
 }

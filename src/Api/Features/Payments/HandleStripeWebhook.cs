@@ -72,12 +72,12 @@ public static partial class HandleStripeWebhook
                 _ => SessionOutcome.StillOpen,
             };
 
-            // The session names its payment, and so does client_reference_id (our registration id). When they name two
-            // different payments, or none, nothing is changed: the event is recorded for admins and answered 200,
-            // because Stripe sending it again cannot make it match.
-            Guid? registrationId = Guid.TryParse(session.ClientReferenceId, out var parsed) ? parsed : null;
+            // The session names its payment, and so does client_reference_id (our registration id for a ticket, the
+            // payment's own id for dues). When they name two different payments, or none, nothing is changed: the event
+            // is recorded for admins and answered 200, because Stripe sending it again cannot make it match.
+            Guid? reference = Guid.TryParse(session.ClientReferenceId, out var parsed) ? parsed : null;
             var matches = await db.Payments.AsNoTracking()
-                .Where(p => p.CheckoutSessionId == session.Id || (registrationId != null && p.RegistrationId == registrationId))
+                .Where(p => p.CheckoutSessionId == session.Id || (reference != null && (p.RegistrationId == reference || (p.Purpose == PaymentPurpose.Dues && p.Id == reference))))
                 .Select(p => new { p.Id, p.EventId, p.CheckoutSessionId }).Take(2).ToListAsync(cancellationToken);
             var now = time.GetUtcNow();
             if (matches.Count != 1)

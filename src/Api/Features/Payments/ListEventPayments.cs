@@ -41,7 +41,7 @@ public static class ListEventPayments
             var page = after is { } a ? payments.Where(p => p.Id.CompareTo(a) > 0) : payments;
             var rows = await page.OrderBy(p => p.Id).Take(take + 1)
                 .GroupJoin(db.MemberProfiles, p => p.MemberId, m => m.Id, (p, m) => new { p, m })
-                .SelectMany(x => x.m.DefaultIfEmpty(), (x, m) => new Line(x.p.Id, x.p.RegistrationId, m == null ? null : m.DisplayName, x.p.AmountYen, x.p.Status, x.p.RefundedYen, x.p.CreatedAt, x.p.PaidAt))
+                .SelectMany(x => x.m.DefaultIfEmpty(), (x, m) => new Line(x.p.Id, x.p.RegistrationId!.Value, m == null ? null : m.DisplayName, x.p.AmountYen, x.p.Status, x.p.RefundedYen, x.p.CreatedAt, x.p.PaidAt))
                 .ToListAsync(cancellationToken);
             var items = rows.OrderBy(l => l.PaymentId).ToList();
             var result = Cursor.ToPage(items, take, l => l.PaymentId);

@@ -20,10 +20,12 @@ public static class ListMoneyProblems
 
     public sealed record MoneyProblem(Guid Id, PaymentProblemKind Kind, Guid? PaymentId, Guid? EventId, string? StripeEventId, string? StripeObjectId, string Detail, DateTimeOffset CreatedAt);
 
-    public sealed record RefundLine(Guid RefundId, Guid PaymentId, Guid RegistrationId, Guid EventId, int AmountYen, RefundReason Reason, RefundStatus Status,
+    /// <param name="RegistrationId">Null (with the event) for a refund of dues.</param>
+    public sealed record RefundLine(Guid RefundId, Guid PaymentId, Guid? RegistrationId, Guid? EventId, int AmountYen, RefundReason Reason, RefundStatus Status,
         int Attempts, string? LastError, string? FailureReason, DateTimeOffset? NextAttemptAt, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-    public sealed record PaymentLine(Guid PaymentId, Guid RegistrationId, Guid EventId, int AmountYen, PaymentStatus Status, string? CheckoutSessionId, DateTimeOffset CreatedAt);
+    /// <param name="RegistrationId">Null (with the event) for dues.</param>
+    public sealed record PaymentLine(Guid PaymentId, Guid? RegistrationId, Guid? EventId, int AmountYen, PaymentStatus Status, string? CheckoutSessionId, DateTimeOffset CreatedAt);
 
     public sealed record Response(IReadOnlyList<MoneyProblem> Problems, IReadOnlyList<RefundLine> UnsettledRefunds, IReadOnlyList<RefundLine> FailedRefunds,
         IReadOnlyList<PaymentLine> PaymentsNeedingReview);

@@ -57,7 +57,7 @@ public static class RefundSender
             await SettleAsync(gateway, payment, refund, now, cancellationToken);
             if (refund.Status == RefundStatus.Failed) payment.RefundFailed(refund);
             if (refund.Status == RefundStatus.Succeeded)
-                await Receipts.Receipts.SettleRefundAsync(db, scope.ServiceProvider.GetRequiredService<IOptions<Receipts.ReceiptOptions>>().Value, payment, refund, now, cancellationToken);
+                await scope.ServiceProvider.GetRequiredService<RefundSettlement>().SettleAsync(payment, refund, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             switch (refund.Status)

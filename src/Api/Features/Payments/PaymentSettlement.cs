@@ -15,34 +15,39 @@ public enum SessionOutcome { Paid, AwaitingAsyncPayment, Failed, Expired, StillO
 public sealed record SessionReport(SessionOutcome Outcome, string SessionId, string? PaymentIntentId, long? AmountTotal, string? Currency);
 
 /// <summary>
-/// Applies a Checkout Session's outcome to its payment and registration under the event's lock, moving only
-/// forward. A webhook passes its event id, recorded in the same transaction (a repeat does nothing); the
-/// reconciliation job passes none. Money is taken as paid only when Stripe's amount and currency are the
-/// payment's; anything else is held for a person (<see cref="PaymentProblemKind.AmountMismatch"/>).
+/// Applies a Checkout Session's outcome to its payment, moving only forward: a ticket's under its event's lock, with
+/// its registration; dues under the member's row lock, where the money becomes a membership period. A webhook passes
+/// its event id, recorded in the same transaction (a repeat does nothing); the reconciliation job passes none. Money
+/// is taken as paid only when Stripe's amount and currency are the payment's; anything else is held for a person
+/// (<see cref="PaymentProblemKind.AmountMismatch"/>).
 /// </summary>
-public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, TimeProvider time, IOptions<PaymentOptions> options, IOptions<Receipts.ReceiptOptions> receipts)
+public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, Memberships.DuesRecorder dues, TimeProvider time, IOptions<PaymentOptions> options,
+    IOptions<Receipts.ReceiptOptions> receipts)
 {
     /// <summary>Returns false when <paramref name="stripeEventId"/> had been handled already.</summary>
     public async Task<bool> SettleAsync(Guid paymentId, SessionReport report, string? stripeEventId, string? stripeEventType, CancellationToken cancellationToken)
     {
+        var target = await db.Payments.Where(p => p.Id == paymentId).Select(p => new { p.EventId, p.MemberId }).SingleAsync(cancellationToken);
+        return target.EventId is { } eventId
+            ? await SettleTicketAsync(eventId, paymentId, report, stripeEventId, stripeEventType, cancellationToken)
+            : await SettleDuesAsync(target.MemberId, paymentId, report, stripeEventId, stripeEventType, cancellationToken);
+    }
+
+    private async Task<bool> SettleTicketAsync(Guid eventId, Guid paymentId, SessionReport report, string? stripeEventId, string? stripeEventType, CancellationToken cancellationToken)
+    {
         var now = time.GetUtcNow();
-        var eventId = await db.Payments.Where(p => p.Id == paymentId).Select(p => p.EventId).SingleAsync(cancellationToken);
         var locked = await seats.LockAsync(eventId, cancellationToken);
         if (locked is not { } l) return true;
         await using var transaction = l.Transaction;
         if (stripeEventId is not null && !await RecordAsync(stripeEventId, stripeEventType!, now, cancellationToken)) return false;
 
         var e = l.Event;
-        var payment = await db.Payments.SingleAsync(p => p.Id == paymentId, cancellationToken);
+        var payment = await PaymentAsync(paymentId, report, now, cancellationToken);
         var registration = await db.Registrations.SingleAsync(x => x.Id == payment.RegistrationId, cancellationToken);
-        // The session's answer was lost, and this is the session created under our key: it is the payment's.
-        if (payment.CheckoutSessionId is null) payment.AttachSession(report.SessionId, null, payment.CheckoutTerms?.ExpiresAt ?? now);
         switch (report.Outcome)
         {
             case SessionOutcome.Paid or SessionOutcome.AwaitingAsyncPayment when !payment.Matches(report.AmountTotal, report.Currency):
-                if (payment.MarkNeedsReview(report.PaymentIntentId))
-                    db.PaymentProblems.Add(new PaymentProblem(PaymentProblemKind.AmountMismatch, payment.Id, payment.EventId, stripeEventId, report.SessionId,
-                        $"Stripe reported {report.AmountTotal?.ToString() ?? "no amount"} {report.Currency ?? "(no currency)"}; the registration is ¥{payment.AmountYen} jpy. Nothing was confirmed; the seat stays held.", now));
+                HoldForReview(payment, report, stripeEventId, now);
                 break;
             case SessionOutcome.Paid:
                 if (payment.MarkPaid(report.PaymentIntentId, now))
@@ -67,6 +72,51 @@ public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, TimePro
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
+    }
+
+    /// <summary>Dues: paid once, however often it is reported (the unique payment_id of membership_payments backs MarkPaid).</summary>
+    private async Task<bool> SettleDuesAsync(Guid memberId, Guid paymentId, SessionReport report, string? stripeEventId, string? stripeEventType, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // The member's row first, as a recorded transfer takes it: each payment of dues chains on from the ones before.
+        await dues.LockMemberAsync(memberId, cancellationToken);
+        if (stripeEventId is not null && !await RecordAsync(stripeEventId, stripeEventType!, now, cancellationToken)) return false;
+        var payment = await PaymentAsync(paymentId, report, now, cancellationToken);
+        switch (report.Outcome)
+        {
+            case SessionOutcome.Paid or SessionOutcome.AwaitingAsyncPayment when !payment.Matches(report.AmountTotal, report.Currency):
+                HoldForReview(payment, report, stripeEventId, now);
+                break;
+            case SessionOutcome.Paid:
+                if (payment.MarkPaid(report.PaymentIntentId, now)) await dues.RecordCardAsync(payment, now, cancellationToken);
+                break;
+            case SessionOutcome.AwaitingAsyncPayment:
+                payment.MarkAwaitingAsyncPayment(report.PaymentIntentId, now + options.Value.AsyncPaymentWindow);
+                break;
+            case SessionOutcome.Failed or SessionOutcome.Expired:
+                payment.MarkUnpaid(report.Outcome == SessionOutcome.Expired ? PaymentStatus.Expired : PaymentStatus.Failed);
+                break;
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    /// <summary>The payment, locked in the caller's transaction; a session whose answer was lost is the one created under our key.</summary>
+    private async Task<Payment> PaymentAsync(Guid paymentId, SessionReport report, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var payment = await db.Payments.FromSql($"SELECT * FROM payments WHERE id = {paymentId} FOR UPDATE").SingleAsync(cancellationToken);
+        if (payment.CheckoutSessionId is null) payment.AttachSession(report.SessionId, null, payment.CheckoutTerms?.ExpiresAt ?? now);
+        return payment;
+    }
+
+    private void HoldForReview(Payment payment, SessionReport report, string? stripeEventId, DateTimeOffset now)
+    {
+        if (payment.MarkNeedsReview(report.PaymentIntentId))
+            db.PaymentProblems.Add(new PaymentProblem(PaymentProblemKind.AmountMismatch, payment.Id, payment.EventId, stripeEventId, report.SessionId,
+                $"Stripe reported {report.AmountTotal?.ToString() ?? "no amount"} {report.Currency ?? "(no currency)"}; the payment is ¥{payment.AmountYen} jpy. Nothing was confirmed"
+                + (payment.Purpose == PaymentPurpose.Ticket ? "; the seat stays held." : " and no membership recorded."), now));
     }
 
     /// <summary>Records a Stripe event that needs no change (unknown session, ignored type). False for a repeat.</summary>

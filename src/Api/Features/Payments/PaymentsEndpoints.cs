@@ -45,8 +45,10 @@ public static class PaymentsEndpoints
             .Validate(o => o.AsyncPaymentWindow >= TimeSpan.FromDays(1), "Payments:AsyncPaymentWindow must be at least a day (Konbini vouchers last 3).")
             .ValidateOnStart();
         return services
+            .AddScoped<CheckoutSessions>()
             .AddScoped<StartCheckout.Handler>()
             .AddScoped<PaymentSettlement>()
+            .AddScoped<RefundSettlement>()
             .AddScoped<RefundUpdates>()
             .AddScoped<RefundRegistration.Handler>()
             .AddScoped<ListEventPayments.Handler>()

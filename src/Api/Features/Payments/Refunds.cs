@@ -77,7 +77,7 @@ public static class RefundRegistration
 }
 
 /// <summary>refund.updated / refund.failed / charge.refunded: move our refund rows forward (never back).</summary>
-public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement, TimeProvider time, IOptions<Receipts.ReceiptOptions> receipts)
+public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement, RefundSettlement settled, TimeProvider time)
 {
     public async Task<bool> ApplyAsync(string stripeEventId, string type, Stripe.IHasObject? obj, CancellationToken cancellationToken)
     {
@@ -98,7 +98,7 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
                 foreach (var r in sent)
                 {
                     covered += r.AmountYen;
-                    if (covered <= charge.AmountRefunded && r.Apply("succeeded", null, now)) await Receipts.Receipts.SettleRefundAsync(db, receipts.Value, payment, r, now, cancellationToken);
+                    if (covered <= charge.AmountRefunded && r.Apply("succeeded", null, now)) await settled.SettleAsync(payment, r, now, cancellationToken);
                 }
             }
         }
@@ -116,7 +116,7 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
             {
                 var payment = await db.Payments.FromSql($"SELECT * FROM payments WHERE id = {refund.PaymentId} FOR UPDATE").SingleAsync(cancellationToken);
                 if (refund.Status == RefundStatus.Failed) payment.RefundFailed(refund);
-                if (refund.Status == RefundStatus.Succeeded) await Receipts.Receipts.SettleRefundAsync(db, receipts.Value, payment, refund, now, cancellationToken);
+                if (refund.Status == RefundStatus.Succeeded) await settled.SettleAsync(payment, refund, now, cancellationToken);
             }
         }
         await db.SaveChangesAsync(cancellationToken);

@@ -63,7 +63,7 @@ public static class DeleteMyAccount
                 var change = await registrations.ChangeAsync(principal, id, RegistrationChanges.Actor.Member, (r, e, now) => r.CancelForAccountDeletion(e, now), cancellationToken);
                 if (change.IsSuccess) cancelled++;
             }
-            var refunds = await db.Refunds.CountAsync(r => future.Contains(r.RegistrationId) && r.CreatedAt >= startedAt, cancellationToken);
+            var refunds = await db.Refunds.CountAsync(r => r.RegistrationId != null && future.Contains(r.RegistrationId.Value) && r.CreatedAt >= startedAt, cancellationToken);
 
             var waiting = await db.WaitlistEntries.Where(w => w.MemberId == me && (w.Status == WaitlistStatus.Waiting || w.Status == WaitlistStatus.Offered))
                 .Select(w => w.EventId).ToListAsync(cancellationToken);

@@ -43,7 +43,7 @@ public static class ExportMyData
     public sealed record RefundRecord(Guid Id, int AmountYen, RefundReason Reason, RefundStatus Status, string? FailureReason, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
     public sealed record PaymentRecord(
-        Guid Id, Guid RegistrationId, Guid EventId, int AmountYen, PaymentStatus Status, string? StripePaymentIntentId, DateTimeOffset CreatedAt,
+        Guid Id, PaymentPurpose Purpose, Guid? RegistrationId, Guid? EventId, string? PlanCode, int AmountYen, PaymentStatus Status, string? StripePaymentIntentId, DateTimeOffset CreatedAt,
         DateTimeOffset? PaidAt, IReadOnlyList<RefundRecord> Refunds);
 
     public sealed record MailRecord(Guid Id, string Subject, Domain.Common.OutboxEmailStatus Status, DateTimeOffset CreatedAt, DateTimeOffset? SentAt);
@@ -155,7 +155,7 @@ public static class ExportMyData
                 registrations.Select(r => RegistrationView.Of(r, events[r.EventId], checkIns[r.Id].ToList())).ToList(),
                 waitlist.Select(w => new WaitlistPlace(w.Id, w.EventId, events[w.EventId].Title, w.TicketTypeId, w.Status, w.JoinedAt, w.OfferedAt,
                     w.OfferExpiresAt, w.RespondedAt, w.Answers, w.PledgeAccepted)).ToList(),
-                payments.Select(p => new PaymentRecord(p.Id, p.RegistrationId, p.EventId, p.AmountYen, p.Status, p.PaymentIntentId, p.CreatedAt, p.PaidAt,
+                payments.Select(p => new PaymentRecord(p.Id, p.Purpose, p.RegistrationId, p.EventId, p.PlanCode, p.AmountYen, p.Status, p.PaymentIntentId, p.CreatedAt, p.PaidAt,
                     refunds[p.Id].Select(r => new RefundRecord(r.Id, r.AmountYen, r.Reason, r.Status, r.FailureReason, r.CreatedAt, r.UpdatedAt)).ToList())).ToList(),
                 await Memberships.MembershipDues.PaymentsOfAsync(db, me, ct),
                 (await db.Receipts.AsNoTracking().Where(r => r.PayerId == me).OrderBy(r => r.Id).ToListAsync(ct)).Select(Receipts.Receipts.ReceiptView.Of).ToList(),

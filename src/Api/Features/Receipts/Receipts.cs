@@ -88,13 +88,12 @@ public static class Receipts
     }
 
     /// <summary>
-    /// Stripe settled a refund: the member is told, and a refund at or above the threshold gets its return invoice
-    /// (適格返還請求書: the refund's day, the sale's day, the amount and tax per rate), in the caller's transaction.
+    /// The return invoice of a refund (適格返還請求書: the refund's day, the sale's day, the amount and tax per rate), in
+    /// the caller's transaction; null under the threshold, where none is needed.
     /// </summary>
-    public static async Task SettleRefundAsync(AppDbContext db, ReceiptOptions options, Payment payment, Refund refund, DateTimeOffset now, CancellationToken ct)
+    public static async Task<Receipt?> IssueReturnAsync(AppDbContext db, ReceiptOptions options, Payment payment, Refund refund, DateTimeOffset now, CancellationToken ct)
     {
-        payment.RefundSettled(refund, now);
-        if (!Receipt.ReturnInvoiceRequired(refund.AmountYen, options.ReturnInvoiceThresholdYen)) return;
+        if (!Receipt.ReturnInvoiceRequired(refund.AmountYen, options.ReturnInvoiceThresholdYen)) return null;
         // The sale's latest issue (a reissue carries the addressee the payer chose last).
         var sale = await db.Receipts.AsNoTracking().Where(r => r.PaymentId == payment.Id && r.Kind == ReceiptKind.Sale).OrderByDescending(r => r.IssuedAt).FirstOrDefaultAsync(ct);
         var saleOn = sale?.TransactionOn ?? MembershipPayment.DayInJapan(payment.PaidAt ?? payment.CreatedAt);
@@ -105,9 +104,11 @@ public static class Receipts
         var name = await db.MemberProfiles.Where(p => p.Id == payment.MemberId).Select(p => p.DisplayName).SingleOrDefaultAsync(ct);
         var on = MembershipPayment.DayInJapan(now);
         var sequence = await ReceiptSequence.NextAsync(db, on.Year, ct);
-        db.Receipts.Add(Receipt.Issue(Guid.CreateVersion7(now), new ReceiptNumber(on.Year, sequence), ReceiptKind.Return, payment.MemberId, payment.Id, options.Issuer(),
+        var receipt = Receipt.Issue(Guid.CreateVersion7(now), new ReceiptNumber(on.Year, sequence), ReceiptKind.Return, payment.MemberId, payment.Id, options.Issuer(),
             sale?.Addressee ?? (string.IsNullOrWhiteSpace(name) ? UnnamedAddressee : name), on, saleOn,
-            [new ReceiptItem($"返金: {what.Description}", refund.AmountYen, what.Category)], now, refund.Id));
+            [new ReceiptItem($"返金: {what.Description}", refund.AmountYen, what.Category)], now, refund.Id);
+        db.Receipts.Add(receipt);
+        return receipt;
     }
 
     public static void MapReceipts(this IEndpointRouteBuilder app)

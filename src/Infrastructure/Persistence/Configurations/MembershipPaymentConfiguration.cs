@@ -23,5 +23,11 @@ public sealed class MembershipPaymentConfiguration : IEntityTypeConfiguration<Me
         builder.Property(p => p.Reference).HasMaxLength(MembershipPayment.MaxReferenceLength);
         builder.Ignore(p => p.Period);
         builder.HasIndex(p => new { p.MemberId, p.StartsOn });
+        // One membership payment per card payment: Stripe reporting the money twice can never add a second period.
+        builder.HasOne<Domain.Payments.Payment>().WithMany().HasForeignKey(p => p.PaymentId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(p => p.PaymentId).IsUnique();
+        // Dues refunded in full keep no membership: every query leaves them out (RuleSql.MembershipActiveOn repeats it
+        // for raw SQL). The member's own view and the data export read them with IgnoreQueryFilters.
+        builder.HasQueryFilter(p => p.VoidedAt == null);
     }
 }

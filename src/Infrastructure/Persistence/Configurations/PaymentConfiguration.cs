@@ -15,11 +15,18 @@ public sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
             t.HasCheckConstraint("ck_payments_amount", "amount_yen > 0");
             // Refund totals never exceed what was paid.
             t.HasCheckConstraint("ck_payments_refunds", "refunded_yen >= 0 AND refunded_yen <= amount_yen");
+            // A ticket names its registration and event; dues name their plan; never both.
+            t.HasCheckConstraint("ck_payments_purpose",
+                "(purpose = 'Ticket' AND registration_id IS NOT NULL AND event_id IS NOT NULL AND plan_code IS NULL) OR (purpose = 'Dues' AND registration_id IS NULL AND event_id IS NULL AND plan_code IS NOT NULL)");
         });
         builder.HasKey(p => p.Id);
         builder.Property(p => p.Id).ValueGeneratedNever();
         builder.HasOne<Registration>().WithMany().HasForeignKey(p => p.RegistrationId).OnDelete(DeleteBehavior.Cascade);
         builder.Property(p => p.Status).HasConversion<string>().HasMaxLength(30);
+        builder.Property(p => p.Purpose).HasConversion<string>().HasMaxLength(10);
+        builder.HasOne<Domain.Memberships.MembershipPlan>().WithMany().HasForeignKey(p => p.PlanCode).OnDelete(DeleteBehavior.Restrict);
+        builder.Property(p => p.PlanCode).HasMaxLength(40);
+        builder.Ignore(p => p.Reference);
         builder.Property(p => p.CheckoutIdempotencyKey).HasMaxLength(100).IsRequired();
         builder.Property(p => p.CheckoutSessionId).HasMaxLength(255);
         builder.Property(p => p.CheckoutUrl).HasMaxLength(2000);
@@ -35,6 +42,9 @@ public sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         builder.HasIndex(p => p.RegistrationId).IsUnique();
         builder.HasIndex(p => p.CheckoutSessionId).IsUnique();
         builder.HasIndex(p => p.EventId);
+        // One payment of dues under way per member: a second request meets the first (and its session) instead of opening another.
+        builder.HasIndex(p => p.MemberId).IsUnique().HasFilter("purpose = 'Dues' AND status IN ('CheckoutOpen', 'AwaitingAsyncPayment')")
+            .HasDatabaseName("ix_payments_one_dues_under_way");
         // Reconciliation's queue: only payments with something to ask Stripe about.
         builder.HasIndex(p => p.NextCheckAt).HasFilter("next_check_at IS NOT NULL").HasDatabaseName("ix_payments_to_check");
     }

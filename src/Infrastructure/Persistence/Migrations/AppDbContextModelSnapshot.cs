@@ -985,6 +985,10 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("paid_on");
 
+                    b.Property<Guid?>("PaymentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("payment_id");
+
                     b.Property<string>("PlanCode")
                         .IsRequired()
                         .HasMaxLength(40)
@@ -1004,8 +1008,16 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("date")
                         .HasColumnName("starts_on");
 
+                    b.Property<DateTimeOffset?>("VoidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("voided_at");
+
                     b.HasKey("Id")
                         .HasName("pk_membership_payments");
+
+                    b.HasIndex("PaymentId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_membership_payments_payment_id");
 
                     b.HasIndex("PlanCode")
                         .HasDatabaseName("ix_membership_payments_plan_code");
@@ -1120,7 +1132,7 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<Guid>("EventId")
+                    b.Property<Guid?>("EventId")
                         .HasColumnType("uuid")
                         .HasColumnName("event_id");
 
@@ -1141,6 +1153,17 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(255)")
                         .HasColumnName("payment_intent_id");
 
+                    b.Property<string>("PlanCode")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("plan_code");
+
+                    b.Property<string>("Purpose")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)")
+                        .HasColumnName("purpose");
+
                     b.Property<bool>("RefundDue")
                         .HasColumnType("boolean")
                         .HasColumnName("refund_due");
@@ -1149,7 +1172,7 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("refunded_yen");
 
-                    b.Property<Guid>("RegistrationId")
+                    b.Property<Guid?>("RegistrationId")
                         .HasColumnType("uuid")
                         .HasColumnName("registration_id");
 
@@ -1173,9 +1196,17 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.HasIndex("EventId")
                         .HasDatabaseName("ix_payments_event_id");
 
+                    b.HasIndex("MemberId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_payments_one_dues_under_way")
+                        .HasFilter("purpose = 'Dues' AND status IN ('CheckoutOpen', 'AwaitingAsyncPayment')");
+
                     b.HasIndex("NextCheckAt")
                         .HasDatabaseName("ix_payments_to_check")
                         .HasFilter("next_check_at IS NOT NULL");
+
+                    b.HasIndex("PlanCode")
+                        .HasDatabaseName("ix_payments_plan_code");
 
                     b.HasIndex("RegistrationId")
                         .IsUnique()
@@ -1184,6 +1215,8 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                     b.ToTable("payments", null, t =>
                         {
                             t.HasCheckConstraint("ck_payments_amount", "amount_yen > 0");
+
+                            t.HasCheckConstraint("ck_payments_purpose", "(purpose = 'Ticket' AND registration_id IS NOT NULL AND event_id IS NOT NULL AND plan_code IS NULL) OR (purpose = 'Dues' AND registration_id IS NULL AND event_id IS NULL AND plan_code IS NOT NULL)");
 
                             t.HasCheckConstraint("ck_payments_refunds", "refunded_yen >= 0 AND refunded_yen <= amount_yen");
                         });
@@ -1259,7 +1292,7 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
-                    b.Property<Guid>("EventId")
+                    b.Property<Guid?>("EventId")
                         .HasColumnType("uuid")
                         .HasColumnName("event_id");
 
@@ -1293,7 +1326,7 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .HasColumnType("character varying(30)")
                         .HasColumnName("reason");
 
-                    b.Property<Guid>("RegistrationId")
+                    b.Property<Guid?>("RegistrationId")
                         .HasColumnType("uuid")
                         .HasColumnName("registration_id");
 
@@ -2451,6 +2484,12 @@ namespace Assemble.Infrastructure.Persistence.Migrations
                         .IsRequired()
                         .HasConstraintName("fk_membership_payments_users_member_id");
 
+                    b.HasOne("Assemble.Domain.Payments.Payment", null)
+                        .WithMany()
+                        .HasForeignKey("PaymentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_membership_payments_payments_payment_id");
+
                     b.HasOne("Assemble.Domain.Memberships.MembershipPlan", null)
                         .WithMany()
                         .HasForeignKey("PlanCode")
@@ -2461,11 +2500,16 @@ namespace Assemble.Infrastructure.Persistence.Migrations
 
             modelBuilder.Entity("Assemble.Domain.Payments.Payment", b =>
                 {
+                    b.HasOne("Assemble.Domain.Memberships.MembershipPlan", null)
+                        .WithMany()
+                        .HasForeignKey("PlanCode")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_payments_membership_plans_plan_code");
+
                     b.HasOne("Assemble.Domain.Events.Registration", null)
                         .WithMany()
                         .HasForeignKey("RegistrationId")
                         .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
                         .HasConstraintName("fk_payments_registrations_registration_id");
                 });
 

@@ -1,0 +1,102 @@
+using Assemble.Api.Features.Payments;
+using Assemble.Domain.Common;
+using Assemble.Domain.Credentials;
+using Assemble.Domain.Memberships;
+using Assemble.Domain.Payments;
+using Assemble.Infrastructure.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace Assemble.Api.Features.Memberships;
+
+/// <summary>
+/// A member pays dues by card through Stripe Checkout, on the ticket's machinery (<see cref="CheckoutSessions"/>,
+/// the webhook, reconciliation, refunds). One payment of dues is under way per member (a partial unique index): asking
+/// again returns its session; asking for another plan, or after its session ran out, first ends it at Stripe. The
+/// membership itself is recorded only when Stripe reports the money (<see cref="DuesRecorder.RecordCardAsync"/>).
+/// </summary>
+public static class DuesCheckout
+{
+    public sealed record Request(string? PlanCode);
+
+    /// <param name="CheckoutUrl">Where to send the member: Stripe's page, the same until <paramref name="ExpiresAt"/>.</param>
+    public sealed record Response(Guid PaymentId, string PlanCode, int AmountYen, PaymentStatus Status, string? CheckoutUrl, DateTimeOffset? ExpiresAt);
+
+    /// <summary>How long a dues session stays open (Checkout allows 30 minutes to 24 hours).</summary>
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>A session this close to its end is not handed out again: the member could not finish paying in it.</summary>
+    private static readonly TimeSpan Margin = TimeSpan.FromMinutes(5);
+
+    public static readonly Error PaymentPending = new("membership.payment_pending",
+        "A konbini payment of your dues is under way. Pay it at the shop, or wait until its voucher expires.", ErrorKind.Conflict);
+
+    public sealed class Handler(AppDbContext db, DuesRecorder dues, CheckoutSessions sessions, IServiceScopeFactory scopes, TimeProvider time)
+    {
+        public async Task<Result<Response>> HandleAsync(Guid me, Request request, CancellationToken cancellationToken)
+        {
+            if (string.IsNullOrWhiteSpace(request.PlanCode))
+                return Error.Validation("membership.checkout_invalid", new Dictionary<string, string[]> { ["planCode"] = ["Required."] });
+            // The second round comes only after an earlier payment was ended at Stripe.
+            for (var round = 0; round < 2; round++)
+            {
+                var now = time.GetUtcNow();
+                var under = await UnderWayAsync(me, request.PlanCode, now, cancellationToken);
+                if (!under.IsSuccess) return under.Error!;
+                var payment = under.Value!;
+                if (payment.Status == PaymentStatus.CheckoutOpen && payment.SessionEndRequestedAt is null)
+                {
+                    var opened = await sessions.OpenAsync(payment, TermsAsync, null, cancellationToken);
+                    return opened.IsSuccess ? ViewOf(opened.Value!) : opened.Error!;
+                }
+                // Another plan, or a session run out: end it at Stripe (its session learnt first, if its answer was lost).
+                if (payment.CheckoutSessionId is null && !(await sessions.OpenAsync(payment, TermsAsync, null, cancellationToken)).IsSuccess)
+                    return CheckoutSessions.Unavailable;
+                if (!await CheckoutReconciliation.AskAsync(scopes, payment.Id, payment.CheckoutSessionId!, now, cancellationToken)) return CheckoutSessions.Unavailable;
+                db.ChangeTracker.Clear();
+            }
+            return CheckoutSessions.Unavailable;
+        }
+
+        /// <summary>
+        /// Under the member's row lock: the payment of dues under way, kept when it is for this plan and its session
+        /// has time left, marked to end otherwise; or, when none is, a new one for the plan if the member may pay it.
+        /// </summary>
+        private async Task<Result<Payment>> UnderWayAsync(Guid me, string planCode, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            await dues.LockMemberAsync(me, cancellationToken);
+            var current = await db.Payments.SingleOrDefaultAsync(p => p.MemberId == me && p.Purpose == PaymentPurpose.Dues
+                && (p.Status == PaymentStatus.CheckoutOpen || p.Status == PaymentStatus.AwaitingAsyncPayment), cancellationToken);
+            if (current is { Status: PaymentStatus.AwaitingAsyncPayment }) return PaymentPending;
+            if (current is not null)
+            {
+                if (current.PlanCode != planCode || current.CheckoutExpiresAt <= now + Margin) current.RequestSessionEnd(now);
+            }
+            else
+            {
+                var plan = await db.MembershipPlans.AsNoTracking().SingleOrDefaultAsync(p => p.Code == planCode, cancellationToken);
+                if (plan is null) return MembershipPlan.NotOffered;
+                var today = MembershipPayment.DayInJapan(now);
+                var professions = await db.Credentials.Where(c => c.MemberId == me).Where(CredentialValidity.On(today)).Select(c => c.Kind).Distinct().ToListAsync(cancellationToken);
+                var payable = plan.PayableBy(professions, await dues.PaidBeforeAsync(me, cancellationToken), today);
+                if (!payable.IsSuccess) return payable.Error!;
+                current = Payment.StartDues(me, plan.Code, plan.PriceYen, now);
+                await TermsAsync(current, now, cancellationToken);
+                db.Payments.Add(current);
+            }
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return current;
+        }
+
+        /// <summary>What an attempt sends: the payment's amount (the plan's price when the member chose it), for an hour.</summary>
+        private async Task<CheckoutTerms> TermsAsync(Payment payment, DateTimeOffset now, CancellationToken cancellationToken)
+        {
+            var plan = await db.MembershipPlans.AsNoTracking().Where(p => p.Code == payment.PlanCode).Select(p => p.Name).SingleAsync(cancellationToken);
+            var (email, locale) = await sessions.BuyerAsync(payment.MemberId, cancellationToken);
+            return payment.TermsFor($"{plan} 年会費", 1, email, locale, now + SessionLifetime, sessions.SuccessUrl, sessions.Page($"/checkout/cancel?dues={payment.Id}"), now);
+        }
+
+        private static Response ViewOf(Payment p) => new(p.Id, p.PlanCode!, p.AmountYen, p.Status, p.CheckoutUrl, p.CheckoutExpiresAt);
+    }
+}
