@@ -50,6 +50,15 @@ public sealed class AccessTests(ApiFactory api) : IClassFixture<ApiFactory>
         { "GET", "/api/me/data-export" },
         { "GET", "/api/me/access-log" },
         { "POST", "/api/me/account/deletion" },
+        { "GET", "/api/me/membership" },
+        { "POST", "/api/me/membership/checkout" },
+        { "GET", "/api/me/receipts" },
+        { "GET", $"/api/receipts/{Guid.NewGuid()}" },
+        { "GET", $"/api/admin/members/{Guid.NewGuid()}/membership" },
+        { "POST", $"/api/admin/members/{Guid.NewGuid()}/membership/payments" },
+        { "POST", $"/api/admin/membership/payments/{Guid.NewGuid()}/refunds" },
+        { "GET", "/api/admin/memberships" },
+        { "GET", "/api/admin/receipts" },
     };
 
     [Theory]

@@ -260,8 +260,12 @@ public sealed class DuesRefundTests(PaymentsFactory api) : IClassFixture<Payment
         Assert.Equal(MembershipStatus.Active, (await member.Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership")).Status);
         var version = await RegistrantVersionAsync(member.Id);
 
-        var refunded = await (await admin.Client.PostAsJsonAsync($"/api/admin/membership/payments/{id}/refunds", new { })).ReadAsync<DuesRefunds.Response>(201);
+        var answer = await admin.Client.PostAsJsonAsync($"/api/admin/membership/payments/{id}/refunds", new { });
+        var refunded = await answer.ReadAsync<DuesRefunds.Response>(201);
         Assert.Equal((12_000, 0, true), (refunded.AmountYen, refunded.RefundableYenLeft, refunded.MembershipEnded));
+        // Where the treasurer sees it: the member's membership, the refunded payment marked.
+        var seen = await admin.Client.GetAsync<MembershipDues.MyMembershipView>(answer.Headers.Location!.ToString());
+        Assert.Equal((MembershipStatus.None, id), (seen.Status, Assert.Single(seen.Payments, p => p.VoidedAt is not null).Id));
         // The member no longer counts as one anywhere, and copies of them kept for registrations go stale.
         var mine = await member.Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership");
         Assert.Equal(MembershipStatus.None, mine.Status);
@@ -310,6 +314,9 @@ public sealed class DuesRefundTests(PaymentsFactory api) : IClassFixture<Payment
     {
         var (member, admin, _, id) = await PaidDuesAsync(5_500);
         Assert.Equal(403, (int)(await member.Client.PostAsJsonAsync($"/api/admin/membership/payments/{id}/refunds", new { })).StatusCode);
+        // Nor does anyone but an admin read a member's membership.
+        Assert.Equal(403, (int)(await (await api.MemberAsync()).Client.GetAsync($"/api/admin/members/{member.Id}/membership")).StatusCode);
+        await Expect.ProblemAsync(await admin.Client.GetAsync($"/api/admin/members/{Guid.NewGuid()}/membership"), 404, "member.not_found");
         Assert.Equal(401, (int)(await api.CreateClient().PostAsJsonAsync($"/api/admin/membership/payments/{id}/refunds", new { })).StatusCode);
         await Expect.ProblemAsync(await admin.Client.PostAsJsonAsync($"/api/admin/membership/payments/{Guid.NewGuid()}/refunds", new { }), 404, "membership.payment_not_found");
 

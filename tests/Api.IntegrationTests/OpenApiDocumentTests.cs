@@ -39,6 +39,7 @@ public sealed class OpenApiDocumentTests(ApiFactory api) : IClassFixture<ApiFact
         ["PracticeProfileView"] = ["GetMyPracticeProfile", "SetMyPracticeProfile"],
         ["DirectoryMatchPage"] = ["ListReferralMatches", "SearchDirectory"],
         ["MembershipPlanView"] = ["GetMembershipPlan", "ListMembershipPlans", "SetMembershipPlan"],
+        ["MembershipDuesMyMembershipView"] = ["GetMemberMembership", "GetMyMembership"],
         ["ReceiptView"] = ["GetReceipt", "ListMyReceipts", "SetReceiptAddressee"],
         ["ReferralRequestView"] = ["CloseReferralRequest", "CreateReferralRequest", "GetReferralRequest", "WithdrawReferralRequest"],
         ["SentIntroductionView"] = ["ListSentIntroductions", "SendIntroductions", "WithdrawIntroduction"],

@@ -17,7 +17,7 @@ public static class DuesRefunds
     public sealed record Request(int? AmountYen);
 
     /// <param name="MembershipEnded">The dues are refunded in full: the period no longer counts.</param>
-    public sealed record Response(Guid RefundId, Guid MembershipPaymentId, int AmountYen, RefundStatus Status, int RefundableYenLeft, bool MembershipEnded);
+    public sealed record Response(Guid RefundId, Guid MembershipPaymentId, Guid MemberId, int AmountYen, RefundStatus Status, int RefundableYenLeft, bool MembershipEnded);
 
     public static readonly Error NotFound = new("membership.payment_not_found", "No payment of dues has this id.", ErrorKind.NotFound);
 
@@ -58,7 +58,7 @@ public static class DuesRefunds
             }
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
-            return new Response(refund.Id, membershipPaymentId, refund.AmountYen, refund.Status, payment.RefundableYen, ended);
+            return new Response(refund.Id, membershipPaymentId, found.MemberId, refund.AmountYen, refund.Status, payment.RefundableYen, ended);
         }
     }
 

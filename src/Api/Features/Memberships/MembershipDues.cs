@@ -55,6 +55,15 @@ public static class MembershipDues
             .ProducesProblems(401)
             .WithDescription("Your standing today (in Japan): none, active, grace (the paid time has ended; a renewal until `graceEndsOn` continues it) or lapsed, the plan of your latest payment, and every payment of dues with the period it bought.");
 
+        app.MapGet("/api/admin/members/{id:guid}/membership", async Task<Results<Ok<MyMembershipView>, ProblemHttpResult>> (
+                Guid id, AppDbContext db, TimeProvider time, IOptions<MembershipOptions> options, CancellationToken ct) =>
+                await db.Users.AnyAsync(u => u.Id == id, ct)
+                    ? TypedResults.Ok(await ViewAsync(db, id, MembershipPayment.DayInJapan(time.GetUtcNow()), options.Value.GraceDays, ct))
+                    : Domain.Members.MemberErrors.MemberNotFound.ToProblem())
+            .RequireAuthorization(AdminEndpoints.AdminPolicy).WithTags("Admin").WithName("GetMemberMembership").WithSummary("Get a member's membership")
+            .ProducesProblems(401, 403, 404)
+            .WithDescription("Admins: a member's standing today and every payment of dues (refunded ones with `voidedAt`), as the member sees it. 404 `member.not_found`.");
+
         app.MapPost("/api/me/membership/checkout", async Task<Results<Ok<DuesCheckout.Response>, ProblemHttpResult>> (
                 DuesCheckout.Request request, ClaimsPrincipal user, DuesCheckout.Handler handler, HttpContext http, CancellationToken ct) =>
             {
@@ -75,7 +84,7 @@ public static class MembershipDues
                 Guid id, DuesRefunds.Request request, ClaimsPrincipal user, DuesRefunds.Handler handler, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user.RequiredMemberId(), id, request, ct);
-                return result.IsSuccess ? TypedResults.Created($"/api/admin/membership/payments/{id}/refunds/{result.Value!.RefundId}", result.Value) : result.Error!.ToProblem();
+                return result.IsSuccess ? TypedResults.Created($"/api/admin/members/{result.Value!.MemberId}/membership", result.Value) : result.Error!.ToProblem();
             })
             .RequireAuthorization(AdminEndpoints.AdminPolicy).WithTags("Admin").WithName("RefundDues").WithSummary("Refund dues paid by card")
             .ProducesProblems(400, 401, 403, 404, 409, 422)
@@ -108,7 +117,7 @@ public static class MembershipDues
                     $"{plan.Code}:{payment.AmountYen}:{payment.StartsOn:yyyy-MM-dd}..{payment.EndsOn:yyyy-MM-dd}", subjectId: id));
                 await db.SaveChangesAsync(ct);
                 await transaction.CommitAsync(ct);
-                return TypedResults.Created($"/api/admin/members/{id}/membership/payments/{payment.Id}", ViewOf(payment, plan.Name));
+                return TypedResults.Created($"/api/admin/members/{id}/membership", ViewOf(payment, plan.Name));
             })
             .RequireAuthorization(AdminEndpoints.AdminPolicy).WithTags("Admin").WithName("RecordMembershipTransfer").WithSummary("Record dues paid by bank transfer")
             .ProducesProblems(400, 401, 403, 404, 422)
