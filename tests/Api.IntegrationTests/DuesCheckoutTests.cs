@@ -97,6 +97,22 @@ public sealed class DuesCheckoutTests(PaymentsFactory api) : IClassFixture<Payme
     }
 
     [Fact]
+    public async Task A_payment_reported_days_late_is_dated_the_day_stripe_took_it()
+    {
+        var plan = await PlanAsync();
+        var member = await api.MemberAsync();
+        var checkout = await (await CheckoutAsync(member, plan)).ReadAsync<DuesCheckout.Response>();
+        // Stripe retries an undelivered event for days; each delivery is signed afresh, the event keeps its time.
+        var paidAt = DateTimeOffset.UtcNow.AddDays(-2);
+        await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(checkout),
+            checkout.PaymentId.ToString(), amount: 8_800, created: paidAt), 200);
+        var day = MembershipPayment.DayInJapan(paidAt);
+        var recorded = Assert.Single(await MembershipPaymentsAsync(member.Id));
+        Assert.Equal((day, day), (recorded.PaidOn, recorded.StartsOn));
+        Assert.Equal(day, await api.DbAsync(db => db.Receipts.Where(r => r.PaymentId == checkout.PaymentId).Select(r => r.TransactionOn).SingleAsync()));
+    }
+
+    [Fact]
     public async Task Five_requests_at_once_on_two_processes_open_one_payment_and_one_session()
     {
         var plan = await PlanAsync();

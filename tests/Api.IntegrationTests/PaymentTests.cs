@@ -46,13 +46,13 @@ public class PaymentsFactory : EventsFactory
     /// <summary>Posts a Stripe event for a checkout session to the webhook, signed as Stripe would (or with the given header).</summary>
     /// <remarks>The amount is the registration's own unless given (as Stripe would report it), in yen.</remarks>
     public async Task<HttpResponseMessage> DeliverAsync(string eventId, string type, string sessionId, string? registrationId, string paymentStatus = "paid",
-        string? header = null, DateTimeOffset? signedAt = null, string? apiVersion = null, long? amount = null, string currency = "jpy")
+        string? header = null, DateTimeOffset? signedAt = null, string? apiVersion = null, long? amount = null, string currency = "jpy", DateTimeOffset? created = null)
     {
         amount ??= !Guid.TryParse(registrationId, out var id) ? 3000
             : await DbAsync(db => db.Registrations.Where(r => r.Id == id).Select(r => (int?)r.AmountYen).SingleOrDefaultAsync()) ?? 3000;
         var body = JsonSerializer.Serialize(new
         {
-            id = eventId, @object = "event", type, api_version = apiVersion ?? StripeConfiguration.ApiVersion, created = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            id = eventId, @object = "event", type, api_version = apiVersion ?? StripeConfiguration.ApiVersion, created = (created ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds(),
             data = new { @object = new { id = sessionId, @object = "checkout.session", client_reference_id = registrationId, payment_status = paymentStatus,
                 status = type == "checkout.session.expired" ? "expired" : "complete", payment_intent = "pi_" + sessionId[8..], amount_total = amount, currency } },
         });
@@ -62,8 +62,8 @@ public class PaymentsFactory : EventsFactory
     }
 
     public Task<HttpResponseMessage> DeliverAsync(string eventId, string type, string sessionId, Guid registrationId, string paymentStatus = "paid",
-        string? header = null, DateTimeOffset? signedAt = null, string? apiVersion = null, long? amount = null, string currency = "jpy")
-        => DeliverAsync(eventId, type, sessionId, registrationId.ToString(), paymentStatus, header, signedAt, apiVersion, amount, currency);
+        string? header = null, DateTimeOffset? signedAt = null, string? apiVersion = null, long? amount = null, string currency = "jpy", DateTimeOffset? created = null)
+        => DeliverAsync(eventId, type, sessionId, registrationId.ToString(), paymentStatus, header, signedAt, apiVersion, amount, currency, created);
 
     /// <summary>Posts any Stripe event (signed) with the given data.object.</summary>
     public async Task<HttpResponseMessage> DeliverRawAsync(string type, object dataObject, string? eventId = null)

@@ -71,6 +71,21 @@ public sealed class TicketReceiptTests(RegisteredPaymentsFactory api, Xunit.Abst
         await Expect.ProblemAsync(await other.Client.GetAsync($"/api/receipts/{receipt.Id}"), 404, "receipt.not_found");
     }
 
+    [Fact]
+    public async Task A_ticket_paid_late_at_night_and_reported_the_next_day_is_dated_the_day_it_was_paid()
+    {
+        var (e, _) = await SeminarAsync(3_300);
+        var buyer = await api.MemberAsync();
+        var hold = await buyer.Client.PostAsync<RegistrationView>($"/api/events/{e.Id}/registrations", new { ticketTypeId = e.TicketTypeId }, 202);
+        // Stripe's event time; the delivery that finally arrives is signed now.
+        var paidAt = DateTimeOffset.UtcNow.AddHours(-26);
+        await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", hold.CheckoutUrl!.Split('/')[^1], hold.Id, created: paidAt), 200);
+        var receipt = Assert.Single(await buyer.Client.GetAsync<List<Receipts.ReceiptView>>("/api/me/receipts"));
+        Assert.Equal(MembershipPayment.DayInJapan(paidAt), receipt.TransactionOn);
+        Assert.NotEqual(Today, receipt.TransactionOn);
+        Assert.Equal(paidAt.ToUnixTimeSeconds(), (await api.PaymentOfAsync(hold.Id)).PaidAt!.Value.ToUnixTimeSeconds());
+    }
+
     /// <summary>The PDF's text as PdfPig reads it back, one line per line of the page (words in reading order).</summary>
     public static string TextOf(byte[] pdf)
     {

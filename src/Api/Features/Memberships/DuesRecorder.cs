@@ -28,12 +28,12 @@ public sealed class DuesRecorder(AppDbContext db, IOptions<MembershipOptions> op
     public Task<List<MembershipPeriod>> PaidBeforeAsync(Guid memberId, CancellationToken ct)
         => db.MembershipPayments.Where(p => p.MemberId == memberId).Select(p => new MembershipPeriod(p.StartsOn, p.EndsOn)).ToListAsync(ct);
 
-    /// <summary>Stripe took the dues of <paramref name="payment"/>: the period chains on from what was paid before, dated today in Japan.</summary>
+    /// <summary>Stripe took the dues of <paramref name="payment"/>: the period chains on from what was paid before, dated the day it was paid in Japan.</summary>
     public async Task<MembershipPayment> RecordCardAsync(Payment payment, DateTimeOffset now, CancellationToken ct)
     {
         var plan = await db.MembershipPlans.SingleAsync(p => p.Code == payment.PlanCode, ct);
         var recorded = MembershipPayment.RecordCard(Guid.CreateVersion7(now), payment.MemberId, plan, await PaidBeforeAsync(payment.MemberId, ct),
-            MembershipPayment.DayInJapan(now), payment.AmountYen, payment.Id, Options.FiscalYearStartMonth, Options.GraceDays, now);
+            MembershipPayment.DayInJapan(payment.PaidAt ?? now), payment.AmountYen, payment.Id, Options.FiscalYearStartMonth, Options.GraceDays, now);
         await AddAsync(recorded, plan, payment.Id, now, ct);
         return recorded;
     }

@@ -101,7 +101,8 @@ public static partial class HandleStripeWebhook
                     $"{type} ({session.PaymentStatus}, {session.AmountTotal} {session.Currency}) for a session that is not the registration's current one.", now), cancellationToken)
                     ? Outcome.Ignored : Outcome.Duplicate;
             }
-            var report = new SessionReport(outcome, session.Id, session.PaymentIntentId, session.AmountTotal, session.Currency);
+            var report = new SessionReport(outcome, session.Id, session.PaymentIntentId, session.AmountTotal, session.Currency,
+                stripeEvent.Created == default ? null : new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc)));
             return await settlement.SettleAsync(match.Id, report, eventId, type, cancellationToken) ? Outcome.Handled : Outcome.Duplicate;
         }
 

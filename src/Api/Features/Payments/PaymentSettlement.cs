@@ -11,8 +11,16 @@ namespace Assemble.Api.Features.Payments;
 /// <summary>What Stripe says happened to a Checkout Session (from a webhook or from asking Stripe).</summary>
 public enum SessionOutcome { Paid, AwaitingAsyncPayment, Failed, Expired, StillOpen }
 
-/// <summary>One report about one session: what happened, and the money Stripe says it took.</summary>
-public sealed record SessionReport(SessionOutcome Outcome, string SessionId, string? PaymentIntentId, long? AmountTotal, string? Currency);
+/// <summary>
+/// One report about one session: what happened, and the money Stripe says it took. <paramref name="At"/> is when it
+/// happened at Stripe (a webhook's event time; null when reconciliation asked): the day a receipt and dues are dated,
+/// however late the report arrives.
+/// </summary>
+public sealed record SessionReport(SessionOutcome Outcome, string SessionId, string? PaymentIntentId, long? AmountTotal, string? Currency, DateTimeOffset? At = null)
+{
+    /// <summary>When the money arrived: Stripe's time, never later than <paramref name="now"/> (clocks differ).</summary>
+    public DateTimeOffset PaidAt(DateTimeOffset now) => At is { } at && at < now ? at : now;
+}
 
 /// <summary>
 /// Applies a Checkout Session's outcome to its payment, moving only forward: a ticket's under its event's lock, with
@@ -50,7 +58,7 @@ public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, Members
                 HoldForReview(payment, report, stripeEventId, now);
                 break;
             case SessionOutcome.Paid:
-                if (payment.MarkPaid(report.PaymentIntentId, now))
+                if (payment.MarkPaid(report.PaymentIntentId, report.PaidAt(now)))
                 {
                     ConfirmSeat(e, registration, payment, now);
                     // The money came, so its receipt is issued even when no seat could be given (the refund gets a return invoice).
@@ -89,7 +97,7 @@ public sealed class PaymentSettlement(AppDbContext db, SeatKeeper seats, Members
                 HoldForReview(payment, report, stripeEventId, now);
                 break;
             case SessionOutcome.Paid:
-                if (payment.MarkPaid(report.PaymentIntentId, now)) await dues.RecordCardAsync(payment, now, cancellationToken);
+                if (payment.MarkPaid(report.PaymentIntentId, report.PaidAt(now))) await dues.RecordCardAsync(payment, now, cancellationToken);
                 break;
             case SessionOutcome.AwaitingAsyncPayment:
                 payment.MarkAwaitingAsyncPayment(report.PaymentIntentId, now + options.Value.AsyncPaymentWindow);

@@ -78,13 +78,13 @@ public static class Receipts
         return receipt;
     }
 
-    /// <summary>The sale receipt of a ticket payment that just settled: the event and ticket type, the seats, the ticket's tax.</summary>
+    /// <summary>The sale receipt of a ticket payment that just settled, dated the day it was paid: the event and ticket type, the seats, the ticket's tax.</summary>
     public static Task<Receipt> IssueTicketSaleAsync(AppDbContext db, ReceiptOptions options, Event e, Registration registration, Payment payment,
         DateTimeOffset now, CancellationToken ct)
     {
         var ticketType = e.TicketTypes.Single(t => t.Id == registration.TicketTypeId);
         var description = $"{e.Title}（{ticketType.Name}） {TimeZoneInfo.ConvertTime(e.StartsAt, TimeZoneInfo.FindSystemTimeZoneById(e.TimeZone)):yyyy/MM/dd}" + (registration.Quantity > 1 ? $" × {registration.Quantity}" : "");
-        return IssueSaleAsync(db, options, payment.MemberId, payment.Id, MembershipPayment.DayInJapan(now), [new ReceiptItem(description, payment.AmountYen, ticketType.Tax)], now, ct);
+        return IssueSaleAsync(db, options, payment.MemberId, payment.Id, MembershipPayment.DayInJapan(payment.PaidAt ?? now), [new ReceiptItem(description, payment.AmountYen, ticketType.Tax)], now, ct);
     }
 
     /// <summary>
