@@ -46,11 +46,15 @@ public sealed class DemoDataTests(EventsFactory api) : IClassFixture<EventsFacto
         // Two plans, members in each standing, and paid seats with their receipts (the member price to the member).
         Assert.Equal(["general", "regular"], await api.DbAsync(db => db.MembershipPlans.OrderBy(p => p.Code).Select(p => p.Code).ToListAsync()));
         var admin = await api.SignInAsync(DemoData.AdminEmail, Password(DemoData.AdminEmail));
-        foreach (var (status, count) in new[] { ("active", 5), ("grace", 1), ("lapsed", 1) })
+        foreach (var (status, count) in new[] { ("active", 6), ("grace", 1), ("lapsed", 1) })
             Assert.Equal(count, (await admin.Client.GetAsync<Page<Features.Memberships.MembershipRoll.MembershipLine>>($"/api/admin/memberships?status={status}")).Items.Count);
-        var paidSeats = await api.DbAsync(db => db.Payments.Join(db.Receipts, p => p.Id, r => r.PaymentId, (p, r) => r.TotalYen).OrderBy(t => t).ToListAsync());
+        var paidSeats = await api.DbAsync(db => db.Payments.Where(p => p.Purpose == Domain.Payments.PaymentPurpose.Ticket)
+            .Join(db.Receipts, p => p.Id, r => r.PaymentId, (p, r) => r.TotalYen).OrderBy(t => t).ToListAsync());
         Assert.Equal([3_500, 4_000], paidSeats);
-        Assert.Equal(9, await api.DbAsync(db => db.Receipts.CountAsync()));
+        // One 正会員 paid by card, its receipt filed under the card payment.
+        Assert.Equal(Domain.Memberships.DuesMethod.Card, await api.DbAsync(db => db.MembershipPayments
+            .Where(p => db.Payments.Any(c => c.Id == p.PaymentId && c.Purpose == Domain.Payments.PaymentPurpose.Dues && db.Receipts.Any(r => r.PaymentId == c.Id))).Select(p => p.Method).SingleAsync()));
+        Assert.Equal(10, await api.DbAsync(db => db.Receipts.CountAsync()));
         var member = await api.SignInAsync("member03@assemble.example", Password("member03@assemble.example"));
         Assert.Equal(2, (await member.Client.GetAsync<List<Features.Receipts.Receipts.ReceiptView>>("/api/me/receipts")).Count);
     }

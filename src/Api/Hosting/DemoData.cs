@@ -183,8 +183,8 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
     }
 
     /// <summary>
-    /// Two plans, and members in each standing, paid by recorded bank transfers with their receipts: active (four
-    /// 正会員 this fiscal year, one 一般会員), in grace (paid time ended ten days ago) and lapsed (three months ago).
+    /// Two plans, and members in each standing, paid by recorded bank transfers (one by card) with their receipts: active
+    /// (five 正会員 this fiscal year, one 一般会員), in grace (paid time ended ten days ago) and lapsed (three months ago).
     /// </summary>
     private async Task SeedMembershipsAsync(Guid adminId, DateTimeOffset now)
     {
@@ -212,6 +212,15 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
             db.MembershipPayments.Add(payment);
             await Receipts.IssueSaleAsync(db, receiptOptions.Value, ids[email], payment.Id, payment.PaidOn, [DuesRecorder.ReceiptItemOf(plan, payment)], now, CancellationToken.None);
         }
+        // And one 正会員 who paid by card, as Checkout settles it: the card payment, the period it bought, the receipt filed under the payment.
+        var card = Payment.StartDues(ids["member04@assemble.example"], regular.Code, regular.PriceYen, now);
+        card.AttachSession($"cs_demo_{card.Id:N}", null, now);
+        card.MarkPaid($"pi_demo_{card.Id:N}", now.AddDays(-3));
+        var byCard = MembershipPayment.RecordCard(Guid.CreateVersion7(now), card.MemberId, regular, [], today.AddDays(-3), card.AmountYen, card.Id,
+            fiscalYearStartMonth: 4, MembershipStanding.DefaultGraceDays, now);
+        db.Payments.Add(card);
+        db.MembershipPayments.Add(byCard);
+        await Receipts.IssueSaleAsync(db, receiptOptions.Value, card.MemberId, card.Id, byCard.PaidOn, [DuesRecorder.ReceiptItemOf(regular, byCard)], now, CancellationToken.None);
         await db.SaveChangesAsync();
         await transaction.CommitAsync();
     }
