@@ -102,7 +102,8 @@ public sealed class DuesCheckoutTests(PaymentsFactory api) : IClassFixture<Payme
         var plan = await PlanAsync();
         var member = await api.MemberAsync();
         var checkout = await (await CheckoutAsync(member, plan)).ReadAsync<DuesCheckout.Response>();
-        // Stripe retries an undelivered event for days; each delivery is signed afresh, the event keeps its time.
+        // Begun and paid two days ago; Stripe retries an undelivered event for days, each delivery signed afresh, the event keeping its time.
+        await api.DbAsync(db => db.Payments.Where(p => p.Id == checkout.PaymentId).ExecuteUpdateAsync(s => s.SetProperty(p => p.CreatedAt, p => p.CreatedAt.AddDays(-2).AddMinutes(-10))));
         var paidAt = DateTimeOffset.UtcNow.AddDays(-2);
         await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", SessionOf(checkout),
             checkout.PaymentId.ToString(), amount: 8_800, created: paidAt), 200);
@@ -172,7 +173,9 @@ public sealed class DuesCheckoutTests(PaymentsFactory api) : IClassFixture<Payme
         var member = await api.MemberAsync();
         var checkout = await (await CheckoutAsync(member, plan)).ReadAsync<DuesCheckout.Response>();
         Assert.True(api.Stripe.MarkPaid(SessionOf(checkout)));
-        Assert.Equal(0, (await api.RunPaymentJobsAsync(checkout.ExpiresAt!.Value.AddMinutes(-5))).SessionsSettled);
+        // Nobody asks before the session ends (a webhook may still come).
+        await api.RunPaymentJobsAsync(checkout.ExpiresAt!.Value.AddMinutes(-5));
+        Assert.Equal(PaymentStatus.CheckoutOpen, await api.DbAsync(db => db.Payments.Where(p => p.Id == checkout.PaymentId).Select(p => p.Status).SingleAsync()));
         Assert.True((await api.RunPaymentJobsAsync(checkout.ExpiresAt.Value.AddSeconds(1))).SessionsSettled >= 1);
         Assert.Equal(DuesMethod.Card, Assert.Single(await MembershipPaymentsAsync(member.Id)).Method);
         // The webhook arriving after all changes nothing.
@@ -203,6 +206,40 @@ public sealed class DuesCheckoutTests(PaymentsFactory api) : IClassFixture<Payme
         Assert.Equal(PaymentStatus.Expired, await api.DbAsync(db => db.Payments.Where(p => p.Id == open.PaymentId).Select(p => p.Status).SingleAsync()));
         // Nobody can pay the first any more; the late "completed" for it would be for a session Stripe expired.
         Assert.False(api.Stripe.MarkPaid(SessionOf(open)));
+
+        // A code that names no plan, or a plan the member may not pay, leaves the open session as it was.
+        await Expect.ProblemAsync(await CheckoutAsync(member, "no-such-plan"), 400, "membership.checkout_invalid");
+        await Expect.ProblemAsync(await CheckoutAsync(member, await PlanAsync(professions: ["psychiatrist"])), 422, "membership.not_eligible");
+        Assert.Equal("open", api.Stripe.StatusOf(SessionOf(other)));
+        Assert.Equal(other.CheckoutUrl, (await (await CheckoutAsync(member, second)).ReadAsync<DuesCheckout.Response>()).CheckoutUrl);
+    }
+
+    [Fact]
+    public async Task Switching_plans_after_paying_in_another_tab_never_opens_a_second_checkout()
+    {
+        var first = await PlanAsync();
+        var second = await PlanAsync(price: 5_500);
+        var member = await api.MemberAsync();
+        var open = await (await CheckoutAsync(member, first)).ReadAsync<DuesCheckout.Response>();
+        // Paid at Stripe; the webhook has not come yet.
+        Assert.True(api.Stripe.MarkPaid(SessionOf(open)));
+        await Expect.ProblemAsync(await CheckoutAsync(member, second), 409, "membership.payment_settled");
+        Assert.Equal(1, await api.DbAsync(db => db.Payments.CountAsync(p => p.MemberId == member.Id)));
+        Assert.Equal(DuesMethod.Card, Assert.Single(await MembershipPaymentsAsync(member.Id)).Method);
+        // And asking again now meets the rule: paid a year ahead.
+        await Expect.ProblemAsync(await CheckoutAsync(member, second), 409, "membership.already_paid");
+    }
+
+    [Fact]
+    public async Task Deleting_the_account_expires_an_open_dues_session_at_stripe()
+    {
+        var plan = await PlanAsync();
+        var member = await api.MemberAsync();
+        var open = await (await CheckoutAsync(member, plan)).ReadAsync<DuesCheckout.Response>();
+        await Expect.StatusAsync(await member.Client.PostAsJsonAsync("/api/me/account/deletion", new { password = ApiFactory.Password }), 200);
+        await api.RunPaymentJobsAsync();
+        Assert.Equal("expired", api.Stripe.StatusOf(SessionOf(open)));
+        Assert.Equal(PaymentStatus.Expired, await api.DbAsync(db => db.Payments.Where(p => p.Id == open.PaymentId).Select(p => p.Status).SingleAsync()));
     }
 
     [Fact]
@@ -225,20 +262,23 @@ public sealed class DuesCheckoutTests(PaymentsFactory api) : IClassFixture<Payme
         var member = await api.MemberAsync();
         await Expect.ProblemAsync(await CheckoutAsync(member, null), 400, "membership.checkout_invalid");
         await Expect.ProblemAsync(await CheckoutAsync(member, "no-such-plan"), 400, "membership.checkout_invalid");
-        await Expect.ProblemAsync(await CheckoutAsync(member, await PlanAsync(offered: false)), 400, "membership.checkout_invalid");
+        await Expect.ProblemAsync(await CheckoutAsync(member, await PlanAsync(offered: false)), 422, "membership.plan_not_offered");
         await Expect.ProblemAsync(await CheckoutAsync(member, await PlanAsync(price: 0)), 422, "membership.no_dues");
         await Expect.ProblemAsync(await CheckoutAsync(member, await PlanAsync(professions: ["clinicalPsychologist"])), 422, "membership.not_eligible");
         var anonymous = await api.CreateClient().PostAsJsonAsync("/api/me/membership/checkout", new { planCode = "regular" });
         Assert.Equal(401, (int)anonymous.StatusCode);
         Assert.Equal(0, await api.DbAsync(db => db.Payments.CountAsync(p => p.MemberId == member.Id)));
 
-        // Next year's dues paid already: one period ahead at most.
+        // Paid well ahead already (a year from today): renewal opens 90 days before the end.
         var plan = await PlanAsync();
         var ahead = await api.MemberAsync();
         var admin = await api.AdminAsync();
-        foreach (var _ in Enumerable.Range(0, 2))
-            await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{ahead.Id}/membership/payments", new { planCode = plan, paidOn = Today, amountYen = 8_800 }), 201);
-        await Expect.ProblemAsync(await CheckoutAsync(ahead, plan), 409, "membership.already_renewed");
+        await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{ahead.Id}/membership/payments", new { planCode = plan, paidOn = Today, amountYen = 8_800 }), 201);
+        await Expect.ProblemAsync(await CheckoutAsync(ahead, plan), 409, "membership.already_paid");
+        // Within the window it opens.
+        var ending = await api.MemberAsync();
+        await Expect.StatusAsync(await admin.Client.PostAsJsonAsync($"/api/admin/members/{ending.Id}/membership/payments", new { planCode = plan, paidOn = Today.AddMonths(-11), amountYen = 8_800 }), 201);
+        await Expect.StatusAsync(await CheckoutAsync(ending, plan), 200);
 
         // A konbini payment under way: the member pays that one.
         var konbini = await api.MemberAsync();
@@ -311,6 +351,25 @@ public sealed class DuesRefundTests(PaymentsFactory api) : IClassFixture<Payment
     }
 
     [Fact]
+    public async Task A_refund_stripe_refuses_gives_the_membership_back_and_tells_the_member()
+    {
+        var (member, admin, paymentId, id) = await PaidDuesAsync(6_600);
+        var refunded = await (await admin.Client.PostAsJsonAsync($"/api/admin/membership/payments/{id}/refunds", new { })).ReadAsync<DuesRefunds.Response>(201);
+        Assert.True(refunded.MembershipEnded);
+        Assert.Equal(MembershipStatus.None, (await member.Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership")).Status);
+        // Stripe refuses it for good (a 400 about the request): the yen can be refunded again, and the membership holds.
+        api.Stripe.Failures.Enqueue(400);
+        await api.RunPaymentJobsAsync();
+        Assert.Equal(RefundStatus.Failed, await api.DbAsync(db => db.Refunds.Where(r => r.Id == refunded.RefundId).Select(r => r.Status).SingleAsync()));
+        Assert.Equal(MembershipStatus.Active, (await member.Client.GetAsync<MembershipDues.MyMembershipView>("/api/me/membership")).Status);
+        await api.MailAsync(member.Email, m => m.Subject == "【Assemble】年会費の返金ができませんでした" && m.Text.Contains("継続"));
+        // Asked again, it ends the membership again.
+        var again = await (await admin.Client.PostAsJsonAsync($"/api/admin/membership/payments/{id}/refunds", new { })).ReadAsync<DuesRefunds.Response>(201);
+        Assert.Equal((6_600, true), (again.AmountYen, again.MembershipEnded));
+        Assert.Equal(paymentId, await api.DbAsync(db => db.Refunds.Where(r => r.Id == again.RefundId).Select(r => r.PaymentId).SingleAsync()));
+    }
+
+    [Fact]
     public async Task A_part_refund_keeps_the_membership_and_nothing_beyond_what_was_paid_is_given_back()
     {
         var (member, admin, paymentId, id) = await PaidDuesAsync(8_800);
@@ -341,6 +400,8 @@ public sealed class DuesRefundTests(PaymentsFactory api) : IClassFixture<Payment
         var transfer = await (await admin.Client.PostAsJsonAsync($"/api/admin/members/{other.Id}/membership/payments",
             new { planCode = plan, paidOn = MembershipPayment.DayInJapan(DateTimeOffset.UtcNow), amountYen = 5_500 })).ReadAsync<MembershipDues.MembershipPaymentView>(201);
         await Expect.ProblemAsync(await admin.Client.PostAsJsonAsync($"/api/admin/membership/payments/{transfer.Id}/refunds", new { }), 422, "membership.refund_not_by_card");
-        Assert.Equal(0, await api.DbAsync(db => db.Refunds.CountAsync(r => r.Reason == RefundReason.DuesRefund && r.AmountYen == 5_500)));
+        // Nothing changed for either: both still members, nothing voided, nothing audited.
+        Assert.All(await api.DbAsync(db => db.MembershipPayments.IgnoreQueryFilters().Where(p => p.Id == id || p.Id == transfer.Id).ToListAsync()), p => Assert.Null(p.VoidedAt));
+        Assert.Equal(0, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "membership.dues_refunded" && (a.SubjectId == member.Id || a.SubjectId == other.Id))));
     }
 }

@@ -11,7 +11,7 @@ public sealed class TicketType
 {
     public const int NameMaxLength = 100;
     /// <summary>Stripe's minimum charge in JPY.</summary>
-    public const int MinimumPaidYen = 50;
+    public const int MinimumPaidYen = Payments.Payment.MinimumYen;
     /// <summary>Stripe's amounts have at most 8 digits.</summary>
     public const int MaximumYen = 99_999_999;
 

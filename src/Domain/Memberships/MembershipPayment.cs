@@ -98,13 +98,15 @@ public sealed class MembershipPayment
     }
 
     /// <summary>
-    /// <paramref name="refundedYen"/> of these dues are promised back: all of them ends the membership they bought (the
-    /// period no longer counts, once); a part, such as a price correction, keeps it.
+    /// <paramref name="refundedYen"/> of these dues are now promised back. All of them ends the membership they bought
+    /// (the period no longer counts); a part, such as a price correction, keeps it; and when a refund Stripe failed
+    /// gives yen back, the membership holds again. Returns whether it changed.
     /// </summary>
-    public bool VoidIfRefundedInFull(int refundedYen, DateTimeOffset now)
+    public bool FollowRefunds(int refundedYen, DateTimeOffset now)
     {
-        if (refundedYen < AmountYen || VoidedAt is not null) return false;
-        VoidedAt = now;
+        var voided = refundedYen >= AmountYen;
+        if (voided == VoidedAt is not null) return false;
+        VoidedAt = voided ? now : null;
         return true;
     }
 }

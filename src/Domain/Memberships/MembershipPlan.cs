@@ -52,14 +52,17 @@ public sealed partial class MembershipPlan
     public static readonly Error NotEligible = new("membership.not_eligible",
         "This plan is for verified professionals of the professions it names. Submit your credential first.", ErrorKind.Rule);
 
-    public static readonly Error NotOffered = Error.Validation("membership.checkout_invalid",
-        new Dictionary<string, string[]> { ["planCode"] = ["No membership plan with this code is open to new payments."] });
+    public static readonly Error Unknown = Error.Validation("membership.checkout_invalid",
+        new Dictionary<string, string[]> { ["planCode"] = ["No membership plan has this code."] });
 
     public static readonly Error NoDues = new("membership.no_dues",
         "This plan has no dues to pay by card. Ask the association to record your membership.", ErrorKind.Rule);
 
-    public static readonly Error RenewedAhead = new("membership.already_renewed",
-        "Your next period's dues are paid already. You can renew again once that period has begun.", ErrorKind.Conflict);
+    public static readonly Error NotOpen = new("membership.plan_not_offered",
+        "This plan is no longer open to new payments.", ErrorKind.Rule);
+
+    public static readonly Error AlreadyPaid = new("membership.already_paid",
+        $"Your dues are paid well ahead already. Renewal opens {MembershipStanding.RenewalOpensDaysBefore} days before your paid time ends.", ErrorKind.Conflict);
 
     [GeneratedRegex("^[a-z][a-z0-9-]{1,39}$")]
     private static partial Regex CodePattern();
@@ -79,6 +82,7 @@ public sealed partial class MembershipPlan
         var name = terms.Name?.Trim();
         if (name is not { Length: > 0 and <= MaxNameLength } || !SingleLineText.IsSingleLine(name)) fields["name"] = [$"One line of 1 to {MaxNameLength} characters."];
         if (terms.PriceYen is not (>= 0 and <= MaxPriceYen)) fields["priceYen"] = [$"Whole yen from 0 to {MaxPriceYen:N0}."];
+        else if (terms.PriceYen is > 0 and < Payments.Payment.MinimumYen) fields["priceYen"] = [$"0 (no dues by card) or at least ¥{Payments.Payment.MinimumYen} (Stripe's minimum for JPY)."];
         if (terms.Professions is null) fields["professions"] = ["Required: an empty list admits anyone."];
         if (terms.Validity is null) fields["validity"] = ["Required: fiscalYear or twelveMonths."];
         if (terms.Tax is null) fields["tax"] = ["Required: standard, reduced, exempt or outOfScope."];
@@ -95,14 +99,14 @@ public sealed partial class MembershipPlan
 
     /// <summary>
     /// Whether a member may start paying this plan's dues by card on <paramref name="today"/>: the plan is offered and
-    /// has a price, admits the member's verified professions, and the member has not already paid a period ahead.
+    /// has a price, admits the member's verified professions, and renewal is open (<see cref="MembershipStanding.RenewalOpen"/>).
     /// </summary>
     public Result PayableBy(IReadOnlyList<Profession> verifiedProfessions, IReadOnlyList<MembershipPeriod> paid, DateOnly today)
     {
-        if (!Offered) return NotOffered;
+        if (!Offered) return NotOpen;
         if (PriceYen == 0) return NoDues;
         if (!Admits(verifiedProfessions)) return NotEligible;
-        return MembershipStanding.RenewedAhead(paid, today) ? RenewedAhead : Result.Success();
+        return MembershipStanding.RenewalOpen(paid, today) ? Result.Success() : AlreadyPaid;
     }
 
     /// <summary>

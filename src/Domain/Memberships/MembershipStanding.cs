@@ -75,11 +75,21 @@ public static class MembershipStanding
         };
     }
 
+    /// <summary>How long before the paid time ends a member may pay the next period by card.</summary>
+    public const int RenewalOpensDaysBefore = 90;
+
     /// <summary>
-    /// Whether a period still to come on <paramref name="day"/> is paid: next year's dues are in. A member pays one
-    /// period ahead at most, so a second early payment by card is refused (an admin can still record a transfer).
+    /// Whether a member may pay another period on <paramref name="day"/>: not while a period still to come is paid
+    /// (next year's dues are in), nor while the paid time runs on beyond <see cref="RenewalOpensDaysBefore"/> days,
+    /// so a second payment made by mistake (a double tap, a delayed confirmation) is refused. Admins may still record
+    /// a transfer.
     /// </summary>
-    public static bool RenewedAhead(IEnumerable<MembershipPeriod> periods, DateOnly day) => periods.Any(p => p.StartsOn > day);
+    public static bool RenewalOpen(IEnumerable<MembershipPeriod> periods, DateOnly day)
+    {
+        var paid = periods.ToList();
+        if (paid.Any(p => p.StartsOn > day)) return false;
+        return PaidUntil(paid, day) is not { } until || until.DayNumber - day.DayNumber <= RenewalOpensDaysBefore;
+    }
 
     /// <summary>
     /// The renewal reminder whose window <paramref name="day"/> is in, with the day the paid time runs out: the

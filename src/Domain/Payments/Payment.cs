@@ -43,6 +43,9 @@ public sealed class Payment : AggregateRoot
 {
     public const string Currency = "jpy";
 
+    /// <summary>The least Stripe charges in JPY: a paid ticket or a plan's dues costs at least this.</summary>
+    public const int MinimumYen = 50;
+
     /// <summary>Checkout's minimum lifetime is 30 minutes; one more keeps a margin for clock differences.</summary>
     public static readonly TimeSpan MinimumSession = TimeSpan.FromMinutes(31);
 
@@ -179,13 +182,14 @@ public sealed class Payment : AggregateRoot
     public bool Matches(long? amountTotal, string? currency)
         => amountTotal == AmountYen && string.Equals(currency, Currency, StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The money arrived. Returns false when this was already known (a repeated or late event).</summary>
-    public bool MarkPaid(string? paymentIntentId, DateTimeOffset now)
+    /// <summary>The money arrived at <paramref name="paidAt"/>. Returns false when this was already known (a repeated or late event).</summary>
+    public bool MarkPaid(string? paymentIntentId, DateTimeOffset paidAt)
     {
         if (Status is PaymentStatus.Paid or PaymentStatus.NeedsReview) return false;
         Status = PaymentStatus.Paid;
         PaymentIntentId = paymentIntentId ?? PaymentIntentId;
-        PaidAt = now;
+        // Stripe's time, which cannot come before the payment began (clocks differ).
+        PaidAt = paidAt < CreatedAt ? CreatedAt : paidAt;
         NextCheckAt = null;
         return true;
     }

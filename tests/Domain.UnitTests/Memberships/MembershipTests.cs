@@ -126,16 +126,22 @@ public sealed class MembershipTests
         Assert.True(Regular.PayableBy([Profession.ClinicalPsychologist], [], today).IsSuccess);
         Assert.Equal("membership.not_eligible", Regular.PayableBy([Profession.Nurse], [], today).Error!.Code);
         var closed = MembershipPlan.Define("old", new PlanTerms("旧会員", 3_000, [], PlanValidity.TwelveMonths, TaxCategory.Standard, false), Now).Value!;
-        Assert.Equal("membership.checkout_invalid", closed.PayableBy([], [], today).Error!.Code);
+        Assert.Equal("membership.plan_not_offered", closed.PayableBy([], [], today).Error!.Code);
+        // Stripe charges ¥50 at least: a plan costs nothing or that much.
+        Assert.Equal(["priceYen"], MembershipPlan.Define("cheap", new PlanTerms("賛助会員", 49, [], PlanValidity.TwelveMonths, TaxCategory.Standard, true), Now).Error!.Fields.Keys);
         var free = MembershipPlan.Define("student", new PlanTerms("学生会員", 0, [], PlanValidity.TwelveMonths, TaxCategory.Standard, true), Now).Value!;
         Assert.Equal("membership.no_dues", free.PayableBy([], [], today).Error!.Code);
 
-        // This year paid: next year's dues may be paid early; once they are, not a third year.
+        // This fiscal year paid: next year's dues open 90 days before it ends; once they are paid, not a third year.
         List<MembershipPeriod> paid = [P("2026-04-01", "2027-03-31")];
-        Assert.True(General.PayableBy([], paid, today).IsSuccess);
+        Assert.Equal("membership.already_paid", General.PayableBy([], paid, today).Error!.Code);
+        Assert.True(General.PayableBy([], paid, D("2027-01-01")).IsSuccess);
+        Assert.Equal("membership.already_paid", General.PayableBy([], paid, D("2026-12-30")).Error!.Code);
         paid.Add(P("2027-04-01", "2028-03-31"));
-        Assert.Equal("membership.already_renewed", General.PayableBy([], paid, today).Error!.Code);
-        Assert.True(General.PayableBy([], paid, D("2027-04-01")).IsSuccess);
+        Assert.Equal("membership.already_paid", General.PayableBy([], paid, D("2027-02-01")).Error!.Code);
+        Assert.True(General.PayableBy([], paid, D("2028-01-01")).IsSuccess);
+        // A payment made a minute ago is never followed by another by mistake.
+        Assert.Equal("membership.already_paid", General.PayableBy([], [P("2026-12-03", "2027-12-02")], today).Error!.Code);
     }
 
     [Fact]
@@ -146,11 +152,13 @@ public sealed class MembershipTests
         var card = MembershipPayment.RecordCard(Guid.NewGuid(), Guid.NewGuid(), Regular, paid, D("2027-02-20"), 8_000, paymentId, 4, 30, Now);
         Assert.Equal((DuesMethod.Card, (Guid?)paymentId, P("2027-04-01", "2028-03-31"), (string?)null, (Guid?)null),
             (card.Method, card.PaymentId, card.Period, card.Reference, card.RecordedBy));
-        // A part refunded keeps the membership; all of it ends it, once.
-        Assert.False(card.VoidIfRefundedInFull(3_000, Now));
+        // A part refunded keeps the membership; all of it ends it, once; a refund that failed gives it back.
+        Assert.False(card.FollowRefunds(3_000, Now));
         Assert.Null(card.VoidedAt);
-        Assert.True(card.VoidIfRefundedInFull(8_000, Now));
-        Assert.False(card.VoidIfRefundedInFull(8_000, Now.AddDays(1)));
+        Assert.True(card.FollowRefunds(8_000, Now));
+        Assert.False(card.FollowRefunds(8_000, Now.AddDays(1)));
         Assert.Equal(Now, card.VoidedAt);
+        Assert.True(card.FollowRefunds(0, Now.AddDays(2)));
+        Assert.Null(card.VoidedAt);
     }
 }

@@ -30,12 +30,14 @@ public static class DuesCheckout
     public static readonly Error PaymentPending = new("membership.payment_pending",
         "A konbini payment of your dues is under way. Pay it at the shop, or wait until its voucher expires.", ErrorKind.Conflict);
 
+    public static readonly Error JustPaid = new("membership.payment_settled",
+        "Your earlier payment of dues has just gone through. Check your membership before paying again.", ErrorKind.Conflict);
+
     public sealed class Handler(AppDbContext db, DuesRecorder dues, CheckoutSessions sessions, IServiceScopeFactory scopes, TimeProvider time)
     {
         public async Task<Result<Response>> HandleAsync(Guid me, Request request, CancellationToken cancellationToken)
         {
-            if (string.IsNullOrWhiteSpace(request.PlanCode))
-                return Error.Validation("membership.checkout_invalid", new Dictionary<string, string[]> { ["planCode"] = ["Required."] });
+            if (string.IsNullOrWhiteSpace(request.PlanCode)) return MembershipPlan.Unknown;
             // The second round comes only after an earlier payment was ended at Stripe.
             for (var round = 0; round < 2; round++)
             {
@@ -43,7 +45,7 @@ public static class DuesCheckout
                 var under = await UnderWayAsync(me, request.PlanCode, now, cancellationToken);
                 if (!under.IsSuccess) return under.Error!;
                 var payment = under.Value!;
-                if (payment.Status == PaymentStatus.CheckoutOpen && payment.SessionEndRequestedAt is null)
+                if (payment.SessionEndRequestedAt is null)
                 {
                     var opened = await sessions.OpenAsync(payment, TermsAsync, null, cancellationToken);
                     return opened.IsSuccess ? ViewOf(opened.Value!) : opened.Error!;
@@ -53,13 +55,17 @@ public static class DuesCheckout
                     return CheckoutSessions.Unavailable;
                 if (!await CheckoutReconciliation.AskAsync(scopes, payment.Id, payment.CheckoutSessionId!, now, cancellationToken)) return CheckoutSessions.Unavailable;
                 db.ChangeTracker.Clear();
+                // Paid after all (the member finished it in another tab; its webhook had not come): never a second checkout.
+                var ended = await db.Payments.AsNoTracking().Where(p => p.Id == payment.Id).Select(p => p.Status).SingleAsync(cancellationToken);
+                if (ended is PaymentStatus.Paid or PaymentStatus.NeedsReview or PaymentStatus.AwaitingAsyncPayment) return JustPaid;
             }
             return CheckoutSessions.Unavailable;
         }
 
         /// <summary>
-        /// Under the member's row lock: the payment of dues under way, kept when it is for this plan and its session
-        /// has time left, marked to end otherwise; or, when none is, a new one for the plan if the member may pay it.
+        /// Under the member's row lock: the payment of dues under way when it is for this plan and its session has time
+        /// left; otherwise, once the plan is checked (<see cref="MembershipPlan.PayableBy"/>), the one under way marked
+        /// to end, or a new one for the plan when none is.
         /// </summary>
         private async Task<Result<Payment>> UnderWayAsync(Guid me, string planCode, DateTimeOffset now, CancellationToken cancellationToken)
         {
@@ -68,18 +74,20 @@ public static class DuesCheckout
             var current = await db.Payments.SingleOrDefaultAsync(p => p.MemberId == me && p.Purpose == PaymentPurpose.Dues
                 && (p.Status == PaymentStatus.CheckoutOpen || p.Status == PaymentStatus.AwaitingAsyncPayment), cancellationToken);
             if (current is { Status: PaymentStatus.AwaitingAsyncPayment }) return PaymentPending;
-            if (current is not null)
-            {
-                if (current.PlanCode != planCode || current.CheckoutExpiresAt <= now + Margin) current.RequestSessionEnd(now);
-            }
+            if (current is { SessionEndRequestedAt: null } && current.PlanCode == planCode && (current.CheckoutExpiresAt ?? current.CheckoutTerms?.ExpiresAt) > now + Margin)
+                return current;
+            if (current is { SessionEndRequestedAt: not null }) return current;
+
+            // Anything else would start a new payment: the plan is checked before an open one is given up for it.
+            var plan = await db.MembershipPlans.AsNoTracking().SingleOrDefaultAsync(p => p.Code == planCode, cancellationToken);
+            if (plan is null) return MembershipPlan.Unknown;
+            var today = MembershipPayment.DayInJapan(now);
+            var professions = await db.Credentials.Where(c => c.MemberId == me).Where(CredentialValidity.On(today)).Select(c => c.Kind).Distinct().ToListAsync(cancellationToken);
+            var payable = plan.PayableBy(professions, await dues.PaidBeforeAsync(me, cancellationToken), today);
+            if (!payable.IsSuccess) return payable.Error!;
+            if (current is not null) current.RequestSessionEnd(now);
             else
             {
-                var plan = await db.MembershipPlans.AsNoTracking().SingleOrDefaultAsync(p => p.Code == planCode, cancellationToken);
-                if (plan is null) return MembershipPlan.NotOffered;
-                var today = MembershipPayment.DayInJapan(now);
-                var professions = await db.Credentials.Where(c => c.MemberId == me).Where(CredentialValidity.On(today)).Select(c => c.Kind).Distinct().ToListAsync(cancellationToken);
-                var payable = plan.PayableBy(professions, await dues.PaidBeforeAsync(me, cancellationToken), today);
-                if (!payable.IsSuccess) return payable.Error!;
                 current = Payment.StartDues(me, plan.Code, plan.PriceYen, now);
                 await TermsAsync(current, now, cancellationToken);
                 db.Payments.Add(current);

@@ -9,8 +9,8 @@ namespace Assemble.Api.Features.Memberships;
 /// <summary>
 /// An admin gives card-paid dues back, wholly or in part, through the ticket's refund machinery (a refund row in this
 /// transaction, the refund job sends it to Stripe under its own key). Dues refunded in full end the membership they
-/// bought at once (<see cref="Domain.Memberships.MembershipPayment.VoidIfRefundedInFull"/>). The member is mailed now,
-/// and again with the return invoice when Stripe settles it (<see cref="Payments.RefundSettlement"/>).
+/// bought at once, and a refund Stripe then fails gives it back (<see cref="Domain.Memberships.MembershipPayment.FollowRefunds"/>).
+/// The member is mailed now, and again when Stripe settles it (<see cref="Payments.RefundSettlement"/>).
 /// </summary>
 public static class DuesRefunds
 {
@@ -42,7 +42,8 @@ public static class DuesRefunds
             var refund = requested.Value!;
             db.Refunds.Add(refund);
             var membership = await db.MembershipPayments.IgnoreQueryFilters().SingleAsync(p => p.Id == membershipPaymentId, cancellationToken);
-            var ended = membership.VoidIfRefundedInFull(payment.RefundedYen, now);
+            membership.FollowRefunds(payment.RefundedYen, now);
+            var ended = membership.VoidedAt is not null;
             db.AuditEntries.Add(new AuditEntry(adminId, "membership.dues_refunded", "membership_payment", membershipPaymentId, now,
                 $"{refund.AmountYen}{(ended ? ":membership_ended" : "")}", subjectId: found.MemberId));
             if ((await Email.Notices.RecipientsAsync(db, [found.MemberId], cancellationToken)).GetValueOrDefault(found.MemberId) is { } to)
@@ -60,6 +61,18 @@ public static class DuesRefunds
             await transaction.CommitAsync(cancellationToken);
             return new Response(refund.Id, membershipPaymentId, found.MemberId, refund.AmountYen, refund.Status, payment.RefundableYen, ended);
         }
+    }
+
+    /// <summary>Stripe failed a refund of dues for good: the membership it had ended holds again, and the member is told.</summary>
+    public static async Task TellFailedAsync(AppDbContext db, Payment payment, Refund refund, bool membershipRestored, DateTimeOffset now, CancellationToken ct)
+    {
+        if ((await Email.Notices.RecipientsAsync(db, [payment.MemberId], ct)).GetValueOrDefault(payment.MemberId) is not { } to) return;
+        var (subject, body) = to.Language == Domain.Members.PreferredLanguage.Ja
+            ? ("【Assemble】年会費の返金ができませんでした",
+                $"年会費 ¥{refund.AmountYen:N0} の返金をカード会社が受け付けませんでした。事務局からご連絡します。" + (membershipRestored ? "\n会員資格はそのまま継続しています。" : ""))
+            : ("[Assemble] Your dues could not be refunded",
+                $"The card network did not accept the refund of ¥{refund.AmountYen:N0} of your dues. The association will contact you." + (membershipRestored ? "\nYour membership continues." : ""));
+        db.OutboxEmails.Add(new OutboxEmail(to.Email, subject, body, null, essential: true, now));
     }
 
     /// <summary>Stripe settled a refund of dues: the member is told, with the return invoice's link when one was issued.</summary>

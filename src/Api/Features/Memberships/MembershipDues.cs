@@ -75,10 +75,12 @@ public static class MembershipDues
             .RequireAuthorization().WithTags("Membership").WithName("StartDuesCheckout").WithSummary("Pay your dues by card")
             .ProducesProblems(400, 401, 409, 422, 503)
             .WithBodyExample("""{"planCode": "regular"}""")
-            .WithDescription("Opens Stripe Checkout for a year of the plan's dues, at its price now; send the member to `checkoutUrl`. Asking again returns the same session while it is open; "
-                + "asking for another plan ends the open one first. The membership is recorded, its receipt issued and mailed, when Stripe reports the money; the period chains on from what you paid before. "
-                + "400 `membership.checkout_invalid` (no offered plan has this code); 422 `membership.not_eligible` (the plan asks for a verified profession you do not hold) or `membership.no_dues` (a plan without a price); "
-                + "409 `membership.already_renewed` (next period is paid already) or `membership.payment_pending` (a konbini payment is under way); 503 `payment.unavailable` (Stripe did not answer; nothing was charged, try again).");
+            .WithDescription("Opens Stripe Checkout for a period of the plan's dues, at its price now; send the member to `checkoutUrl`. Asking again for the same plan returns the same session "
+                + "(until five minutes before it ends, when a new one is opened); asking for another plan ends the open one at Stripe first. The membership is recorded, its receipt issued and mailed, "
+                + "when Stripe reports the money; the period chains on from what you paid before. Renewal opens 90 days before the paid time ends. "
+                + "400 `membership.checkout_invalid` (no plan has this code); 422 `membership.plan_not_offered`, `membership.not_eligible` (the plan asks for a verified profession you do not hold) "
+                + "or `membership.no_dues` (a plan without a price); 409 `membership.already_paid` (paid well ahead already), `membership.payment_pending` (a konbini payment is under way) "
+                + "or `membership.payment_settled` (the open payment went through just now); 503 `payment.unavailable` (Stripe did not answer; nothing was charged, try again).");
 
         app.MapPost("/api/admin/membership/payments/{id:guid}/refunds", async Task<Results<Created<DuesRefunds.Response>, ProblemHttpResult>> (
                 Guid id, DuesRefunds.Request request, ClaimsPrincipal user, DuesRefunds.Handler handler, CancellationToken ct) =>
@@ -87,11 +89,12 @@ public static class MembershipDues
                 return result.IsSuccess ? TypedResults.Created($"/api/admin/members/{result.Value!.MemberId}/membership", result.Value) : result.Error!.ToProblem();
             })
             .RequireAuthorization(AdminEndpoints.AdminPolicy).WithTags("Admin").WithName("RefundDues").WithSummary("Refund dues paid by card")
-            .ProducesProblems(400, 401, 403, 404, 409, 422)
+            .ProducesProblems(400, 401, 403, 404, 422)
             .WithBodyExample("""{"amountYen": 8800}""")
             .WithDescription("Admins: gives card-paid dues back through Stripe, in full (no amount) or in part; the total never exceeds what was paid. Refunded in full, the membership those dues bought ends at once. "
-                + "The member is mailed now, and with the return invoice (適格返還請求書, at or above the threshold) when Stripe settles it. 404 `membership.payment_not_found`; 422 `membership.refund_not_by_card` "
-                + "(a bank transfer: refund it by bank) or `payment.refund_too_large`; 409 `payment.not_paid`. Audited.");
+                + "The member is mailed now, and with the return invoice (適格返還請求書, at or above the threshold) when Stripe settles it; a refund Stripe fails gives the membership back. "
+                + "The answer's Location is the member's membership. 400 `payment.invalid` (an amount under ¥1); 404 `membership.payment_not_found`; 422 `membership.refund_not_by_card` "
+                + "(a bank transfer: refund it by bank) or `payment.refund_too_large`. Audited.");
 
         app.MapPost("/api/admin/members/{id:guid}/membership/payments", async Task<Results<Created<MembershipPaymentView>, ProblemHttpResult>> (
                 Guid id, TransferRequest request, ClaimsPrincipal user, AppDbContext db, DuesRecorder dues, TimeProvider time, CancellationToken ct) =>

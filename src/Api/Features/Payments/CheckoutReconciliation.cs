@@ -91,7 +91,7 @@ public static class CheckoutReconciliation
             // Stripe does not know the session (deleted test data, another account's key): nobody can pay it.
             await settlement.SettleAsync(row.Id, new SessionReport(SessionOutcome.Expired, row.SessionId, null, null, null), null, null, cancellationToken);
             db.PaymentProblems.Add(new PaymentProblem(PaymentProblemKind.SessionMissing, payment.Id, payment.EventId, null, row.SessionId,
-                "Stripe answered 404 for this session; it was settled as ended and its seat released.", now));
+                "Stripe answered 404 for this session; it was settled as ended (a ticket's seat released, dues left unpaid).", now));
             await db.SaveChangesAsync(cancellationToken);
             return true;
         }

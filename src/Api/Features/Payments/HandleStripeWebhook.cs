@@ -93,12 +93,12 @@ public static partial class HandleStripeWebhook
             var match = matches[0];
             if (match.CheckoutSessionId is not null && match.CheckoutSessionId != session.Id)
             {
-                // Another session of the registration than its current one. Only money needs a person; an expiry does not.
+                // Another session of the payment than its current one. Only money needs a person; an expiry does not.
                 if (outcome is not (SessionOutcome.Paid or SessionOutcome.AwaitingAsyncPayment))
                     return await settlement.RecordOnlyAsync(eventId, type, cancellationToken) ? Outcome.Ignored : Outcome.Duplicate;
                 LogUnmatched(logger, eventId, type, session.Id, PaymentProblemKind.UnmatchedEvent);
                 return await settlement.RecordProblemAsync(eventId, type, new PaymentProblem(PaymentProblemKind.UnmatchedEvent, match.Id, match.EventId, eventId, session.Id,
-                    $"{type} ({session.PaymentStatus}, {session.AmountTotal} {session.Currency}) for a session that is not the registration's current one.", now), cancellationToken)
+                    $"{type} ({session.PaymentStatus}, {session.AmountTotal} {session.Currency}) for a session that is not the payment's current one.", now), cancellationToken)
                     ? Outcome.Ignored : Outcome.Duplicate;
             }
             var report = new SessionReport(outcome, session.Id, session.PaymentIntentId, session.AmountTotal, session.Currency,

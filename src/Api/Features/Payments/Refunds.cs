@@ -115,7 +115,7 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
             if (refund is not null && refund.Apply(type == Stripe.EventTypes.RefundFailed ? "failed" : stripeRefund.Status ?? "", stripeRefund.FailureReason, now))
             {
                 var payment = await db.Payments.FromSql($"SELECT * FROM payments WHERE id = {refund.PaymentId} FOR UPDATE").SingleAsync(cancellationToken);
-                if (refund.Status == RefundStatus.Failed) payment.RefundFailed(refund);
+                if (refund.Status == RefundStatus.Failed) await settled.FailedAsync(payment, refund, now, cancellationToken);
                 if (refund.Status == RefundStatus.Succeeded) await settled.SettleAsync(payment, refund, now, cancellationToken);
             }
         }

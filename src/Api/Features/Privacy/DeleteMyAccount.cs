@@ -75,6 +75,11 @@ public static class DeleteMyAccount
             var now = time.GetUtcNow();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var (requestsWithdrawn, introductionsWithdrawn) = await WithdrawReferralsAsync(me, now, cancellationToken);
+            // An open Checkout for dues is expired at Stripe by the payment job: nobody pays for an account that is gone.
+            foreach (var open in await db.Payments.Where(p => p.MemberId == me && p.Purpose == Domain.Payments.PaymentPurpose.Dues
+                         && p.Status == Domain.Payments.PaymentStatus.CheckoutOpen).ToListAsync(cancellationToken))
+                open.RequestSessionEnd(now);
+            await db.SaveChangesAsync(cancellationToken);
             var language = await db.MemberProfiles.Where(p => p.Id == me).Select(p => (PreferredLanguage?)p.PreferredLanguage).SingleOrDefaultAsync(cancellationToken);
             await EraseAsync(me, startedAt, cancellationToken);
 
