@@ -172,12 +172,19 @@ public sealed class DuesCheckoutTests(PaymentsFactory api) : IClassFixture<Payme
         var plan = await PlanAsync();
         var member = await api.MemberAsync();
         var checkout = await (await CheckoutAsync(member, plan)).ReadAsync<DuesCheckout.Response>();
-        Assert.True(api.Stripe.MarkPaid(SessionOf(checkout)));
+        // Begun and paid yesterday; the webhook never came.
+        await api.DbAsync(db => db.Payments.Where(p => p.Id == checkout.PaymentId).ExecuteUpdateAsync(s => s.SetProperty(p => p.CreatedAt, p => p.CreatedAt.AddDays(-1).AddMinutes(-10))));
+        var paidAt = DateTimeOffset.UtcNow.AddDays(-1);
+        Assert.True(api.Stripe.MarkPaid(SessionOf(checkout), paidAt));
         // Nobody asks before the session ends (a webhook may still come).
         await api.RunPaymentJobsAsync(checkout.ExpiresAt!.Value.AddMinutes(-5));
         Assert.Equal(PaymentStatus.CheckoutOpen, await api.DbAsync(db => db.Payments.Where(p => p.Id == checkout.PaymentId).Select(p => p.Status).SingleAsync()));
         Assert.True((await api.RunPaymentJobsAsync(checkout.ExpiresAt.Value.AddSeconds(1))).SessionsSettled >= 1);
-        Assert.Equal(DuesMethod.Card, Assert.Single(await MembershipPaymentsAsync(member.Id)).Method);
+        var recorded = Assert.Single(await MembershipPaymentsAsync(member.Id));
+        // Dated the day the PaymentIntent was made (the buyer confirming), which Stripe tells when asked.
+        Assert.Equal((DuesMethod.Card, MembershipPayment.DayInJapan(paidAt)), (recorded.Method, recorded.PaidOn));
+        Assert.Equal(recorded.PaidOn, await api.DbAsync(db => db.Receipts.Where(r => r.PaymentId == checkout.PaymentId).Select(r => r.TransactionOn).SingleAsync()));
+        Assert.Contains(api.Stripe.Requests, r => r.Method == "GET" && r.Path == $"/v1/checkout/sessions/{SessionOf(checkout)}?{FakeStripe.ExpandIntent}");
         // The webhook arriving after all changes nothing.
         await Expect.StatusAsync(await PaidAsync(checkout), 200);
         Assert.Single(await MembershipPaymentsAsync(member.Id));

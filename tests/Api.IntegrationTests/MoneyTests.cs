@@ -373,7 +373,7 @@ public sealed class MoneyTests(PaymentsFactory api, ITestOutputHelper output) : 
         Assert.Equal(0, await api.SeatsTakenAsync(h.Event.Id));
         Assert.Equal(1, await api.DbAsync(db => db.PaymentProblems.CountAsync(p => p.StripeObjectId == h.Session && p.Kind == PaymentProblemKind.SessionMissing)));
         await api.RunPaymentJobsAsync(h.ExpiresAt.AddHours(2));
-        Assert.Single(api.Stripe.Requests, r => r.Method == "GET" && r.Path == $"/v1/checkout/sessions/{h.Session}");
+        Assert.Single(api.Stripe.Requests, r => r.Method == "GET" && r.Path == $"/v1/checkout/sessions/{h.Session}?{FakeStripe.ExpandIntent}");
     }
 
     [Fact]

@@ -455,7 +455,7 @@ public sealed class RefundTests(PaymentsFactory api) : IClassFixture<PaymentsFac
         Assert.Equal(0, (await api.RunPaymentJobsAsync(expires.AddMinutes(-5))).SessionsSettled);
         Assert.True((await api.RunPaymentJobsAsync(expires.AddSeconds(1))).SessionsSettled >= 1);
         Assert.Equal(RegistrationStatus.Confirmed, await api.RegistrationStatusAsync(hold.Id));
-        Assert.Contains(api.Stripe.Requests, r => r.Method == "GET" && r.Path == $"/v1/checkout/sessions/{session}");
+        Assert.Contains(api.Stripe.Requests, r => r.Method == "GET" && r.Path == $"/v1/checkout/sessions/{session}?{FakeStripe.ExpandIntent}");
     }
 
     [Fact]

@@ -10,7 +10,12 @@ public sealed record CheckoutReference(Guid Id, string MetadataKey)
         => payment.Purpose == Domain.Payments.PaymentPurpose.Ticket ? new(payment.Reference, "registration_id") : new(payment.Reference, "payment_id");
 }
 
-public sealed record CheckoutSession(string Id, string? Url, string Status, string PaymentStatus, string? PaymentIntentId, long? AmountTotal, string? Currency, string? ClientReferenceId);
+/// <param name="IntentCreatedAt">
+/// When its PaymentIntent was made, read when the session is asked about: the buyer confirming, since Checkout makes
+/// the PaymentIntent only then (API 2022-08-01); for a card, the moment it was paid.
+/// </param>
+public sealed record CheckoutSession(string Id, string? Url, string Status, string PaymentStatus, string? PaymentIntentId, long? AmountTotal, string? Currency, string? ClientReferenceId,
+    DateTimeOffset? IntentCreatedAt = null);
 
 /// <summary>A refund as Stripe has it; <paramref name="RefundId"/> is ours, from its metadata.</summary>
 public sealed record GatewayRefund(string Id, string Status, long Amount, string? PaymentIntentId, string? FailureReason, Guid? RefundId);

@@ -57,7 +57,8 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
     }
 
     public async Task<CheckoutSession> GetCheckoutSessionAsync(string sessionId, CancellationToken cancellationToken)
-        => ToView(await CallAsync("GET /v1/checkout/sessions/{id}", ct => new SessionService(client).GetAsync(sessionId, cancellationToken: ct), cancellationToken));
+        => ToView(await CallAsync("GET /v1/checkout/sessions/{id}",
+            ct => new SessionService(client).GetAsync(sessionId, new SessionGetOptions { Expand = ["payment_intent"] }, cancellationToken: ct), cancellationToken));
 
     public async Task<CheckoutSession> ExpireCheckoutSessionAsync(string sessionId, CancellationToken cancellationToken)
         => ToView(await CallAsync("POST /v1/checkout/sessions/{id}/expire",
@@ -91,7 +92,8 @@ public sealed partial class StripePaymentGateway(IStripeClient client, IOptions<
             r.Metadata is not null && r.Metadata.TryGetValue(RefundIdKey, out var id) && Guid.TryParse(id, out var parsed) ? parsed : null);
 
     private static CheckoutSession ToView(Session s)
-        => new(s.Id, s.Url, s.Status ?? "", s.PaymentStatus ?? "", s.PaymentIntentId, s.AmountTotal, s.Currency, s.ClientReferenceId);
+        => new(s.Id, s.Url, s.Status ?? "", s.PaymentStatus ?? "", s.PaymentIntentId, s.AmountTotal, s.Currency, s.ClientReferenceId,
+            s.PaymentIntent is { } intent && intent.Created != default ? new DateTimeOffset(DateTime.SpecifyKind(intent.Created, DateTimeKind.Utc)) : null);
 
     /// <summary>Runs one Stripe.net call (its retries included) and turns every way it can fail into one exception.</summary>
     private async Task<T> CallAsync<T>(string operation, Func<CancellationToken, Task<T>> call, CancellationToken cancellationToken)

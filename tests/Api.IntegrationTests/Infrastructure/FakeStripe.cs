@@ -53,6 +53,9 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public ConcurrentQueue<Recorded> Requests { get; } = new();
 
+    /// <summary>The query Stripe.net sends to have a session's PaymentIntent expanded (as recorded in <see cref="Recorded.Path"/>).</summary>
+    public const string ExpandIntent = "expand[0]=payment_intent";
+
     /// <summary>The form body of a recorded POST, decoded: bracketed keys to values.</summary>
     public static Dictionary<string, string> Form(string body)
         => body.Split('&', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('=', 2))
@@ -137,7 +140,8 @@ public sealed class FakeStripe : IAsyncDisposable
             ("POST", "/v1/checkout/sessions") => CreateSession(form),
             ("POST", var p) when p!.StartsWith("/v1/checkout/sessions/", StringComparison.Ordinal) && p.EndsWith("/expire", StringComparison.Ordinal)
                 => ExpireSession(p["/v1/checkout/sessions/".Length..^"/expire".Length]),
-            ("GET", var p) when p!.StartsWith("/v1/checkout/sessions/", StringComparison.Ordinal) => GetSession(p["/v1/checkout/sessions/".Length..]),
+            ("GET", var p) when p!.StartsWith("/v1/checkout/sessions/", StringComparison.Ordinal)
+                => GetSession(p["/v1/checkout/sessions/".Length..], request.Query.Any(q => q.Key.StartsWith("expand", StringComparison.Ordinal) && q.Value == "payment_intent")),
             ("POST", "/v1/refunds") => CreateRefund(form),
             ("GET", "/v1/refunds") => ListRefunds(request.Query["payment_intent"].ToString()),
             _ => (404, JsonSerializer.Serialize(new { error = new { type = "invalid_request_error", code = "resource_missing", message = "Unrecognized request URL." } })),
@@ -203,18 +207,23 @@ public sealed class FakeStripe : IAsyncDisposable
         return (200, SessionJson(session, "open", "unpaid", null));
     }
 
-    private (int, string) GetSession(string id) => _sessions.TryGetValue(id, out var s)
-        ? (200, SessionJson(s, s.GetValueOrDefault("status", "open"), s.GetValueOrDefault("payment_status", "unpaid"), s.GetValueOrDefault("payment_intent")))
+    /// <param name="expandIntent">As Stripe does for expand[]=payment_intent: the PaymentIntent as an object, with its creation time.</param>
+    private (int, string) GetSession(string id, bool expandIntent = false) => _sessions.TryGetValue(id, out var s)
+        ? (200, SessionJson(s, s.GetValueOrDefault("status", "open"), s.GetValueOrDefault("payment_status", "unpaid"), s.GetValueOrDefault("payment_intent"), expandIntent))
         : (404, JsonSerializer.Serialize(new { error = new { type = "invalid_request_error", code = "resource_missing", message = "No such checkout.session." } }));
 
-    /// <summary>The buyer pays on Stripe's page (for the reconciliation job to find). False when the session is no longer open: nobody can pay it.</summary>
-    public bool MarkPaid(string sessionId)
+    /// <summary>
+    /// The buyer pays on Stripe's page, at <paramref name="at"/> (now unless given), for the reconciliation job to find.
+    /// False when the session is no longer open: nobody can pay it.
+    /// </summary>
+    public bool MarkPaid(string sessionId, DateTimeOffset? at = null)
     {
         var s = _sessions[sessionId];
         if (s.GetValueOrDefault("status", "open") != "open") return false;
         s["status"] = "complete";
         s["payment_status"] = "paid";
         s["payment_intent"] = "pi_" + sessionId[8..];
+        s["intent_created"] = (at ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         return true;
     }
 
@@ -225,6 +234,7 @@ public sealed class FakeStripe : IAsyncDisposable
         s["status"] = "complete";
         s["payment_status"] = "unpaid";
         s["payment_intent"] = "pi_" + sessionId[8..];
+        s["intent_created"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>Sets what Stripe reports as the session's total (e.g. a mismatch).</summary>
@@ -239,10 +249,13 @@ public sealed class FakeStripe : IAsyncDisposable
 
     public string? StatusOf(string sessionId) => _sessions.TryGetValue(sessionId, out var s) ? s.GetValueOrDefault("status", "open") : null;
 
-    private static string SessionJson(Dictionary<string, string> s, string status, string paymentStatus, string? paymentIntent) => JsonSerializer.Serialize(new
+    private static string SessionJson(Dictionary<string, string> s, string status, string paymentStatus, string? paymentIntent, bool expandIntent = false) => JsonSerializer.Serialize(new
     {
         id = s["id"], @object = "checkout.session", url = $"https://checkout.stripe.test/c/pay/{s["id"]}", status, payment_status = paymentStatus,
-        payment_intent = paymentIntent, client_reference_id = s["client_reference_id"], amount_total = long.Parse(s["amount"]), currency = s["currency"],
+        payment_intent = expandIntent && paymentIntent is not null
+            ? new { id = paymentIntent, @object = "payment_intent", created = long.Parse(s.GetValueOrDefault("intent_created", "0"), System.Globalization.CultureInfo.InvariantCulture) }
+            : (object?)paymentIntent,
+        client_reference_id = s["client_reference_id"], amount_total = long.Parse(s["amount"]), currency = s["currency"],
     });
 
     private static Task Error(HttpContext context, int status, string type, string? code, string? param, string message)

@@ -82,7 +82,9 @@ public static class CheckoutReconciliation
             if (outcome == SessionOutcome.AwaitingAsyncPayment && payment.Status == PaymentStatus.AwaitingAsyncPayment) outcome = SessionOutcome.Failed;
             if (outcome != SessionOutcome.StillOpen)
             {
-                await settlement.SettleAsync(row.Id, new SessionReport(outcome, session.Id, session.PaymentIntentId, session.AmountTotal, session.Currency), null, null, cancellationToken);
+                // A card is paid when its PaymentIntent is made; a konbini payment (awaiting already) only later, at the shop.
+                var at = outcome == SessionOutcome.Paid && payment.Status == PaymentStatus.CheckoutOpen ? session.IntentCreatedAt : null;
+                await settlement.SettleAsync(row.Id, new SessionReport(outcome, session.Id, session.PaymentIntentId, session.AmountTotal, session.Currency, at), null, null, cancellationToken);
                 return true;
             }
         }
