@@ -51,9 +51,11 @@ public sealed class DemoDataTests(EventsFactory api) : IClassFixture<EventsFacto
         var paidSeats = await api.DbAsync(db => db.Payments.Where(p => p.Purpose == Domain.Payments.PaymentPurpose.Ticket)
             .Join(db.Receipts, p => p.Id, r => r.PaymentId, (p, r) => r.TotalYen).OrderBy(t => t).ToListAsync());
         Assert.Equal([3_500, 4_000], paidSeats);
-        // One 正会員 paid by card, its receipt filed under the card payment.
-        Assert.Equal(Domain.Memberships.DuesMethod.Card, await api.DbAsync(db => db.MembershipPayments
-            .Where(p => db.Payments.Any(c => c.Id == p.PaymentId && c.Purpose == Domain.Payments.PaymentPurpose.Dues && db.Receipts.Any(r => r.PaymentId == c.Id))).Select(p => p.Method).SingleAsync()));
+        // One 正会員 paid by card, its receipt filed under the card payment, all dated the day it was paid.
+        var card = await api.DbAsync(db => db.MembershipPayments.Join(db.Payments, m => m.PaymentId, p => p.Id, (m, p) => new { m.Method, m.PaidOn, p.PaidAt, p.Purpose, PaymentId = p.Id }).SingleAsync());
+        Assert.Equal((Domain.Memberships.DuesMethod.Card, Domain.Payments.PaymentPurpose.Dues, Domain.Memberships.MembershipPayment.DayInJapan(card.PaidAt!.Value)),
+            (card.Method, card.Purpose, card.PaidOn));
+        Assert.Equal(card.PaidOn, await api.DbAsync(db => db.Receipts.Where(r => r.PaymentId == card.PaymentId).Select(r => r.TransactionOn).SingleAsync()));
         Assert.Equal(10, await api.DbAsync(db => db.Receipts.CountAsync()));
         var member = await api.SignInAsync("member03@assemble.example", Password("member03@assemble.example"));
         Assert.Equal(2, (await member.Client.GetAsync<List<Features.Receipts.Receipts.ReceiptView>>("/api/me/receipts")).Count);

@@ -377,6 +377,34 @@ public sealed class DuesRefundTests(PaymentsFactory api) : IClassFixture<Payment
     }
 
     [Fact]
+    public async Task A_refund_failed_by_webhook_after_the_member_paid_again_restores_the_period_and_flags_the_overlap()
+    {
+        var (member, admin, paymentId, id) = await PaidDuesAsync(12_000);
+        var refunded = await (await admin.Client.PostAsJsonAsync($"/api/admin/membership/payments/{id}/refunds", new { })).ReadAsync<DuesRefunds.Response>(201);
+        // No longer a member, she pays again at once.
+        var plan = await api.DbAsync(db => db.Payments.Where(p => p.Id == paymentId).Select(p => p.PlanCode).SingleAsync());
+        var again = await (await member.Client.PostAsJsonAsync("/api/me/membership/checkout", new { planCode = plan })).ReadAsync<DuesCheckout.Response>();
+        await Expect.StatusAsync(await api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed", again.CheckoutUrl!.Split('/')[^1],
+            again.PaymentId.ToString(), amount: 12_000), 200);
+        // Stripe reports the first refund failed (the card was closed), before our job heard back from it.
+        var intent = await api.DbAsync(db => db.Payments.Where(p => p.Id == paymentId).Select(p => p.PaymentIntentId).SingleAsync());
+        await Expect.StatusAsync(await api.DeliverRawAsync("refund.failed", new
+        {
+            id = "re_" + Guid.NewGuid().ToString("N"), @object = "refund", status = "failed", failure_reason = "expired_or_canceled_card", amount = 12_000, currency = "jpy",
+            payment_intent = intent, metadata = new Dictionary<string, string> { ["refund_id"] = refunded.RefundId.ToString() },
+        }), 200);
+
+        Assert.Equal(RefundStatus.Failed, await api.DbAsync(db => db.Refunds.Where(r => r.Id == refunded.RefundId).Select(r => r.Status).SingleAsync()));
+        Assert.Null(await api.DbAsync(db => db.MembershipPayments.IgnoreQueryFilters().Where(p => p.Id == id).Select(p => p.VoidedAt).SingleAsync()));
+        Assert.Equal(1, await api.DbAsync(db => db.AuditEntries.CountAsync(a => a.Action == "membership.dues_restored" && a.SubjectId == member.Id)));
+        Assert.Equal(PaymentProblemKind.MembershipOverlap, await api.DbAsync(db => db.PaymentProblems.Where(p => p.PaymentId == paymentId).Select(p => p.Kind).SingleAsync()));
+        await api.MailAsync(member.Email, m => m.Subject == "【Assemble】年会費の返金ができませんでした");
+        // The failed refund is never sent; its yen may be refunded again.
+        await api.RunPaymentJobsAsync();
+        Assert.DoesNotContain(api.Stripe.RefundsMade, r => api.Stripe.RefundIntent(r) == intent);
+    }
+
+    [Fact]
     public async Task A_part_refund_keeps_the_membership_and_nothing_beyond_what_was_paid_is_given_back()
     {
         var (member, admin, paymentId, id) = await PaidDuesAsync(8_800);

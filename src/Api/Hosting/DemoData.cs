@@ -213,10 +213,11 @@ public sealed class DemoData(AccountBootstrap accounts, AppDbContext db, UserMan
             await Receipts.IssueSaleAsync(db, receiptOptions.Value, ids[email], payment.Id, payment.PaidOn, [DuesRecorder.ReceiptItemOf(plan, payment)], now, CancellationToken.None);
         }
         // And one 正会員 who paid by card, as Checkout settles it: the card payment, the period it bought, the receipt filed under the payment.
-        var card = Payment.StartDues(ids["member04@assemble.example"], regular.Code, regular.PriceYen, now);
-        card.AttachSession($"cs_demo_{card.Id:N}", null, now);
-        card.MarkPaid($"pi_demo_{card.Id:N}", now.AddDays(-3));
-        var byCard = MembershipPayment.RecordCard(Guid.CreateVersion7(now), card.MemberId, regular, [], today.AddDays(-3), card.AmountYen, card.Id,
+        var paidAt = now.AddDays(-3);
+        var card = Payment.StartDues(ids["member04@assemble.example"], regular.Code, regular.PriceYen, paidAt.AddMinutes(-5));
+        card.AttachSession($"cs_demo_{card.Id:N}", null, paidAt.AddMinutes(25));
+        card.MarkPaid($"pi_demo_{card.Id:N}", paidAt);
+        var byCard = MembershipPayment.RecordCard(Guid.CreateVersion7(now), card.MemberId, regular, [], MembershipPayment.DayInJapan(card.PaidAt!.Value), card.AmountYen, card.Id,
             fiscalYearStartMonth: 4, MembershipStanding.DefaultGraceDays, now);
         db.Payments.Add(card);
         db.MembershipPayments.Add(byCard);

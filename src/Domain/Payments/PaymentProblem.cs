@@ -10,6 +10,8 @@ public enum PaymentProblemKind
     ConflictingEvent,
     /// <summary>Stripe no longer knows a session we recorded (404): settled as ended, nothing can be paid on it.</summary>
     SessionMissing,
+    /// <summary>A refund of dues failed and gave back a membership period that overlaps one paid since: a person decides.</summary>
+    MembershipOverlap,
 }
 
 /// <summary>

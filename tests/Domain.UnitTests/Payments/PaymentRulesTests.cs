@@ -149,5 +149,11 @@ public sealed class PaymentRulesTests
 
         var ticket = Payment.Start(Guid.NewGuid(), Guid.NewGuid(), member, 3_000, Now);
         Assert.Equal((PaymentPurpose.Ticket, ticket.RegistrationId!.Value), (ticket.Purpose, ticket.Reference));
+        // Paid at Stripe's time, never before the payment began (clocks differ).
+        Assert.True(ticket.MarkPaid("pi_early", Now.AddMinutes(-3)));
+        Assert.Equal(Now, ticket.PaidAt);
+        var later = Payment.Start(Guid.NewGuid(), Guid.NewGuid(), member, 3_000, Now);
+        later.MarkPaid("pi_later", Now.AddMinutes(7));
+        Assert.Equal(Now.AddMinutes(7), later.PaidAt);
     }
 }

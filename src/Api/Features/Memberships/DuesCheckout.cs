@@ -30,6 +30,10 @@ public static class DuesCheckout
     public static readonly Error PaymentPending = new("membership.payment_pending",
         "A konbini payment of your dues is under way. Pay it at the shop, or wait until its voucher expires.", ErrorKind.Conflict);
 
+    /// <summary>Stripe did not answer while an open payment was being ended: it may have been paid meanwhile.</summary>
+    public static readonly Error Unavailable = new("payment.unavailable",
+        "The payment service did not answer in time. Try again shortly: dues already paid are never asked for twice.", ErrorKind.Unavailable);
+
     public static readonly Error JustPaid = new("membership.payment_settled",
         "Your earlier payment of dues has just gone through. Check your membership before paying again.", ErrorKind.Conflict);
 
@@ -50,16 +54,25 @@ public static class DuesCheckout
                     var opened = await sessions.OpenAsync(payment, TermsAsync, null, cancellationToken);
                     return opened.IsSuccess ? ViewOf(opened.Value!) : opened.Error!;
                 }
-                // Another plan, or a session run out: end it at Stripe (its session learnt first, if its answer was lost).
+                // Another plan, or a session run out: end it at Stripe (its session learnt first, if its answer was lost),
+                // or here when no session can be open (its key retired after a refusal, or its terms run out).
+                if (payment.CheckoutSessionId is null && (payment.CheckoutTerms is not { } terms || terms.ExpiresAt <= now))
+                {
+                    payment.MarkUnpaid(PaymentStatus.Expired);
+                    await db.SaveChangesAsync(cancellationToken);
+                    db.ChangeTracker.Clear();
+                    continue;
+                }
                 if (payment.CheckoutSessionId is null && !(await sessions.OpenAsync(payment, TermsAsync, null, cancellationToken)).IsSuccess)
-                    return CheckoutSessions.Unavailable;
-                if (!await CheckoutReconciliation.AskAsync(scopes, payment.Id, payment.CheckoutSessionId!, now, cancellationToken)) return CheckoutSessions.Unavailable;
+                    return Unavailable;
+                if (!await CheckoutReconciliation.AskAsync(scopes, payment.Id, payment.CheckoutSessionId!, now, cancellationToken)) return Unavailable;
                 db.ChangeTracker.Clear();
                 // Paid after all (the member finished it in another tab; its webhook had not come): never a second checkout.
                 var ended = await db.Payments.AsNoTracking().Where(p => p.Id == payment.Id).Select(p => p.Status).SingleAsync(cancellationToken);
-                if (ended is PaymentStatus.Paid or PaymentStatus.NeedsReview or PaymentStatus.AwaitingAsyncPayment) return JustPaid;
+                if (ended == PaymentStatus.AwaitingAsyncPayment) return PaymentPending;
+                if (ended is PaymentStatus.Paid or PaymentStatus.NeedsReview) return JustPaid;
             }
-            return CheckoutSessions.Unavailable;
+            return Unavailable;
         }
 
         /// <summary>

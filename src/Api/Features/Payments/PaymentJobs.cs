@@ -53,9 +53,9 @@ public static class RefundSender
                 """).SingleOrDefaultAsync(cancellationToken);
             if (refund is null) break;
             // Locked: a failed refund gives its yen back, which an organizer's refund request reads under the same lock.
-            var payment = await db.Payments.FromSql($"SELECT * FROM payments WHERE id = {refund.PaymentId} FOR UPDATE").SingleAsync(cancellationToken);
-            await SettleAsync(gateway, payment, refund, now, cancellationToken);
             var settled = scope.ServiceProvider.GetRequiredService<RefundSettlement>();
+            var payment = await settled.LockPaymentAsync(refund.PaymentId, cancellationToken);
+            await SettleAsync(gateway, payment, refund, now, cancellationToken);
             if (refund.Status == RefundStatus.Failed) await settled.FailedAsync(payment, refund, now, cancellationToken);
             if (refund.Status == RefundStatus.Succeeded) await settled.SettleAsync(payment, refund, now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);

@@ -24,12 +24,35 @@ public sealed class RefundSettlement(AppDbContext db, IOptions<ReceiptOptions> r
             await Memberships.DuesRefunds.TellCompletedAsync(db, payment, refund, returned is null ? null : ReceiptLinks.For(protection, links, returned.Id), now, ct);
     }
 
+    /// <summary>
+    /// A refund's payment, locked in the caller's transaction (the refund row locked first). For dues the member's row
+    /// comes before the payment, the order dues are settled and refunded in, since a failed refund may restore the
+    /// membership (whose trigger writes the member's row).
+    /// </summary>
+    public async Task<Payment> LockPaymentAsync(Guid paymentId, CancellationToken ct)
+    {
+        var of = await db.Payments.AsNoTracking().Where(p => p.Id == paymentId).Select(p => new { p.Purpose, p.MemberId }).SingleAsync(ct);
+        if (of.Purpose == PaymentPurpose.Dues) await db.Database.SqlQuery<Guid>($"SELECT id AS \"Value\" FROM users WHERE id = {of.MemberId} FOR UPDATE").ToListAsync(ct);
+        return await db.Payments.FromSql($"SELECT * FROM payments WHERE id = {paymentId} FOR UPDATE").SingleAsync(ct);
+    }
+
     public async Task FailedAsync(Payment payment, Refund refund, DateTimeOffset now, CancellationToken ct)
     {
         payment.RefundFailed(refund);
         if (payment.Purpose != PaymentPurpose.Dues) return;
         var membership = await db.MembershipPayments.IgnoreQueryFilters().SingleOrDefaultAsync(m => m.PaymentId == payment.Id, ct);
         var restored = membership is not null && membership.FollowRefunds(payment.RefundedYen, now);
+        if (restored)
+        {
+            db.AuditEntries.Add(new Domain.Auditing.AuditEntry(null, "membership.dues_restored", "membership_payment", membership!.Id, now,
+                $"refund {refund.Id} failed", subjectId: payment.MemberId));
+            // Paid again while it was voided: two periods now overlap, which only a person can sort out.
+            var overlaps = await db.MembershipPayments.AnyAsync(m => m.MemberId == payment.MemberId && m.Id != membership.Id
+                && m.StartsOn <= membership.EndsOn && membership.StartsOn <= m.EndsOn, ct);
+            if (overlaps)
+                db.PaymentProblems.Add(new PaymentProblem(PaymentProblemKind.MembershipOverlap, payment.Id, null, null, refund.StripeRefundId,
+                    $"The refund of these dues failed, so their period {membership.StartsOn:yyyy-MM-dd}..{membership.EndsOn:yyyy-MM-dd} holds again; it overlaps dues paid since.", now));
+        }
         await Memberships.DuesRefunds.TellFailedAsync(db, payment, refund, restored, now, ct);
     }
 }

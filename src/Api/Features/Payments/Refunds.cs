@@ -92,7 +92,7 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
                 // Locked refunds first, then the payment: the order the refund job takes them in (RefundSender).
                 var sent = await db.Refunds.FromSql($"SELECT * FROM refunds WHERE payment_id = {id} AND stripe_refund_id IS NOT NULL ORDER BY created_at FOR UPDATE")
                     .ToListAsync(cancellationToken);
-                var payment = await db.Payments.FromSql($"SELECT * FROM payments WHERE id = {id} FOR UPDATE").SingleAsync(cancellationToken);
+                var payment = await settled.LockPaymentAsync(id, cancellationToken);
                 // Stripe's total is cumulative: every refund we sent that it covers has landed.
                 long covered = 0;
                 foreach (var r in sent)
@@ -114,7 +114,7 @@ public sealed class RefundUpdates(AppDbContext db, PaymentSettlement settlement,
             if (refund is { StripeRefundId: null }) refund.Sent(stripeRefund.Id, "pending", null, now);
             if (refund is not null && refund.Apply(type == Stripe.EventTypes.RefundFailed ? "failed" : stripeRefund.Status ?? "", stripeRefund.FailureReason, now))
             {
-                var payment = await db.Payments.FromSql($"SELECT * FROM payments WHERE id = {refund.PaymentId} FOR UPDATE").SingleAsync(cancellationToken);
+                var payment = await settled.LockPaymentAsync(refund.PaymentId, cancellationToken);
                 if (refund.Status == RefundStatus.Failed) await settled.FailedAsync(payment, refund, now, cancellationToken);
                 if (refund.Status == RefundStatus.Succeeded) await settled.SettleAsync(payment, refund, now, cancellationToken);
             }

@@ -75,10 +75,15 @@ public static class DeleteMyAccount
             var now = time.GetUtcNow();
             await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             var (requestsWithdrawn, introductionsWithdrawn) = await WithdrawReferralsAsync(me, now, cancellationToken);
-            // An open Checkout for dues is expired at Stripe by the payment job: nobody pays for an account that is gone.
+            // An open Checkout for dues is expired at Stripe by the payment job (one without a session ends here): nobody
+            // pays for an account that is gone. Under the member's row, the lock dues are paid under.
+            await db.Database.SqlQuery<Guid>($"SELECT id AS \"Value\" FROM users WHERE id = {me} FOR UPDATE").ToListAsync(cancellationToken);
             foreach (var open in await db.Payments.Where(p => p.MemberId == me && p.Purpose == Domain.Payments.PaymentPurpose.Dues
                          && p.Status == Domain.Payments.PaymentStatus.CheckoutOpen).ToListAsync(cancellationToken))
-                open.RequestSessionEnd(now);
+            {
+                if (open.CheckoutSessionId is null) open.MarkUnpaid(Domain.Payments.PaymentStatus.Expired);
+                else open.RequestSessionEnd(now);
+            }
             await db.SaveChangesAsync(cancellationToken);
             var language = await db.MemberProfiles.Where(p => p.Id == me).Select(p => (PreferredLanguage?)p.PreferredLanguage).SingleOrDefaultAsync(cancellationToken);
             await EraseAsync(me, startedAt, cancellationToken);
