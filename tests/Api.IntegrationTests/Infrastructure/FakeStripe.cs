@@ -26,6 +26,7 @@ public sealed class FakeStripe : IAsyncDisposable
 
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, (string Request, int Status, string Body)> _byKey = new();
+    private readonly ConcurrentDictionary<string, byte> _inFlight = new();
     private readonly ConcurrentDictionary<string, Dictionary<string, string>> _sessions = new();
     private readonly ConcurrentDictionary<string, (string PaymentIntent, string Json)> _refunds = new();
     private int _loseAnswers;
@@ -107,19 +108,40 @@ public sealed class FakeStripe : IAsyncDisposable
         {
             if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal) != true) { await Error(context, 400, "invalid_request_error", null, null, "Expected a form body."); return; }
             if (string.IsNullOrEmpty(key)) { await Error(context, 400, "invalid_request_error", "parameter_missing", "Idempotency-Key", "This test double requires an Idempotency-Key."); return; }
-            if (_byKey.TryGetValue(key, out var stored))
+            // Two requests with the same key in flight at once: Stripe answers the second 409 (Stripe.net retries it).
+            if (!_inFlight.TryAdd(key, 0))
             {
-                // Stripe compares the parameters of a repeated key and refuses different ones.
-                if (stored.Request != request.Path + "?" + body)
-                {
-                    await Error(context, 400, "idempotency_error", null, null, "Keys for idempotent requests can only be used with the same parameters they were first used with.");
-                    return;
-                }
-                if (AnswerLost(context)) return;
-                await Write(context, stored.Status, stored.Body);
+                await Error(context, 409, "idempotency_error", null, null, "There is currently another in-progress request using this Idempotency Key. Please try again later.");
                 return;
             }
+            try
+            {
+                if (_byKey.TryGetValue(key, out var stored))
+                {
+                    // Stripe compares the parameters of a repeated key and refuses different ones.
+                    if (stored.Request != request.Path + "?" + body)
+                    {
+                        await Error(context, 400, "idempotency_error", null, null, "Keys for idempotent requests can only be used with the same parameters they were first used with.");
+                        return;
+                    }
+                    if (AnswerLost(context)) return;
+                    await Write(context, stored.Status, stored.Body);
+                    return;
+                }
+                await HandleUnstoredAsync(context, request, body, key);
+            }
+            finally
+            {
+                _inFlight.TryRemove(key, out _);
+            }
+            return;
         }
+        await HandleUnstoredAsync(context, request, body, key);
+    }
+
+    /// <summary>A request not answered from the idempotency store: injected failures, then Stripe's behaviour.</summary>
+    private async Task HandleUnstoredAsync(HttpContext context, HttpRequest request, string body, string? key)
+    {
         if (HttpMethods.IsGet(request.Method) && request.Path.StartsWithSegments("/v1/checkout/sessions") && request.Path.Value!.Contains(BrokenSessionPrefix, StringComparison.Ordinal))
         {
             // A session Stripe keeps failing to answer about, and says so (no retry).
