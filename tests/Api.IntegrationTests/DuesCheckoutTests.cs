@@ -114,6 +114,23 @@ public sealed class DuesCheckoutTests(PaymentsFactory api) : IClassFixture<Payme
     }
 
     [Fact]
+    public async Task The_same_payment_reported_to_two_processes_at_once_records_one_period()
+    {
+        var plan = await PlanAsync();
+        var member = await api.MemberAsync();
+        var checkout = await (await CheckoutAsync(member, plan)).ReadAsync<DuesCheckout.Response>();
+        await using var second = api.SecondInstance();
+        var other = second.CreateClient();
+        // Six distinct events reporting the same payment land on both nodes at once.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => api.DeliverAsync("evt_" + Guid.NewGuid().ToString("N"), "checkout.session.completed",
+            SessionOf(checkout), checkout.PaymentId.ToString(), amount: 8_800, via: i % 2 == 0 ? null : other)));
+        Assert.All(answers, a => Assert.Equal(200, (int)a.StatusCode));
+        Assert.Single(await MembershipPaymentsAsync(member.Id));
+        Assert.Equal(1, await api.DbAsync(db => db.Receipts.CountAsync(r => r.PaymentId == checkout.PaymentId)));
+        Assert.Equal(1, await api.DbAsync(db => db.OutboxEmails.CountAsync(o => o.To == member.Email && o.Subject == "【Assemble】年会費の入金を確認しました")));
+    }
+
+    [Fact]
     public async Task Five_requests_at_once_on_two_processes_open_one_payment_and_one_session()
     {
         var plan = await PlanAsync();

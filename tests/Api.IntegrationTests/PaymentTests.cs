@@ -46,7 +46,8 @@ public class PaymentsFactory : EventsFactory
     /// <summary>Posts a Stripe event for a checkout session to the webhook, signed as Stripe would (or with the given header).</summary>
     /// <remarks>The amount is the registration's own unless given (as Stripe would report it), in yen.</remarks>
     public async Task<HttpResponseMessage> DeliverAsync(string eventId, string type, string sessionId, string? registrationId, string paymentStatus = "paid",
-        string? header = null, DateTimeOffset? signedAt = null, string? apiVersion = null, long? amount = null, string currency = "jpy", DateTimeOffset? created = null)
+        string? header = null, DateTimeOffset? signedAt = null, string? apiVersion = null, long? amount = null, string currency = "jpy", DateTimeOffset? created = null,
+        HttpClient? via = null)
     {
         amount ??= !Guid.TryParse(registrationId, out var id) ? 3000
             : await DbAsync(db => db.Registrations.Where(r => r.Id == id).Select(r => (int?)r.AmountYen).SingleOrDefaultAsync()) ?? 3000;
@@ -58,7 +59,7 @@ public class PaymentsFactory : EventsFactory
         });
         var request = new HttpRequestMessage(HttpMethod.Post, "/api/payments/stripe/webhook") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.TryAddWithoutValidation("Stripe-Signature", header ?? Sign(body, at: signedAt));
-        return await CreateClient().SendAsync(request);
+        return await (via ?? CreateClient()).SendAsync(request);
     }
 
     public Task<HttpResponseMessage> DeliverAsync(string eventId, string type, string sessionId, Guid registrationId, string paymentStatus = "paid",
