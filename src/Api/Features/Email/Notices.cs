@@ -16,4 +16,16 @@ public static class Notices
                 .SelectMany(x => x.p.DefaultIfEmpty(), (x, p) => new { x.u.Id, x.u.Email, Language = p == null ? PreferredLanguage.Ja : p.PreferredLanguage })
                 .ToListAsync(cancellationToken))
             .ToDictionary(x => x.Id, x => new Recipient(x.Id, x.Email!, x.Language));
+
+    /// <summary>
+    /// One essential mail to a member in their language, written to the outbox in the caller's transaction (so it goes
+    /// only if the change commits). A deleted account gets nothing.
+    /// </summary>
+    public static async Task MailAsync(AppDbContext db, Guid memberId, Func<PreferredLanguage, (string Subject, string Body)> text, DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        if ((await RecipientsAsync(db, [memberId], cancellationToken)).GetValueOrDefault(memberId) is not { } to) return;
+        var (subject, body) = text(to.Language);
+        db.OutboxEmails.Add(new Domain.Common.OutboxEmail(to.Email, subject, body, null, essential: true, now));
+    }
 }

@@ -1,5 +1,4 @@
 using Assemble.Api.Features.Receipts;
-using Assemble.Domain.Common;
 using Assemble.Domain.Memberships;
 using Assemble.Domain.Payments;
 using Assemble.Domain.Receipts;
@@ -21,7 +20,13 @@ public sealed class DuesRecorder(AppDbContext db, IOptions<MembershipOptions> op
     public MembershipOptions Options => options.Value;
 
     /// <summary>Locks the member's row for the caller's transaction; false when there is no such member.</summary>
-    public async Task<bool> LockMemberAsync(Guid memberId, CancellationToken ct)
+    public Task<bool> LockMemberAsync(Guid memberId, CancellationToken ct) => LockMemberAsync(db, memberId, ct);
+
+    /// <summary>
+    /// The member's row lock, the one every change to a member's dues takes first (recording, settling, refunding,
+    /// ending an open payment): payments of dues chain one after another, and the membership trigger writes this row.
+    /// </summary>
+    public static async Task<bool> LockMemberAsync(AppDbContext db, Guid memberId, CancellationToken ct)
         => (await db.Database.SqlQuery<Guid>($"SELECT id AS \"Value\" FROM users WHERE id = {memberId} FOR UPDATE").ToListAsync(ct)).Count == 1;
 
     /// <summary>The periods the member has paid for (dues refunded in full are left out by the table's query filter).</summary>
@@ -47,11 +52,8 @@ public sealed class DuesRecorder(AppDbContext db, IOptions<MembershipOptions> op
         db.MembershipPayments.Add(payment);
         var receipt = await Receipts.Receipts.IssueSaleAsync(db, receipts.Value, payment.MemberId, receiptPaymentId, payment.PaidOn,
             [ReceiptItemOf(plan, payment)], now, ct);
-        if ((await Email.Notices.RecipientsAsync(db, [payment.MemberId], ct)).GetValueOrDefault(payment.MemberId) is { } to)
-        {
-            var (subject, body) = DuesReceivedMail(to.Language, plan.Name, payment, ReceiptLinks.For(protection, links, receipt.Id));
-            db.OutboxEmails.Add(new OutboxEmail(to.Email, subject, body, null, essential: true, now));
-        }
+        var link = ReceiptLinks.For(protection, links, receipt.Id);
+        await Email.Notices.MailAsync(db, payment.MemberId, language => DuesReceivedMail(language, plan.Name, payment, link), now, ct);
     }
 
     /// <summary>What a receipt for dues lists: the plan and the period bought, at the plan's tax category.</summary>

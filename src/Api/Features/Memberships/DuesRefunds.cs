@@ -46,17 +46,13 @@ public static class DuesRefunds
             var ended = membership.VoidedAt is not null;
             db.AuditEntries.Add(new AuditEntry(adminId, "membership.dues_refunded", "membership_payment", membershipPaymentId, now,
                 $"{refund.AmountYen}{(ended ? ":membership_ended" : "")}", subjectId: found.MemberId));
-            if ((await Email.Notices.RecipientsAsync(db, [found.MemberId], cancellationToken)).GetValueOrDefault(found.MemberId) is { } to)
-            {
-                var (subject, body) = to.Language == Domain.Members.PreferredLanguage.Ja
-                    ? ("【Assemble】年会費の返金を開始しました",
-                        $"年会費 ¥{refund.AmountYen:N0} の返金手続きを開始しました。数日でカードに戻ります。"
-                        + (ended ? $"\nこの年会費による会員期間（{membership.StartsOn:yyyy/MM/dd}–{membership.EndsOn:yyyy/MM/dd}）は終了しました。" : ""))
-                    : ("[Assemble] Your dues refund is on its way",
-                        $"We have started refunding ¥{refund.AmountYen:N0} of your dues; it reaches your card within days."
-                        + (ended ? $"\nThe membership these dues paid for ({membership.StartsOn:yyyy-MM-dd} to {membership.EndsOn:yyyy-MM-dd}) has ended." : ""));
-                db.OutboxEmails.Add(new OutboxEmail(to.Email, subject, body, null, essential: true, now));
-            }
+            await Email.Notices.MailAsync(db, found.MemberId, language => language == Domain.Members.PreferredLanguage.Ja
+                ? ("【Assemble】年会費の返金を開始しました",
+                    $"年会費 ¥{refund.AmountYen:N0} の返金手続きを開始しました。数日でカードに戻ります。"
+                    + (ended ? $"\nこの年会費による会員期間（{membership.StartsOn:yyyy/MM/dd}–{membership.EndsOn:yyyy/MM/dd}）は終了しました。" : ""))
+                : ("[Assemble] Your dues refund is on its way",
+                    $"We have started refunding ¥{refund.AmountYen:N0} of your dues; it reaches your card within days."
+                    + (ended ? $"\nThe membership these dues paid for ({membership.StartsOn:yyyy-MM-dd} to {membership.EndsOn:yyyy-MM-dd}) has ended." : "")), now, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
             return new Response(refund.Id, membershipPaymentId, found.MemberId, refund.AmountYen, refund.Status, payment.RefundableYen, ended);
@@ -64,26 +60,21 @@ public static class DuesRefunds
     }
 
     /// <summary>Stripe failed a refund of dues for good: the membership it had ended holds again, and the member is told.</summary>
-    public static async Task TellFailedAsync(AppDbContext db, Payment payment, Refund refund, bool membershipRestored, DateTimeOffset now, CancellationToken ct)
-    {
-        if ((await Email.Notices.RecipientsAsync(db, [payment.MemberId], ct)).GetValueOrDefault(payment.MemberId) is not { } to) return;
-        var (subject, body) = to.Language == Domain.Members.PreferredLanguage.Ja
+    public static Task TellFailedAsync(AppDbContext db, Payment payment, Refund refund, bool membershipRestored, DateTimeOffset now, CancellationToken ct)
+        => Email.Notices.MailAsync(db, payment.MemberId, language => language == Domain.Members.PreferredLanguage.Ja
             ? ("【Assemble】年会費の返金ができませんでした",
                 $"年会費 ¥{refund.AmountYen:N0} の返金をカード会社が受け付けませんでした。事務局からご連絡します。" + (membershipRestored ? "\n会員資格はそのまま継続しています。" : ""))
             : ("[Assemble] Your dues could not be refunded",
-                $"The card network did not accept the refund of ¥{refund.AmountYen:N0} of your dues. The association will contact you." + (membershipRestored ? "\nYour membership continues." : ""));
-        db.OutboxEmails.Add(new OutboxEmail(to.Email, subject, body, null, essential: true, now));
-    }
+                $"The card network did not accept the refund of ¥{refund.AmountYen:N0} of your dues. The association will contact you." + (membershipRestored ? "\nYour membership continues." : "")),
+            now, ct);
 
     /// <summary>Stripe settled a refund of dues: the member is told, with the return invoice's link when one was issued.</summary>
-    public static async Task TellCompletedAsync(AppDbContext db, Payment payment, Refund refund, string? returnInvoiceLink, DateTimeOffset now, CancellationToken ct)
-    {
-        if ((await Email.Notices.RecipientsAsync(db, [payment.MemberId], ct)).GetValueOrDefault(payment.MemberId) is not { } to) return;
-        var ja = to.Language == Domain.Members.PreferredLanguage.Ja;
-        var link = returnInvoiceLink is null ? "" : "\n\n" + Receipts.ReceiptLinks.MailLines(to.Language, returnInvoiceLink);
-        var (subject, body) = ja
-            ? ("【Assemble】年会費の返金が完了しました", $"年会費 ¥{refund.AmountYen:N0} の返金が完了しました。{link}")
-            : ("[Assemble] Your dues are refunded", $"¥{refund.AmountYen:N0} of your dues has been refunded.{link}");
-        db.OutboxEmails.Add(new OutboxEmail(to.Email, subject, body, null, essential: true, now));
-    }
+    public static Task TellCompletedAsync(AppDbContext db, Payment payment, Refund refund, string? returnInvoiceLink, DateTimeOffset now, CancellationToken ct)
+        => Email.Notices.MailAsync(db, payment.MemberId, language =>
+        {
+            var link = returnInvoiceLink is null ? "" : "\n\n" + Receipts.ReceiptLinks.MailLines(language, returnInvoiceLink);
+            return language == Domain.Members.PreferredLanguage.Ja
+                ? ("【Assemble】年会費の返金が完了しました", $"年会費 ¥{refund.AmountYen:N0} の返金が完了しました。{link}")
+                : ("[Assemble] Your dues are refunded", $"¥{refund.AmountYen:N0} of your dues has been refunded.{link}");
+        }, now, ct);
 }

@@ -32,7 +32,7 @@ public sealed class RefundSettlement(AppDbContext db, IOptions<ReceiptOptions> r
     public async Task<Payment> LockPaymentAsync(Guid paymentId, CancellationToken ct)
     {
         var of = await db.Payments.AsNoTracking().Where(p => p.Id == paymentId).Select(p => new { p.Purpose, p.MemberId }).SingleAsync(ct);
-        if (of.Purpose == PaymentPurpose.Dues) await db.Database.SqlQuery<Guid>($"SELECT id AS \"Value\" FROM users WHERE id = {of.MemberId} FOR UPDATE").ToListAsync(ct);
+        if (of.Purpose == PaymentPurpose.Dues) await Memberships.DuesRecorder.LockMemberAsync(db, of.MemberId, ct);
         return await db.Payments.FromSql($"SELECT * FROM payments WHERE id = {paymentId} FOR UPDATE").SingleAsync(ct);
     }
 

@@ -77,7 +77,7 @@ public static class DeleteMyAccount
             var (requestsWithdrawn, introductionsWithdrawn) = await WithdrawReferralsAsync(me, now, cancellationToken);
             // An open Checkout for dues is expired at Stripe by the payment job (one without a session ends here): nobody
             // pays for an account that is gone. Under the member's row, the lock dues are paid under.
-            await db.Database.SqlQuery<Guid>($"SELECT id AS \"Value\" FROM users WHERE id = {me} FOR UPDATE").ToListAsync(cancellationToken);
+            await Memberships.DuesRecorder.LockMemberAsync(db, me, cancellationToken);
             foreach (var open in await db.Payments.Where(p => p.MemberId == me && p.Purpose == Domain.Payments.PaymentPurpose.Dues
                          && p.Status == Domain.Payments.PaymentStatus.CheckoutOpen).ToListAsync(cancellationToken))
             {
