@@ -34,11 +34,11 @@ public static class RegistrationsEndpoints
         var events = app.MapGroup("/api/events/{eventId:guid}").WithTags("Registrations").RequireAuthorization();
         events.MapPost("/registrations", async Task<Results<Created<RegistrationView>, Accepted<RegistrationView>, ProblemHttpResult>> (
                 Guid eventId, RegisterForEvent.Request request, ClaimsPrincipal user, RegisterForEvent.Handler handler,
-                Payments.StartCheckout.Handler checkout, HttpContext http, CancellationToken ct) =>
+                HttpContext http, CancellationToken ct) =>
             {
                 var result = await handler.HandleAsync(user, eventId, request, ct);
                 if (!result.IsSuccess) return SoldOutAware(result.Error!);
-                var (r, unavailable) = await WithCheckoutAsync(result.Value!, checkout, ct);
+                var (r, unavailable) = await WithCheckoutAsync(result.Value!, http.RequestServices, ct);
                 var location = $"/api/registrations/{r.Id}";
                 if (unavailable is not null) return Payments.PaymentsEndpoints.CheckoutUnavailable(http, r, unavailable);
                 return r.Status == Domain.Events.RegistrationStatus.Confirmed ? TypedResults.Created(location, r) : TypedResults.Accepted(location, r);
@@ -115,11 +115,11 @@ public static class RegistrationsEndpoints
 
         var offers = app.MapGroup("/api/waitlist-offers/{id:guid}").WithTags("Registrations").RequireAuthorization();
         offers.MapPost("/accept", async Task<Results<Ok<RegistrationView>, ProblemHttpResult>> (
-                Guid id, ClaimsPrincipal user, RespondToWaitlistOffer.Handler handler, Payments.StartCheckout.Handler checkout, HttpContext http, CancellationToken ct) =>
+                Guid id, ClaimsPrincipal user, RespondToWaitlistOffer.Handler handler, HttpContext http, CancellationToken ct) =>
             {
                 var result = await handler.AcceptAsync(user, id, ct);
                 if (!result.IsSuccess) return result.Error!.ToProblem();
-                var (r, unavailable) = await WithCheckoutAsync(result.Value!, checkout, ct);
+                var (r, unavailable) = await WithCheckoutAsync(result.Value!, http.RequestServices, ct);
                 return unavailable is null ? TypedResults.Ok(r) : Payments.PaymentsEndpoints.CheckoutUnavailable(http, r, unavailable);
             })
             .WithName("AcceptWaitlistOffer").WithSummary("Accept a waitlist offer")
@@ -131,10 +131,14 @@ public static class RegistrationsEndpoints
     }
 
     /// <summary>A seat held for payment gets its checkout address (after the seat is committed; never under the lock).</summary>
-    private static async Task<(RegistrationView View, Error? Unavailable)> WithCheckoutAsync(RegistrationView view, Payments.StartCheckout.Handler checkout, CancellationToken ct)
+    /// <summary>
+    /// A held seat's Checkout Session. The checkout handler is resolved here, not injected: a free registration never
+    /// builds the payment chain (the gateway and its HTTP client).
+    /// </summary>
+    private static async Task<(RegistrationView View, Error? Unavailable)> WithCheckoutAsync(RegistrationView view, IServiceProvider services, CancellationToken ct)
     {
         if (view.Status != Domain.Events.RegistrationStatus.PendingPayment) return (view, null);
-        var payment = await checkout.HandleAsync(view.Id, ct);
+        var payment = await services.GetRequiredService<Payments.StartCheckout.Handler>().HandleAsync(view.Id, ct);
         return payment.IsSuccess
             ? (view with { CheckoutUrl = payment.Value!.CheckoutUrl, HoldExpiresAt = payment.Value.CheckoutExpiresAt ?? view.HoldExpiresAt }, null)
             : (view, payment.Error);
