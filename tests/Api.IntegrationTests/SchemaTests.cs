@@ -105,6 +105,11 @@ public sealed class SchemaTests
             Assert.Equal("access:0,directory:0", await Scalar("SELECT string_agg(name || ':' || version, ',' ORDER BY name) FROM version_rows"));
             // The access triggers run at commit too.
             Assert.Equal(3L, await Scalar("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'tr_%_access%' AND tgdeferrable AND tginitdeferred"));
+            // The seat counters' rows leave room for HOT updates (EventConfiguration).
+            Assert.Equal("events:fillfactor=70,ticket_types:fillfactor=50", await Scalar("""
+                SELECT string_agg(relname || ':' || array_to_string(reloptions, ','), ',' ORDER BY relname)
+                  FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind = 'r' AND reloptions IS NOT NULL
+                """));
             Assert.Equal("Modality:12,Specialty:14",
                 await Scalar("SELECT string_agg(kind || ':' || n, ',' ORDER BY kind) FROM (SELECT kind, count(*) AS n FROM vocabulary_terms GROUP BY kind) k"));
         }

@@ -481,6 +481,8 @@ namespace Assemble.Infrastructure.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_events_times", "ends_at > starts_at");
                         });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 70);
                 });
 
             modelBuilder.Entity("Assemble.Domain.Events.EventSession", b =>
@@ -774,6 +776,8 @@ namespace Assemble.Infrastructure.Persistence.Migrations
 
                             t.HasCheckConstraint("ck_ticket_types_seats", "seats_taken >= 0 AND (quota IS NULL OR seats_taken <= quota)");
                         });
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("Assemble.Domain.Events.WaitlistEntry", b =>
