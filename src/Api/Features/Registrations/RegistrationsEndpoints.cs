@@ -130,10 +130,9 @@ public static class RegistrationsEndpoints
             .WithDescription("The seat is offered to the next in line. 409 `waitlist.offer_not_open`.").ProducesProblems(401, 404, 409);
     }
 
-    /// <summary>A seat held for payment gets its checkout address (after the seat is committed; never under the lock).</summary>
     /// <summary>
-    /// A held seat's Checkout Session. The checkout handler is resolved here, not injected: a free registration never
-    /// builds the payment chain (the gateway and its HTTP client).
+    /// A seat held for payment gets its checkout address (after the seat is committed; never under the lock). The
+    /// checkout handler is resolved here, not injected: a free registration never builds the payment chain.
     /// </summary>
     private static async Task<(RegistrationView View, Error? Unavailable)> WithCheckoutAsync(RegistrationView view, IServiceProvider services, CancellationToken ct)
     {
