@@ -35,7 +35,7 @@ public sealed class SourceFileTrace : EventListener
         var before = compiled.Where(c => c.At < from).Select(c => (c.Type, c.Token)).ToHashSet();
         var files = new List<string>();
         foreach (var (at, type, token) in compiled)
-            if (at >= from && at <= to && !before.Contains((type, token)) && FileOf(type, token) is { } file && !files.Contains(file)) files.Add(file);
+            if (at >= from && at <= to && !before.Contains((type, token)) && FileOf(type, token) is var file && !files.Contains(file)) files.Add(file);
         return files;
     }
 
@@ -53,17 +53,25 @@ public sealed class SourceFileTrace : EventListener
         compiled.Enqueue((e.TimeStamp.ToUniversalTime(), type, Convert.ToInt32(e.Payload[e.PayloadNames.IndexOf("MethodToken")])));
     }
 
-    private readonly Dictionary<Assembly, MetadataReader> pdbs = [];
+    private readonly Dictionary<Assembly, MetadataReaderProvider> pdbs = [];
 
-    private string? FileOf(string typeName, int token)
+    public override void Dispose()
+    {
+        foreach (var pdb in pdbs.Values) pdb.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>The method's file, relative to the repository; the type's name in parentheses when no PDB of ours has it.</summary>
+    private string FileOf(string typeName, int token)
     {
         // A generic type's shared code is named with its arguments (GroupCommitQueue`1[System.__Canon]); reflection wants none.
         var name = System.Text.RegularExpressions.Regex.Replace(typeName, @"\[[^\[\]]*(\[[^\[\]]*\][^\[\]]*)*\]", "");
         var assembly = AppDomain.CurrentDomain.GetAssemblies()
             .FirstOrDefault(a => Ours.Contains(a.GetName().Name) && a.GetType(name) is not null);
         if (assembly is null) return $"({typeName})";
-        if (!pdbs.TryGetValue(assembly, out var pdb))
-            pdbs[assembly] = pdb = MetadataReaderProvider.FromPortablePdbStream(File.OpenRead(Path.ChangeExtension(assembly.Location, ".pdb"))).GetMetadataReader();
+        if (!pdbs.TryGetValue(assembly, out var provider))
+            pdbs[assembly] = provider = MetadataReaderProvider.FromPortablePdbStream(File.OpenRead(Path.ChangeExtension(assembly.Location, ".pdb")));
+        var pdb = provider.GetMetadataReader();
         var document = DocumentOf(pdb, MetadataTokens.MethodDefinitionHandle(token & 0xFFFFFF));
         // Generated members (a closure's constructor, a record's Equals) have no lines: they belong to the file of the
         // nearest enclosing type that has some.
